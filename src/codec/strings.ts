@@ -4,7 +4,6 @@
 //   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
 // It is a property of the interpreter, not of a connection, so it is one switch for the process.
 // The device bundle is built with __RAW__ = true: the UTF-8 code is then dead and removed by terser.
-declare var E: any;
 declare const __RAW__: boolean;
 const RAW = typeof __RAW__ != "undefined" && __RAW__;
 

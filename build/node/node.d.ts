@@ -1,0 +1,11 @@
+import { createClient } from "./client";
+import type { Client, ClientOptions } from "./client";
+import { nodeTransport } from "./transport/node";
+import type { NodeOptions } from "./transport/node";
+export declare function connect(o: Partial<ClientOptions> & NodeOptions): Client;
+export { createClient, nodeTransport };
+export { espruinoTransport } from "./transport/espruino";
+export { validTopic, validFilter, match } from "./topic";
+export * from "./codec/index";
+export type { Client, ClientOptions, Link, LinkEvents, Transport, Clock } from "./client";
+export type { NodeOptions };

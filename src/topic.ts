@@ -1,0 +1,46 @@
+// Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
+
+/** A topic name to publish to: non-empty, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
+export function validTopic(t: unknown): boolean {
+  return typeof t == "string" && t.length > 0 && !/[+#\0]/.test(t);
+}
+
+/** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
+export function validFilter(f: unknown): boolean {
+  return typeof f == "string" && f.length > 0 && !/\0|[^/]#|#./.test(f) && !/[^/]\+|\+[^/]/.test(f);
+}
+
+/**
+ * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
+ * including the parent (`a/#` matches `a`). Topics starting with `$` are not matched by a filter that
+ * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
+ */
+export function match(filter: string, topic: string): boolean {
+  const fl = filter.length;
+  const tl = topic.length;
+  let i = 0;
+  let j = 0;
+  const f0 = filter.charCodeAt(0);
+  if (topic.charCodeAt(0) == 36 && (f0 == 43 || f0 == 35)) return false;
+  for (;;) {
+    const c = filter.charCodeAt(i);
+    if (c == 35) return true; // '#'
+    if (c == 43) {
+      // '+': consume one topic level
+      while (j < tl && topic.charCodeAt(j) != 47) j++;
+      i++;
+    } else {
+      while (i < fl && filter.charCodeAt(i) != 47) {
+        if (j >= tl || topic.charCodeAt(j) != filter.charCodeAt(i)) return false;
+        i++;
+        j++;
+      }
+    }
+    // Both must now be at the end of a level.
+    if (j < tl && topic.charCodeAt(j) != 47) return false;
+    if (i >= fl) return j >= tl;
+    i++; // past '/' in the filter
+    if (j >= tl) return filter.charCodeAt(i) == 35 && i + 1 == fl; // "a/#" matches "a"
+    j++; // past '/' in the topic
+  }
+}

@@ -1,0 +1,161 @@
+// A scriptable broker for the simulator. It parses with mqtt-packet (an independent codec), records
+// every packet, answers like a broker (CONNACK, PUBACK, SUBACK, UNSUBACK, PINGRESP, PUBREC/PUBCOMP
+// flows), keeps persistent sessions for clean=false clients, and routes publishes to subscribers.
+// Each behaviour can be overridden to script faults.
+import mqttPacket from "mqtt-packet";
+import { match } from "../../src/topic";
+
+export interface Packet {
+  cmd: string;
+  [k: string]: any;
+}
+
+export interface BrokerConn {
+  id: number;
+  clientId?: string;
+  protocol?: number;
+  packets: Packet[];
+  data(chunk: Uint8Array): void;
+  closed(): void;
+  /** Send a packet (mqtt-packet object) or raw bytes to this client. */
+  send(p: Packet | Uint8Array): void;
+  close(): void;
+  alive: boolean;
+}
+
+export interface SimBroker {
+  accept(write: (b: Uint8Array) => void, close: () => void): BrokerConn;
+  conns: BrokerConn[];
+  /** The newest connection. */
+  last(): BrokerConn | undefined;
+  /** Every packet from every client, in arrival order. */
+  log: Packet[];
+  /** Retained messages by topic. */
+  retained: Map<string, Packet>;
+  /** Scripting: the CONNACK return code (or null: never answer). */
+  connack: number | null;
+  /** Scripting: acknowledge a QoS 1 PUBLISH? */
+  ackPublish: (p: Packet, c: BrokerConn) => boolean;
+  /** Scripting: SUBACK return codes for a SUBSCRIBE. */
+  suback: (p: Packet) => number[];
+  pingresp: boolean;
+  /** Publish from the broker side to every matching subscriber. */
+  publish(topic: string, payload: string | Uint8Array, qos?: number, retain?: boolean): void;
+  /** Sessions (clean=false) by client id: subscriptions kept across connections. */
+  sessions: Map<string, Map<string, number>>;
+}
+
+let nextConn = 1;
+
+export function createBroker(): SimBroker {
+  const b: SimBroker = {
+    conns: [],
+    log: [],
+    retained: new Map(),
+    sessions: new Map(),
+    connack: 0,
+    pingresp: true,
+    ackPublish: () => true,
+    suback: (p) => p.subscriptions.map((s: any) => s.qos),
+    last: () => b.conns[b.conns.length - 1],
+    accept(write, close) {
+      let version = 4;
+      const parser = mqttPacket.parser({ protocolVersion: 4 });
+      let subs = new Map<string, number>();
+      let mid = 1;
+      const c: BrokerConn = {
+        id: nextConn++,
+        packets: [],
+        alive: true,
+        data: (chunk) => parser.parse(Buffer.from(chunk)),
+        closed() {
+          if (!c.alive) return;
+          c.alive = false;
+          // A link that dies without DISCONNECT publishes the will [MQTT-3.1.2-8].
+          const will = (c as any).will;
+          if (will) b.publish(will.topic, will.payload, will.qos, will.retain);
+        },
+        send(p) {
+          if (!c.alive) return;
+          write(p instanceof Uint8Array ? p : mqttPacket.generate(p as any, { protocolVersion: version }));
+        },
+        close() {
+          c.closed();
+          close();
+        },
+      };
+      (c as any).deliver = (topic: string, payload: any, qos: number, retain: boolean) => {
+        const sq = [...subs].filter(([f]) => match(f, topic)).reduce((m, [, q]) => Math.max(m, q), -1);
+        if (sq < 0) return;
+        const q = Math.min(sq, qos);
+        c.send({ cmd: "publish", topic, payload, qos: q, retain, messageId: q ? mid++ : undefined });
+        if (mid > 65535) mid = 1;
+      };
+      parser.on("error", (e: Error) => {
+        c.packets.push({ cmd: "error", message: e.message });
+        c.close();
+      });
+      parser.on("packet", (p: Packet) => {
+        if (!c.alive) return;
+        c.packets.push(p);
+        b.log.push(p);
+        switch (p.cmd) {
+          case "connect": {
+            version = p.protocolVersion;
+            c.clientId = p.clientId;
+            c.protocol = p.protocolVersion;
+            (c as any).will = p.will;
+            if (b.connack == null) return;
+            const kept = !p.clean && b.sessions.has(p.clientId);
+            if (!p.clean) {
+              if (!kept) b.sessions.set(p.clientId, new Map());
+              subs = b.sessions.get(p.clientId)!;
+            } else b.sessions.delete(p.clientId);
+            c.send({ cmd: "connack", returnCode: b.connack, sessionPresent: kept && b.connack == 0 && version == 4 });
+            if (b.connack) c.close();
+            break;
+          }
+          case "publish":
+            if (p.qos == 1 && !b.ackPublish(p, c)) break;
+            if (p.qos == 1) c.send({ cmd: "puback", messageId: p.messageId });
+            if (p.qos == 2) c.send({ cmd: "pubrec", messageId: p.messageId });
+            if (p.retain) b.retained.set(p.topic, p);
+            b.publish(p.topic, p.payload, p.qos, false);
+            break;
+          case "pubrel":
+            c.send({ cmd: "pubcomp", messageId: p.messageId });
+            break;
+          case "pubrec":
+            c.send({ cmd: "pubrel", messageId: p.messageId });
+            break;
+          case "subscribe": {
+            const codes = b.suback(p);
+            p.subscriptions.forEach((s: any, i: number) => {
+              if (codes[i] != 0x80) subs.set(s.topic, s.qos);
+            });
+            c.send({ cmd: "suback", messageId: p.messageId, granted: codes });
+            for (const [t, r] of b.retained) if (p.subscriptions.some((s: any) => match(s.topic, t))) (c as any).deliver(t, r.payload, r.qos, true);
+            break;
+          }
+          case "unsubscribe":
+            p.unsubscriptions.forEach((f: string) => subs.delete(f));
+            c.send({ cmd: "unsuback", messageId: p.messageId });
+            break;
+          case "pingreq":
+            if (b.pingresp) c.send({ cmd: "pingresp" });
+            break;
+          case "disconnect":
+            (c as any).will = undefined;
+            c.close();
+            break;
+        }
+      });
+      b.conns.push(c);
+      return c;
+    },
+    publish(topic, payload, qos = 0, retain = false) {
+      for (const c of b.conns) if (c.alive) (c as any).deliver(topic, payload, qos, retain);
+    },
+  };
+  return b;
+}
