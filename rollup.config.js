@@ -43,6 +43,6 @@ function device(input, name, minOnly) {
 
 device("src/espruino.ts", "mqttiny");
 device("src/codec/index.ts", "mqttiny-codec", true);
-if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts()], output: { ...cjs, file: "build/node/index.js" } });
+if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts()], output: { ...cjs, file: "build/node/index.cjs" } });
 
 export default builds;

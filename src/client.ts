@@ -146,15 +146,25 @@ export function createClient(o: ClientOptions): Client {
   let hw = 0;
   let lastId = 0;
   let wrapped = false;
-  let t0 = 0; // when the current attempt (or the wait before it) started
-  let lastTx = 0;
-  let lastRx = 0;
-  let pingAt = 0; // when an unanswered PINGREQ went out, 0 = none
-  let progress = 0; // last PUBACK, or when the in-flight window became non-empty
-  let retryAt = 0;
   let fails = 0; // consecutive failed attempts, for the backoff
   let timer: unknown = null;
-  let armedAt = 0;
+  // The hot path never reads the clock (on Node, Date.now() allocates a number each call; on a board
+  // each call costs interpreter time): packets only set these flags, and a tick every `iv` ms counts
+  // the intervals that passed without them.
+  let txSeen = false;
+  let rxSeen = false;
+  let ackSeen = false;
+  let txQuiet = 0;
+  let rxQuiet = 0;
+  let ackQuiet = 0;
+  let pinging = 0; // ticks since an unanswered PINGREQ went out; 0 = none
+  // Tick interval while connected: a quarter of the shortest timeout, so a PINGREQ leaves after 3/4 to
+  // 4/4 of the keepalive without traffic (inside the broker's 1.5 x keepalive), and each timeout fires
+  // within a quarter of its value.
+  const iv = Math.max(1, Math.min(ka ? Math.min(ka, pingMs) : ackMs, ackMs) / 4);
+  const kaTicks = Math.ceil((ka * 3) / 4 / iv);
+  const ackTicks = Math.ceil(ackMs / iv);
+  const pingTicks = Math.ceil(pingMs / iv);
 
   const c: Client = {
     publish: publish,
@@ -183,7 +193,7 @@ export function createClient(o: ClientOptions): Client {
   function write(b: Uint8Array, from: number, to: number) {
     if (!link) return; // a callback may have ended the client mid-packet
     out += to - from;
-    lastTx = clock.now();
+    txSeen = true;
     link.write(b, from, to);
   }
 
@@ -194,48 +204,35 @@ export function createClient(o: ClientOptions): Client {
     return true;
   }
 
-  // ---- timers: one clock timer, armed for the earliest deadline, re-armed only when that moves earlier.
-  function deadline(): number {
-    if (state == S.OFF) return retryAt;
-    if (state != S.UP) return t0 + connMs;
-    // While a PINGREQ is unanswered its timeout replaces the keepalive deadline, which has passed.
-    let d = pingAt ? pingAt + pingMs : ka ? Math.min(lastTx, lastRx) + ka : 1e15;
-    if (st._n) d = Math.min(d, progress + ackMs);
-    return d;
-  }
-
-  function arm() {
-    if (state == S.END) return;
-    const d = deadline();
-    if (timer != null && armedAt <= d) return;
+  // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
+  function arm(ms: number) {
     if (timer != null) clock.clear(timer);
-    armedAt = d;
-    timer = clock.set(tick, Math.max(0, d - clock.now()));
+    timer = clock.set(tick, ms);
   }
 
   function tick() {
     timer = null;
-    const now = clock.now();
-    if (state == S.OFF) {
-      if (now >= retryAt) start();
-    } else if (state != S.UP) {
-      if (now >= t0 + connMs) drop(fail("no CONNACK within " + connMs + " ms", "timeout"));
-    } else if (pingAt && now >= pingAt + pingMs) {
-      drop(fail("no PINGRESP within " + pingMs + " ms", "timeout"));
-    } else if (st._n && now >= progress + ackMs) {
-      drop(fail("no PUBACK within " + ackMs + " ms", "timeout"));
-    } else if (ka && !pingAt && now >= Math.min(lastTx, lastRx) + ka) {
-      // Sent when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
-      pingAt = now;
+    if (state == S.OFF) return start();
+    if (state != S.UP) return drop(fail("no CONNACK within " + connMs + " ms", "timeout"));
+    if (pinging && !rxSeen && ++pinging > pingTicks) return drop(fail("no PINGRESP within " + pingMs + " ms", "timeout"));
+    if (rxSeen) pinging = 0;
+    txQuiet = txSeen ? 0 : txQuiet + 1;
+    rxQuiet = rxSeen ? 0 : rxQuiet + 1;
+    ackQuiet = st._n && !ackSeen ? ackQuiet + 1 : 0;
+    txSeen = rxSeen = ackSeen = false;
+    if (ackQuiet >= ackTicks) return drop(fail("no PUBACK within " + ackMs + " ms", "timeout"));
+    // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
+    if (ka && (txQuiet >= kaTicks || rxQuiet >= kaTicks)) {
+      txQuiet = rxQuiet = 0;
+      pinging = 1;
       send(encodeEmpty(tx, 0, T.PINGREQ));
     }
-    arm();
+    arm(iv);
   }
 
   // ---- connection lifecycle
   function start() {
     state = S.OPEN;
-    t0 = clock.now();
     c.attempts++;
     out = 0;
     resetDecoder(dec);
@@ -266,12 +263,11 @@ export function createClient(o: ClientOptions): Client {
       drop(fail("connect failed: " + ((e as any).message || e), "closed"));
       return;
     }
-    arm();
+    arm(connMs);
   }
 
   function opened() {
     state = S.CONNACK;
-    lastRx = clock.now();
     const n = encodeConnect(tx, 0, { protocol: v3 ? 3 : 4, clientId: cid, clean: o.clean, keepalive: ka / 1000, will: o.will, username: o.username, password: o.password });
     if (!send(n)) drop(fail("CONNECT does not fit in txSize", "size"));
   }
@@ -281,7 +277,7 @@ export function createClient(o: ClientOptions): Client {
     const was = state;
     const l = link;
     link = null;
-    pingAt = 0;
+    pinging = 0;
     if (l) l.close();
     if (err) emit("error", err);
     if (was == S.UP) emit("offline");
@@ -290,9 +286,7 @@ export function createClient(o: ClientOptions): Client {
     state = S.OFF;
     // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
     const step = wait || Math.min(rMax, rMin * Math.pow(2, Math.min(fails - 1, 20)));
-    t0 = clock.now();
-    retryAt = t0 + step * (0.5 + rnd() / 2);
-    arm();
+    arm(step * (0.5 + rnd() / 2));
   }
 
   function end() {
@@ -326,8 +320,7 @@ export function createClient(o: ClientOptions): Client {
   function handle() {
     const t = dec.type;
     const id = dec.id;
-    lastRx = clock.now();
-    pingAt = 0;
+    rxSeen = true;
     if (state == S.CONNACK) {
       if (t != T.CONNACK) return drop(fail("expected CONNACK, got type " + t, "protocol"));
       const rc = dec.rc;
@@ -335,6 +328,8 @@ export function createClient(o: ClientOptions): Client {
       if (rc) return drop(fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : rMax);
       state = S.UP;
       fails = 0;
+      txQuiet = rxQuiet = ackQuiet = 0;
+      arm(iv);
       // Resend from the oldest unacknowledged message; those sent before now carry DUP=1.
       st._c = st._h;
       st._n = 0;
@@ -346,7 +341,7 @@ export function createClient(o: ClientOptions): Client {
     if (t == T.PUBLISH) return inbound(id);
     if (t == T.PUBACK) {
       if (storeAck(st, id)) {
-        progress = lastRx;
+        ackSeen = true;
         pump();
       }
     } else if (t == T.PUBREL) {
@@ -417,13 +412,11 @@ export function createClient(o: ClientOptions): Client {
     while (st._c < st._t && st._n < win && out < hw && link) {
       const from = st._c;
       const to = entryEnd(b, from);
-      if (!st._n) progress = clock.now();
       st._c = to;
       st._n++;
       write(b, from, to);
       b[from] |= 8; // DUP from now on
     }
-    arm();
   }
 
   function nextId(): number {

@@ -1,13 +1,17 @@
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
 
+// Module constants: a regex literal inside a function is a new RegExp object on every call.
+const WILD = /[+#\0]/;
+const BAD_FILTER = /\0|[^/]#|#.|[^/]\+|\+[^/]/;
+
 /** A topic name to publish to: non-empty, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 export function validTopic(t: unknown): boolean {
-  return typeof t == "string" && t.length > 0 && !/[+#\0]/.test(t);
+  return typeof t == "string" && t.length > 0 && !WILD.test(t);
 }
 
 /** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
 export function validFilter(f: unknown): boolean {
-  return typeof f == "string" && f.length > 0 && !/\0|[^/]#|#./.test(f) && !/[^/]\+|\+[^/]/.test(f);
+  return typeof f == "string" && f.length > 0 && !BAD_FILTER.test(f);
 }
 
 /**

@@ -39,6 +39,8 @@ export interface SimBroker {
   /** Scripting: SUBACK return codes for a SUBSCRIBE. */
   suback: (p: Packet) => number[];
   pingresp: boolean;
+  /** Answer a client's PUBREC with PUBREL at once (the broker-to-client QoS 2 flow). */
+  autoPubrel: boolean;
   /** Publish from the broker side to every matching subscriber. */
   publish(topic: string, payload: string | Uint8Array, qos?: number, retain?: boolean): void;
   /** Sessions (clean=false) by client id: subscriptions kept across connections. */
@@ -55,6 +57,7 @@ export function createBroker(): SimBroker {
     sessions: new Map(),
     connack: 0,
     pingresp: true,
+    autoPubrel: true,
     ackPublish: () => true,
     suback: (p) => p.subscriptions.map((s: any) => s.qos),
     last: () => b.conns[b.conns.length - 1],
@@ -126,7 +129,7 @@ export function createBroker(): SimBroker {
             c.send({ cmd: "pubcomp", messageId: p.messageId });
             break;
           case "pubrec":
-            c.send({ cmd: "pubrel", messageId: p.messageId });
+            if (b.autoPubrel) c.send({ cmd: "pubrel", messageId: p.messageId });
             break;
           case "subscribe": {
             const codes = b.suback(p);

@@ -62,21 +62,25 @@ export function createNet(clock: VirtualClock, broker: SimBroker, o: NetOptions 
       // One direction of the stream: bytes queue up and leave in random-sized chunks after the latency.
       function pipe(deliver: (chunk: Uint8Array) => void, onEmpty?: () => void) {
         let q: number[] = [];
+        let qi = 0; // head of q: slicing a long queue per chunk would be quadratic
         let busy = false;
         let then: (() => void) | null = null;
         function pump() {
           if (!alive) return;
-          if (!q.length) {
+          if (qi == q.length) {
+            q = [];
+            qi = 0;
             busy = false;
             if (onEmpty) onEmpty();
             if (then) then();
             return;
           }
-          const n = o.maxChunk ? Math.min(q.length, 1 + Math.floor(r() * o.maxChunk)) : q.length;
-          const chunk = Uint8Array.from(q.slice(0, n));
-          q = q.slice(n);
+          const left = q.length - qi;
+          const n = o.maxChunk ? Math.min(left, 1 + Math.floor(r() * o.maxChunk)) : left;
+          const chunk = Uint8Array.from(q.slice(qi, qi + n));
+          qi += n;
           deliver(chunk);
-          clock.set(pump, q.length ? Math.floor(r() * 2) : 0);
+          clock.set(pump, qi < q.length ? Math.floor(r() * 2) : 0);
         }
         const send = (bytes: ArrayLike<number>) => {
           if (!alive || half) return;

@@ -443,13 +443,16 @@ function storeCount(s) {
 }
 
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
+// Module constants: a regex literal inside a function is a new RegExp object on every call.
+var WILD = /[+#\0]/;
+var BAD_FILTER = /\0|[^/]#|#.|[^/]\+|\+[^/]/;
 /** A topic name to publish to: non-empty, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 function validTopic(t) {
-    return typeof t == "string" && t.length > 0 && !/[+#\0]/.test(t);
+    return typeof t == "string" && t.length > 0 && !WILD.test(t);
 }
 /** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
 function validFilter(f) {
-    return typeof f == "string" && f.length > 0 && !/\0|[^/]#|#./.test(f) && !/[^/]\+|\+[^/]/.test(f);
+    return typeof f == "string" && f.length > 0 && !BAD_FILTER.test(f);
 }
 /**
  * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
@@ -539,15 +542,25 @@ function createClient(o) {
     var hw = 0;
     var lastId = 0;
     var wrapped = false;
-    var t0 = 0; // when the current attempt (or the wait before it) started
-    var lastTx = 0;
-    var lastRx = 0;
-    var pingAt = 0; // when an unanswered PINGREQ went out, 0 = none
-    var progress = 0; // last PUBACK, or when the in-flight window became non-empty
-    var retryAt = 0;
     var fails = 0; // consecutive failed attempts, for the backoff
     var timer = null;
-    var armedAt = 0;
+    // The hot path never reads the clock (on Node, Date.now() allocates a number each call; on a board
+    // each call costs interpreter time): packets only set these flags, and a tick every `iv` ms counts
+    // the intervals that passed without them.
+    var txSeen = false;
+    var rxSeen = false;
+    var ackSeen = false;
+    var txQuiet = 0;
+    var rxQuiet = 0;
+    var ackQuiet = 0;
+    var pinging = 0; // ticks since an unanswered PINGREQ went out; 0 = none
+    // Tick interval while connected: a quarter of the shortest timeout, so a PINGREQ leaves after 3/4 to
+    // 4/4 of the keepalive without traffic (inside the broker's 1.5 x keepalive), and each timeout fires
+    // within a quarter of its value.
+    var iv = Math.max(1, Math.min(ka ? Math.min(ka, pingMs) : ackMs, ackMs) / 4);
+    var kaTicks = Math.ceil((ka * 3) / 4 / iv);
+    var ackTicks = Math.ceil(ackMs / iv);
+    var pingTicks = Math.ceil(pingMs / iv);
     var c = {
         publish: publish,
         subscribe: subscribe,
@@ -575,7 +588,7 @@ function createClient(o) {
         if (!link)
             return; // a callback may have ended the client mid-packet
         out += to - from;
-        lastTx = clock.now();
+        txSeen = true;
         link.write(b, from, to);
     }
     /** Encode into the scratch buffer with `n` (its new end) and send; false if it did not fit. */
@@ -585,57 +598,39 @@ function createClient(o) {
         write(tx, 0, n);
         return true;
     }
-    // ---- timers: one clock timer, armed for the earliest deadline, re-armed only when that moves earlier.
-    function deadline() {
-        if (state == 0 /* S.OFF */)
-            return retryAt;
-        if (state != 3 /* S.UP */)
-            return t0 + connMs;
-        // While a PINGREQ is unanswered its timeout replaces the keepalive deadline, which has passed.
-        var d = pingAt ? pingAt + pingMs : ka ? Math.min(lastTx, lastRx) + ka : 1e15;
-        if (st._n)
-            d = Math.min(d, progress + ackMs);
-        return d;
-    }
-    function arm() {
-        if (state == 4 /* S.END */)
-            return;
-        var d = deadline();
-        if (timer != null && armedAt <= d)
-            return;
+    // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
+    function arm(ms) {
         if (timer != null)
             clock.clear(timer);
-        armedAt = d;
-        timer = clock.set(tick, Math.max(0, d - clock.now()));
+        timer = clock.set(tick, ms);
     }
     function tick() {
         timer = null;
-        var now = clock.now();
-        if (state == 0 /* S.OFF */) {
-            if (now >= retryAt)
-                start();
-        }
-        else if (state != 3 /* S.UP */) {
-            if (now >= t0 + connMs)
-                drop(fail("no CONNACK within " + connMs + " ms", "timeout"));
-        }
-        else if (pingAt && now >= pingAt + pingMs) {
-            drop(fail("no PINGRESP within " + pingMs + " ms", "timeout"));
-        }
-        else if (st._n && now >= progress + ackMs) {
-            drop(fail("no PUBACK within " + ackMs + " ms", "timeout"));
-        }
-        else if (ka && !pingAt && now >= Math.min(lastTx, lastRx) + ka) {
-            // Sent when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
-            pingAt = now;
+        if (state == 0 /* S.OFF */)
+            return start();
+        if (state != 3 /* S.UP */)
+            return drop(fail("no CONNACK within " + connMs + " ms", "timeout"));
+        if (pinging && !rxSeen && ++pinging > pingTicks)
+            return drop(fail("no PINGRESP within " + pingMs + " ms", "timeout"));
+        if (rxSeen)
+            pinging = 0;
+        txQuiet = txSeen ? 0 : txQuiet + 1;
+        rxQuiet = rxSeen ? 0 : rxQuiet + 1;
+        ackQuiet = st._n && !ackSeen ? ackQuiet + 1 : 0;
+        txSeen = rxSeen = ackSeen = false;
+        if (ackQuiet >= ackTicks)
+            return drop(fail("no PUBACK within " + ackMs + " ms", "timeout"));
+        // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
+        if (ka && (txQuiet >= kaTicks || rxQuiet >= kaTicks)) {
+            txQuiet = rxQuiet = 0;
+            pinging = 1;
             send(encodeEmpty(tx, 0, 12 /* T.PINGREQ */));
         }
-        arm();
+        arm(iv);
     }
     // ---- connection lifecycle
     function start() {
         state = 1 /* S.OPEN */;
-        t0 = clock.now();
         c.attempts++;
         out = 0;
         resetDecoder(dec);
@@ -670,11 +665,10 @@ function createClient(o) {
             drop(fail("connect failed: " + (e.message || e), "closed"));
             return;
         }
-        arm();
+        arm(connMs);
     }
     function opened() {
         state = 2 /* S.CONNACK */;
-        lastRx = clock.now();
         var n = encodeConnect(tx, 0, { protocol: v3 ? 3 : 4, clientId: cid, clean: o.clean, keepalive: ka / 1000, will: o.will, username: o.username, password: o.password });
         if (!send(n))
             drop(fail("CONNECT does not fit in txSize", "size"));
@@ -684,7 +678,7 @@ function createClient(o) {
         var was = state;
         var l = link;
         link = null;
-        pingAt = 0;
+        pinging = 0;
         if (l)
             l.close();
         if (err)
@@ -697,9 +691,7 @@ function createClient(o) {
         state = 0 /* S.OFF */;
         // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
         var step = wait || Math.min(rMax, rMin * Math.pow(2, Math.min(fails - 1, 20)));
-        t0 = clock.now();
-        retryAt = t0 + step * (0.5 + rnd() / 2);
-        arm();
+        arm(step * (0.5 + rnd() / 2));
     }
     function end() {
         if (state == 4 /* S.END */)
@@ -739,8 +731,7 @@ function createClient(o) {
     function handle() {
         var t = dec.type;
         var id = dec.id;
-        lastRx = clock.now();
-        pingAt = 0;
+        rxSeen = true;
         if (state == 2 /* S.CONNACK */) {
             if (t != 2 /* T.CONNACK */)
                 return drop(fail("expected CONNACK, got type " + t, "protocol"));
@@ -750,6 +741,8 @@ function createClient(o) {
                 return drop(fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : rMax);
             state = 3 /* S.UP */;
             fails = 0;
+            txQuiet = rxQuiet = ackQuiet = 0;
+            arm(iv);
             // Resend from the oldest unacknowledged message; those sent before now carry DUP=1.
             st._c = st._h;
             st._n = 0;
@@ -764,7 +757,7 @@ function createClient(o) {
             return inbound(id);
         if (t == 4 /* T.PUBACK */) {
             if (storeAck(st, id)) {
-                progress = lastRx;
+                ackSeen = true;
                 pump();
             }
         }
@@ -847,14 +840,11 @@ function createClient(o) {
         while (st._c < st._t && st._n < win && out < hw && link) {
             var from = st._c;
             var to = entryEnd(b, from);
-            if (!st._n)
-                progress = clock.now();
             st._c = to;
             st._n++;
             write(b, from, to);
             b[from] |= 8; // DUP from now on
         }
-        arm();
     }
     function nextId() {
         // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.

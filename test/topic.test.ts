@@ -1,0 +1,51 @@
+// Topic filters [MQTT-4.7]: the matching table, and what counts as a valid topic or filter.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { match, validTopic, validFilter } from "../src/topic";
+
+const table: [string, string, boolean][] = [
+  ["a/b", "a/b", true],
+  ["a/b", "a/c", false],
+  ["a/b", "a/b/c", false],
+  ["a/b/c", "a/b", false],
+  ["a/+", "a/b", true],
+  ["a/+", "a/b/c", false],
+  ["a/+", "a/", true], // + matches an empty level
+  ["a/+", "a", false],
+  ["+/+", "/x", true],
+  ["+", "a", true],
+  ["+", "a/b", false],
+  ["a/+/c", "a//c", true],
+  ["#", "a/b/c", true],
+  ["a/#", "a", true], // # includes the parent level
+  ["a/#", "a/b/c", true],
+  ["a/#", "ab", false],
+  ["a/b/#", "a/b", true],
+  ["+/b/#", "x/b/y/z", true],
+  ["#", "$SYS/broker/uptime", false], // $ topics are not matched by a leading wildcard
+  ["+/broker/uptime", "$SYS/broker/uptime", false],
+  ["$SYS/#", "$SYS/broker/uptime", true],
+  ["$SYS/+/uptime", "$SYS/broker/uptime", true],
+  ["a/$x", "a/$x", true],
+  ["sensors/+/temp", "sensors/node1/temp", true],
+  ["sensors/+/temp", "sensors/node1/hum", false],
+  ["a//b", "a//b", true],
+  ["a/b/", "a/b/", true],
+  ["a/b/", "a/b", false],
+  ["/", "/", true],
+  ["/+", "/x", true],
+];
+
+for (const [f, topic, want] of table) test(`filter ${f} ${want ? "matches" : "does not match"} ${topic}`, () => assert.is(match(f, topic), want));
+
+test("topic names: no wildcards, no NUL, not empty", () => {
+  assert.equal(["a", "a/b", "/", "a b", "$SYS/x"].map(validTopic), [true, true, true, true, true]);
+  assert.equal(["", "a/+", "#", "a\0", null, 1].map(validTopic), [false, false, false, false, false, false]);
+});
+
+test("topic filters: + fills a level, # is last and alone", () => {
+  assert.equal(["#", "+", "a/#", "+/b/#", "a/+/c", "/+", "+/"].map(validFilter), [true, true, true, true, true, true, true]);
+  assert.equal(["", "a#", "a/#/b", "a+", "+a", "a/b+", "##", "a\0"].map(validFilter), [false, false, false, false, false, false, false, false]);
+});
+
+test.run();
