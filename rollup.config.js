@@ -8,20 +8,24 @@ import { existsSync } from "node:fs";
 // no Object.freeze, plain exports assignments.
 const cjs = { format: "cjs", strict: false, esModule: false, freeze: false, exports: "named", generatedCode: "es5", externalLiveBindings: false, interop: "default" };
 
-const terserOptions = {
-  ecma: 5,
-  toplevel: true,
-  compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, keep_fargs: false },
-  // Only `_`-prefixed internal names are mangled; socket and event names (data, close, write, on, E) survive.
-  mangle: { properties: { regex: /^_/ } },
-  format: { comments: false },
-};
+// Property names that are internal to a bundle are mangled to one or two letters (on Espruino every
+// property name over 4 characters also costs a memory block). Always: `_`-prefixed names. In the device
+// bundle also the decoder record's fields, which it never exports; in the codec bundle they are its API.
+// Never: option names, socket and event names (data, close, write, end, on), or E.
+const INTERNAL = /^_/;
+const DEVICE_INTERNAL = /^(_.*|ph|h|len|mul|got|st|type|flags|id|rc|sp|tlen|pay|plen|size|buf)$/;
 
-function terserPlugin() {
+function terserPlugin(regex) {
   return {
     name: "terser-es5",
     async renderChunk(code) {
-      const out = await minify(code, terserOptions);
+      const out = await minify(code, {
+        ecma: 5,
+        toplevel: true,
+        compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, keep_fargs: false },
+        mangle: { properties: { regex } },
+        format: { comments: false },
+      });
       return { code: out.code, map: null };
     },
   };
@@ -35,14 +39,14 @@ function raw(on) {
 }
 
 const builds = [];
-function device(input, name, minOnly) {
+function device(input, name, regex, minOnly) {
   if (!existsSync(input)) return;
   if (!minOnly) builds.push({ input, plugins: [ts(), raw(true)], output: { ...cjs, file: `build/${name}.js` } });
-  builds.push({ input, plugins: [ts(), raw(true), terserPlugin()], output: { ...cjs, file: `build/${name}.min.js` } });
+  builds.push({ input, plugins: [ts(), raw(true), terserPlugin(regex)], output: { ...cjs, file: `build/${name}.min.js` } });
 }
 
-device("src/espruino.ts", "mqttiny");
-device("src/codec/index.ts", "mqttiny-codec", true);
+device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
+device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
 if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts()], output: { ...cjs, file: "build/node/index.cjs" } });
 
 export default builds;

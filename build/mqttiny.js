@@ -453,7 +453,6 @@ function createClient(o) {
         },
     };
     var rnd = o.random || Math.random;
-    var v3 = o.protocol == 3;
     var ka = (o.keepalive == null ? 60 : o.keepalive) * 1000;
     var pingMs = Math.min(o.pingTimeout || 10000, ka || 1e9);
     var ackMs = o.ackTimeout || 30000;
@@ -461,7 +460,9 @@ function createClient(o) {
     var rMin = o.reconnectMin || 1000;
     var rMax = o.reconnectMax || 60000;
     var win = o.window || 8;
-    var cid = o.clientId == null ? "mqttiny" + Math.floor(rnd() * 1e8) : o.clientId;
+    // The options object doubles as CONNECT's fields (protocol, clientId, clean, keepalive, will, credentials).
+    if (o.clientId == null)
+        o.clientId = "mqttiny" + Math.floor(rnd() * 1e8);
     var dec = createDecoder(o.rxSize || 1024);
     var tx = new Uint8Array(o.txSize || 512);
     var st = storeCreate(o.storeSize || 2048);
@@ -603,9 +604,8 @@ function createClient(o) {
     }
     function opened() {
         state = 2 /* S.CONNACK */;
-        var n = encodeConnect(tx, 0, { protocol: v3 ? 3 : 4, clientId: cid, clean: o.clean, keepalive: ka / 1000, will: o.will, username: o.username, password: o.password });
-        if (!send(n))
-            drop(fail("CONNECT does not fit in txSize", "size"));
+        if (!send(encodeConnect(tx, 0, o)))
+            drop(fail("CONNECT does not fit in txSize, or a field is invalid", "size"));
     }
     /** The link is gone (or must go): close it, tell the user, and plan the next attempt. */
     function drop(err, wait) {

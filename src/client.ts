@@ -2,7 +2,7 @@
 // One numeric state; every transition goes through a handler below and is a test in test/client-*.
 import { T, Err, PACKET } from "./codec/constants";
 import { encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeEmpty } from "./codec/encode";
-import type { Data, Will } from "./codec/encode";
+import type { Data, Will, ConnectOptions } from "./codec/encode";
 import { createDecoder, resetDecoder, decode } from "./codec/decode";
 import { strLen, strRead } from "./codec/strings";
 import { storeCreate, storePut, storeAck, storeHas, storeCount, entryEnd } from "./store";
@@ -122,7 +122,6 @@ export function createClient(o: ClientOptions): Client {
     },
   };
   const rnd = o.random || Math.random;
-  const v3 = o.protocol == 3;
   const ka = (o.keepalive == null ? 60 : o.keepalive) * 1000;
   const pingMs = Math.min(o.pingTimeout || 10000, ka || 1e9);
   const ackMs = o.ackTimeout || 30000;
@@ -130,7 +129,8 @@ export function createClient(o: ClientOptions): Client {
   const rMin = o.reconnectMin || 1000;
   const rMax = o.reconnectMax || 60000;
   const win = o.window || 8;
-  const cid = o.clientId == null ? "mqttiny" + Math.floor(rnd() * 1e8) : o.clientId;
+  // The options object doubles as CONNECT's fields (protocol, clientId, clean, keepalive, will, credentials).
+  if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(rnd() * 1e8);
   const dec = createDecoder(o.rxSize || 1024);
   const tx = new Uint8Array(o.txSize || 512);
   const st = storeCreate(o.storeSize || 2048);
@@ -268,8 +268,7 @@ export function createClient(o: ClientOptions): Client {
 
   function opened() {
     state = S.CONNACK;
-    const n = encodeConnect(tx, 0, { protocol: v3 ? 3 : 4, clientId: cid, clean: o.clean, keepalive: ka / 1000, will: o.will, username: o.username, password: o.password });
-    if (!send(n)) drop(fail("CONNECT does not fit in txSize", "size"));
+    if (!send(encodeConnect(tx, 0, o as ConnectOptions))) drop(fail("CONNECT does not fit in txSize, or a field is invalid", "size"));
   }
 
   /** The link is gone (or must go): close it, tell the user, and plan the next attempt. */
