@@ -1,0 +1,176 @@
+// An Espruino-like environment on Node, so device/telemetry.js runs on a desktop through the real
+// minified bundle. It reproduces what the Espruino interpreter does (see shared notes), not what
+// Node does: socket.write() sends bytes only for a String (anything else goes out as its text,
+// "1,2,3"), `data` events carry byte Strings of at most 536 bytes, write() returns false and `drain`
+// follows, and a lost link gives `end` then `close` (connecting to a closed port gives the same).
+// The program runs in its own vm context per node, with only ES5 globals plus Espruino's.
+import vm from "node:vm";
+import net from "node:net";
+import { readFileSync } from "node:fs";
+
+const CHUNK = 536;
+
+/**
+ * Options: { config, bundle (path), link: { lossy, seed, log }, log(line) }.
+ * Returns { context, stop() }.
+ */
+export function runDevice({ config, program = "device/telemetry.js", bundle = "build/mqttiny.min.js", link = {}, log = console.log }) {
+  const timers = new Set();
+  const sockets = new Set();
+  let rnd = mulberry(link.seed || 1);
+  let written = 0; // bytes held by sockets, not yet flushed: what Espruino would hold as Strings in RAM
+
+  function toBytes(data) {
+    // Espruino: only a String is sent as bytes; other values are converted with String(x).
+    return Buffer.from(typeof data == "string" ? data : String(data), "latin1");
+  }
+
+  function connect(opts, onConnect) {
+    const handlers = {};
+    const emit = (ev, ...a) => handlers[ev] && handlers[ev](...a);
+    let closed = false;
+    const s = net.connect({ host: opts.host, port: opts.port });
+    sockets.add(s);
+    s.setNoDelay(true);
+    let dropTimer = null;
+    s.on("connect", () => {
+      onConnect && onConnect();
+      if (link.lossy) {
+        // The flaky Wi-Fi: the link dies after a random 2-8 s, without a FIN reaching the broker first.
+        dropTimer = setTimeout(() => {
+          if (link.log) link.log("link dropped");
+          s.resetAndDestroy();
+        }, 2000 + rnd() * 6000);
+      }
+    });
+    s.on("data", (buf) => {
+      // Byte Strings, at most 536 bytes each; with --lossy also split at random points.
+      let i = 0;
+      while (i < buf.length) {
+        const n = Math.min(buf.length - i, link.lossy ? 1 + Math.floor(rnd() * CHUNK) : CHUNK);
+        emit("data", buf.toString("latin1", i, i + n));
+        i += n;
+      }
+    });
+    const gone = () => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(dropTimer);
+      sockets.delete(s);
+      emit("end");
+      emit("close");
+    };
+    s.on("error", gone);
+    s.on("close", gone);
+    const sock = {
+      on(ev, f) {
+        handlers[ev] = f;
+        return sock;
+      },
+      write(data) {
+        if (closed) return false;
+        const b = toBytes(data);
+        written += b.length;
+        s.write(b, () => {
+          written -= b.length;
+          if (s.writableLength == 0) setImmediate(() => emit("drain"));
+        });
+        return false;
+      },
+      end() {
+        if (!closed) s.end();
+      },
+    };
+    return sock;
+  }
+
+  const modules = {
+    net: { connect },
+    tls: { connect: (o, cb) => connect(o, cb) },
+    Wifi: {
+      connect(ssid, o, cb) {
+        setT(() => cb(null), 50);
+      },
+    },
+  };
+
+  function setT(f, ms) {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      f();
+    }, ms);
+    timers.add(t);
+    return t;
+  }
+
+  // Espruino strings are bytes: E.toString(Uint8Array) gives one char per byte.
+  const E = {
+    toString: (x) => (typeof x == "string" ? x : Buffer.from(x.buffer ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : x).toString("latin1")),
+    toUint8Array: (s) => new Uint8Array(Buffer.from(s, "latin1")),
+    getTemperature: () => 20 + rnd() * 5,
+  };
+  // process.memory() in Espruino units: an ESP8266-sized heap of 1,700 blocks of 12 bytes; the emulator
+  // counts what the socket holds unsent (a String in RAM on the board) on top of a fixed program baseline.
+  const memory = () => {
+    const total = 1700;
+    const usage = Math.min(total, 900 + Math.ceil(written / 12));
+    return { free: total - usage, usage, total, blocksize: 12 };
+  };
+
+  const context = vm.createContext({
+    console: { log: (...a) => log(a.join(" ")) },
+    E,
+    process: { memory, env: {} },
+    setTimeout: setT,
+    clearTimeout: (t) => {
+      clearTimeout(t);
+      timers.delete(t);
+    },
+    setInterval: (f, ms) => {
+      const t = setInterval(f, ms);
+      timers.add(t);
+      return t;
+    },
+    clearInterval: (t) => {
+      clearInterval(t);
+      timers.delete(t);
+    },
+    CONFIG: config,
+  });
+  // The module is loaded the way Espruino's Modules.addCached does: evaluated once, exports cached.
+  const cache = {};
+  context.require = (name) => {
+    if (modules[name]) return modules[name];
+    if (name == "mqttiny") {
+      if (!cache.mqttiny) {
+        const exports = {};
+        vm.runInContext("(function (exports, module) {" + readFileSync(bundle, "utf8") + "\n})", context)(exports, { exports });
+        cache.mqttiny = exports;
+      }
+      return cache.mqttiny;
+    }
+    throw new Error("Module " + name + " not found");
+  };
+  vm.runInContext(readFileSync(program, "utf8"), context, { filename: program });
+  return {
+    context,
+    stop() {
+      for (const t of timers) {
+        clearTimeout(t);
+        clearInterval(t);
+      }
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+function mulberry(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,109 @@
+// mqttiny telemetry node for Espruino boards (ESP32, ESP8266). Plain ES5, and every function is
+// defined before any code calls it: some Espruino builds do not hoist function declarations.
+//
+// Expects a global CONFIG (device/flash.mjs prepends it from device/config.json):
+//   { ssid, wifiPassword, host, port, id, topic, interval, username, password, keepalive, verbose }
+// Topics, with base = CONFIG.topic + "/" + CONFIG.id:
+//   base/temp    QoS 1 reading every CONFIG.interval seconds: {"seq":n,"t":21.5,"free":1234}
+//   base/status  retained "online"; the last will publishes a retained "offline" if the link dies
+//   base/mem     QoS 0 free-memory report every minute
+//   base/cmd     commands: "led on", "led off", "interval 5"
+
+var mqttiny = require("mqttiny");
+var base = CONFIG.topic + "/" + CONFIG.id;
+var period = CONFIG.interval || 10;
+var seq = 0;
+var ledOn = false;
+var client = null;
+var readTimer = null;
+var memTimer = null;
+
+function log(msg) {
+  console.log("[" + CONFIG.id + "] " + msg);
+}
+
+function setLed(on) {
+  ledOn = on;
+  if (typeof LED1 != "undefined") digitalWrite(LED1, on);
+}
+
+function freeBlocks() {
+  return process.memory().free;
+}
+
+function publishReading() {
+  seq++;
+  var t = typeof E.getTemperature == "function" ? E.getTemperature() : 0;
+  var body = '{"seq":' + seq + ',"t":' + t.toFixed(1) + ',"free":' + freeBlocks() + "}";
+  // QoS 1: held in the client's bounded store until PUBACK, resent after a reconnect.
+  if (!client.publish(base + "/temp", body, { qos: 1 })) log("store full, reading " + seq + " not queued");
+  else if (CONFIG.verbose) log("-> " + base + "/temp " + body);
+}
+
+function startReadings() {
+  if (readTimer) clearInterval(readTimer);
+  readTimer = setInterval(publishReading, period * 1000);
+}
+
+function onCommand(topic, msg) {
+  log("command: " + msg);
+  if (msg == "led on") setLed(true);
+  else if (msg == "led off") setLed(false);
+  else if (msg.indexOf("interval ") == 0) {
+    var s = parseInt(msg.substr(9), 10);
+    if (s >= 1 && s <= 3600) {
+      period = s;
+      startReadings();
+    }
+  }
+}
+
+function startMqtt() {
+  client = mqttiny.connect({
+    host: CONFIG.host,
+    port: CONFIG.port,
+    clientId: CONFIG.id,
+    clean: false,
+    keepalive: CONFIG.keepalive || 30,
+    username: CONFIG.username,
+    password: CONFIG.password,
+    will: { topic: base + "/status", payload: "offline", qos: 1, retain: true },
+  });
+  client.on("connected", function () {
+    log("connected");
+    client.publish(base + "/status", "online", { qos: 1, retain: true });
+  });
+  client.on("offline", function () {
+    log("offline, " + client.queued() + " readings held");
+  });
+  client.on("error", function (e) {
+    log("mqtt: " + e.message);
+  });
+  client.subscribe(base + "/cmd", { qos: 1 }, onCommand);
+  startReadings();
+  memTimer = setInterval(function () {
+    client.publish(base + "/mem", "" + freeBlocks());
+  }, 60000);
+}
+
+function joinWifi(attempt) {
+  require("Wifi").connect(CONFIG.ssid, { password: CONFIG.wifiPassword }, function (err) {
+    if (err) {
+      var wait = Math.min(60000, 1000 * Math.pow(2, attempt));
+      log("wifi: " + err + ", retry in " + wait / 1000 + " s");
+      setTimeout(function () {
+        joinWifi(attempt + 1);
+      }, wait);
+      return;
+    }
+    log("wifi up");
+    if (!client) startMqtt();
+  });
+}
+
+// Runs after upload, and at every boot once the program is kept with save().
+function onInit() {
+  joinWifi(0);
+}
+
+onInit();
