@@ -927,7 +927,7 @@ function nodeTransport(o) {
         var host = o.host || "127.0.0.1";
         var port = o.port || (o.tls ? 8883 : 1883);
         var s = o.tls
-            ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || host, rejectUnauthorized: o.rejectUnauthorized !== false })
+            ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || (/^[\d.:]+$/.test(host) ? undefined : host), rejectUnauthorized: o.rejectUnauthorized !== false })
             : require("net").connect({ host: host, port: port });
         var slab = null;
         var from = 0;

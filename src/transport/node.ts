@@ -23,7 +23,7 @@ export function nodeTransport(o: NodeOptions): Transport {
     const host = o.host || "127.0.0.1";
     const port = o.port || (o.tls ? 8883 : 1883);
     const s = o.tls
-      ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || host, rejectUnauthorized: o.rejectUnauthorized !== false })
+      ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || (/^[\d.:]+$/.test(host) ? undefined : host), rejectUnauthorized: o.rejectUnauthorized !== false })
       : require("net").connect({ host: host, port: port });
     let slab: any = null;
     let from = 0;

@@ -1,0 +1,159 @@
+// Real brokers on loopback for the integration tests: mosquitto from a generated config on a free
+// port (password file, TLS listener, persistence as asked), aedes in-process, and a TCP proxy that can
+// cut links without a DISCONNECT. Everything binds 127.0.0.1 and is stopped by the test.
+import net from "node:net";
+import { spawn, execFileSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const p = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
+async function waitPort(port: number, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((r) => {
+      const c = net.connect({ host: "127.0.0.1", port }, () => (c.destroy(), r(true)));
+      c.on("error", () => r(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error("nothing listens on port " + port);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function mosquittoPath(): string | null {
+  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]) if (existsSync(p)) return p;
+  return null;
+}
+
+export interface Mosquitto {
+  port: number;
+  tlsPort?: number;
+  ca?: Buffer;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export async function startMosquitto(o: { users?: Record<string, string>; tls?: boolean; persistence?: boolean } = {}): Promise<Mosquitto> {
+  const bin = mosquittoPath();
+  if (!bin) throw new Error("mosquitto is not installed (Debian package mosquitto)");
+  const dir = mkdtempSync(join(tmpdir(), "mosq-"));
+  const port = await freePort();
+  const lines = ["user root", "per_listener_settings false", `listener ${port} 127.0.0.1`, "log_dest none"];
+  if (o.persistence) lines.push("persistence true", `persistence_location ${dir}/`, "autosave_interval 1");
+  if (o.users) {
+    const pw = join(dir, "passwd");
+    writeFileSync(pw, "");
+    for (const [u, p] of Object.entries(o.users)) execFileSync("mosquitto_passwd", ["-b", pw, u, p]);
+    lines.push("allow_anonymous false", `password_file ${pw}`);
+  } else lines.push("allow_anonymous true");
+  const m: Mosquitto = { port, stop: async () => {}, start: async () => {} };
+  if (o.tls) {
+    const tls = makeCerts(dir);
+    m.tlsPort = await freePort();
+    m.ca = tls.ca;
+    lines.push(`listener ${m.tlsPort} 127.0.0.1`, `cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`);
+  }
+  const conf = join(dir, "mosquitto.conf");
+  writeFileSync(conf, lines.join("\n") + "\n");
+  let proc: ChildProcess | null = null;
+  m.start = async () => {
+    proc = spawn(bin, ["-c", conf], { stdio: "ignore" });
+    await waitPort(port);
+    if (m.tlsPort) await waitPort(m.tlsPort);
+  };
+  m.stop = async () => {
+    const p = proc;
+    proc = null;
+    if (!p || p.exitCode != null) return;
+    const done = new Promise((r) => p.once("exit", r));
+    p.kill("SIGTERM"); // mosquitto saves its persistence database on SIGTERM
+    await done;
+  };
+  await m.start();
+  return m;
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1/localhost, made with openssl. */
+export function makeCerts(dir: string) {
+  const f = (n: string) => join(dir, n);
+  const ssl = (...a: string[]) => execFileSync("openssl", a, { stdio: "pipe" });
+  ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f("ca.key"), "-out", f("ca.crt"), "-days", "2", "-subj", "/CN=mqttiny test CA");
+  ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=localhost");
+  writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  ssl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("server.crt"), "-days", "2", "-extfile", f("ext.cnf"));
+  return { caFile: f("ca.crt"), certFile: f("server.crt"), keyFile: f("server.key"), ca: readFileSync(f("ca.crt")) };
+}
+
+export interface Embedded {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** aedes in this process; `users` turns on username/password checks (refusal: CONNACK 4). */
+export async function startAedes(o: { users?: Record<string, string> } = {}): Promise<Embedded> {
+  const { Aedes } = await import("aedes");
+  const broker: any = await (Aedes as any).createBroker();
+  if (o.users) {
+    broker.authenticate = (_c: unknown, user: string, pass: Buffer, cb: (e: any, ok: boolean) => void) => {
+      if (o.users![user] != null && pass && pass.toString() == o.users![user]) return cb(null, true);
+      const e: any = new Error("bad user name or password");
+      e.returnCode = 4;
+      cb(e, false);
+    };
+  }
+  const server = net.createServer(broker.handle);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    stop: async () => {
+      await new Promise((r) => broker.close(r));
+      server.close();
+    },
+  };
+}
+
+/** A loopback TCP proxy; cut() kills every link at once, as a dying Wi-Fi would (no DISCONNECT). */
+export async function startProxy(target: number) {
+  const socks = new Set<net.Socket>();
+  const server = net.createServer((a) => {
+    const b = net.connect({ host: "127.0.0.1", port: target });
+    socks.add(a);
+    socks.add(b);
+    a.pipe(b);
+    b.pipe(a);
+    const kill = () => (a.destroy(), b.destroy(), socks.delete(a), socks.delete(b));
+    a.on("error", kill).on("close", kill);
+    b.on("error", kill).on("close", kill);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    cut() {
+      for (const s of socks) s.resetAndDestroy();
+      socks.clear();
+    },
+    close() {
+      this.cut();
+      server.close();
+    },
+  };
+}
+
+/** Resolve when `f()` holds, checking every 10 ms; reject after `ms`. */
+export async function until(f: () => boolean, ms = 5000, what = "condition"): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error("timed out waiting for " + what);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

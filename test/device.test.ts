@@ -1,0 +1,131 @@
+// The device side: the espruino CLI packages module + program offline; the program runs under duk
+// (strict ES5) with a simulated socket and clock; and in the Espruino-like environment against a broker.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { execFileSync } from "node:child_process";
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import mqtt from "mqtt";
+import { es5Problems, runDuk, hasDuk, DEVICE } from "./bundle-helpers";
+import { startAedes, until } from "./brokers";
+// @ts-ignore: plain ESM module without types
+import { runDevice } from "../device/emulator/espruino.mjs";
+
+const t = suite("device");
+
+t("the program itself is ES5 without labels or ES2015 globals", () => {
+  assert.equal(es5Problems(readFileSync("device/telemetry.js", "utf8")), []);
+});
+
+t("npm run flash -- --out: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
+  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP8266"], { encoding: "utf8", timeout: 120_000 });
+  const up = readFileSync(out, "utf8");
+  assert.ok(up.includes('Modules.addCached("mqttiny"'), "module embedded");
+  assert.ok(up.includes(readFileSync(DEVICE, "utf8").slice(0, 200)), "the minified bundle itself");
+  assert.ok(up.includes('var CONFIG = {"ssid"'), "config prepended");
+  assert.ok(up.includes("function joinWifi(attempt)"), "program included");
+  assert.equal(es5Problems(up), []);
+});
+
+// Strict ES5 shims for what the program uses on a board: virtual timers and Date.now, a socket that
+// takes Strings only (as Espruino's sends bytes only for Strings), Wifi, E, process.memory.
+const DUK_ENV = `
+var __t = 1000, __timers = [], __tid = 0, __sock = null, __out = [];
+function setTimeout(f, ms) { __timers.push({ id: ++__tid, at: __t + (ms || 0), f: f, every: 0 }); return __tid; }
+function setInterval(f, ms) { __timers.push({ id: ++__tid, at: __t + ms, f: f, every: ms }); return __tid; }
+function clearTimeout(id) { for (var i = 0; i < __timers.length; i++) if (__timers[i].id == id) { __timers.splice(i, 1); return; } }
+var clearInterval = clearTimeout;
+Date.now = function () { return __t; };
+function __advance(ms) {
+  var end = __t + ms;
+  for (;;) {
+    var k = -1;
+    for (var i = 0; i < __timers.length; i++) if (__timers[i].at <= end && (k < 0 || __timers[i].at < __timers[k].at)) k = i;
+    if (k < 0) break;
+    var x = __timers[k];
+    __t = x.at;
+    if (x.every) x.at += x.every; else __timers.splice(k, 1);
+    x.f();
+  }
+  __t = end;
+}
+var E = { toString: function (u) { var s = ""; for (var i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return s; }, getTemperature: function () { return 21.5; } };
+var process = { memory: function () { return { free: 1000, usage: 700, total: 1700, blocksize: 12 }; } };
+var LED1 = 1, __led = null;
+function digitalWrite(p, v) { __led = v; }
+var __net = { connect: function (o, cb) {
+  __sock = { h: {}, on: function (e, f) { this.h[e] = f; return this; }, end: function () {},
+    write: function (s) { if (typeof s != "string") throw new Error("Espruino sends bytes only for a String"); __out.push(s); return false; } };
+  setTimeout(cb, 5);
+  return __sock;
+} };
+function require(n) {
+  if (n == "net") return __net;
+  if (n == "Wifi") return { connect: function (s, o, cb) { setTimeout(function () { cb(null); }, 5); } };
+  if (n == "mqttiny") return lib;
+  throw new Error("Module " + n + " not found");
+}
+function __hex(s) { var h = []; for (var i = 0; i < s.length; i++) h.push((s.charCodeAt(i) < 16 ? "0" : "") + s.charCodeAt(i).toString(16)); return h.join(" "); }
+function __drain() { var o = __out; __out = []; for (var i = 0; i < o.length; i++) print("out " + __hex(o[i].slice(0, 2)) + " " + JSON.stringify(o[i].slice(2).replace(/[^ -~]/g, "."))); }
+function __in(s) { __sock.h.data(s); }
+var CONFIG = { ssid: "lab", wifiPassword: "x", host: "10.0.0.2", port: 1883, id: "n1", topic: "tele", interval: 2, keepalive: 30 };
+`;
+
+t("the program runs under duk: CONNECT, status, subscription, QoS 1 readings, commands, PUBACKs", () => {
+  if (!hasDuk()) {
+    if (process.env.CI) assert.unreachable("duk is required in CI");
+    return;
+  }
+  const out = runDuk(DEVICE, DUK_ENV + readFileSync("device/telemetry.js", "utf8") + `
+    __advance(20); __drain();
+    print("-- connack"); __in("\\x20\\x02\\x00\\x00"); __drain();
+    print("-- suback, puback 1"); __in("\\x90\\x03\\x00\\x02\\x01"); __in("\\x40\\x02\\x00\\x01");
+    __advance(2000); __drain();
+    print("-- command: interval 5, led off");
+    __in("\\x32\\x19\\x00\\x0b" + "tele/n1/cmd" + "\\x00\\x07" + "interval 5");
+    __in("\\x30\\x14\\x00\\x0b" + "tele/n1/cmd" + "led off");
+    __advance(5000); __drain();
+    print("led " + __led + " queued " + client.queued());
+  `);
+  // Each packet written to the socket: first two bytes in hex, the rest as text with non-printables as ".".
+  assert.equal(out.trim().split("\n"), [
+    "[n1] wifi up",
+    'out 10 27 "..MQTT.,....n1..tele/n1/status..offline"', // CONNECT 3.1.1, will retain QoS 1, keepalive 30
+    "-- connack",
+    "[n1] connected",
+    'out 82 10 "....tele/n1/cmd."', // SUBSCRIBE id 2 to the command topic, QoS 1
+    'out 33 18 "..tele/n1/status..online"', // PUBLISH QoS 1 RETAIN: the online status
+    "-- suback, puback 1",
+    'out 32 2e "..tele/n1/temp..{\\"seq\\":1,\\"t\\":21.5,\\"free\\":1000}"', // the first QoS 1 reading after 2 s
+    "-- command: interval 5, led off",
+    "[n1] command: interval 5",
+    "[n1] command: led off",
+    'out 40 02 ".."', // PUBACK for the QoS 1 command
+    'out 32 2e "..tele/n1/temp..{\\"seq\\":2,\\"t\\":21.5,\\"free\\":1000}"', // one reading in the next 5 s
+    "led false queued 2", // LED off; two readings held until their PUBACK
+  ]);
+});
+
+t("in the Espruino-like environment, the program publishes through the minified bundle to a real broker and obeys commands", async () => {
+  const b = await startAedes();
+  const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${b.port}`);
+  const got: [string, string][] = [];
+  w.on("message", (topic, p) => got.push([topic, p.toString()]));
+  await w.subscribeAsync("tele/#", { qos: 1 });
+  const logs: string[] = [];
+  const dev = runDevice({ config: { ssid: "x", host: "127.0.0.1", port: b.port, id: "e1", topic: "tele", interval: 0.2, keepalive: 5 }, log: (l: string) => logs.push(l) });
+  await until(() => got.filter(([t]) => t == "tele/e1/temp").length >= 3, 5000, "readings");
+  assert.ok(got.some(([t, p]) => t == "tele/e1/status" && p == "online"));
+  const r = JSON.parse(got.find(([t]) => t == "tele/e1/temp")![1]);
+  assert.equal(Object.keys(r), ["seq", "t", "free"]);
+  await w.publishAsync("tele/e1/cmd", "led on", { qos: 1 });
+  await until(() => logs.includes("[e1] command: led on"), 3000, "command");
+  dev.context.client.end();
+  dev.stop();
+  await w.endAsync();
+  await b.stop();
+});
+
+t.run();
