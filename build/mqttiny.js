@@ -1,6 +1,12 @@
 /** Decoder status: a complete packet is in the record. */
 var PACKET = 1;
 
+// The string-to-bytes rule differs per platform and is explicit:
+// - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
+// - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
+//   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
+// It is a property of the interpreter, not of a connection, so it is one switch for the process.
+// The device bundle is built with true = true: the UTF-8 code is then dead and removed by terser.
 /** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
 function strLen(s) {
     var n = s.length;
@@ -41,9 +47,8 @@ function dataWrite(b, o, x) {
         return o;
     if (typeof x == "string")
         return strWrite(b, o, x);
-    for (var i = 0; i < x.length; i++)
-        b[o++] = x[i];
-    return o;
+    b.set(x, o);
+    return o + x.length;
 }
 function u16(b, o, v) {
     b[o] = v >> 8;
@@ -194,8 +199,7 @@ function decode(d, c, i) {
             if (s)
                 for (var j = i; o < m;)
                     b[o++] = c.charCodeAt(j++);
-            else
-                for (var j = i; o < m;)
+            else for (var j = i; o < m;)
                     b[o++] = c[j++];
             d.got = e;
             i += k;

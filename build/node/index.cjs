@@ -2,7 +2,19 @@
 var PACKET = 1;
 
 var RAW = typeof __RAW__ != "undefined" && __RAW__;
+/** Runs shorter than this stay in JS, where a native call costs more than the loop. */
+var NATIVE = 32;
+var nodeBuf = !RAW && typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
+
+// The string-to-bytes rule differs per platform and is explicit:
+// - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
+// - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
+//   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
+// It is a property of the interpreter, not of a connection, so it is one switch for the process.
+// The device bundle is built with __RAW__ = true: the UTF-8 code is then dead and removed by terser.
 var raw = RAW || (typeof E != "undefined" && !!E.toString);
+// On Node, long strings are measured and written by Buffer's native UTF-8 code (same rules: a lone
+// surrogate becomes U+FFFD).
 /** Select the rule: true = one byte per char code (Espruino), false = UTF-8 (Node). Returns the old rule. */
 function rawStrings(on) {
     var was = raw;
@@ -15,6 +27,8 @@ function strLen(s) {
     var n = s.length;
     if (RAW || raw)
         return n;
+    if (nodeBuf && n > NATIVE)
+        return nodeBuf.byteLength(s, "utf8");
     var m = 0;
     for (var i = 0; i < n; i++) {
         var c = s.charCodeAt(i);
@@ -38,6 +52,8 @@ function isLow(c) {
 /** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
 function strWrite(b, o, s) {
     var n = s.length;
+    if (nodeBuf && !raw && n > NATIVE)
+        return o + nodeBuf.prototype.utf8Write.call(b, s, o, b.length - o);
     for (var i = 0; i < n; i++) {
         var c = s.charCodeAt(i);
         if (RAW || raw || c < 0x80)
@@ -107,9 +123,8 @@ function dataWrite(b, o, x) {
         return o;
     if (typeof x == "string")
         return strWrite(b, o, x);
-    for (var i = 0; i < x.length; i++)
-        b[o++] = x[i];
-    return o;
+    b.set(x, o);
+    return o + x.length;
 }
 function u16(b, o, v) {
     b[o] = v >> 8;
@@ -260,6 +275,8 @@ function decode(d, c, i) {
             if (s)
                 for (var j = i; o < m;)
                     b[o++] = c.charCodeAt(j++);
+            else if (nodeBuf && m - o > NATIVE)
+                nodeBuf.prototype.copy.call(c, b, o, i, i + m - o);
             else
                 for (var j = i; o < m;)
                     b[o++] = c[j++];
@@ -921,7 +938,9 @@ function createClient(o) {
     return c;
 }
 
+// Write slabs start small (an idle node in a fleet holds little) and double under load up to SLAB.
 var SLAB = 65536;
+var FIRST = 1024;
 function nodeTransport(o) {
     return function (h) {
         var host = o.host || "127.0.0.1";
@@ -969,7 +988,7 @@ function nodeTransport(o) {
                     // The socket keeps a reference to what it was given, so a full slab is replaced, never reused.
                     if (slab)
                         flush();
-                    slab = Buffer.allocUnsafe(Math.max(SLAB, n));
+                    slab = Buffer.allocUnsafe(Math.max(n, slab ? Math.min(SLAB, slab.length * 2) : FIRST));
                     from = pos = 0;
                 }
                 for (var i = a; i < z;)

@@ -2,6 +2,7 @@
 // remaining length, body) and one reused record. Nothing is allocated per packet; topic and payload
 // are reported as offsets into `buf`, valid until the next call to decode().
 import { T, Err, PACKET } from "./constants";
+import { NATIVE, nodeBuf } from "./native";
 
 export interface Decoder {
   /** The receive buffer; a packet body is at buf[0, min(size, buf.length)). */
@@ -65,6 +66,7 @@ export function decode(d: Decoder, c: Uint8Array | string, i: number): number {
       const e = o + k;
       const m = e < b.length ? e : b.length;
       if (s) for (let j = i; o < m; ) b[o++] = (c as string).charCodeAt(j++);
+      else if (nodeBuf && m - o > NATIVE) nodeBuf.prototype.copy.call(c, b, o, i, i + m - o);
       else for (let j = i; o < m; ) b[o++] = (c as Uint8Array)[j++];
       d.got = e;
       i += k;

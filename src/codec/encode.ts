@@ -19,8 +19,8 @@ function dataLen(x: Data | undefined): number {
 function dataWrite(b: Uint8Array, o: number, x: Data | undefined): number {
   if (x == null) return o;
   if (typeof x == "string") return strWrite(b, o, x);
-  for (let i = 0; i < x.length; i++) b[o++] = x[i];
-  return o;
+  b.set(x, o);
+  return o + x.length;
 }
 
 export function u16(b: Uint8Array, o: number, v: number): number {

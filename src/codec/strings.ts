@@ -4,10 +4,12 @@
 //   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
 // It is a property of the interpreter, not of a connection, so it is one switch for the process.
 // The device bundle is built with __RAW__ = true: the UTF-8 code is then dead and removed by terser.
-declare const __RAW__: boolean;
-const RAW = typeof __RAW__ != "undefined" && __RAW__;
+import { RAW, NATIVE, nodeBuf } from "./native";
 
 let raw = RAW || (typeof E != "undefined" && !!E.toString);
+
+// On Node, long strings are measured and written by Buffer's native UTF-8 code (same rules: a lone
+// surrogate becomes U+FFFD).
 
 /** Select the rule: true = one byte per char code (Espruino), false = UTF-8 (Node). Returns the old rule. */
 export function rawStrings(on?: boolean): boolean {
@@ -20,6 +22,7 @@ export function rawStrings(on?: boolean): boolean {
 export function strLen(s: string): number {
   const n = s.length;
   if (RAW || raw) return n;
+  if (nodeBuf && n > NATIVE) return nodeBuf.byteLength(s, "utf8");
   let m = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -42,6 +45,7 @@ function isLow(c: number): boolean {
 /** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
 export function strWrite(b: Uint8Array, o: number, s: string): number {
   const n = s.length;
+  if (nodeBuf && !raw && n > NATIVE) return o + nodeBuf.prototype.utf8Write.call(b, s, o, b.length - o);
   for (let i = 0; i < n; i++) {
     let c = s.charCodeAt(i);
     if (RAW || raw || c < 0x80) b[o++] = c;

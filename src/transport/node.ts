@@ -16,7 +16,9 @@ export interface NodeOptions {
   hw?: number;
 }
 
+// Write slabs start small (an idle node in a fleet holds little) and double under load up to SLAB.
 const SLAB = 65536;
+const FIRST = 1024;
 
 export function nodeTransport(o: NodeOptions): Transport {
   return function (h: LinkEvents): Link {
@@ -62,7 +64,7 @@ export function nodeTransport(o: NodeOptions): Transport {
         if (!slab || pos + n > slab.length) {
           // The socket keeps a reference to what it was given, so a full slab is replaced, never reused.
           if (slab) flush();
-          slab = Buffer.allocUnsafe(Math.max(SLAB, n));
+          slab = Buffer.allocUnsafe(Math.max(n, slab ? Math.min(SLAB, slab.length * 2) : FIRST));
           from = pos = 0;
         }
         for (let i = a; i < z; ) slab[pos++] = b[i++];

@@ -1,0 +1,101 @@
+// `npm run bench [-- --quick]`: every comparison measured side by side in this one run, printed as a
+// markdown table of medians, spreads and ratios, with the targets and whether each is met.
+import os from "node:os";
+import { fork, execFileSync } from "node:child_process";
+import { codecRows } from "./codec.mjs";
+import { qos0, qos1, startSink, sinkRate } from "./e2e.mjs";
+import { dukRates } from "./duk.mjs";
+import { interleave, median, spread, fmt, pct } from "./stats.mjs";
+import { sizes } from "../test/size.mjs";
+import { startMosquitto, mosquittoPath } from "../test/brokers.ts";
+
+const quick = process.argv.includes("--quick");
+const started = Date.now();
+const rows = [];
+const say = (...a) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ` + a.join(" ") + "\n");
+const row = (area, what, ours, theirs, ratio, target, met) => rows.push({ area, what, ours, theirs, ratio, target, met });
+const mark = (ok) => (ok == null ? "" : ok ? "yes" : "**no**");
+
+// 1. Codec
+say("codec...");
+for (const r of await codecRows(quick)) {
+  const ours = `${fmt(median(r.ours))} ops/s ${pct(r.spreadOurs)}`;
+  const theirs = `mqtt-packet ${fmt(median(r.theirs))} ${pct(r.spreadTheirs)}` + (r.limit ? `; byte copy ${fmt(median(r.limit))}` : "");
+  const enc = r.what.startsWith("encode");
+  const target = enc ? 5 : r.what.includes("topic string") ? null : 3;
+  row("codec", r.what, ours, theirs, r.ratio.toFixed(2) + "x", target ? `>= ${target}x` : "", target ? mark(r.ratio >= target) : "");
+}
+
+// 2. Allocation
+say("allocation...");
+const gc = JSON.parse(execFileSync(process.execPath, ["test/gc-probe.mjs", "1000000"], { encoding: "utf8" }));
+for (const [k, label] of [["encode", "QoS 0 encodes"], ["decode", "QoS 0 decodes"], ["qos0", "client QoS 0 publishes"], ["qos1", "client QoS 1 publish + PUBACK"]])
+  row("allocation", `GC events per 1,000,000 ${label}`, String(gc[k]), "", "", k == "decode" || k == "qos1" ? "(0)" : "0", mark(gc[k] == 0));
+
+// 3. End to end on real brokers
+const brokers = [];
+let mosq = null;
+if (mosquittoPath()) {
+  mosq = await startMosquitto();
+  brokers.push(["mosquitto", mosq.port]);
+} else say("mosquitto not installed: its rows are skipped");
+const aedesProc = fork("bench/aedes-server.mjs", [], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
+const aedesPort = await new Promise((r) => aedesProc.stdout.once("data", (d) => r(JSON.parse(d).port)));
+brokers.push(["aedes", aedesPort]);
+const N0 = quick ? 20000 : 100000;
+const N1 = quick ? 5000 : 20000;
+const reps = quick ? 1 : 3;
+for (const [name, port] of brokers) {
+  say(`end to end on ${name}...`);
+  const r0 = await interleave({ raw: () => qos0("raw", port, N0), ours: () => qos0("mqttiny", port, N0), js: () => qos0("mqtt", port, N0) }, reps);
+  const vsRaw = median(r0.ours) / median(r0.raw);
+  row(`end to end, ${name}`, `${N0.toLocaleString()} QoS 0 until the subscriber has all`, `${fmt(median(r0.ours))} msg/s ${pct(spread(r0.ours))}`, `MQTT.js ${fmt(median(r0.js))}; raw pre-encoded ${fmt(median(r0.raw))}`, `${(median(r0.ours) / median(r0.js)).toFixed(2)}x MQTT.js; ${(vsRaw * 100).toFixed(0)}% of raw`, name == "mosquitto" ? ">= 90% of raw" : "", name == "mosquitto" ? mark(vsRaw >= 0.9) : "");
+  const r1 = await interleave({ ours: () => qos1("mqttiny", port, N1), js: () => qos1("mqtt", port, N1) }, reps);
+  row(`end to end, ${name}`, `${N1.toLocaleString()} QoS 1 until every PUBACK`, `${fmt(median(r1.ours))} msg/s ${pct(spread(r1.ours))}`, `MQTT.js ${fmt(median(r1.js))} ${pct(spread(r1.js))}`, (median(r1.ours) / median(r1.js)).toFixed(2) + "x", "", "");
+}
+
+// 4. Client speed without a broker ceiling
+say("sink broker...");
+const NS = quick ? 50000 : 200000;
+const sink = await startSink(NS);
+for (const [mode, label, target] of [["qos0", "QoS 0 publish", 2], ["qos1", "QoS 1 publish (all PUBACKs in)", 2], ["recv", "QoS 0 receive", null]]) {
+  const r = await interleave({ ours: () => sinkRate("mqttiny", sink, mode, NS), js: () => sinkRate("mqtt", sink, mode, NS) }, reps);
+  const ratio = median(r.ours) / median(r.js);
+  row("client vs sink broker", `${NS.toLocaleString()} ${label}`, `${fmt(median(r.ours))} msg/s ${pct(spread(r.ours))}`, `MQTT.js ${fmt(median(r.js))} ${pct(spread(r.js))}`, ratio.toFixed(2) + "x", target ? `>= ${target}x` : "", target ? mark(ratio >= target) : "");
+}
+sink.stop();
+
+// 5. Scale
+const fleetPort = mosq ? mosq.port : aedesPort;
+for (const n of quick ? [100] : [100, 1000]) {
+  say(`fleet of ${n}...`);
+  const fleet = (kind) => JSON.parse(execFileSync(process.execPath, ["--expose-gc", "bench/scale.mjs", kind, String(fleetPort), String(n), "20"], { encoding: "utf8", timeout: 120000 }));
+  const ours = fleet("mqttiny");
+  const js = fleet("mqtt");
+  row("scale", `${n} clients on ${mosq ? "mosquitto" : "aedes"}: memory per client`, `${(ours.perClientBytes / 1024).toFixed(1)} KB`, `MQTT.js ${(js.perClientBytes / 1024).toFixed(1)} KB`, (js.perClientBytes / ours.perClientBytes).toFixed(1) + "x less", "", "");
+  row("scale", `${n} clients: 20 QoS 1 each`, `${fmt(ours.rate)} msg/s`, `MQTT.js ${fmt(js.rate)}`, (ours.rate / js.rate).toFixed(2) + "x", "", "");
+}
+aedesProc.kill();
+if (mosq) await mosq.stop();
+
+// 6. Size
+for (const s of sizes()) {
+  const name = s.file.includes("codec") ? "codec alone" : "full client (device bundle)";
+  row("size", `${name}: ${s.file}`, `${s.bytes} B (${s.gzip} B gzip)`, "", "", `<= ${s.target} B`, mark(s.bytes <= s.target));
+}
+
+// 7. Interpreted engine
+say("duktape...");
+const duk = dukRates(quick);
+row("interpreter (duk)", "encode PUBLISH QoS 0", `${fmt(duk.enc)} ops/s`, "", "", "", "");
+row("interpreter (duk)", "decode PUBLISH QoS 0 (Uint8Array / byte string)", `${fmt(duk.dec)} / ${fmt(duk.decString)} ops/s`, "", "", "", "");
+
+const cpu = os.cpus()[0]?.model || "unknown CPU";
+console.log(`\n### mqttiny benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString().slice(0, 10)}\n`);
+console.log(`Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Medians of ${quick ? "1-3" : "3-7"} interleaved runs; ±x% is half the max-min spread.\n`);
+console.log("| area | measure | mqttiny | compared with | ratio | target | met |");
+console.log("|---|---|---|---|---|---|---|");
+for (const r of rows) console.log(`| ${r.area} | ${r.what} | ${r.ours} | ${r.theirs} | ${r.ratio} | ${r.target} | ${r.met} |`);
+const missed = rows.filter((r) => r.met == "**no**").map((r) => r.what);
+console.log(`\nTargets missed: ${missed.length ? missed.join("; ") : "none"}. Took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+process.exit(0);

@@ -1,0 +1,4 @@
+export declare const RAW: boolean;
+/** Runs shorter than this stay in JS, where a native call costs more than the loop. */
+export declare const NATIVE = 32;
+export declare const nodeBuf: any;
