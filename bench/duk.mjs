@@ -20,5 +20,25 @@ var decs = ${n} * 1000 / Math.max(1, Date.now() - t0);
 print(JSON.stringify({ enc: enc, dec: dec, decString: decs, ok: d.st == 1 }));`;
   const f = join(mkdtempSync(join(tmpdir(), "dukb-")), "b.js");
   writeFileSync(f, script);
-  return JSON.parse(execFileSync("duk", [f], { encoding: "utf8", timeout: 300000 }));
+  const codec = JSON.parse(execFileSync("duk", [f], { encoding: "utf8", timeout: 300000 }));
+  // The whole device bundle: client publishes (QoS 0, and QoS 1 with its PUBACK fed back) through a
+  // sink transport, i.e. the per-packet JS work a board's interpreter would do.
+  const m = quick ? 5000 : 20000;
+  const client = `var lib = (function () { var exports = {};\n${readFileSync("build/mqttiny.min.js", "utf8")}\nreturn exports; })();
+var start = null, ev = null, written = 0;
+var c = lib.createClient({ clientId: "duk", keepalive: 0, storeSize: 4096,
+  clock: { now: function () { return 0; }, set: function (f) { if (!start) start = f; return 1; }, clear: function () {} },
+  transport: function (h) { ev = h; return { write: function (b, a, z) { written += z - a; }, close: function () {}, hw: 1e12 }; } });
+start(); ev.open(); ev.data(new Uint8Array([0x20, 2, 0, 0]));
+var o0 = { qos: 0 }, o1 = { qos: 1 }, ack = new Uint8Array([0x40, 2, 0, 0]), i, t0;
+t0 = Date.now(); for (i = 0; i < ${m}; i++) c.publish("sensors/node1/temp", "21.5", o0);
+var q0 = ${m} * 1000 / Math.max(1, Date.now() - t0);
+t0 = Date.now(); for (i = 1; i <= ${m}; i++) { c.publish("sensors/node1/temp", "21.5", o1); ack[2] = i >> 8; ack[3] = i & 255; ev.data(ack); }
+var q1 = ${m} * 1000 / Math.max(1, Date.now() - t0);
+print(JSON.stringify({ q0: q0, q1: q1, queued: c.queued() }));`;
+  const g = join(mkdtempSync(join(tmpdir(), "dukc-")), "c.js");
+  writeFileSync(g, client);
+  const cl = JSON.parse(execFileSync("duk", [g], { encoding: "utf8", timeout: 300000 }));
+  if (cl.queued !== 0) throw new Error("duk client left messages unacknowledged");
+  return { ...codec, q0: cl.q0, q1: cl.q1 };
 }

@@ -45,7 +45,15 @@ brokers.push(["aedes", aedesPort]);
 const N0 = quick ? 20000 : 100000;
 const N1 = quick ? 5000 : 20000;
 const reps = quick ? 1 : 3;
-for (const [name, port] of brokers) {
+// The independent subscriber is mosquitto_sub (Debian package mosquitto-clients).
+let haveSub = true;
+try {
+  execFileSync("mosquitto_sub", ["--help"], { stdio: "ignore" });
+} catch (e) {
+  haveSub = e.status != null;
+}
+if (!haveSub) say("mosquitto_sub not installed: end-to-end rows skipped");
+for (const [name, port] of haveSub ? brokers : []) {
   say(`end to end on ${name}...`);
   const r0 = await interleave({ raw: () => qos0("raw", port, N0), ours: () => qos0("mqttiny", port, N0), js: () => qos0("mqtt", port, N0) }, reps);
   const vsRaw = median(r0.ours) / median(r0.raw);
@@ -58,10 +66,12 @@ for (const [name, port] of brokers) {
 say("sink broker...");
 const NS = quick ? 50000 : 200000;
 const sink = await startSink(NS);
+// QoS 1 rounds stay at 50,000: more than 65,535 unacknowledged messages stalls MQTT.js (packet ids run out).
 for (const [mode, label, target] of [["qos0", "QoS 0 publish", 2], ["qos1", "QoS 1 publish (all PUBACKs in)", 2], ["recv", "QoS 0 receive", null]]) {
-  const r = await interleave({ ours: () => sinkRate("mqttiny", sink, mode, NS), js: () => sinkRate("mqtt", sink, mode, NS) }, reps);
+  const n = mode == "qos1" ? 50000 : NS;
+  const r = await interleave({ ours: () => sinkRate("mqttiny", sink, mode, n), js: () => sinkRate("mqtt", sink, mode, n) }, reps);
   const ratio = median(r.ours) / median(r.js);
-  row("client vs sink broker", `${NS.toLocaleString()} ${label}`, `${fmt(median(r.ours))} msg/s ${pct(spread(r.ours))}`, `MQTT.js ${fmt(median(r.js))} ${pct(spread(r.js))}`, ratio.toFixed(2) + "x", target ? `>= ${target}x` : "", target ? mark(ratio >= target) : "");
+  row("client vs sink broker", `${n.toLocaleString()} ${label}`, `${fmt(median(r.ours))} msg/s ${pct(spread(r.ours))}`, `MQTT.js ${fmt(median(r.js))} ${pct(spread(r.js))}`, ratio.toFixed(2) + "x", target ? `>= ${target}x` : "", target ? mark(ratio >= target) : "");
 }
 sink.stop();
 
@@ -89,6 +99,7 @@ say("duktape...");
 const duk = dukRates(quick);
 row("interpreter (duk)", "encode PUBLISH QoS 0", `${fmt(duk.enc)} ops/s`, "", "", "", "");
 row("interpreter (duk)", "decode PUBLISH QoS 0 (Uint8Array / byte string)", `${fmt(duk.dec)} / ${fmt(duk.decString)} ops/s`, "", "", "", "");
+row("interpreter (duk)", "device bundle: client QoS 0 publish / QoS 1 publish + PUBACK", `${fmt(duk.q0)} / ${fmt(duk.q1)} msg/s`, "", "", "", "");
 
 const cpu = os.cpus()[0]?.model || "unknown CPU";
 console.log(`\n### mqttiny benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString().slice(0, 10)}\n`);

@@ -131,6 +131,11 @@ export function createClient(o: ClientOptions): Client {
   const win = o.window || 8;
   // The options object doubles as CONNECT's fields (protocol, clientId, clean, keepalive, will, credentials).
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(rnd() * 1e8);
+  const idn = strLen(o.clientId);
+  // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
+  if (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false) throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
+  if (o.will && (!validTopic(o.will.topic) || (o.will.qos || 0) > 2)) throw fail("invalid will topic or QoS", "will");
+  if (o.password != null && o.username == null) throw fail("password without username", "password");
   const dec = createDecoder(o.rxSize || 1024);
   const tx = new Uint8Array(o.txSize || 512);
   const st = storeCreate(o.storeSize || 2048);
