@@ -130,6 +130,16 @@ export async function startSink(blast) {
   return { port, counted, reset: () => w.postMessage("reset"), stop: () => w.terminate() };
 }
 
+/** Subscribes to what the sink broker floods and waits for n messages; returns the start time. */
+async function receiveAll(c, n) {
+  let got = 0;
+  c.on("message", () => got++);
+  const t0 = performance.now();
+  c.subscribe("sensors/#");
+  await waitFor(() => got >= n, 60000);
+  return t0;
+}
+
 /** Against the sink: QoS 0 publish rate (until the sink counted all), QoS 1 (all PUBACKs), receive rate. */
 export async function sinkRate(kind, sink, mode, N) {
   sink.reset();
@@ -139,13 +149,8 @@ export async function sinkRate(kind, sink, mode, N) {
     await waitFor(() => c.state() == 3, 5000);
     let drained = null;
     c.on("drain", () => drained && drained());
-    if (mode == "recv") {
-      let got = 0;
-      c.on("message", () => got++);
-      t0 = performance.now();
-      c.subscribe("sensors/#");
-      await waitFor(() => got >= N, 60000);
-    } else {
+    if (mode == "recv") t0 = await receiveAll(c, N);
+    else {
       const q = mode == "qos1" ? 1 : 0;
       const o = { qos: q };
       t0 = performance.now();
@@ -160,13 +165,8 @@ export async function sinkRate(kind, sink, mode, N) {
     c.end();
   } else {
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${sink.port}`, { keepalive: 0 });
-    if (mode == "recv") {
-      let got = 0;
-      c.on("message", () => got++);
-      t0 = performance.now();
-      c.subscribe("sensors/#");
-      await waitFor(() => got >= N, 60000);
-    } else {
+    if (mode == "recv") t0 = await receiveAll(c, N);
+    else {
       const q = mode == "qos1" ? 1 : 0;
       let acked = 0;
       t0 = performance.now();

@@ -118,13 +118,16 @@ function encodePublish(b, o, topic, payload, qos, retain, dup, id) {
         return -7 /* Err.TOPIC */;
     if (!(qos >= 0 && qos <= 2) || (qos && !(id >= 1 && id <= 65535)))
         return -9 /* Err.ARG */;
-    o = head(b, o, (3 /* T.PUBLISH */ << 4) | (0) | (qos << 1) | (retain ? 1 : 0), 2 + tn + (qos ? 2 : 0) + dataLen(payload));
+    var byte1 = (3 /* T.PUBLISH */ << 4) | (0) | (qos << 1) | (retain ? 1 : 0);
+    var fixed = 2 + tn + (qos ? 2 : 0);
+    var w = -1;
+    o = head(b, o, byte1, fixed + (dataLen(payload) ));
     if (o < 0)
         return o;
     o = field(b, o, topic, tn);
     if (qos)
         o = u16(b, o, id);
-    return dataWrite(b, o, payload);
+    return w < 0 ? dataWrite(b, o, payload) : o + w;
 }
 /** PUBACK, PUBREC, PUBREL or PUBCOMP for packet `id` (PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]). */
 function encodeAck(b, o, type, id) {

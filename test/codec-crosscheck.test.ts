@@ -3,7 +3,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import mqttPacket from "mqtt-packet";
-import { rng } from "./hex";
+import { rng } from "./sim/rng.mjs";
 import { feedAll } from "./decode-helpers";
 import { encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeEmpty } from "../src/codec/encode";
 

@@ -122,6 +122,21 @@ publish("a packet that does not fit writes nothing and returns -1", () => {
   assert.is(encodePublish(b, 0, "a/b", "123", 0, false, false, 0), 10, "exact fit");
 });
 
+publish("a long UTF-8 payload whose bytes need a longer length field than its chars: 100 x é is 200 bytes", () => {
+  // 3 + 100 chars would fit one length byte; 3 + 200 bytes needs two, so the payload is moved by one.
+  const got = enc((b, o) => encodePublish(b, o, "t", "é".repeat(100), 0, false, false, 0));
+  assert.is(got, toHex(hex("30 CB 01", "00 01 74", "C3 A9".repeat(100))));
+});
+
+publish("a long payload one byte short of room writes nothing and returns -1", () => {
+  const payload = "p".repeat(100);
+  const b = new Uint8Array(1 + 1 + 3 + 100 - 1).fill(0xee);
+  assert.is(encodePublish(b, 0, "t", payload, 0, false, false, 0), -1);
+  assert.ok(b.every((x) => x == 0xee), "nothing written");
+  const c = new Uint8Array(b.length + 1);
+  assert.is(encodePublish(c, 0, "t", payload, 0, false, false, 0), c.length, "exact fit");
+});
+
 for (const rl of [127, 128, 16383, 16384, 2097151, 2097152]) {
   publish(`remaining length ${rl} takes ${lenSize(rl)} bytes`, () => {
     const payload = new Uint8Array(rl - 3);

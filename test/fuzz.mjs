@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import mqttPacket from "mqtt-packet";
+import { rng } from "./sim/rng.mjs";
 
 const require = createRequire(import.meta.url);
 const nodeBuild = require("../build/node/index.cjs");
@@ -21,16 +22,6 @@ const COUNT = Number(process.argv[2] || 20000);
 const CHECKED = Number(process.argv[3] || 2000);
 const SEED = Number(process.argv[4] || 12345);
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(SEED);
 const int = (n) => Math.floor(r() * n);
 

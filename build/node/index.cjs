@@ -194,13 +194,30 @@ function encodePublish(b, o, topic, payload, qos, retain, dup, id) {
         return -7 /* Err.TOPIC */;
     if (!(qos >= 0 && qos <= 2) || (qos && !(id >= 1 && id <= 65535)))
         return -9 /* Err.ARG */;
-    o = head(b, o, (3 /* T.PUBLISH */ << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), 2 + tn + (qos ? 2 : 0) + dataLen(payload));
+    var byte1 = (3 /* T.PUBLISH */ << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
+    var fixed = 2 + tn + (qos ? 2 : 0);
+    var w = -1;
+    if (nodeBuf && typeof payload == "string" && payload.length > NATIVE) {
+        // Node: measuring a long string and then encoding it are two native passes; instead write it once
+        // where it lands if every char is one byte, and move it in the rare case the length field grows.
+        // Only when it surely fits (3 bytes per UTF-16 unit at most, 3 more for the move), so a packet
+        // that does not fit still writes nothing.
+        var h = lenSize(fixed + payload.length);
+        var at = o + 1 + h + fixed;
+        if (at + 3 * payload.length + 3 <= b.length && fixed + 3 * payload.length <= 268435452) {
+            w = strWrite(b, at, payload) - at;
+            var d = lenSize(fixed + w) - h;
+            if (d)
+                b.copyWithin(at + d, at, at + w);
+        }
+    }
+    o = head(b, o, byte1, fixed + (w < 0 ? dataLen(payload) : w));
     if (o < 0)
         return o;
     o = field(b, o, topic, tn);
     if (qos)
         o = u16(b, o, id);
-    return dataWrite(b, o, payload);
+    return w < 0 ? dataWrite(b, o, payload) : o + w;
 }
 /** PUBACK, PUBREC, PUBREL or PUBCOMP for packet `id` (PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]). */
 function encodeAck(b, o, type, id) {

@@ -7,6 +7,7 @@
 import vm from "node:vm";
 import net from "node:net";
 import { readFileSync } from "node:fs";
+import { rng } from "../../test/sim/rng.mjs";
 
 const CHUNK = 536;
 
@@ -17,7 +18,7 @@ const CHUNK = 536;
 export function runDevice({ config, program = "device/telemetry.js", bundle = "build/mqttiny.min.js", link = {}, log = console.log }) {
   const timers = new Set();
   const sockets = new Set();
-  let rnd = mulberry(link.seed || 1);
+  let rnd = rng(link.seed || 1);
   let written = 0; // bytes held by sockets, not yet flushed: what Espruino would hold as Strings in RAM
 
   function toBytes(data) {
@@ -164,13 +165,3 @@ export function runDevice({ config, program = "device/telemetry.js", bundle = "b
   };
 }
 
-function mulberry(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -3,6 +3,7 @@
 // because every packet is sized first and checked against the room left.
 import { T, Err } from "./constants";
 import { strLen, strWrite } from "./strings";
+import { nodeBuf, NATIVE } from "./native";
 
 /** A string (encoded by the platform rule) or raw bytes. */
 export type Data = string | Uint8Array;
@@ -108,11 +109,27 @@ export function encodePublish(b: Uint8Array, o: number, topic: string, payload: 
   const tn = strLen(topic);
   if (tn < 1 || tn > 65535) return Err.TOPIC;
   if (!(qos >= 0 && qos <= 2) || (qos && !(id >= 1 && id <= 65535))) return Err.ARG;
-  o = head(b, o, (T.PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), 2 + tn + (qos ? 2 : 0) + dataLen(payload));
+  const byte1 = (T.PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
+  const fixed = 2 + tn + (qos ? 2 : 0);
+  let w = -1;
+  if (nodeBuf && typeof payload == "string" && payload.length > NATIVE) {
+    // Node: measuring a long string and then encoding it are two native passes; instead write it once
+    // where it lands if every char is one byte, and move it in the rare case the length field grows.
+    // Only when it surely fits (3 bytes per UTF-16 unit at most, 3 more for the move), so a packet
+    // that does not fit still writes nothing.
+    const h = lenSize(fixed + payload.length);
+    const at = o + 1 + h + fixed;
+    if (at + 3 * payload.length + 3 <= b.length && fixed + 3 * payload.length <= 268435452) {
+      w = strWrite(b, at, payload) - at;
+      const d = lenSize(fixed + w) - h;
+      if (d) b.copyWithin(at + d, at, at + w);
+    }
+  }
+  o = head(b, o, byte1, fixed + (w < 0 ? dataLen(payload) : w));
   if (o < 0) return o;
   o = field(b, o, topic, tn);
   if (qos) o = u16(b, o, id);
-  return dataWrite(b, o, payload);
+  return w < 0 ? dataWrite(b, o, payload) : o + w;
 }
 
 /** PUBACK, PUBREC, PUBREL or PUBCOMP for packet `id` (PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]). */

@@ -5,7 +5,7 @@
 import type { VirtualClock } from "./clock";
 import type { Transport, LinkEvents, Link } from "../../src/client";
 import type { SimBroker, BrokerConn } from "./broker";
-import { rng } from "../hex";
+import { rng } from "./rng.mjs";
 
 export interface NetOptions {
   seed?: number;
