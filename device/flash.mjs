@@ -1,5 +1,5 @@
 // Uploads the telemetry program and the mqttiny module to a board with the `espruino` CLI.
-//   npm run flash -- --port /dev/ttyUSB0 [--board ESP32|ESP8266] [--config device/config.json]
+//   npm run flash -- --port /dev/ttyUSB0 [--board ESP32|ESP8266] [--config device/config.json] [--save flash|ram]
 //   npm run flash -- --out upload.js     (no board: write what would be sent, for a check or a later upload)
 // The CLI fetches modules over HTTP; here it fetches build/mqttiny.min.js from a server on 127.0.0.1
 // for the length of the upload, so no internet is needed, and the CLI's own module handling
@@ -22,9 +22,14 @@ const port = opt("port");
 const out = opt("out");
 const board = opt("board", "ESP32");
 const configFile = opt("config", join(root, "device/config.json"));
+const save = opt("save", port ? "flash" : "ram");
+if (save != "flash" && save != "ram") {
+  console.error("--save is flash or ram");
+  process.exit(2);
+}
 
 if (!port && !out) {
-  console.error("usage: npm run flash -- --port /dev/ttyUSB0 [--board ESP32|ESP8266] [--config file]\n       npm run flash -- --out upload.js [--board ...]");
+  console.error("usage: npm run flash -- --port /dev/ttyUSB0 [--board ESP32|ESP8266] [--config file] [--save flash|ram]\n       npm run flash -- --out upload.js [--board ...] [--save flash|ram]");
   process.exit(2);
 }
 const bundle = join(root, "build/mqttiny.min.js");
@@ -57,11 +62,16 @@ const cli = createRequire(import.meta.url).resolve("espruino/bin/espruino-cli.js
 // has none and the CLI's proxy setting routes the request to the server above.
 const cliArgs = [cli, "--board", boardJson, "--config", "MODULE_URL=http://mqttiny.local", "--config", "MODULE_EXTENSIONS=.min.js"];
 cliArgs.push("--config", "MODULE_PROXY_ENABLED=true", "--config", "MODULE_PROXY_URL=127.0.0.1", "--config", `MODULE_PROXY_PORT=${server.address().port}`);
+// --save flash (the default with --port): the CLI writes the upload into Storage as .bootcde in 1 KB
+// chunks and loads it from there, so function bodies point into flash instead of being copied into RAM
+// (a 10 KB module loaded from a RAM string needs about as many blocks as an ESP8266 has). It also
+// survives a reboot. --save ram uploads into RAM as the IDE does by default (keep it with save()).
+if (save == "flash") cliArgs.push("--storage", ".bootcde:-");
 if (port) cliArgs.push("-p", port);
 else cliArgs.push("-n");
 if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
-console.log(`module ${code.length} bytes, program ${readFileSync(program).length} bytes; board ${board}${port ? ", port " + port : ", no board (-n)"}`);
+console.log(`module ${code.length} bytes, program ${readFileSync(program).length} bytes; board ${board}${port ? ", port " + port : ", no board (-n)"}; to ${save}`);
 const child = spawn(process.execPath, cliArgs, { stdio: ["inherit", "pipe", "pipe"] });
 let log = "";
 child.stdout.on("data", (d) => (log += d));
@@ -74,4 +84,4 @@ if (rc || missing) {
   console.error(missing ? "the espruino CLI could not load the mqttiny module" : "espruino CLI failed");
   process.exit(1);
 }
-console.log(out ? `wrote ${out}` : "uploaded; type save() on the board's console to keep it across reboots");
+console.log(out ? `wrote ${out}` : save == "flash" ? "uploaded to flash (.bootcde): it runs now and at every boot" : "uploaded to RAM; type save() on the board's console to keep it across reboots");

@@ -101,9 +101,20 @@ function joinWifi(attempt) {
   });
 }
 
-// Runs after upload, and at every boot once the program is kept with save().
+// Runs after upload and at every boot. Written to flash (npm run flash), the code itself runs at boot
+// (the last line) and Espruino then calls onInit too: the flag makes that second call a no-op. Before
+// save(), reset() or load(), "kill" clears the flag and ends the client, so a saved image starts afresh.
+var started = false;
 function onInit() {
+  if (started) return;
+  started = true;
   joinWifi(0);
 }
+if (E.on)
+  E.on("kill", function () {
+    started = false;
+    if (client) client.end();
+    client = null;
+  });
 
 onInit();

@@ -2,8 +2,9 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { CODEC, es5Problems, runDuk, hasDuk } from "./bundle-helpers";
+import { CODEC, DEVICE, es5Problems, runDuk, hasDuk } from "./bundle-helpers";
 import { sizes } from "./size.mjs";
+import * as acorn from "acorn";
 
 const t = suite("codec bundle");
 
@@ -43,6 +44,23 @@ t("encodes CONNECT and PUBLISH and decodes a PUBLISH under duk", () => {
     print(d.st, d.type, d.plen, d.buf[d.pay]);
   `);
   assert.is(out, "10 0e 00 04 4d 51 54 54 04 02 00 3c 00 02 65 31\n32 09 00 03 61 2f 62 00 0a 68 69\n0\n1 3 1 10 a/b hi\n1 3 2 176\n");
+});
+
+t("no function is defined inside a call in either bundle: Espruino copies a function's text each time its definition runs", () => {
+  for (const file of [CODEC, DEVICE]) {
+    const src = readFileSync(file, "utf8");
+    let iifes = 0;
+    (function walk(n: any) {
+      if (!n || typeof n != "object") return;
+      if (n.type == "CallExpression" && n.callee.type == "FunctionExpression") iifes++;
+      for (const k in n) {
+        const v = n[k];
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v.type == "string") walk(v);
+      }
+    })(acorn.parse(src, { ecmaVersion: 5 }));
+    assert.is(iifes, 0, file + " has " + iifes + " immediately invoked function expressions");
+  }
 });
 
 t("size is inside its budget", () => {

@@ -29,6 +29,21 @@ t("npm run flash -- --out: the espruino CLI, offline, packages the module and th
   assert.equal(es5Problems(up), []);
 });
 
+t("npm run flash -- --save flash: the upload writes module and program into Storage (.bootcde) in 1 KB chunks, then loads it", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
+  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP32", "--save", "flash"], { encoding: "utf8", timeout: 120_000 });
+  const up = readFileSync(out, "utf8");
+  const writes = up.split("\n").filter((l) => l.startsWith('require("Storage").write(".bootcde",'));
+  assert.ok(writes.length >= 10, writes.length + " chunks");
+  assert.ok(up.trimEnd().endsWith('load(".bootcde")'), "loaded after writing");
+  // Reassemble the file as the board would and check it holds the module and the program.
+  const file = writes.map((l) => JSON.parse(l.slice(l.indexOf(",") + 1, l.lastIndexOf('",') + 1).replace(/\\x([0-9a-f]{2})/gi, "\\u00$1"))).join("");
+  assert.ok(file.includes('Modules.addCached("mqttiny"'), "module in the file");
+  assert.ok(file.includes(readFileSync(DEVICE, "utf8").slice(0, 200)), "the minified bundle itself");
+  assert.ok(file.includes("function joinWifi(attempt)"), "program in the file");
+  assert.equal(es5Problems(file), []);
+});
+
 // Strict ES5 shims for what the program uses on a board: virtual timers and Date.now, a socket that
 // takes Strings only (as Espruino's sends bytes only for Strings), Wifi, E, process.memory.
 const DUK_ENV = `
