@@ -66,7 +66,8 @@ function __advance(ms) {
   }
   __t = end;
 }
-var E = { toString: function (u) { var s = ""; for (var i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return s; }, getTemperature: function () { return 21.5; } };
+var __E = {};
+var E = { on: function (e, f) { __E[e] = f; }, toString: function (u) { var s = ""; for (var i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return s; }, getTemperature: function () { return 21.5; } };
 var process = { memory: function () { return { free: 1000, usage: 700, total: 1700, blocksize: 12 }; } };
 var LED1 = 1, __led = null;
 function digitalWrite(p, v) { __led = v; }
@@ -87,6 +88,34 @@ function __drain() { var o = __out; __out = []; for (var i = 0; i < o.length; i+
 function __in(s) { __sock.h.data(s); }
 var CONFIG = { ssid: "lab", wifiPassword: "x", host: "10.0.0.2", port: 1883, id: "n1", topic: "tele", interval: 2, keepalive: 30 };
 `;
+
+t("written to flash: Espruino's own onInit call at boot starts nothing twice; kill (save, reset) ends the client and the next boot starts afresh", () => {
+  if (!hasDuk()) {
+    if (process.env.CI) assert.unreachable("duk is required in CI");
+    return;
+  }
+  const out = runDuk(DEVICE, DUK_ENV + readFileSync("device/telemetry.js", "utf8") + `
+    onInit(); __advance(20); __drain();
+    print("-- connack"); __in("\\x20\\x02\\x00\\x00"); __drain();
+    print("-- kill"); __E.kill(); __drain();
+    print("client " + client);
+    print("-- boot"); onInit(); __advance(20); __drain();
+  `);
+  assert.equal(out.trim().split("\n").filter((l) => !/^\[n1\] (offline|closed|mqtt)/.test(l)), [
+    "[n1] wifi up",
+    'out 10 27 "..MQTT.,....n1..tele/n1/status..offline"', // one CONNECT, not two
+    "-- connack",
+    "[n1] connected",
+    'out 82 10 "....tele/n1/cmd."',
+    'out 33 18 "..tele/n1/status..online"',
+    "-- kill",
+    'out e0 00 ""', // DISCONNECT
+    "client null",
+    "-- boot",
+    "[n1] wifi up",
+    'out 10 27 "..MQTT.,....n1..tele/n1/status..offline"',
+  ]);
+});
 
 t("the program runs under duk: CONNECT, status, subscription, QoS 1 readings, commands, PUBACKs", () => {
   if (!hasDuk()) {
