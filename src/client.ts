@@ -468,13 +468,17 @@ export function createClient(o: ClientOptions): Client {
     const q = (opt && opt.qos) || 0;
     if (!validFilter(filter) || strLen(filter) > 65535) throw fail("invalid topic filter: " + filter, "topic");
     if (!(q >= 0 && q <= 2)) throw fail("qos must be 0, 1 or 2", "qos");
-    for (let k = 0; k < subs.length; k++) if (subs[k].f == filter) subs.splice(k, 1);
+    forget(filter);
     subs.push({ f: filter, q: q, cb: cb, i: -1 });
     pump();
   }
 
-  function unsubscribe(filter: string) {
+  function forget(filter: string) {
     for (let k = 0; k < subs.length; k++) if (subs[k].f == filter) subs.splice(k, 1);
+  }
+
+  function unsubscribe(filter: string) {
+    forget(filter);
     if (state == S.UP) {
       const id = nextId();
       unsubs.push(id);

@@ -2,7 +2,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { CODEC, DEVICE, es5Problems, runDuk, hasDuk } from "./bundle-helpers";
+import { CODEC, DEVICE, es5Problems, runDuk, hasDuk, walk } from "./bundle-helpers";
 import { sizes } from "./size.mjs";
 import * as acorn from "acorn";
 
@@ -50,15 +50,9 @@ t("no function is defined inside a call in either bundle: Espruino copies a func
   for (const file of [CODEC, DEVICE]) {
     const src = readFileSync(file, "utf8");
     let iifes = 0;
-    (function walk(n: any) {
-      if (!n || typeof n != "object") return;
+    walk(acorn.parse(src, { ecmaVersion: 5 }), (n) => {
       if (n.type == "CallExpression" && n.callee.type == "FunctionExpression") iifes++;
-      for (const k in n) {
-        const v = n[k];
-        if (Array.isArray(v)) v.forEach(walk);
-        else if (v && typeof v.type == "string") walk(v);
-      }
-    })(acorn.parse(src, { ecmaVersion: 5 }));
+    });
     assert.is(iifes, 0, file + " has " + iifes + " immediately invoked function expressions");
   }
 });

@@ -24,22 +24,26 @@ export function es5Problems(src: string): string[] {
   }
   if (/["']use strict["']/.test(src)) out.push('"use strict"');
   if (src.includes("__esModule")) out.push("__esModule marker");
-  const walk = (n: any, parent: any) => {
-    if (!n || typeof n.type != "string") return;
+  walk(ast, (n, parent) => {
     if (n.type == "LabeledStatement") out.push("label " + n.label.name + " (Espruino has no labels)");
     if (n.type == "Identifier" && !(parent && parent.type == "MemberExpression" && parent.property === n && !parent.computed) && !(parent && parent.type == "Property" && parent.key === n)) {
       if (HELPERS.includes(n.name)) out.push("TypeScript helper " + n.name);
       if (ES2015_GLOBALS.includes(n.name)) out.push("ES2015+ global " + n.name);
     }
     if (n.type == "MemberExpression" && n.object.type == "Identifier" && !n.computed && ES2015_MEMBERS[n.object.name]?.includes(n.property.name)) out.push(`${n.object.name}.${n.property.name}`);
-    for (const k of Object.keys(n)) {
-      const v = n[k];
-      if (Array.isArray(v)) v.forEach((c) => walk(c, n));
-      else if (v && typeof v.type == "string") walk(v, n);
-    }
-  };
-  walk(ast, null);
+  });
   return out;
+}
+
+/** Calls `visit` on every node of an acorn AST, with its parent. */
+export function walk(n: any, visit: (n: any, parent: any) => void, parent: any = null): void {
+  if (!n || typeof n.type != "string") return;
+  visit(n, parent);
+  for (const k of Object.keys(n)) {
+    const v = n[k];
+    if (Array.isArray(v)) v.forEach((c) => walk(c, visit, n));
+    else if (v && typeof v.type == "string") walk(v, visit, n);
+  }
 }
 
 /** Run `script` under Duktape with the bundle at `file` loaded as a CommonJS module named `lib`; returns stdout. */

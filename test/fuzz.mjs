@@ -60,11 +60,8 @@ function input() {
   return b; // k == 5: a valid packet, so the stream also holds good ones
 }
 
-const toStr = (b) => {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
-};
+// A byte string, as Espruino's sockets deliver: one char per byte.
+const toStr = (b) => Buffer.from(b).toString("latin1");
 
 // A view that throws on any index outside [0, length): the bounds-checked pass.
 function guarded(u8) {

@@ -943,16 +943,17 @@ function createClient(o) {
             throw fail("invalid topic filter: " + filter, "topic");
         if (!(q >= 0 && q <= 2))
             throw fail("qos must be 0, 1 or 2", "qos");
-        for (var k = 0; k < subs.length; k++)
-            if (subs[k].f == filter)
-                subs.splice(k, 1);
+        forget(filter);
         subs.push({ f: filter, q: q, cb: cb, i: -1 });
         pump();
     }
-    function unsubscribe(filter) {
+    function forget(filter) {
         for (var k = 0; k < subs.length; k++)
             if (subs[k].f == filter)
                 subs.splice(k, 1);
+    }
+    function unsubscribe(filter) {
+        forget(filter);
         if (state == 3 /* S.UP */) {
             var id = nextId();
             unsubs.push(id);
