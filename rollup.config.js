@@ -25,7 +25,7 @@ function terserPlugin(regex) {
         // reduce_funcs off: terser would otherwise turn single-use functions into IIFEs inside their
         // callers, and Espruino copies a function's source text into RAM each time its definition
         // runs: a 580-byte copy per decoded packet, 250 bytes per QoS 1 publish.
-        compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, keep_fargs: false, reduce_funcs: false },
+        compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, hoist_vars: true, keep_fargs: false, reduce_funcs: false },
         mangle: { properties: { regex } },
         format: { comments: false },
       });

@@ -386,7 +386,8 @@ function storeCount(s) {
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
 // Module constants: a regex literal inside a function is a new RegExp object on every call.
 var WILD = /[+#\0]/;
-var BAD_FILTER = /\0|[^/]#|#.|[^/]\+|\+[^/]/;
+// `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
+var BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
 /** A topic name to publish to: non-empty, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 function validTopic(t) {
     return typeof t == "string" && t.length > 0 && !WILD.test(t);
@@ -695,7 +696,7 @@ function createClient(o) {
             // Resend from the oldest unacknowledged message; those sent before now carry DUP=1.
             st._c = st._h;
             st._n = 0;
-            unsubs.length = 0;
+            unsubs.splice(0, unsubs.length); // an array's length cannot be assigned on Espruino 2v19+
             for (var k = 0; k < subs.length; k++)
                 if (!dec.sp || subs[k].i)
                     subs[k].i = -1;

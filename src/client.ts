@@ -337,7 +337,7 @@ export function createClient(o: ClientOptions): Client {
       // Resend from the oldest unacknowledged message; those sent before now carry DUP=1.
       st._c = st._h;
       st._n = 0;
-      unsubs.length = 0;
+      unsubs.splice(0, unsubs.length); // an array's length cannot be assigned on Espruino 2v19+
       for (let k = 0; k < subs.length; k++) if (!dec.sp || subs[k].i) subs[k].i = -1;
       emit("connected", { sessionPresent: !!dec.sp });
       return pump();

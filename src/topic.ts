@@ -2,7 +2,8 @@
 
 // Module constants: a regex literal inside a function is a new RegExp object on every call.
 const WILD = /[+#\0]/;
-const BAD_FILTER = /\0|[^/]#|#.|[^/]\+|\+[^/]/;
+// `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
+const BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
 
 /** A topic name to publish to: non-empty, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 export function validTopic(t: unknown): boolean {
