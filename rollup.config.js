@@ -3,6 +3,7 @@
 import typescript from "@rollup/plugin-typescript";
 import { minify } from "terser";
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 
 // Espruino loads modules with Modules.addCached(name, source): no "use strict", no __esModule marker,
 // no Object.freeze, plain exports assignments.
@@ -13,7 +14,7 @@ const cjs = { format: "cjs", strict: false, esModule: false, freeze: false, expo
 // bundle also the decoder record's fields, which it never exports; in the codec bundle they are its API.
 // Never: option names, socket and event names (data, close, write, end, on), or E.
 const INTERNAL = /^_/;
-const DEVICE_INTERNAL = /^(_.*|ph|h|len|mul|got|st|type|flags|id|rc|sp|tlen|pay|plen|size|buf)$/;
+const DEVICE_INTERNAL = /^(_.*|type|flags|plen|size)$/;
 
 function terserPlugin(regex) {
   return {
@@ -41,11 +42,18 @@ function raw(on) {
   return { name: "raw", transform: (code) => ({ code: code.replace(/\b__RAW__\b/g, String(on)), map: null }) };
 }
 
+// The device bundles use the String wire and store (native String operations on Espruino) in place of
+// the byte ones: same functions, swapped at build time.
+function textWire() {
+  const swap = { "./wire": "src/wire-text.ts", "./store": "src/store-text.ts" };
+  return { name: "text-wire", resolveId: (id, from) => (swap[id] && from && !from.includes("-text") ? resolve(swap[id]) : null) };
+}
+
 const builds = [];
 function device(input, name, regex, minOnly) {
   if (!existsSync(input)) return;
-  if (!minOnly) builds.push({ input, plugins: [ts(), raw(true)], output: { ...cjs, file: `build/${name}.js` } });
-  builds.push({ input, plugins: [ts(), raw(true), terserPlugin(regex)], output: { ...cjs, file: `build/${name}.min.js` } });
+  if (!minOnly) builds.push({ input, plugins: [textWire(), ts(), raw(true)], output: { ...cjs, file: `build/${name}.js` } });
+  builds.push({ input, plugins: [textWire(), ts(), raw(true), terserPlugin(regex)], output: { ...cjs, file: `build/${name}.min.js` } });
 }
 
 device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);

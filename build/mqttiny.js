@@ -12,28 +12,6 @@ function strLen(s) {
     var n = s.length;
     return n;
 }
-/** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
-function strWrite(b, o, s) {
-    var n = s.length;
-    for (var i = 0; i < n; i++) {
-        var c = s.charCodeAt(i);
-        b[o++] = c;
-    }
-    return o;
-}
-/** The string held in b[o, o+n) under the current rule. Allocates: call it only when a string is wanted. */
-function strRead(b, o, n) {
-    // Espruino builds the string natively; a JS loop per byte is slow on an interpreter.
-    if (typeof E != "undefined")
-        return E.toString(b.subarray(o, o + n));
-    var end = o + n;
-    var s = "";
-    while (o < end) {
-        var c = b[o++];
-        s += String.fromCharCode(c);
-    }
-    return s;
-}
 
 /** Number of bytes the remaining-length field takes for `n` (1..4; 7 bits per byte). */
 function lenSize(n) {
@@ -42,40 +20,12 @@ function lenSize(n) {
 function dataLen(x) {
     return x == null ? 0 : typeof x == "string" ? strLen(x) : x.length;
 }
-function dataWrite(b, o, x) {
-    if (x == null)
-        return o;
-    if (typeof x == "string")
-        return strWrite(b, o, x);
-    b.set(x, o);
-    return o + x.length;
-}
-function u16(b, o, v) {
-    b[o] = v >> 8;
-    b[o + 1] = v & 255;
-    return o + 2;
-}
-/** A length-prefixed field whose byte length `n` the caller has already measured. */
-function field(b, o, x, n) {
-    return dataWrite(b, u16(b, o, n), x);
-}
 /**
- * Fixed header: type/flags byte and remaining length `n`; returns the offset of the variable header,
- * or Err.SPACE when the whole packet would not fit (checked here so callers write nothing on failure).
+ * Remaining length of the CONNECT for `c`, or Err.ARG for a password without a user name, a will QoS
+ * over 2, a keepalive outside 0..65535 or a field over 65,535 bytes. Shared by both wires, so the
+ * client can refuse options that can never be sent before it opens a link.
  */
-function head(b, o, byte1, n) {
-    if (n > 268435455 || o + 1 + lenSize(n) + n > b.length)
-        return -1 /* Err.SPACE */;
-    b[o++] = byte1;
-    do {
-        b[o++] = (n & 127) | (n > 127 ? 128 : 0);
-        n >>>= 7;
-    } while (n);
-    return o;
-}
-/** CONNECT [MQTT-3.1]. Err.ARG for a password without a user name, a will QoS over 2, or a field over 65,535 bytes. */
-function encodeConnect(b, o, c) {
-    var v3 = c.protocol == 3;
+function connectLen(c) {
     var w = c.will;
     var ka = c.keepalive == null ? 60 : c.keepalive;
     var idn = strLen(c.clientId);
@@ -83,304 +33,255 @@ function encodeConnect(b, o, c) {
     var wpn = w ? dataLen(w.payload) : 0;
     var un = dataLen(c.username);
     var pn = dataLen(c.password);
-    var wq = w ? w.qos || 0 : 0;
     // Password without user name is not allowed [MQTT-3.1.2-22]; 16-bit lengths cap every field.
-    if ((c.password != null && c.username == null) || wq > 2 || ka > 65535 || ka < 0 || idn > 65535 || wtn > 65535 || wpn > 65535 || un > 65535 || pn > 65535)
+    if ((c.password != null && c.username == null) || (w && (w.qos || 0) > 2) || !(ka >= 0 && ka <= 65535) || idn > 65535 || wtn > 65535 || wpn > 65535 || un > 65535 || pn > 65535)
         return -9 /* Err.ARG */;
-    var n = (v3 ? 12 : 10) + 2 + idn + (w ? 4 + wtn + wpn : 0) + (c.username != null ? 2 + un : 0) + (c.password != null ? 2 + pn : 0);
-    o = head(b, o, 1 /* T.CONNECT */ << 4, n);
-    if (o < 0)
-        return o;
-    o = field(b, o, v3 ? "MQIsdp" : "MQTT", v3 ? 6 : 4);
-    b[o++] = v3 ? 3 : 4;
-    b[o++] =
-        (c.username != null ? 0x80 : 0) |
-            (c.password != null ? 0x40 : 0) |
-            (w ? (w.retain ? 0x20 : 0) | (wq << 3) | 4 : 0) |
-            (c.clean === false ? 0 : 2);
-    o = u16(b, o, ka);
-    o = field(b, o, c.clientId, idn);
-    if (w)
-        o = field(b, field(b, o, w.topic, wtn), w.payload, wpn);
-    if (c.username != null)
-        o = field(b, o, c.username, un);
-    if (c.password != null)
-        o = field(b, o, c.password, pn);
-    return o;
-}
-/**
- * PUBLISH [MQTT-3.3]. The packet identifier is written only for QoS 1 and 2 and must then be 1..65535.
- * Err.TOPIC for an empty topic or one over 65,535 bytes; Err.ARG for QoS outside 0..2 or a bad id.
- */
-function encodePublish(b, o, topic, payload, qos, retain, dup, id) {
-    var tn = strLen(topic);
-    if (tn < 1 || tn > 65535)
-        return -7 /* Err.TOPIC */;
-    if (!(qos >= 0 && qos <= 2) || (qos && !(id >= 1 && id <= 65535)))
-        return -9 /* Err.ARG */;
-    var byte1 = (3 /* T.PUBLISH */ << 4) | (0) | (qos << 1) | (retain ? 1 : 0);
-    var fixed = 2 + tn + (qos ? 2 : 0);
-    var w = -1;
-    o = head(b, o, byte1, fixed + (dataLen(payload) ));
-    if (o < 0)
-        return o;
-    o = field(b, o, topic, tn);
-    if (qos)
-        o = u16(b, o, id);
-    return w < 0 ? dataWrite(b, o, payload) : o + w;
-}
-/** PUBACK, PUBREC, PUBREL or PUBCOMP for packet `id` (PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]). */
-function encodeAck(b, o, type, id) {
-    o = head(b, o, (type << 4) | (type == 6 /* T.PUBREL */ ? 2 : 0), 2);
-    return o < 0 ? o : u16(b, o, id);
-}
-/**
- * SUBSCRIBE when `qos` is given (one requested QoS per filter), else UNSUBSCRIBE [MQTT-3.8, 3.10].
- * Both carry the fixed flags 0010. Err.TOPIC for an empty filter or one over 65,535 bytes.
- */
-function encodeSubscribe(b, o, id, filters, qos) {
-    var n = 2;
-    for (var i = 0; i < filters.length; i++) {
-        var k = strLen(filters[i]);
-        if (k < 1 || k > 65535)
-            return -7 /* Err.TOPIC */;
-        if (qos && !(qos[i] >= 0 && qos[i] <= 2))
-            return -9 /* Err.ARG */;
-        n += 2 + k + (qos ? 1 : 0);
-    }
-    if (!filters.length || !(id >= 1 && id <= 65535))
-        return -9 /* Err.ARG */;
-    o = head(b, o, ((qos ? 8 /* T.SUBSCRIBE */ : 10 /* T.UNSUBSCRIBE */) << 4) | 2, n);
-    if (o < 0)
-        return o;
-    o = u16(b, o, id);
-    for (var i = 0; i < filters.length; i++) {
-        o = field(b, o, filters[i], strLen(filters[i]));
-        if (qos)
-            b[o++] = qos[i];
-    }
-    return o;
-}
-/** A packet with no variable header: PINGREQ (C0 00) or DISCONNECT (E0 00). */
-function encodeEmpty(b, o, type) {
-    o = head(b, o, type << 4, 0);
-    return o;
+    return (c.protocol == 3 ? 12 : 10) + 2 + idn + (w ? 4 + wtn + wpn : 0) + (c.username != null ? 2 + un : 0) + (c.password != null ? 2 + pn : 0);
 }
 
-// The incremental decoder: one fixed receive buffer, a resumable state machine (fixed header byte,
-// remaining length, body) and one reused record. Nothing is allocated per packet; topic and payload
-// are reported as offsets into `buf`, valid until the next call to decode().
-/** A decoder with a receive buffer of `size` bytes (the largest packet body it will hold). */
-function createDecoder(size) {
-    return { buf: new Uint8Array(size), st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, topic: 0, tlen: 0, pay: 0, plen: 0, size: 0, ph: 0, h: 0, len: 0, mul: 1, got: 0 };
+// What the client, the store and the wire share about the link: the transport's contract and the one
+// function every outbound byte passes through. Below the store and the wire, above nothing.
+function put(c, d, from, to) {
+    var l = c.l;
+    if (!l)
+        return; // a callback may have ended the client mid-packet
+    c.w += to - from;
+    c.tx = true;
+    l.write(d, from, to);
 }
-/** Forget any partial packet (after a reconnect the stream starts afresh). */
-function resetDecoder(d) {
-    d.ph = d.got = d.len = 0;
-    d.mul = 1;
+
+// The String wire of the device build (Espruino): a packet is built by native String concatenation and
+// handed to socket.write() as it is, and received bytes, which arrive as Strings, are cut with substr.
+// No per-byte loop touches a topic or a payload, and no buffer is held while nothing is in transit.
+// Same functions as wire.ts, which it replaces in the device bundle.
+var chr = String.fromCharCode;
+function u16(v) {
+    return chr(v >> 8, v & 255);
+}
+/** Strings are bytes on the boards; a Uint8Array is turned into one natively. */
+function str(x) {
+    return x == null ? "" : typeof x == "string" ? x : E.toString(x);
+}
+function field(x) {
+    var s = str(x);
+    return u16(s.length) + s;
+}
+/** Fixed header (remaining length: at most 4 loop steps) and body. */
+function packet(byte1, body) {
+    var n = body.length;
+    var h = chr(byte1);
+    do {
+        h += chr((n & 127) | (n > 127 ? 128 : 0));
+        n >>= 7;
+    } while (n);
+    return h + body;
+}
+/** A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. */
+function pubText(topic, payload, qos, retain, id) {
+    if (!topic.length || topic.length > 65535)
+        return -7 /* Err.TOPIC */;
+    return packet(0x30 | (qos << 1) | (retain ? 1 : 0), field(topic) + (qos ? u16(id) : "") + str(payload));
+}
+function send(c, p) {
+    if (typeof p != "string")
+        return p;
+    if (p.length > c.z)
+        return -1 /* Err.SPACE */;
+    put(c, p, 0, p.length);
+    return p.length;
+}
+function txBuf(size) {
+    return null;
+}
+function txConnect(c, o) {
+    if (connectLen(o) < 0)
+        return -9 /* Err.ARG */;
+    var v3 = o.protocol == 3;
+    var w = o.will;
+    var flags = (o.username != null ? 0x80 : 0) | (o.password != null ? 0x40 : 0) | (w ? (w.retain ? 0x20 : 0) | ((w.qos || 0) << 3) | 4 : 0) | (o.clean === false ? 0 : 2);
+    return send(c, packet(0x10, field(v3 ? "MQIsdp" : "MQTT") + chr(v3 ? 3 : 4, flags) + u16(o.keepalive == null ? 60 : o.keepalive) + field(o.clientId) +
+        (w ? field(w.topic) + field(w.payload) : "") + (o.username != null ? field(o.username) : "") + (o.password != null ? field(o.password) : "")));
+}
+function txPublish(c, topic, payload, retain) {
+    return send(c, pubText(topic, payload, 0, retain, 0));
+}
+function txAck(c, type, id) {
+    send(c, packet((type << 4) | (type == 6 ? 2 : 0), u16(id))); // PUBREL carries the flags 0010 [MQTT-3.6.1-1]
+}
+function txSub(c, id, filter, qos) {
+    return send(c, packet(qos < 0 ? 0xa2 : 0x82, u16(id) + field(filter) + (qos < 0 ? "" : chr(qos))));
+}
+function txEmpty(c, type) {
+    send(c, chr(type << 4, 0));
+}
+function rxCreate(size) {
+    return { b: "", z: size, k: 0, st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
+}
+function rxReset(d) {
+    d.b = "";
+    d.k = 0;
     d.st = 0;
 }
-/**
- * Consume bytes of `c` (Uint8Array/Buffer, or a byte string as Espruino sockets deliver: one char per
- * byte) from index `i` until one packet completes, an error is found, or the chunk ends. Returns the
- * index to continue from; `d.st` says which. Call again while the returned index is below c.length.
- */
-function decode(d, c, i) {
-    var s = typeof c == "string";
-    var n = c.length;
-    var b = d.buf;
-    d.st = 0;
-    while (i < n) {
-        if (d.ph == 2) {
-            // Body: copy what belongs to this packet; bytes past the buffer's end are counted, not stored.
-            var k = d.len - d.got;
-            if (k > n - i)
-                k = n - i;
-            var o = d.got;
-            var e = o + k;
-            var m = e < b.length ? e : b.length;
-            if (s)
-                for (var j = i; o < m;)
-                    b[o++] = c.charCodeAt(j++);
-            else for (var j = i; o < m;)
-                    b[o++] = c[j++];
-            d.got = e;
-            i += k;
-            if (e == d.len)
-                return done(d, i);
-            continue;
-        }
-        var x = s ? c.charCodeAt(i++) & 255 : c[i++];
-        if (d.ph == 0) {
-            d.h = x;
-            d.ph = 1;
-            d.len = d.got = 0;
-            d.mul = 1;
-        }
-        else {
-            d.len += (x & 127) * d.mul;
-            if (x & 128) {
-                // A fourth byte with its continuation bit set announces a fifth: malformed [MQTT-2.2.3].
-                if (d.mul == 2097152) {
-                    d.ph = 0;
-                    d.st = -4 /* Err.LENGTH */;
-                    return i;
-                }
-                d.mul *= 128;
-            }
-            else {
-                d.ph = 2;
-                if (!d.len)
-                    return done(d, i);
-            }
-        }
+function rxFeed(d, chunk) {
+    d.b += typeof chunk == "string" ? chunk : E.toString(chunk);
+}
+/** As wire.ts: a packet (1) or an Err (< 0) is in the record, or 0 when more bytes are needed. */
+function rxNext(d) {
+    var b = d.b;
+    if (d.k) {
+        var m_1 = d.k < b.length ? d.k : b.length;
+        d.b = b = b.substr(m_1);
+        d.k -= m_1;
+        if (d.k)
+            return (d.st = 0);
     }
-    return i;
+    if (b.length < 2)
+        return (d.st = 0);
+    var n = 0;
+    var m = 1;
+    var j = 1;
+    var x;
+    do {
+        if (j == b.length)
+            return (d.st = 0);
+        x = b.charCodeAt(j++);
+        n += (x & 127) * m;
+        m *= 128;
+        // A fourth length byte announcing a fifth is malformed [MQTT-2.2.3].
+        if (x & 128 && j == 5) {
+            d.b = "";
+            return (d.st = -4 /* Err.LENGTH */);
+        }
+    } while (x & 128);
+    // An oversized packet: its first rxSize bytes are read (a PUBLISH's topic and id, to acknowledge
+    // it), the rest is skipped as it arrives.
+    var big = n > d.z;
+    var held = big ? d.z : n;
+    if (b.length < j + held)
+        return (d.st = 0);
+    var end = j + n;
+    d.k = end > b.length ? end - b.length : 0;
+    d.b = b.substr(end);
+    return (d.st = parse(d, b.charCodeAt(0), b.substr(j, held), n, big));
 }
-function done(d, i) {
-    d.ph = 0;
-    d.st = parse(d);
-    return i;
-}
-function parse(d) {
-    var b = d.buf;
-    var t = d.h >> 4;
-    var f = d.h & 15;
-    var n = d.len;
+/** The checks of codec/decode.ts's parse, over the body String `p` (its first bytes if `big`). */
+function parse(d, h, p, n, big) {
+    var t = h >> 4;
+    var f = h & 15;
     d.type = t;
     d.flags = f;
     d.size = n;
-    d.id = d.qos = d.rc = d.sp = d.topic = d.tlen = d.pay = d.plen = 0;
-    if (t < 2 /* T.CONNACK */ || t > 13 /* T.PINGRESP */ || t == 8 /* T.SUBSCRIBE */ || t == 10 /* T.UNSUBSCRIBE */ || t == 12 /* T.PINGREQ */)
+    d.id = d.qos = d.rc = d.sp = d.plen = 0;
+    d.tp = d.p = "";
+    // Types a server sends: CONNACK .. UNSUBACK and PINGRESP, never SUBSCRIBE, UNSUBSCRIBE or PINGREQ.
+    if (t < 2 || t > 13 || t == 8 || t == 10 || t == 12)
         return -2 /* Err.TYPE */;
-    if (t != 3 /* T.PUBLISH */ && f != (t == 6 /* T.PUBREL */ ? 2 : 0))
+    if (t != 3 && f != (t == 6 ? 2 : 0))
         return -3 /* Err.FLAGS */;
-    var big = n > b.length;
-    var m = big ? b.length : n; // bytes actually held
-    if (t == 3 /* T.PUBLISH */) {
+    var m = p.length;
+    if (t == 3) {
         var q = (f >> 1) & 3;
         if (q == 3)
             return -5 /* Err.QOS */;
         d.qos = q;
         if (m < 2)
             return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
-        var tl = (b[0] << 8) | b[1];
-        var p = 2 + tl + (q ? 2 : 0);
-        if (p > m)
+        var tl = (p.charCodeAt(0) << 8) | p.charCodeAt(1);
+        var o = 2 + tl + (q ? 2 : 0);
+        if (o > m)
             return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
         if (!tl)
             return -7 /* Err.TOPIC */;
-        d.topic = 2;
-        d.tlen = tl;
-        if (q) {
-            d.id = (b[p - 2] << 8) | b[p - 1];
-            if (!d.id)
-                return -6 /* Err.ID */;
-        }
-        d.pay = p;
-        d.plen = n - p;
-        return big ? -8 /* Err.BIG */ : PACKET;
+        d.tp = p.substr(2, tl);
+        if (q && !(d.id = (p.charCodeAt(o - 2) << 8) | p.charCodeAt(o - 1)))
+            return -6 /* Err.ID */;
+        d.plen = n - o;
+        if (big)
+            return -8 /* Err.BIG */;
+        d.p = p.substr(o);
+        return PACKET;
     }
     if (big)
         return -8 /* Err.BIG */;
-    if (t == 13 /* T.PINGRESP */)
+    if (t == 13)
         return n ? -4 /* Err.LENGTH */ : PACKET;
-    if (t == 9 /* T.SUBACK */ ? n < 3 : n != 2)
+    if (t == 9 ? n < 3 : n != 2)
         return -4 /* Err.LENGTH */;
-    if (t == 2 /* T.CONNACK */) {
-        d.sp = b[0] & 1;
-        d.rc = b[1];
+    if (t == 2) {
+        d.sp = p.charCodeAt(0) & 1;
+        d.rc = p.charCodeAt(1);
         return PACKET;
     }
-    d.id = (b[0] << 8) | b[1];
-    if (!d.id)
+    if (!(d.id = (p.charCodeAt(0) << 8) | p.charCodeAt(1)))
         return -6 /* Err.ID */;
-    d.pay = 2;
+    d.p = p.substr(2);
     d.plen = n - 2;
     return PACKET;
 }
+function rxTopic(d) {
+    return d.tp;
+}
+function rxPayload(d, bin) {
+    return bin ? E.toUint8Array(d.p) : d.p;
+}
+function rxByte(d, k) {
+    return d.p.charCodeAt(k);
+}
 
 function storeCreate(size) {
-    return { _b: new Uint8Array(size), _h: 0, _c: 0, _t: 0, _n: 0 };
+    return { _q: [], _i: [], _c: 0, _u: 0, _m: size };
 }
-/** Offset just past the entry at `o` (fixed header + remaining length). */
-function entryEnd(b, o) {
-    var n = 0;
-    var m = 1;
-    var x;
-    do {
-        x = b[++o];
-        n += (x & 127) * m;
-        m *= 128;
-    } while (x & 128);
-    return o + 1 + n;
-}
-/** Packet id of the entry at `o`: after the fixed header and the topic. */
-function entryId(b, o) {
-    while (b[++o] & 128)
-        ;
-    o += 3 + ((b[o + 1] << 8) | b[o + 2]);
-    return (b[o] << 8) | b[o + 1];
-}
-/** Append a QoS 1 PUBLISH. Returns the new tail (> 0), Err.SPACE when the store is full, or another Err. */
+/** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
 function storePut(s, topic, payload, retain, id) {
-    var e = encodePublish(s._b, s._t, topic, payload, 1, retain, false, id);
-    if (e == -1 /* Err.SPACE */ && s._h < s._t) {
-        // Slide the live entries to the front, leaving out acknowledged ones (tombstones), so one
-        // unacknowledged message cannot pin the space behind it. Rare: the head moves up as PUBACKs arrive.
-        var b = s._b;
-        var j = 0;
-        var c = 0;
-        for (var o = s._h; o < s._t;) {
-            var end = entryEnd(b, o);
-            if (o < s._c)
-                c = j + (b[o] ? end - o : 0);
-            if (b[o])
-                while (o < end)
-                    b[j++] = b[o++];
-            o = end;
-        }
-        s._c = s._c > s._h ? c : 0;
-        s._h = 0;
-        s._t = j;
-        e = encodePublish(b, j, topic, payload, 1, retain, false, id);
-    }
-    if (e > 0)
-        s._t = e;
-    return e;
+    var p = pubText(topic, payload, 1, retain, id);
+    if (typeof p != "string")
+        return p;
+    if (p.length > s._m)
+        return -1 /* Err.SPACE */;
+    if (s._u + p.length > s._m)
+        return 0;
+    s._q.push(p);
+    s._i.push(id);
+    s._u += p.length;
+    return 1;
 }
-/** Mark the in-flight entry with packet id `id` acknowledged; false when no such entry is in flight. */
+function storeSend(s, c, win, hw) {
+    var q = s._q;
+    while (s._c < q.length && s._c < win && c.w < hw && c.l) {
+        var p = q[s._c];
+        put(c, p, 0, p.length);
+        // DUP from now on [MQTT-3.3.1-1]: one native copy per message, made once.
+        if (!(p.charCodeAt(0) & 8))
+            q[s._c] = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
+        s._c++;
+    }
+}
+function storeRewind(s, fresh) {
+    var q = s._q;
+    s._c = 0;
+    if (fresh)
+        for (var k = 0; k < q.length; k++)
+            if (q[k].charCodeAt(0) & 8)
+                q[k] = String.fromCharCode(q[k].charCodeAt(0) & -9) + q[k].substr(1);
+}
 function storeAck(s, id) {
-    var b = s._b;
-    for (var o = s._h; o < s._c; o = entryEnd(b, o)) {
-        if (b[o] && entryId(b, o) == id) {
-            b[o] = 0;
-            s._n--;
-            while (s._h < s._t && !b[s._h])
-                s._h = entryEnd(b, s._h);
-            if (s._h == s._t)
-                s._h = s._c = s._t = 0;
-            return true;
-        }
-    }
-    return false;
+    var k = s._i.indexOf(id);
+    if (k < 0 || k >= s._c)
+        return false;
+    s._u -= s._q[k].length;
+    s._q.splice(k, 1);
+    s._i.splice(k, 1);
+    s._c--;
+    return true;
 }
-/** True when an entry (sent or not) holds packet id `id`. */
+function storeFlying(s) {
+    return s._c;
+}
 function storeHas(s, id) {
-    var b = s._b;
-    for (var o = s._h; o < s._t; o = entryEnd(b, o))
-        if (b[o] && entryId(b, o) == id)
-            return true;
-    return false;
+    return s._i.indexOf(id) >= 0;
 }
-/** Live entries in the store (sent or not). */
 function storeCount(s) {
-    var b = s._b;
-    var n = 0;
-    for (var o = s._h; o < s._t; o = entryEnd(b, o))
-        if (b[o])
-            n++;
-    return n;
+    return s._q.length;
 }
 
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
@@ -439,8 +340,10 @@ function match(filter, topic) {
     }
 }
 
-// The client state machine. No I/O of its own: a transport opens links and a clock tells time.
-// One numeric state; every transition goes through a handler below and is a test in test/client-*.
+// The client: one record per client and module-level functions over it (on Espruino a function defined
+// inside a factory copies its text per client; here each function exists once). No I/O of its own: a
+// transport opens links and a clock tells time. One numeric state; each transition is made in one
+// function, which changes the state before any event is emitted.
 // Index = CONNACK return code [MQTT-3.2.2.3].
 var REFUSED = ["", "unacceptable protocol version", "identifier rejected", "server unavailable", "bad user name or password", "not authorized"];
 function fail(msg, code) {
@@ -448,462 +351,588 @@ function fail(msg, code) {
     e.code = code;
     return e;
 }
-function createClient(o) {
-    var clock = o.clock || {
+function why(x) {
+    return x ? ": " + (x.message || x) : "";
+}
+function emit(c, e, a, b) {
+    var f = c.h[e];
+    if (f)
+        f(a, b);
+}
+/**
+ * Lifecycle events (connected, error, offline, close) go through one queue: a handler that calls end()
+ * or publish() runs after the transition that emitted it is complete, and each event fires once.
+ */
+function ev(c, e, a) {
+    c.eq.push(e, a);
+    if (c.ef)
+        return;
+    c.ef = true;
+    try {
+        while (c.eq.length)
+            emit(c, c.eq.shift(), c.eq.shift());
+    }
+    finally {
+        c.ef = false;
+    }
+}
+/** A user callback: one that throws becomes an `error` event, and the rest of the chunk is still handled. */
+function call(c, f, t, p) {
+    if (!f)
+        return;
+    try {
+        f(t, p);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw" + why(x), "callback"));
+    }
+}
+// ---- timers: one clock timer, set on state changes and by each tick, never per packet.
+function arm(c, ms) {
+    if (c.t != null)
+        c.k.clear(c.t);
+    c.t = c.k.set(tick, ms, c);
+}
+function tick(c) {
+    c.t = null;
+    var o = c.o;
+    if (c.s == 0 /* S.OFF */)
+        return start(c);
+    if (c.s != 3 /* S.UP */)
+        return drop(c, fail("no CONNACK within " + o.connectTimeout + " ms", "timeout"));
+    if (c.pg && !c.rx && ++c.pg > c.pt)
+        return drop(c, fail("no PINGRESP within " + o.pingTimeout + " ms", "timeout"));
+    if (c.rx)
+        c.pg = 0;
+    c.tq = c.tx ? 0 : c.tq + 1;
+    c.rq = c.rx ? 0 : c.rq + 1;
+    c.aq = storeFlying(c.st) && !c.ak ? c.aq + 1 : 0;
+    c.tx = c.rx = c.ak = false;
+    if (c.aq >= c.at)
+        return drop(c, fail("no PUBACK within " + o.ackTimeout + " ms", "timeout"));
+    // A connection that stayed up this long ends the run of failures: the backoff starts short again.
+    // Not at CONNACK: a broker that accepts and then drops at once would make a reconnect storm.
+    if (++c.ut == c.sk)
+        c.f = 0;
+    // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
+    if (o.keepalive && (c.tq >= c.kt || c.rq >= c.kt)) {
+        c.tq = c.rq = 0;
+        c.pg = 1;
+        txEmpty(c, 12 /* T.PINGREQ */);
+    }
+    arm(c, c.iv);
+}
+// ---- connection lifecycle
+function start(c) {
+    c.t = null;
+    c.s = 1 /* S.OPEN */;
+    c.attempts++;
+    c.w = 0;
+    rxReset(c.d);
+    var e = { c: c, open: onOpen, data: onData, drain: onDrain, close: onClose };
+    c.e = e;
+    try {
+        var l = c.o.transport(e);
+        if (c.e != e)
+            return; // closed synchronously
+        c.l = l;
+        c.hw = l.hw || 1024;
+    }
+    catch (x) {
+        return drop(c, fail("connect failed" + why(x), "connect"));
+    }
+    arm(c, c.o.connectTimeout);
+}
+function onOpen() {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    c.s = 2 /* S.CONNACK */;
+    txConnect(c, c.o); // checked to fit when the client was made
+}
+function onClose(x) {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    var s = c.s;
+    // A name that does not resolve will not resolve on the next try either: wait the longest step.
+    if (s == 1 /* S.OPEN */)
+        drop(c, fail("connect failed" + why(x), "connect"), x && x.code == "ENOTFOUND" ? c.o.reconnectMax : 0);
+    else
+        drop(c, fail((s == 3 /* S.UP */ ? "connection lost" : "closed before CONNACK") + why(x), "closed"));
+}
+function onDrain() {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    c.w = 0;
+    pump(c);
+    emit(c, "drain");
+}
+/** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
+function drop(c, err, wait) {
+    var o = c.o;
+    var was = c.s;
+    var l = c.l;
+    c.l = null;
+    c.e = null;
+    c.pg = 0;
+    c.s = 0 /* S.OFF */;
+    c.f++;
+    // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
+    var step = wait || Math.min(o.reconnectMax, o.reconnectMin * Math.pow(2, Math.min(c.f - 1, 20)));
+    arm(c, step * (0.5 + o.random() / 2));
+    if (l)
+        l.close();
+    ev(c, "error", err);
+    if (was == 3 /* S.UP */)
+        ev(c, "offline");
+}
+function end(c, force) {
+    if (c.s == 4 /* S.END */ || (c.en && !force))
+        return;
+    c.en = true;
+    if (!force && storeCount(c.st)) {
+        c.et = c.k.set(finish, c.o.endTimeout, c);
+        pump(c);
+    }
+    else
+        finish(c);
+}
+function finish(c) {
+    var was = c.s;
+    var l = c.l;
+    var n = storeCount(c.st);
+    if (was == 3 /* S.UP */)
+        txEmpty(c, 14 /* T.DISCONNECT */); // after a clean DISCONNECT the will is not sent
+    if (c.t != null)
+        c.k.clear(c.t);
+    if (c.et != null)
+        c.k.clear(c.et);
+    c.t = c.et = null;
+    c.s = 4 /* S.END */;
+    c.l = null;
+    c.e = null;
+    if (l)
+        l.close();
+    if (n)
+        ev(c, "error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+    if (was == 3 /* S.UP */)
+        ev(c, "offline");
+    ev(c, "close");
+}
+/** CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6]. */
+function connected(c, kept) {
+    c.s = 3 /* S.UP */;
+    c.tq = c.rq = c.aq = c.ut = 0;
+    arm(c, c.iv);
+    // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
+    storeRewind(c.st, !kept);
+    if (!kept)
+        c.q2.splice(0, c.q2.length);
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++)
+        if (!kept || sb[k].i)
+            sb[k].i = -1;
+    // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
+    if (kept)
+        for (var k = 0; k < c.us.length; k++)
+            c.us[k].i = -1;
+    else
+        c.us.splice(0, c.us.length);
+    ev(c, "connected", { sessionPresent: kept });
+    pump(c);
+}
+// ---- inbound
+function onData(chunk) {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    var d = c.d;
+    var st;
+    rxFeed(d, chunk);
+    while (c.e == this && (st = rxNext(d))) {
+        if (st == PACKET)
+            handle(c);
+        else if (st == -8 /* Err.BIG */) {
+            // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
+            if (d.type == 3 /* T.PUBLISH */ && d.id)
+                txAck(c, d.qos == 1 ? 4 /* T.PUBACK */ : 5 /* T.PUBREC */, d.id);
+            ev(c, "error", fail("packet of " + d.size + " bytes exceeds rxSize", -8 /* Err.BIG */));
+        }
+        else
+            return drop(c, fail("malformed packet from server (" + st + ")", st));
+    }
+}
+function handle(c) {
+    var d = c.d;
+    var t = d.type;
+    var id = d.id;
+    c.rx = true;
+    if (c.s == 2 /* S.CONNACK */) {
+        if (t != 2 /* T.CONNACK */)
+            return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
+        var rc = d.rc;
+        // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
+        if (rc)
+            return drop(c, fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : c.o.reconnectMax);
+        return connected(c, !!d.sp);
+    }
+    if (t == 3 /* T.PUBLISH */)
+        return inbound(c);
+    if (t == 4 /* T.PUBACK */) {
+        if (storeAck(c.st, id)) {
+            c.ak = true;
+            if (c.en && !storeCount(c.st))
+                return finish(c);
+            pump(c);
+        }
+    }
+    else if (t == 6 /* T.PUBREL */) {
+        var k = c.q2.indexOf(id);
+        if (k >= 0)
+            c.q2.splice(k, 1);
+        txAck(c, 7 /* T.PUBCOMP */, id);
+    }
+    else if (t == 9 /* T.SUBACK */) {
+        var sb = c.sb;
+        for (var k = 0; k < sb.length; k++) {
+            var s = sb[k];
+            if (s.i != id)
+                continue;
+            // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
+            if (d.plen != 1)
+                return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
+            s.i = 0;
+            if (rxByte(d, 0) & 0x80) {
+                sb.splice(k, 1);
+                ev(c, "error", fail("subscription refused: " + s.f, "suback"));
+            }
+            return;
+        }
+    }
+    else if (t == 11 /* T.UNSUBACK */) {
+        for (var k = 0; k < c.us.length; k++)
+            if (c.us[k].i == id)
+                c.us.splice(k, 1);
+    }
+    else if (t == 2 /* T.CONNACK */)
+        drop(c, fail("second CONNACK", "protocol"));
+    // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
+}
+function inbound(c) {
+    var d = c.d;
+    var id = d.id;
+    if (d.qos == 2) {
+        // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
+        // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
+        var fresh = c.q2.indexOf(id) < 0;
+        if (fresh) {
+            if (c.q2.length >= c.o.qos2)
+                c.q2.shift();
+            c.q2.push(id);
+        }
+        txAck(c, 5 /* T.PUBREC */, id);
+        if (fresh)
+            deliver(c);
+    }
+    else {
+        // Acknowledged before delivery, so a callback that throws or ends the client cannot lose the PUBACK.
+        if (d.qos == 1)
+            txAck(c, 4 /* T.PUBACK */, id);
+        deliver(c);
+    }
+}
+function deliver(c) {
+    var d = c.d;
+    var topic = rxTopic(d);
+    var p = rxPayload(d, c.o.binary);
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++) {
+        var s = sb[k];
+        if (!s.cb || !match(s.f, topic))
+            continue;
+        call(c, s.cb, topic, p);
+        // The callback may have unsubscribed (itself or another): continue after this one, wherever it is now.
+        var j = sb.indexOf(s);
+        k = j < 0 ? k - 1 : j;
+    }
+    call(c, c.h.message, topic, p);
+}
+// ---- outbound
+/** Send what may be sent now: (un)subscriptions not yet sent, then held QoS 1 messages within the window. */
+function pump(c) {
+    if (c.s != 3 /* S.UP */)
+        return;
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++)
+        if (sb[k].i < 0)
+            txSub(c, (sb[k].i = nextId(c)), sb[k].f, sb[k].q);
+    var us = c.us;
+    for (var k = 0; k < us.length; k++)
+        if (us[k].i < 0)
+            txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
+    storeSend(c.st, c, c.o.window, c.hw);
+}
+function nextId(c) {
+    // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
+    for (;;) {
+        c.id = (c.id % 65535) + 1;
+        if (c.id == 65535)
+            c.wr = true;
+        if (!c.wr || !inUse(c, c.id))
+            return c.id;
+    }
+}
+function inUse(c, id) {
+    if (storeHas(c.st, id))
+        return true;
+    for (var k = 0; k < c.sb.length; k++)
+        if (c.sb[k].i == id)
+            return true;
+    for (var k = 0; k < c.us.length; k++)
+        if (c.us[k].i == id)
+            return true;
+    return false;
+}
+function publish(c, topic, payload, opt) {
+    var q = (opt && opt.qos) || 0;
+    var r = !!(opt && opt.retain);
+    if (!validTopic(topic) || strLen(topic) > 65535)
+        throw fail("invalid topic: " + topic, "topic");
+    if (q !== 0 && q !== 1)
+        throw fail("qos must be 0 or 1", "qos");
+    if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
+        throw fail("payload must be a string or Uint8Array", "payload");
+    if (c.en || c.s == 4 /* S.END */)
+        return false;
+    if (q == 0) {
+        if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
+            c.dropped++;
+            return false;
+        }
+        if (txPublish(c, topic, payload, r) < 0)
+            throw fail("message larger than txSize", "size");
+        return true;
+    }
+    var e = storePut(c.st, topic, payload, r, nextId(c));
+    if (e < 1) {
+        c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
+        if (e < 0)
+            throw fail("message larger than storeSize", "size");
+        ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+        return false;
+    }
+    pump(c);
+    return true;
+}
+/** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
+function forget(list, f, sent) {
+    for (var k = 0; k < list.length; k++)
+        if (list[k].f == f && (sent || list[k].i < 0))
+            list.splice(k--, 1);
+}
+function checkFilter(c, filter) {
+    if (!validFilter(filter))
+        throw fail("invalid topic filter: " + filter, "topic");
+    // Fixed header + id + length-prefixed filter + QoS byte: refused here, or it would never be sent.
+    var n = 5 + strLen(filter);
+    if (1 + lenSize(n) + n > c.z)
+        throw fail("topic filter does not fit in txSize", "size");
+}
+function subscribe(c, filter, opt, cb) {
+    if (typeof opt == "function") {
+        cb = opt;
+        opt = null;
+    }
+    var q = (opt && opt.qos) || 0;
+    checkFilter(c, filter);
+    if (q !== 0 && q !== 1 && q !== 2)
+        throw fail("qos must be 0, 1 or 2", "qos");
+    if (c.s == 4 /* S.END */)
+        return;
+    forget(c.sb, filter, true);
+    forget(c.us, filter, false); // a later subscribe wins over an unsubscribe not yet sent
+    c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+    pump(c);
+}
+function unsubscribe(c, filter) {
+    checkFilter(c, filter);
+    if (c.s == 4 /* S.END */)
+        return;
+    forget(c.sb, filter, true);
+    forget(c.us, filter, false);
+    // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
+    c.us.push({ f: filter, q: 0, i: -1 });
+    pump(c);
+}
+function num(o, k, d, min, max) {
+    var v = o[k] == null ? d : o[k];
+    if (typeof v != "number" || !(v >= min && v <= max) || v % 1)
+        throw fail("option " + k + " must be a whole number from " + min + " to " + max, "options");
+    o[k] = v;
+}
+// The methods, shared by every client through the prototype.
+function Client() { }
+Client.prototype = {
+    publish: function (t, p, o) {
+        return publish(this, t, p, o);
+    },
+    subscribe: function (f, o, cb) {
+        subscribe(this, f, o, cb);
+    },
+    unsubscribe: function (f) {
+        unsubscribe(this, f);
+    },
+    end: function (force) {
+        end(this, force);
+    },
+    on: function (e, f) {
+        this.h[e] = f;
+        return this;
+    },
+    state: function () {
+        return this.s;
+    },
+    queued: function () {
+        return storeCount(this.st);
+    },
+};
+/**
+ * A client for the options `opts` (copied, never written). `make` builds the transport when the options
+ * name none; `defaults` are the platform's defaults under the user's options. Options that can never
+ * work throw here, before any link is opened.
+ */
+function createClient(opts, make, defaults) {
+    var o = {};
+    for (var k in defaults)
+        o[k] = defaults[k];
+    for (var k in opts)
+        if (opts[k] !== undefined)
+            o[k] = opts[k];
+    o.random = o.random || Math.random;
+    if (!o.transport)
+        o.transport = make ? make(o) : null;
+    if (typeof o.transport != "function")
+        throw fail("no transport", "options");
+    if (o.protocol == null)
+        o.protocol = 4;
+    if (o.protocol !== 3 && o.protocol !== 4)
+        throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
+    num(o, "keepalive", 60, 0, 65535);
+    num(o, "rxSize", 1024, 2, 268435455);
+    num(o, "txSize", 512, 16, 268435455);
+    num(o, "storeSize", 2048, 0, 268435455);
+    num(o, "window", 8, 1, 65535);
+    num(o, "reconnectMin", 1000, 1, 1e9);
+    num(o, "reconnectMax", 60000, 1, 1e9);
+    if (o.reconnectMax < o.reconnectMin)
+        o.reconnectMax = o.reconnectMin;
+    num(o, "connectTimeout", 10000, 1, 1e9);
+    num(o, "ackTimeout", 30000, 1, 1e9);
+    num(o, "pingTimeout", 10000, 1, 1e9);
+    num(o, "endTimeout", 10000, 0, 1e9);
+    num(o, "qos2", 16, 1, 65535);
+    if (o.clientId == null)
+        o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
+    var idn = typeof o.clientId == "string" ? strLen(o.clientId) : -1;
+    // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
+    if (idn < 0 || (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false))
+        throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
+    if (o.will && (!validTopic(o.will.topic) || !(o.will.qos == null || o.will.qos === 0 || o.will.qos === 1 || o.will.qos === 2)))
+        throw fail("invalid will topic or QoS", "will");
+    if (o.password != null && o.username == null)
+        throw fail("password without username", "password");
+    var n = connectLen(o);
+    if (n < 0)
+        throw fail("a CONNECT field is over 65,535 bytes", "options");
+    if (1 + lenSize(n) + n > o.txSize)
+        throw fail("CONNECT does not fit in txSize", "size");
+    var ka = o.keepalive * 1000;
+    o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
+    var c = new Client();
+    c.o = o;
+    c.k = o.clock || {
         now: function () {
             return Date.now();
         },
-        set: function (f, ms) {
-            return setTimeout(f, ms);
+        set: function (f, ms, a) {
+            return setTimeout(f, ms, a);
         },
         clear: function (t) {
             clearTimeout(t);
         },
     };
-    var rnd = o.random || Math.random;
-    var ka = (o.keepalive == null ? 60 : o.keepalive) * 1000;
-    var pingMs = Math.min(o.pingTimeout || 10000, ka || 1e9);
-    var ackMs = o.ackTimeout || 30000;
-    var connMs = o.connectTimeout || 10000;
-    var rMin = o.reconnectMin || 1000;
-    var rMax = o.reconnectMax || 60000;
-    var win = o.window || 8;
-    // The options object doubles as CONNECT's fields (protocol, clientId, clean, keepalive, will, credentials).
-    if (o.clientId == null)
-        o.clientId = "mqttiny" + Math.floor(rnd() * 1e8);
-    var idn = strLen(o.clientId);
-    // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
-    if (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false)
-        throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
-    if (o.will && (!validTopic(o.will.topic) || (o.will.qos || 0) > 2))
-        throw fail("invalid will topic or QoS", "will");
-    if (o.password != null && o.username == null)
-        throw fail("password without username", "password");
-    var dec = createDecoder(o.rxSize || 1024);
-    var tx = new Uint8Array(o.txSize || 512);
-    var st = storeCreate(o.storeSize || 2048);
-    var q2 = new Uint16Array(o.qos2 || 8); // inbound QoS 2 ids awaiting PUBREL; 0 = free slot
-    var q2n = 0;
-    var subs = [];
-    var unsubs = []; // ids of UNSUBSCRIBEs awaiting UNSUBACK
-    var h = {};
-    var state = 0 /* S.OFF */;
-    var link = null;
-    var out = 0; // bytes handed to the link since its last drain
-    var hw = 0;
-    var lastId = 0;
-    var wrapped = false;
-    var fails = 0; // consecutive failed attempts, for the backoff
-    var timer = null;
-    // The hot path never reads the clock (on Node, Date.now() allocates a number each call; on a board
-    // each call costs interpreter time): packets only set these flags, and a tick every `iv` ms counts
-    // the intervals that passed without them.
-    var txSeen = false;
-    var rxSeen = false;
-    var ackSeen = false;
-    var txQuiet = 0;
-    var rxQuiet = 0;
-    var ackQuiet = 0;
-    var pinging = 0; // ticks since an unanswered PINGREQ went out; 0 = none
+    c.h = {};
+    c.s = 0 /* S.OFF */;
+    c.l = c.e = c.t = c.et = null;
+    c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
+    c.tx = c.rx = c.ak = c.wr = c.en = c.ef = false;
+    c.z = o.txSize;
+    c.b = txBuf(o.txSize);
+    c.st = storeCreate(o.storeSize);
+    c.d = rxCreate(o.rxSize);
+    c.q2 = [];
+    c.sb = [];
+    c.us = [];
+    c.eq = [];
+    c.dropped = c.attempts = 0;
     // Tick interval while connected: a quarter of the shortest timeout, so a PINGREQ leaves after 3/4 to
     // 4/4 of the keepalive without traffic (inside the broker's 1.5 x keepalive), and each timeout fires
-    // within a quarter of its value.
-    var iv = Math.max(1, Math.min(ka ? Math.min(ka, pingMs) : ackMs, ackMs) / 4);
-    var kaTicks = Math.ceil((ka * 3) / 4 / iv);
-    var ackTicks = Math.ceil(ackMs / iv);
-    var pingTicks = Math.ceil(pingMs / iv);
-    var c = {
-        publish: publish,
-        subscribe: subscribe,
-        unsubscribe: unsubscribe,
-        end: end,
-        on: function (e, f) {
-            h[e] = f;
-            return c;
-        },
-        state: function () {
-            return state;
-        },
-        queued: function () {
-            return storeCount(st);
-        },
-        dropped: 0,
-        attempts: 0,
-    };
-    function emit(e, a, b) {
-        var f = h[e];
-        if (f)
-            f(a, b);
-    }
-    function write(b, from, to) {
-        if (!link)
-            return; // a callback may have ended the client mid-packet
-        out += to - from;
-        txSeen = true;
-        link.write(b, from, to);
-    }
-    /** Encode into the scratch buffer with `n` (its new end) and send; false if it did not fit. */
-    function send(n) {
-        if (n < 0)
-            return false;
-        write(tx, 0, n);
-        return true;
-    }
-    // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
-    function arm(ms) {
-        if (timer != null)
-            clock.clear(timer);
-        timer = clock.set(tick, ms);
-    }
-    function tick() {
-        timer = null;
-        if (state == 0 /* S.OFF */)
-            return start();
-        if (state != 3 /* S.UP */)
-            return drop(fail("no CONNACK within " + connMs + " ms", "timeout"));
-        if (pinging && !rxSeen && ++pinging > pingTicks)
-            return drop(fail("no PINGRESP within " + pingMs + " ms", "timeout"));
-        if (rxSeen)
-            pinging = 0;
-        txQuiet = txSeen ? 0 : txQuiet + 1;
-        rxQuiet = rxSeen ? 0 : rxQuiet + 1;
-        ackQuiet = st._n && !ackSeen ? ackQuiet + 1 : 0;
-        txSeen = rxSeen = ackSeen = false;
-        if (ackQuiet >= ackTicks)
-            return drop(fail("no PUBACK within " + ackMs + " ms", "timeout"));
-        // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
-        if (ka && (txQuiet >= kaTicks || rxQuiet >= kaTicks)) {
-            txQuiet = rxQuiet = 0;
-            pinging = 1;
-            send(encodeEmpty(tx, 0, 12 /* T.PINGREQ */));
-        }
-        arm(iv);
-    }
-    // ---- connection lifecycle
-    function start() {
-        state = 1 /* S.OPEN */;
-        c.attempts++;
-        out = 0;
-        resetDecoder(dec);
-        var l;
-        var ev = {
-            open: function () {
-                if (l == link)
-                    opened();
-            },
-            data: function (d) {
-                if (l == link)
-                    onData(d);
-            },
-            drain: function () {
-                if (l == link) {
-                    out = 0;
-                    pump();
-                    emit("drain");
-                }
-            },
-            close: function (e) {
-                if (l == link)
-                    drop(e ? fail("connection lost: " + (e.message || e), "closed") : null);
-            },
-        };
-        try {
-            l = link = o.transport(ev);
-            hw = l.hw || 1024;
-        }
-        catch (e) {
-            link = null;
-            drop(fail("connect failed: " + (e.message || e), "closed"));
-            return;
-        }
-        arm(connMs);
-    }
-    function opened() {
-        state = 2 /* S.CONNACK */;
-        if (!send(encodeConnect(tx, 0, o)))
-            drop(fail("CONNECT does not fit in txSize, or a field is invalid", "size"));
-    }
-    /** The link is gone (or must go): close it, tell the user, and plan the next attempt. */
-    function drop(err, wait) {
-        var was = state;
-        var l = link;
-        link = null;
-        pinging = 0;
-        if (l)
-            l.close();
-        if (err)
-            emit("error", err);
-        if (was == 3 /* S.UP */)
-            emit("offline");
-        if (state == 4 /* S.END */)
-            return emit("close");
-        fails++;
-        state = 0 /* S.OFF */;
-        // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
-        var step = wait || Math.min(rMax, rMin * Math.pow(2, Math.min(fails - 1, 20)));
-        arm(step * (0.5 + rnd() / 2));
-    }
-    function end() {
-        if (state == 4 /* S.END */)
-            return;
-        if (state == 3 /* S.UP */)
-            send(encodeEmpty(tx, 0, 14 /* T.DISCONNECT */)); // after a clean DISCONNECT the will is not sent
-        if (timer != null)
-            clock.clear(timer);
-        timer = null;
-        var l = link;
-        var was = state;
-        state = 4 /* S.END */;
-        link = null;
-        if (l)
-            l.close();
-        if (was == 3 /* S.UP */)
-            emit("offline");
-        emit("close");
-    }
-    // ---- inbound
-    function onData(chunk) {
-        var i = 0;
-        while (i < chunk.length && link) {
-            i = decode(dec, chunk, i);
-            if (dec.st == PACKET)
-                handle();
-            else if (dec.st == -8 /* Err.BIG */) {
-                emit("error", fail("packet of " + dec.size + " bytes exceeds rxSize", -8 /* Err.BIG */));
-                // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
-                if (dec.type == 3 /* T.PUBLISH */ && dec.id)
-                    send(encodeAck(tx, 0, dec.qos == 1 ? 4 /* T.PUBACK */ : 5 /* T.PUBREC */, dec.id));
-            }
-            else if (dec.st < 0)
-                return drop(fail("malformed packet from server (" + dec.st + ")", dec.st));
-        }
-    }
-    function handle() {
-        var t = dec.type;
-        var id = dec.id;
-        rxSeen = true;
-        if (state == 2 /* S.CONNACK */) {
-            if (t != 2 /* T.CONNACK */)
-                return drop(fail("expected CONNACK, got type " + t, "protocol"));
-            var rc = dec.rc;
-            // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
-            if (rc)
-                return drop(fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : rMax);
-            state = 3 /* S.UP */;
-            fails = 0;
-            txQuiet = rxQuiet = ackQuiet = 0;
-            arm(iv);
-            // Resend from the oldest unacknowledged message; those sent before now carry DUP=1.
-            st._c = st._h;
-            st._n = 0;
-            unsubs.splice(0, unsubs.length); // an array's length cannot be assigned on Espruino 2v19+
-            for (var k = 0; k < subs.length; k++)
-                if (!dec.sp || subs[k].i)
-                    subs[k].i = -1;
-            emit("connected", { sessionPresent: !!dec.sp });
-            return pump();
-        }
-        if (t == 3 /* T.PUBLISH */)
-            return inbound(id);
-        if (t == 4 /* T.PUBACK */) {
-            if (storeAck(st, id)) {
-                ackSeen = true;
-                pump();
-            }
-        }
-        else if (t == 6 /* T.PUBREL */) {
-            for (var k = 0; k < q2.length; k++)
-                if (q2[k] == id)
-                    q2[k] = 0;
-            send(encodeAck(tx, 0, 7 /* T.PUBCOMP */, id));
-        }
-        else if (t == 9 /* T.SUBACK */) {
-            for (var k = 0; k < subs.length; k++) {
-                var s = subs[k];
-                if (s.i != id)
-                    continue;
-                // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
-                if (dec.plen != 1)
-                    return drop(fail("SUBACK with " + dec.plen + " return codes for 1 filter", "protocol"));
-                var g = dec.buf[dec.pay];
-                s.i = 0;
-                if (g & 0x80) {
-                    subs.splice(k, 1);
-                    emit("error", fail("subscription refused: " + s.f, "suback"));
-                }
-                return;
-            }
-        }
-        else if (t == 11 /* T.UNSUBACK */) {
-            var k = unsubs.indexOf(id);
-            if (k >= 0)
-                unsubs.splice(k, 1);
-        }
-        else if (t == 2 /* T.CONNACK */)
-            return drop(fail("second CONNACK", "protocol"));
-        // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
-    }
-    function inbound(id) {
-        var q = dec.qos;
-        if (q == 2) {
-            // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
-            var k = 0;
-            while (k < q2.length && q2[k] != id)
-                k++;
-            if (k == q2.length) {
-                deliver();
-                q2[q2n] = id; // the oldest remembered id makes room when all slots are taken
-                q2n = (q2n + 1) % q2.length;
-            }
-            send(encodeAck(tx, 0, 5 /* T.PUBREC */, id));
-        }
-        else {
-            deliver();
-            if (q == 1)
-                send(encodeAck(tx, 0, 4 /* T.PUBACK */, id));
-        }
-    }
-    function deliver() {
-        var b = dec.buf;
-        var topic = strRead(b, dec.topic, dec.tlen);
-        var p = o.binary ? b.subarray(dec.pay, dec.pay + dec.plen) : strRead(b, dec.pay, dec.plen);
-        for (var k = 0; k < subs.length; k++) {
-            var f = subs[k].cb;
-            if (f && match(subs[k].f, topic))
-                f(topic, p);
-        }
-        emit("message", topic, p);
-    }
-    // ---- outbound
-    /** Send what may be sent now: subscriptions not yet sent, then stored QoS 1 messages within the window. */
-    function pump() {
-        if (state != 3 /* S.UP */)
-            return;
-        for (var k = 0; k < subs.length; k++) {
-            var s = subs[k];
-            if (s.i < 0) {
-                s.i = nextId();
-                send(encodeSubscribe(tx, 0, s.i, [s.f], [s.q]));
-            }
-        }
-        var b = st._b;
-        while (st._c < st._t && st._n < win && out < hw && link) {
-            var from = st._c;
-            var to = entryEnd(b, from);
-            st._c = to;
-            st._n++;
-            write(b, from, to);
-            b[from] |= 8; // DUP from now on
-        }
-    }
-    function nextId() {
-        // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
-        for (;;) {
-            lastId = (lastId % 65535) + 1;
-            if (lastId == 65535)
-                wrapped = true;
-            if (!wrapped || !inUse(lastId))
-                return lastId;
-        }
-    }
-    function inUse(id) {
-        if (storeHas(st, id) || unsubs.indexOf(id) >= 0)
-            return true;
-        for (var k = 0; k < subs.length; k++)
-            if (subs[k].i == id)
-                return true;
-        return false;
-    }
-    function publish(topic, payload, opt) {
-        var q = (opt && opt.qos) || 0;
-        var r = !!(opt && opt.retain);
-        if (!validTopic(topic) || strLen(topic) > 65535)
-            throw fail("invalid topic: " + topic, "topic");
-        if (q !== 0 && q !== 1)
-            throw fail("qos must be 0 or 1", "qos");
-        if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
-            throw fail("payload must be a string or Uint8Array", "payload");
-        if (q == 0) {
-            if (state != 3 /* S.UP */ || out >= hw) {
-                c.dropped++;
-                return false;
-            }
-            var n = encodePublish(tx, 0, topic, payload, 0, r, false, 0);
-            if (n < 0)
-                throw fail("message larger than txSize", "size");
-            return send(n);
-        }
-        var e = storePut(st, topic, payload, r, nextId());
-        if (e < 0)
-            lastId = (lastId + 65533) % 65535 + 1; // a refused message gives its id back
-        if (e == -1 /* Err.SPACE */) {
-            if (!st._t)
-                throw fail("message larger than storeSize", "size");
-            emit("error", fail("QoS 1 store full: message refused", "full"));
-            return false;
-        }
-        pump();
-        return true;
-    }
-    function subscribe(filter, opt, cb) {
-        var q = (opt && opt.qos) || 0;
-        if (!validFilter(filter) || strLen(filter) > 65535)
-            throw fail("invalid topic filter: " + filter, "topic");
-        if (!(q >= 0 && q <= 2))
-            throw fail("qos must be 0, 1 or 2", "qos");
-        forget(filter);
-        subs.push({ f: filter, q: q, cb: cb, i: -1 });
-        pump();
-    }
-    function forget(filter) {
-        for (var k = 0; k < subs.length; k++)
-            if (subs[k].f == filter)
-                subs.splice(k, 1);
-    }
-    function unsubscribe(filter) {
-        forget(filter);
-        if (state == 3 /* S.UP */) {
-            var id = nextId();
-            unsubs.push(id);
-            send(encodeSubscribe(tx, 0, id, [filter]));
-        }
-    }
-    clock.set(start, 0);
+    // within a quarter of its value. A connection is stable after one keepalive (or ackTimeout) period.
+    var iv = Math.max(1, Math.min(ka ? Math.min(ka, o.pingTimeout) : o.ackTimeout, o.ackTimeout) / 4);
+    c.iv = iv;
+    c.kt = Math.ceil((ka * 3) / 4 / iv);
+    c.at = Math.ceil(o.ackTimeout / iv);
+    c.pt = Math.ceil(o.pingTimeout / iv);
+    c.sk = Math.ceil((ka || o.ackTimeout) / iv);
+    // The first attempt is a timer too, so end() right after connect() cancels it.
+    c.t = c.k.set(start, 0, c);
     return c;
 }
 
 function espruinoTransport(o) {
+    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
+        throw new Error("port must be a number from 1 to 65535");
     return function (h) {
         var s = null;
         var down = false;
         // A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
-        // every path ends here, once.
+        // every path ends here, once, with the error if one was seen.
+        var err;
         function gone(e) {
+            if (e)
+                err = e;
             if (!down) {
                 down = true;
-                h.close(e);
+                h.close(err);
             }
         }
         try {
-            s = require(o.tls ? "tls" : "net").connect({ host: o.host, port: o.port || (o.tls ? 8883 : 1883) }, function () {
+            s = require(o.tls ? "tls" : "net").connect({ host: o.host, port: port }, function () {
                 h.open();
             });
-            s.on("data", h.data);
-            s.on("drain", h.drain);
+            s.on("data", function (d) {
+                h.data(d);
+            });
+            s.on("drain", function () {
+                h.drain();
+            });
+            s.on("error", function (e) {
+                err = e;
+            });
             s.on("end", gone);
             s.on("close", gone);
-            s.on("error", gone);
         }
         catch (e) {
-            setTimeout(function () {
-                gone(e);
-            }, 0);
+            setTimeout(gone, 0, e);
         }
         return {
             hw: o.hw || 256,
-            write: function (b, a, z) {
+            write: function (d) {
                 if (s && !down)
-                    s.write(E.toString(b.subarray(a, z)));
+                    s.write(d);
             },
             close: function () {
                 down = true;
@@ -917,9 +946,7 @@ function espruinoTransport(o) {
 // The device bundle's entry: what `require("mqttiny")` gives on an Espruino board.
 //   var mqtt = require("mqttiny").connect({ host: "192.168.1.10", clientId: "node1" });
 function connect(o) {
-    if (!o.transport)
-        o.transport = espruinoTransport(o);
-    return createClient(o);
+    return createClient(o, espruinoTransport);
 }
 
 exports.connect = connect;

@@ -1,54 +1,44 @@
-// The client state machine. No I/O of its own: a transport opens links and a clock tells time.
-// One numeric state; every transition goes through a handler below and is a test in test/client-*.
+// The client: one record per client and module-level functions over it (on Espruino a function defined
+// inside a factory copies its text per client; here each function exists once). No I/O of its own: a
+// transport opens links and a clock tells time. One numeric state; each transition is made in one
+// function, which changes the state before any event is emitted.
 import { T, Err, PACKET } from "./codec/constants";
-import { encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeEmpty } from "./codec/encode";
-import type { Data, Will, ConnectOptions } from "./codec/encode";
-import { createDecoder, resetDecoder, decode } from "./codec/decode";
-import { strLen, strRead } from "./codec/strings";
-import { storeCreate, storePut, storeAck, storeHas, storeCount, entryEnd } from "./store";
+import { connectLen, lenSize } from "./codec/encode";
+import type { Data, Will } from "./codec/encode";
+import { strLen } from "./codec/strings";
+import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeFlying, storeHas, storeCount } from "./store";
+import type { Store } from "./store";
+import { txBuf, txConnect, txPublish, txAck, txSub, txEmpty, rxCreate, rxReset, rxFeed, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
+import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
+import type { Link, LinkEvents, Transport, Out } from "./link";
 
-/** What a transport hands back for one connection attempt. It must copy or send the bytes before write returns. */
-export interface Link {
-  write(b: Uint8Array, from: number, to: number): void;
-  close(): void;
-  /** Bytes the client may hand over before waiting for drain (bounds what the socket holds in RAM). */
-  hw?: number;
-}
-
-/** Callbacks a transport calls, never synchronously from inside the open call itself. */
-export interface LinkEvents {
-  open(): void;
-  data(chunk: Uint8Array | string): void;
-  drain(): void;
-  close(err?: unknown): void;
-}
-
-export type Transport = (h: LinkEvents) => Link;
+export type { Link, LinkEvents, Transport };
 
 export interface Clock {
   now(): number;
-  set(f: () => void, ms: number): unknown;
+  /** Call f(a) after ms; returns a handle for clear. */
+  set(f: (a: any) => void, ms: number, a?: any): unknown;
   clear(t: unknown): void;
 }
 
 export interface ClientOptions {
-  transport: Transport;
+  transport?: Transport;
   clock?: Clock;
   clientId?: string;
   /** 4 = MQTT 3.1.1 (default), 3 = MQTT 3.1. */
-  protocol?: number;
+  protocol?: 3 | 4;
   clean?: boolean;
   /** Seconds; 0 turns keepalive off. Default 60. */
   keepalive?: number;
   username?: string;
   password?: Data;
   will?: Will;
-  /** Receive buffer (largest inbound packet body), default 1024 bytes. */
+  /** Largest inbound packet body, default 1024 bytes. */
   rxSize?: number;
-  /** Scratch buffer for QoS 0 publishes and control packets, default 512 bytes. */
+  /** Largest packet sent outside the QoS 1 store, default 512 bytes. */
   txSize?: number;
-  /** QoS 1 store, default 2048 bytes. */
+  /** Bytes of QoS 1 messages held, default 2048. */
   storeSize?: number;
   /** QoS 1 messages in flight at once, default 8. */
   window?: number;
@@ -61,21 +51,36 @@ export interface ClientOptions {
   pingTimeout?: number;
   /** ms to wait for a PUBACK before the link is taken as dead, default 30000. */
   ackTimeout?: number;
-  /** Deliver payloads as a Uint8Array view of the receive buffer (valid during the callback) instead of a string. */
+  /** ms end() waits for held QoS 1 messages to be acknowledged, default 10000. */
+  endTimeout?: number;
+  /** Deliver payloads as bytes (a Buffer on Node, a Uint8Array on Espruino) instead of a string. */
   binary?: boolean;
-  /** Inbound QoS 2 packet ids remembered until PUBREL, default 8. */
+  /** Inbound QoS 2 packet ids remembered until PUBREL, default 16. */
   qos2?: number;
   random?: () => number;
 }
 
+export type Payload = string | Uint8Array;
+export type MessageCallback = (topic: string, payload: Payload) => void;
+export interface MqttError extends Error {
+  /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "full", "ended", "callback", or a decoder code (-2..-8). */
+  code: string | number;
+}
+
 export interface Client {
-  publish(topic: string, payload?: Data, opts?: { qos?: number; retain?: boolean }): boolean;
-  subscribe(filter: string, opts?: { qos?: number } | null, cb?: (topic: string, payload: any) => void): void;
+  /** true when sent (QoS 0) or held for sending (QoS 1); false when dropped or refused. */
+  publish(topic: string, payload?: Data | null, opts?: { qos?: 0 | 1; retain?: boolean }): boolean;
+  subscribe(filter: string, cb?: MessageCallback): void;
+  subscribe(filter: string, opts: { qos?: 0 | 1 | 2 } | null | undefined, cb?: MessageCallback): void;
   unsubscribe(filter: string): void;
-  end(): void;
-  on(event: string, f: (...a: any[]) => void): Client;
+  /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true). */
+  end(force?: boolean): void;
+  on(event: "connected", f: (info: { sessionPresent: boolean }) => void): Client;
+  on(event: "message", f: MessageCallback): Client;
+  on(event: "error", f: (err: MqttError) => void): Client;
+  on(event: "offline" | "close" | "drain", f: () => void): Client;
   /** 0 offline, 1 opening, 2 waiting for CONNACK, 3 connected, 4 ended. */
-  state(): number;
+  state(): 0 | 1 | 2 | 3 | 4;
   /** QoS 1 messages held (sent and unacknowledged, or not yet sent). */
   queued(): number;
   /** QoS 0 publishes dropped because the link was down or the socket was full. */
@@ -95,397 +100,535 @@ const enum S {
 // Index = CONNACK return code [MQTT-3.2.2.3].
 const REFUSED = ["", "unacceptable protocol version", "identifier rejected", "server unavailable", "bad user name or password", "not authorized"];
 
-function fail(msg: string, code?: string | number): Error {
-  const e = new Error(msg);
-  (e as any).code = code;
-  return e;
-}
-
 interface Sub {
   f: string;
   q: number;
-  cb?: (topic: string, payload: any) => void;
-  /** Packet id of the SUBSCRIBE awaiting SUBACK, 0 when acknowledged, -1 when not yet sent this session. */
+  cb?: MessageCallback;
+  /** Packet id of the (UN)SUBSCRIBE awaiting its ack, 0 when acknowledged, -1 when not yet sent this session. */
   i: number;
 }
 
-export function createClient(o: ClientOptions): Client {
-  const clock: Clock = o.clock || {
+/** The client record. Short names: on Espruino a property name over 4 characters costs a block. */
+interface R extends Out {
+  o: any;
+  k: Clock;
+  h: { [e: string]: ((a?: any, b?: any) => void) | undefined };
+  s: number;
+  /** The events object of the current attempt; events from an older one are ignored. */
+  e: Ev | null;
+  hw: number;
+  /** Last packet id handed out, and whether ids have wrapped past 65535. */
+  id: number;
+  wr: boolean;
+  /** Consecutive failed attempts, for the backoff. */
+  f: number;
+  t: unknown;
+  et: unknown;
+  // The hot path never reads the clock: packets set these flags, a tick counts quiet intervals.
+  rx: boolean;
+  ak: boolean;
+  tq: number;
+  rq: number;
+  aq: number;
+  /** Ticks since an unanswered PINGREQ; 0 = none. */
+  pg: number;
+  /** Ticks connected. */
+  ut: number;
+  // Tick interval and the tick counts of keepalive, PUBACK, PINGRESP and a stable connection.
+  iv: number;
+  kt: number;
+  at: number;
+  pt: number;
+  sk: number;
+  st: Store;
+  d: Rx;
+  /** The session: inbound QoS 2 ids awaiting PUBREL, subscriptions, unsubscribes not yet acknowledged. */
+  q2: number[];
+  sb: Sub[];
+  us: Sub[];
+  /** end() was called: publishes are refused while held messages drain. */
+  en: boolean;
+  /** Lifecycle events waiting to be emitted, and whether they are being emitted now. */
+  eq: any[];
+  ef: boolean;
+  dropped: number;
+  attempts: number;
+}
+
+interface Ev extends LinkEvents {
+  c: R;
+}
+
+function fail(msg: string, code: string | number): MqttError {
+  const e = new Error(msg) as MqttError;
+  e.code = code;
+  return e;
+}
+
+function why(x: any): string {
+  return x ? ": " + (x.message || x) : "";
+}
+
+function emit(c: R, e: string, a?: unknown, b?: unknown) {
+  const f = c.h[e];
+  if (f) f(a, b);
+}
+
+/**
+ * Lifecycle events (connected, error, offline, close) go through one queue: a handler that calls end()
+ * or publish() runs after the transition that emitted it is complete, and each event fires once.
+ */
+function ev(c: R, e: string, a?: unknown) {
+  c.eq.push(e, a);
+  if (c.ef) return;
+  c.ef = true;
+  try {
+    while (c.eq.length) emit(c, c.eq.shift(), c.eq.shift());
+  } finally {
+    c.ef = false;
+  }
+}
+
+/** A user callback: one that throws becomes an `error` event, and the rest of the chunk is still handled. */
+function call(c: R, f: MessageCallback | undefined, t: string, p: Payload) {
+  if (!f) return;
+  try {
+    f(t, p);
+  } catch (x) {
+    ev(c, "error", fail("callback threw" + why(x), "callback"));
+  }
+}
+
+// ---- timers: one clock timer, set on state changes and by each tick, never per packet.
+function arm(c: R, ms: number) {
+  if (c.t != null) c.k.clear(c.t);
+  c.t = c.k.set(tick, ms, c);
+}
+
+function tick(c: R) {
+  c.t = null;
+  const o = c.o;
+  if (c.s == S.OFF) return start(c);
+  if (c.s != S.UP) return drop(c, fail("no CONNACK within " + o.connectTimeout + " ms", "timeout"));
+  if (c.pg && !c.rx && ++c.pg > c.pt) return drop(c, fail("no PINGRESP within " + o.pingTimeout + " ms", "timeout"));
+  if (c.rx) c.pg = 0;
+  c.tq = c.tx ? 0 : c.tq + 1;
+  c.rq = c.rx ? 0 : c.rq + 1;
+  c.aq = storeFlying(c.st) && !c.ak ? c.aq + 1 : 0;
+  c.tx = c.rx = c.ak = false;
+  if (c.aq >= c.at) return drop(c, fail("no PUBACK within " + o.ackTimeout + " ms", "timeout"));
+  // A connection that stayed up this long ends the run of failures: the backoff starts short again.
+  // Not at CONNACK: a broker that accepts and then drops at once would make a reconnect storm.
+  if (++c.ut == c.sk) c.f = 0;
+  // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
+  if (o.keepalive && (c.tq >= c.kt || c.rq >= c.kt)) {
+    c.tq = c.rq = 0;
+    c.pg = 1;
+    txEmpty(c, T.PINGREQ);
+  }
+  arm(c, c.iv);
+}
+
+// ---- connection lifecycle
+function start(c: R) {
+  c.t = null;
+  c.s = S.OPEN;
+  c.attempts++;
+  c.w = 0;
+  rxReset(c.d);
+  const e: Ev = { c: c, open: onOpen, data: onData, drain: onDrain, close: onClose };
+  c.e = e;
+  try {
+    const l = c.o.transport(e);
+    if (c.e != e) return; // closed synchronously
+    c.l = l;
+    c.hw = l.hw || 1024;
+  } catch (x) {
+    return drop(c, fail("connect failed" + why(x), "connect"));
+  }
+  arm(c, c.o.connectTimeout);
+}
+
+function onOpen(this: Ev) {
+  const c = this.c;
+  if (c.e != this) return;
+  c.s = S.CONNACK;
+  txConnect(c, c.o); // checked to fit when the client was made
+}
+
+function onClose(this: Ev, x?: any) {
+  const c = this.c;
+  if (c.e != this) return;
+  const s = c.s;
+  // A name that does not resolve will not resolve on the next try either: wait the longest step.
+  if (s == S.OPEN) drop(c, fail("connect failed" + why(x), "connect"), x && x.code == "ENOTFOUND" ? c.o.reconnectMax : 0);
+  else drop(c, fail((s == S.UP ? "connection lost" : "closed before CONNACK") + why(x), "closed"));
+}
+
+function onDrain(this: Ev) {
+  const c = this.c;
+  if (c.e != this) return;
+  c.w = 0;
+  pump(c);
+  emit(c, "drain");
+}
+
+/** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
+function drop(c: R, err: MqttError, wait?: number) {
+  const o = c.o;
+  const was = c.s;
+  const l = c.l;
+  c.l = null;
+  c.e = null;
+  c.pg = 0;
+  c.s = S.OFF;
+  c.f++;
+  // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
+  const step = wait || Math.min(o.reconnectMax, o.reconnectMin * Math.pow(2, Math.min(c.f - 1, 20)));
+  arm(c, step * (0.5 + o.random() / 2));
+  if (l) l.close();
+  ev(c, "error", err);
+  if (was == S.UP) ev(c, "offline");
+}
+
+function end(c: R, force?: boolean) {
+  if (c.s == S.END || (c.en && !force)) return;
+  c.en = true;
+  if (!force && storeCount(c.st)) {
+    c.et = c.k.set(finish, c.o.endTimeout, c);
+    pump(c);
+  } else finish(c);
+}
+
+function finish(c: R) {
+  const was = c.s;
+  const l = c.l;
+  const n = storeCount(c.st);
+  if (was == S.UP) txEmpty(c, T.DISCONNECT); // after a clean DISCONNECT the will is not sent
+  if (c.t != null) c.k.clear(c.t);
+  if (c.et != null) c.k.clear(c.et);
+  c.t = c.et = null;
+  c.s = S.END;
+  c.l = null;
+  c.e = null;
+  if (l) l.close();
+  if (n) ev(c, "error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+  if (was == S.UP) ev(c, "offline");
+  ev(c, "close");
+}
+
+/** CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6]. */
+function connected(c: R, kept: boolean) {
+  c.s = S.UP;
+  c.tq = c.rq = c.aq = c.ut = 0;
+  arm(c, c.iv);
+  // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
+  storeRewind(c.st, !kept);
+  if (!kept) c.q2.splice(0, c.q2.length);
+  const sb = c.sb;
+  for (let k = 0; k < sb.length; k++) if (!kept || sb[k].i) sb[k].i = -1;
+  // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
+  if (kept) for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
+  else c.us.splice(0, c.us.length);
+  ev(c, "connected", { sessionPresent: kept });
+  pump(c);
+}
+
+// ---- inbound
+function onData(this: Ev, chunk: Uint8Array | string) {
+  const c = this.c;
+  if (c.e != this) return;
+  const d = c.d;
+  let st: number;
+  rxFeed(d, chunk);
+  while (c.e == this && (st = rxNext(d))) {
+    if (st == PACKET) handle(c);
+    else if (st == Err.BIG) {
+      // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
+      if (d.type == T.PUBLISH && d.id) txAck(c, d.qos == 1 ? T.PUBACK : T.PUBREC, d.id);
+      ev(c, "error", fail("packet of " + d.size + " bytes exceeds rxSize", Err.BIG));
+    } else return drop(c, fail("malformed packet from server (" + st + ")", st));
+  }
+}
+
+function handle(c: R) {
+  const d = c.d;
+  const t = d.type;
+  const id = d.id;
+  c.rx = true;
+  if (c.s == S.CONNACK) {
+    if (t != T.CONNACK) return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
+    const rc = d.rc;
+    // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
+    if (rc) return drop(c, fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : c.o.reconnectMax);
+    return connected(c, !!d.sp);
+  }
+  if (t == T.PUBLISH) return inbound(c);
+  if (t == T.PUBACK) {
+    if (storeAck(c.st, id)) {
+      c.ak = true;
+      if (c.en && !storeCount(c.st)) return finish(c);
+      pump(c);
+    }
+  } else if (t == T.PUBREL) {
+    const k = c.q2.indexOf(id);
+    if (k >= 0) c.q2.splice(k, 1);
+    txAck(c, T.PUBCOMP, id);
+  } else if (t == T.SUBACK) {
+    const sb = c.sb;
+    for (let k = 0; k < sb.length; k++) {
+      const s = sb[k];
+      if (s.i != id) continue;
+      // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
+      if (d.plen != 1) return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
+      s.i = 0;
+      if (rxByte(d, 0) & 0x80) {
+        sb.splice(k, 1);
+        ev(c, "error", fail("subscription refused: " + s.f, "suback"));
+      }
+      return;
+    }
+  } else if (t == T.UNSUBACK) {
+    for (let k = 0; k < c.us.length; k++) if (c.us[k].i == id) c.us.splice(k, 1);
+  } else if (t == T.CONNACK) drop(c, fail("second CONNACK", "protocol"));
+  // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
+}
+
+function inbound(c: R) {
+  const d = c.d;
+  const id = d.id;
+  if (d.qos == 2) {
+    // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
+    // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
+    const fresh = c.q2.indexOf(id) < 0;
+    if (fresh) {
+      if (c.q2.length >= c.o.qos2) c.q2.shift();
+      c.q2.push(id);
+    }
+    txAck(c, T.PUBREC, id);
+    if (fresh) deliver(c);
+  } else {
+    // Acknowledged before delivery, so a callback that throws or ends the client cannot lose the PUBACK.
+    if (d.qos == 1) txAck(c, T.PUBACK, id);
+    deliver(c);
+  }
+}
+
+function deliver(c: R) {
+  const d = c.d;
+  const topic = rxTopic(d);
+  const p = rxPayload(d, c.o.binary);
+  const sb = c.sb;
+  for (let k = 0; k < sb.length; k++) {
+    const s = sb[k];
+    if (!s.cb || !match(s.f, topic)) continue;
+    call(c, s.cb, topic, p);
+    // The callback may have unsubscribed (itself or another): continue after this one, wherever it is now.
+    const j = sb.indexOf(s);
+    k = j < 0 ? k - 1 : j;
+  }
+  call(c, c.h.message, topic, p);
+}
+
+// ---- outbound
+/** Send what may be sent now: (un)subscriptions not yet sent, then held QoS 1 messages within the window. */
+function pump(c: R) {
+  if (c.s != S.UP) return;
+  const sb = c.sb;
+  for (let k = 0; k < sb.length; k++) if (sb[k].i < 0) txSub(c, (sb[k].i = nextId(c)), sb[k].f, sb[k].q);
+  const us = c.us;
+  for (let k = 0; k < us.length; k++) if (us[k].i < 0) txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
+  storeSend(c.st, c, c.o.window, c.hw);
+}
+
+function nextId(c: R): number {
+  // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
+  for (;;) {
+    c.id = (c.id % 65535) + 1;
+    if (c.id == 65535) c.wr = true;
+    if (!c.wr || !inUse(c, c.id)) return c.id;
+  }
+}
+
+function inUse(c: R, id: number): boolean {
+  if (storeHas(c.st, id)) return true;
+  for (let k = 0; k < c.sb.length; k++) if (c.sb[k].i == id) return true;
+  for (let k = 0; k < c.us.length; k++) if (c.us[k].i == id) return true;
+  return false;
+}
+
+function publish(c: R, topic: string, payload?: Data | null, opt?: { qos?: number; retain?: boolean }): boolean {
+  const q = (opt && opt.qos) || 0;
+  const r = !!(opt && opt.retain);
+  if (!validTopic(topic) || strLen(topic) > 65535) throw fail("invalid topic: " + topic, "topic");
+  if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
+  if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
+  if (c.en || c.s == S.END) return false;
+  if (q == 0) {
+    if (c.s != S.UP || c.w >= c.hw) {
+      c.dropped++;
+      return false;
+    }
+    if (txPublish(c, topic, payload as Data, r) < 0) throw fail("message larger than txSize", "size");
+    return true;
+  }
+  const e = storePut(c.st, topic, payload as Data, r, nextId(c));
+  if (e < 1) {
+    c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
+    if (e < 0) throw fail("message larger than storeSize", "size");
+    ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+    return false;
+  }
+  pump(c);
+  return true;
+}
+
+/** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
+function forget(list: Sub[], f: string, sent: boolean) {
+  for (let k = 0; k < list.length; k++) if (list[k].f == f && (sent || list[k].i < 0)) list.splice(k--, 1);
+}
+
+function checkFilter(c: R, filter: string) {
+  if (!validFilter(filter)) throw fail("invalid topic filter: " + filter, "topic");
+  // Fixed header + id + length-prefixed filter + QoS byte: refused here, or it would never be sent.
+  const n = 5 + strLen(filter);
+  if (1 + lenSize(n) + n > c.z) throw fail("topic filter does not fit in txSize", "size");
+}
+
+function subscribe(c: R, filter: string, opt?: any, cb?: MessageCallback) {
+  if (typeof opt == "function") {
+    cb = opt;
+    opt = null;
+  }
+  const q = (opt && opt.qos) || 0;
+  checkFilter(c, filter);
+  if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
+  if (c.s == S.END) return;
+  forget(c.sb, filter, true);
+  forget(c.us, filter, false); // a later subscribe wins over an unsubscribe not yet sent
+  c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+  pump(c);
+}
+
+function unsubscribe(c: R, filter: string) {
+  checkFilter(c, filter);
+  if (c.s == S.END) return;
+  forget(c.sb, filter, true);
+  forget(c.us, filter, false);
+  // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
+  c.us.push({ f: filter, q: 0, i: -1 });
+  pump(c);
+}
+
+function num(o: any, k: string, d: number, min: number, max: number) {
+  const v = o[k] == null ? d : o[k];
+  if (typeof v != "number" || !(v >= min && v <= max) || v % 1) throw fail("option " + k + " must be a whole number from " + min + " to " + max, "options");
+  o[k] = v;
+}
+
+// The methods, shared by every client through the prototype.
+function Client() {}
+Client.prototype = {
+  publish: function (this: R, t: string, p?: Data | null, o?: any) {
+    return publish(this, t, p, o);
+  },
+  subscribe: function (this: R, f: string, o?: any, cb?: MessageCallback) {
+    subscribe(this, f, o, cb);
+  },
+  unsubscribe: function (this: R, f: string) {
+    unsubscribe(this, f);
+  },
+  end: function (this: R, force?: boolean) {
+    end(this, force);
+  },
+  on: function (this: R, e: string, f: any) {
+    this.h[e] = f;
+    return this;
+  },
+  state: function (this: R) {
+    return this.s;
+  },
+  queued: function (this: R) {
+    return storeCount(this.st);
+  },
+};
+
+/**
+ * A client for the options `opts` (copied, never written). `make` builds the transport when the options
+ * name none; `defaults` are the platform's defaults under the user's options. Options that can never
+ * work throw here, before any link is opened.
+ */
+export function createClient(opts?: ClientOptions | null, make?: (o: any) => Transport, defaults?: ClientOptions): Client {
+  const o: any = {};
+  for (const k in defaults) o[k] = (defaults as any)[k];
+  for (const k in opts) if ((opts as any)[k] !== undefined) o[k] = (opts as any)[k];
+  o.random = o.random || Math.random;
+  if (!o.transport) o.transport = make ? make(o) : null;
+  if (typeof o.transport != "function") throw fail("no transport", "options");
+  if (o.protocol == null) o.protocol = 4;
+  if (o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
+  num(o, "keepalive", 60, 0, 65535);
+  num(o, "rxSize", 1024, 2, 268435455);
+  num(o, "txSize", 512, 16, 268435455);
+  num(o, "storeSize", 2048, 0, 268435455);
+  num(o, "window", 8, 1, 65535);
+  num(o, "reconnectMin", 1000, 1, 1e9);
+  num(o, "reconnectMax", 60000, 1, 1e9);
+  if (o.reconnectMax < o.reconnectMin) o.reconnectMax = o.reconnectMin;
+  num(o, "connectTimeout", 10000, 1, 1e9);
+  num(o, "ackTimeout", 30000, 1, 1e9);
+  num(o, "pingTimeout", 10000, 1, 1e9);
+  num(o, "endTimeout", 10000, 0, 1e9);
+  num(o, "qos2", 16, 1, 65535);
+  if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
+  const idn = typeof o.clientId == "string" ? strLen(o.clientId) : -1;
+  // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
+  if (idn < 0 || (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false)) throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
+  if (o.will && (!validTopic(o.will.topic) || !(o.will.qos == null || o.will.qos === 0 || o.will.qos === 1 || o.will.qos === 2))) throw fail("invalid will topic or QoS", "will");
+  if (o.password != null && o.username == null) throw fail("password without username", "password");
+  const n = connectLen(o);
+  if (n < 0) throw fail("a CONNECT field is over 65,535 bytes", "options");
+  if (1 + lenSize(n) + n > o.txSize) throw fail("CONNECT does not fit in txSize", "size");
+
+  const ka = o.keepalive * 1000;
+  o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
+  const c: R = new (Client as any)();
+  c.o = o;
+  c.k = o.clock || {
     now: function () {
       return Date.now();
     },
-    set: function (f, ms) {
-      return setTimeout(f, ms);
+    set: function (f: (a: any) => void, ms: number, a: any) {
+      return setTimeout(f, ms, a);
     },
-    clear: function (t) {
-      clearTimeout(t as any);
+    clear: function (t: unknown) {
+      clearTimeout(t);
     },
   };
-  const rnd = o.random || Math.random;
-  const ka = (o.keepalive == null ? 60 : o.keepalive) * 1000;
-  const pingMs = Math.min(o.pingTimeout || 10000, ka || 1e9);
-  const ackMs = o.ackTimeout || 30000;
-  const connMs = o.connectTimeout || 10000;
-  const rMin = o.reconnectMin || 1000;
-  const rMax = o.reconnectMax || 60000;
-  const win = o.window || 8;
-  // The options object doubles as CONNECT's fields (protocol, clientId, clean, keepalive, will, credentials).
-  if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(rnd() * 1e8);
-  const idn = strLen(o.clientId);
-  // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
-  if (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false) throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
-  if (o.will && (!validTopic(o.will.topic) || (o.will.qos || 0) > 2)) throw fail("invalid will topic or QoS", "will");
-  if (o.password != null && o.username == null) throw fail("password without username", "password");
-  const dec = createDecoder(o.rxSize || 1024);
-  const tx = new Uint8Array(o.txSize || 512);
-  const st = storeCreate(o.storeSize || 2048);
-  const q2 = new Uint16Array(o.qos2 || 8); // inbound QoS 2 ids awaiting PUBREL; 0 = free slot
-  let q2n = 0;
-  const subs: Sub[] = [];
-  const unsubs: number[] = []; // ids of UNSUBSCRIBEs awaiting UNSUBACK
-  const h: { [e: string]: ((...a: any[]) => void) | undefined } = {};
-
-  let state: number = S.OFF;
-  let link: Link | null = null;
-  let out = 0; // bytes handed to the link since its last drain
-  let hw = 0;
-  let lastId = 0;
-  let wrapped = false;
-  let fails = 0; // consecutive failed attempts, for the backoff
-  let timer: unknown = null;
-  // The hot path never reads the clock (on Node, Date.now() allocates a number each call; on a board
-  // each call costs interpreter time): packets only set these flags, and a tick every `iv` ms counts
-  // the intervals that passed without them.
-  let txSeen = false;
-  let rxSeen = false;
-  let ackSeen = false;
-  let txQuiet = 0;
-  let rxQuiet = 0;
-  let ackQuiet = 0;
-  let pinging = 0; // ticks since an unanswered PINGREQ went out; 0 = none
+  c.h = {};
+  c.s = S.OFF;
+  c.l = c.e = c.t = c.et = null;
+  c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
+  c.tx = c.rx = c.ak = c.wr = c.en = c.ef = false;
+  c.z = o.txSize;
+  c.b = txBuf(o.txSize);
+  c.st = storeCreate(o.storeSize);
+  c.d = rxCreate(o.rxSize);
+  c.q2 = [];
+  c.sb = [];
+  c.us = [];
+  c.eq = [];
+  c.dropped = c.attempts = 0;
   // Tick interval while connected: a quarter of the shortest timeout, so a PINGREQ leaves after 3/4 to
   // 4/4 of the keepalive without traffic (inside the broker's 1.5 x keepalive), and each timeout fires
-  // within a quarter of its value.
-  const iv = Math.max(1, Math.min(ka ? Math.min(ka, pingMs) : ackMs, ackMs) / 4);
-  const kaTicks = Math.ceil((ka * 3) / 4 / iv);
-  const ackTicks = Math.ceil(ackMs / iv);
-  const pingTicks = Math.ceil(pingMs / iv);
-
-  const c: Client = {
-    publish: publish,
-    subscribe: subscribe,
-    unsubscribe: unsubscribe,
-    end: end,
-    on: function (e, f) {
-      h[e] = f;
-      return c;
-    },
-    state: function () {
-      return state;
-    },
-    queued: function () {
-      return storeCount(st);
-    },
-    dropped: 0,
-    attempts: 0,
-  };
-
-  function emit(e: string, a?: unknown, b?: unknown) {
-    const f = h[e];
-    if (f) f(a, b);
-  }
-
-  function write(b: Uint8Array, from: number, to: number) {
-    if (!link) return; // a callback may have ended the client mid-packet
-    out += to - from;
-    txSeen = true;
-    link.write(b, from, to);
-  }
-
-  /** Encode into the scratch buffer with `n` (its new end) and send; false if it did not fit. */
-  function send(n: number): boolean {
-    if (n < 0) return false;
-    write(tx, 0, n);
-    return true;
-  }
-
-  // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
-  function arm(ms: number) {
-    if (timer != null) clock.clear(timer);
-    timer = clock.set(tick, ms);
-  }
-
-  function tick() {
-    timer = null;
-    if (state == S.OFF) return start();
-    if (state != S.UP) return drop(fail("no CONNACK within " + connMs + " ms", "timeout"));
-    if (pinging && !rxSeen && ++pinging > pingTicks) return drop(fail("no PINGRESP within " + pingMs + " ms", "timeout"));
-    if (rxSeen) pinging = 0;
-    txQuiet = txSeen ? 0 : txQuiet + 1;
-    rxQuiet = rxSeen ? 0 : rxQuiet + 1;
-    ackQuiet = st._n && !ackSeen ? ackQuiet + 1 : 0;
-    txSeen = rxSeen = ackSeen = false;
-    if (ackQuiet >= ackTicks) return drop(fail("no PUBACK within " + ackMs + " ms", "timeout"));
-    // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
-    if (ka && (txQuiet >= kaTicks || rxQuiet >= kaTicks)) {
-      txQuiet = rxQuiet = 0;
-      pinging = 1;
-      send(encodeEmpty(tx, 0, T.PINGREQ));
-    }
-    arm(iv);
-  }
-
-  // ---- connection lifecycle
-  function start() {
-    state = S.OPEN;
-    c.attempts++;
-    out = 0;
-    resetDecoder(dec);
-    let l: Link;
-    const ev: LinkEvents = {
-      open: function () {
-        if (l == link) opened();
-      },
-      data: function (d) {
-        if (l == link) onData(d);
-      },
-      drain: function () {
-        if (l == link) {
-          out = 0;
-          pump();
-          emit("drain");
-        }
-      },
-      close: function (e) {
-        if (l == link) drop(e ? fail("connection lost: " + ((e as any).message || e), "closed") : null);
-      },
-    };
-    try {
-      l = link = o.transport(ev);
-      hw = l.hw || 1024;
-    } catch (e) {
-      link = null;
-      drop(fail("connect failed: " + ((e as any).message || e), "closed"));
-      return;
-    }
-    arm(connMs);
-  }
-
-  function opened() {
-    state = S.CONNACK;
-    if (!send(encodeConnect(tx, 0, o as ConnectOptions))) drop(fail("CONNECT does not fit in txSize, or a field is invalid", "size"));
-  }
-
-  /** The link is gone (or must go): close it, tell the user, and plan the next attempt. */
-  function drop(err: Error | null, wait?: number) {
-    const was = state;
-    const l = link;
-    link = null;
-    pinging = 0;
-    if (l) l.close();
-    if (err) emit("error", err);
-    if (was == S.UP) emit("offline");
-    if (state == S.END) return emit("close");
-    fails++;
-    state = S.OFF;
-    // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
-    const step = wait || Math.min(rMax, rMin * Math.pow(2, Math.min(fails - 1, 20)));
-    arm(step * (0.5 + rnd() / 2));
-  }
-
-  function end() {
-    if (state == S.END) return;
-    if (state == S.UP) send(encodeEmpty(tx, 0, T.DISCONNECT)); // after a clean DISCONNECT the will is not sent
-    if (timer != null) clock.clear(timer);
-    timer = null;
-    const l = link;
-    const was = state;
-    state = S.END;
-    link = null;
-    if (l) l.close();
-    if (was == S.UP) emit("offline");
-    emit("close");
-  }
-
-  // ---- inbound
-  function onData(chunk: Uint8Array | string) {
-    let i = 0;
-    while (i < chunk.length && link) {
-      i = decode(dec, chunk, i);
-      if (dec.st == PACKET) handle();
-      else if (dec.st == Err.BIG) {
-        emit("error", fail("packet of " + dec.size + " bytes exceeds rxSize", Err.BIG));
-        // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
-        if (dec.type == T.PUBLISH && dec.id) send(encodeAck(tx, 0, dec.qos == 1 ? T.PUBACK : T.PUBREC, dec.id));
-      } else if (dec.st < 0) return drop(fail("malformed packet from server (" + dec.st + ")", dec.st));
-    }
-  }
-
-  function handle() {
-    const t = dec.type;
-    const id = dec.id;
-    rxSeen = true;
-    if (state == S.CONNACK) {
-      if (t != T.CONNACK) return drop(fail("expected CONNACK, got type " + t, "protocol"));
-      const rc = dec.rc;
-      // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
-      if (rc) return drop(fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : rMax);
-      state = S.UP;
-      fails = 0;
-      txQuiet = rxQuiet = ackQuiet = 0;
-      arm(iv);
-      // Resend from the oldest unacknowledged message; those sent before now carry DUP=1.
-      st._c = st._h;
-      st._n = 0;
-      unsubs.splice(0, unsubs.length); // an array's length cannot be assigned on Espruino 2v19+
-      for (let k = 0; k < subs.length; k++) if (!dec.sp || subs[k].i) subs[k].i = -1;
-      emit("connected", { sessionPresent: !!dec.sp });
-      return pump();
-    }
-    if (t == T.PUBLISH) return inbound(id);
-    if (t == T.PUBACK) {
-      if (storeAck(st, id)) {
-        ackSeen = true;
-        pump();
-      }
-    } else if (t == T.PUBREL) {
-      for (let k = 0; k < q2.length; k++) if (q2[k] == id) q2[k] = 0;
-      send(encodeAck(tx, 0, T.PUBCOMP, id));
-    } else if (t == T.SUBACK) {
-      for (let k = 0; k < subs.length; k++) {
-        const s = subs[k];
-        if (s.i != id) continue;
-        // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
-        if (dec.plen != 1) return drop(fail("SUBACK with " + dec.plen + " return codes for 1 filter", "protocol"));
-        const g = dec.buf[dec.pay];
-        s.i = 0;
-        if (g & 0x80) {
-          subs.splice(k, 1);
-          emit("error", fail("subscription refused: " + s.f, "suback"));
-        }
-        return;
-      }
-    } else if (t == T.UNSUBACK) {
-      const k = unsubs.indexOf(id);
-      if (k >= 0) unsubs.splice(k, 1);
-    } else if (t == T.CONNACK) return drop(fail("second CONNACK", "protocol"));
-    // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
-  }
-
-  function inbound(id: number) {
-    const q = dec.qos;
-    if (q == 2) {
-      // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
-      let k = 0;
-      while (k < q2.length && q2[k] != id) k++;
-      if (k == q2.length) {
-        deliver();
-        q2[q2n] = id; // the oldest remembered id makes room when all slots are taken
-        q2n = (q2n + 1) % q2.length;
-      }
-      send(encodeAck(tx, 0, T.PUBREC, id));
-    } else {
-      deliver();
-      if (q == 1) send(encodeAck(tx, 0, T.PUBACK, id));
-    }
-  }
-
-  function deliver() {
-    const b = dec.buf;
-    const topic = strRead(b, dec.topic, dec.tlen);
-    const p = o.binary ? b.subarray(dec.pay, dec.pay + dec.plen) : strRead(b, dec.pay, dec.plen);
-    for (let k = 0; k < subs.length; k++) {
-      const f = subs[k].cb;
-      if (f && match(subs[k].f, topic)) f(topic, p);
-    }
-    emit("message", topic, p);
-  }
-
-  // ---- outbound
-  /** Send what may be sent now: subscriptions not yet sent, then stored QoS 1 messages within the window. */
-  function pump() {
-    if (state != S.UP) return;
-    for (let k = 0; k < subs.length; k++) {
-      const s = subs[k];
-      if (s.i < 0) {
-        s.i = nextId();
-        send(encodeSubscribe(tx, 0, s.i, [s.f], [s.q]));
-      }
-    }
-    const b = st._b;
-    while (st._c < st._t && st._n < win && out < hw && link) {
-      const from = st._c;
-      const to = entryEnd(b, from);
-      st._c = to;
-      st._n++;
-      write(b, from, to);
-      b[from] |= 8; // DUP from now on
-    }
-  }
-
-  function nextId(): number {
-    // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
-    for (;;) {
-      lastId = (lastId % 65535) + 1;
-      if (lastId == 65535) wrapped = true;
-      if (!wrapped || !inUse(lastId)) return lastId;
-    }
-  }
-
-  function inUse(id: number): boolean {
-    if (storeHas(st, id) || unsubs.indexOf(id) >= 0) return true;
-    for (let k = 0; k < subs.length; k++) if (subs[k].i == id) return true;
-    return false;
-  }
-
-  function publish(topic: string, payload?: Data, opt?: { qos?: number; retain?: boolean }): boolean {
-    const q = (opt && opt.qos) || 0;
-    const r = !!(opt && opt.retain);
-    if (!validTopic(topic) || strLen(topic) > 65535) throw fail("invalid topic: " + topic, "topic");
-    if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
-    if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
-    if (q == 0) {
-      if (state != S.UP || out >= hw) {
-        c.dropped++;
-        return false;
-      }
-      const n = encodePublish(tx, 0, topic, payload, 0, r, false, 0);
-      if (n < 0) throw fail("message larger than txSize", "size");
-      return send(n);
-    }
-    const e = storePut(st, topic, payload, r, nextId());
-    if (e < 0) lastId = (lastId + 65533) % 65535 + 1; // a refused message gives its id back
-    if (e == Err.SPACE) {
-      if (!st._t) throw fail("message larger than storeSize", "size");
-      emit("error", fail("QoS 1 store full: message refused", "full"));
-      return false;
-    }
-    pump();
-    return true;
-  }
-
-  function subscribe(filter: string, opt?: { qos?: number } | null, cb?: (topic: string, payload: any) => void) {
-    const q = (opt && opt.qos) || 0;
-    if (!validFilter(filter) || strLen(filter) > 65535) throw fail("invalid topic filter: " + filter, "topic");
-    if (!(q >= 0 && q <= 2)) throw fail("qos must be 0, 1 or 2", "qos");
-    forget(filter);
-    subs.push({ f: filter, q: q, cb: cb, i: -1 });
-    pump();
-  }
-
-  function forget(filter: string) {
-    for (let k = 0; k < subs.length; k++) if (subs[k].f == filter) subs.splice(k, 1);
-  }
-
-  function unsubscribe(filter: string) {
-    forget(filter);
-    if (state == S.UP) {
-      const id = nextId();
-      unsubs.push(id);
-      send(encodeSubscribe(tx, 0, id, [filter]));
-    }
-  }
-
-  clock.set(start, 0);
-  return c;
+  // within a quarter of its value. A connection is stable after one keepalive (or ackTimeout) period.
+  const iv = Math.max(1, Math.min(ka ? Math.min(ka, o.pingTimeout) : o.ackTimeout, o.ackTimeout) / 4);
+  c.iv = iv;
+  c.kt = Math.ceil((ka * 3) / 4 / iv);
+  c.at = Math.ceil(o.ackTimeout / iv);
+  c.pt = Math.ceil(o.pingTimeout / iv);
+  c.sk = Math.ceil((ka || o.ackTimeout) / iv);
+  // The first attempt is a timer too, so end() right after connect() cancels it.
+  c.t = c.k.set(start, 0, c);
+  return c as any;
 }

@@ -5,9 +5,8 @@ import type { Client, ClientOptions } from "./client";
 import { espruinoTransport } from "./transport/espruino";
 import type { EspruinoOptions } from "./transport/espruino";
 
-export function connect(o: Partial<ClientOptions> & EspruinoOptions): Client {
-  if (!o.transport) o.transport = espruinoTransport(o);
-  return createClient(o as ClientOptions);
+export function connect(o?: ClientOptions & EspruinoOptions): Client {
+  return createClient(o, espruinoTransport);
 }
 
 export { createClient };

@@ -4,14 +4,15 @@ import type { Client, ClientOptions } from "./client";
 import { nodeTransport } from "./transport/node";
 import type { NodeOptions } from "./transport/node";
 
-export function connect(o: Partial<ClientOptions> & NodeOptions): Client {
-  if (!o.transport) o.transport = nodeTransport(o);
-  return createClient(o as ClientOptions);
+/** A client over net/tls. Payloads arrive as Buffers (lossless) unless `binary: false` asks for UTF-8 strings. */
+export function connect(o?: ClientOptions & NodeOptions): Client {
+  return createClient(o, nodeTransport, { binary: true });
 }
 
 export { createClient, nodeTransport };
 export { espruinoTransport } from "./transport/espruino";
 export { validTopic, validFilter, match } from "./topic";
 export * from "./codec/index";
-export type { Client, ClientOptions, Link, LinkEvents, Transport, Clock } from "./client";
+export type { Client, ClientOptions, Clock, MqttError, MessageCallback, Payload } from "./client";
+export type { Link, LinkEvents, Transport } from "./link";
 export type { NodeOptions };

@@ -1,12 +1,15 @@
-// The QoS 1 store: one preallocated byte array holding encoded PUBLISH packets back to back, in the
-// order they were published. No object per message: an entry is its own wire bytes.
-//   [_h, _c)  sent on this connection, awaiting PUBACK (acknowledged ones become tombstones: byte 0 = 0)
+// The QoS 1 store of the Node build: one preallocated byte array holding encoded PUBLISH packets back
+// to back, in the order they were published. No object per message: an entry is its own wire bytes,
+// so a publish and its PUBACK allocate nothing. The device build swaps in store-text.ts (same functions).
+//   [_h, _c)  sent on this connection, awaiting PUBACK (acknowledged ones are tombstones: byte 0 = 0)
 //   [_c, _t)  not yet sent on this connection
 //   [_t, end) free
-// After the first transmission the DUP bit is set in place, so any resend carries DUP=1 [MQTT-3.3.1-1].
+// The store alone moves these cursors; the client asks it to put, send, acknowledge and rewind.
 import { Err } from "./codec/constants";
 import { encodePublish } from "./codec/encode";
 import type { Data } from "./codec/encode";
+import { put } from "./link";
+import type { Out } from "./link";
 
 export interface Store {
   _b: Uint8Array;
@@ -22,7 +25,7 @@ export function storeCreate(size: number): Store {
 }
 
 /** Offset just past the entry at `o` (fixed header + remaining length). */
-export function entryEnd(b: Uint8Array, o: number): number {
+function entryEnd(b: Uint8Array, o: number): number {
   let n = 0;
   let m = 1;
   let x: number;
@@ -41,12 +44,15 @@ function entryId(b: Uint8Array, o: number): number {
   return (b[o] << 8) | b[o + 1];
 }
 
-/** Append a QoS 1 PUBLISH. Returns the new tail (> 0), Err.SPACE when the store is full, or another Err. */
+/**
+ * Append a QoS 1 PUBLISH: 1 stored, 0 the store is full now, Err.SPACE it can never fit, or the
+ * encoder's Err for a bad argument.
+ */
 export function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number {
   let e = encodePublish(s._b, s._t, topic, payload, 1, retain, false, id);
   if (e == Err.SPACE && s._h < s._t) {
-    // Slide the live entries to the front, leaving out acknowledged ones (tombstones), so one
-    // unacknowledged message cannot pin the space behind it. Rare: the head moves up as PUBACKs arrive.
+    // Slide the live entries to the front, leaving out acknowledged ones, so one unacknowledged
+    // message cannot pin the space behind it. Rare: the head moves up as PUBACKs arrive.
     const b = s._b;
     let j = 0;
     let c = 0;
@@ -61,8 +67,39 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
     s._t = j;
     e = encodePublish(b, j, topic, payload, 1, retain, false, id);
   }
-  if (e > 0) s._t = e;
-  return e;
+  if (e > 0) {
+    s._t = e;
+    return 1;
+  }
+  return e == Err.SPACE ? (s._t ? 0 : Err.SPACE) : e;
+}
+
+/**
+ * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
+ * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
+ */
+export function storeSend(s: Store, c: Out, win: number, hw: number): void {
+  const b = s._b;
+  while (s._c < s._t && s._n < win && c.w < hw && c.l) {
+    const from = s._c;
+    const to = entryEnd(b, from);
+    s._c = to;
+    if (!b[from]) continue;
+    s._n++;
+    put(c, b, from, to);
+    b[from] |= 8;
+  }
+}
+
+/**
+ * A new connection: everything unacknowledged goes out again, from the oldest. `fresh` (a new session)
+ * sends them as new messages, DUP=0: the broker has never seen them in this session.
+ */
+export function storeRewind(s: Store, fresh: boolean): void {
+  const b = s._b;
+  s._c = s._h;
+  s._n = 0;
+  if (fresh) for (let o = s._h; o < s._t; o = entryEnd(b, o)) if (b[o]) b[o] &= ~8;
 }
 
 /** Mark the in-flight entry with packet id `id` acknowledged; false when no such entry is in flight. */
@@ -78,6 +115,11 @@ export function storeAck(s: Store, id: number): boolean {
     }
   }
   return false;
+}
+
+/** Entries sent on this connection and awaiting PUBACK. */
+export function storeFlying(s: Store): number {
+  return s._n;
 }
 
 /** True when an entry (sent or not) holds packet id `id`. */

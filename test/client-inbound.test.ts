@@ -93,7 +93,7 @@ for (const [name, create] of impls) {
   });
 
   t("garbage from the server is a clear error; the client reconnects and loses no queued QoS 1 message", () => {
-    const r = rig(create, { reconnectMin: 500 });
+    const r = rig(create, { reconnectMin: 500, clean: false });
     r.up();
     r.broker.ackPublish = () => false;
     r.client.publish("keep", "1", { qos: 1 });

@@ -53,8 +53,8 @@ for (const [name, create] of impls) {
     assert.is(r.client.queued(), 4);
   });
 
-  t("after a reconnect unacknowledged messages are resent with DUP=1, same ids, original order", () => {
-    const r = rig(create, { window: 3, reconnectMin: 1000 });
+  t("after a reconnect to a kept session unacknowledged messages are resent with DUP=1, same ids, original order", () => {
+    const r = rig(create, { window: 3, reconnectMin: 1000, clean: false });
     r.up();
     r.broker.ackPublish = () => false;
     for (let i = 0; i < 5; i++) r.client.publish("d", String(i), { qos: 1 });
@@ -70,7 +70,7 @@ for (const [name, create] of impls) {
   });
 
   t("no PUBACK within ackTimeout: the link is taken as dead and the message resent", () => {
-    const r = rig(create, { ackTimeout: 5000, keepalive: 0, reconnectMin: 500 });
+    const r = rig(create, { ackTimeout: 5000, keepalive: 0, reconnectMin: 500, clean: false });
     r.up();
     let drop = true;
     r.broker.ackPublish = () => !drop;

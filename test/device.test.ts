@@ -48,7 +48,7 @@ t("npm run flash -- --save flash: the upload writes module and program into Stor
 // takes Strings only (as Espruino's sends bytes only for Strings), Wifi, E, process.memory.
 const DUK_ENV = `
 var __t = 1000, __timers = [], __tid = 0, __sock = null, __out = [];
-function setTimeout(f, ms) { __timers.push({ id: ++__tid, at: __t + (ms || 0), f: f, every: 0 }); return __tid; }
+function setTimeout(f, ms, a) { __timers.push({ id: ++__tid, at: __t + (ms || 0), f: f, a: a, every: 0 }); return __tid; }
 function setInterval(f, ms) { __timers.push({ id: ++__tid, at: __t + ms, f: f, every: ms }); return __tid; }
 function clearTimeout(id) { for (var i = 0; i < __timers.length; i++) if (__timers[i].id == id) { __timers.splice(i, 1); return; } }
 var clearInterval = clearTimeout;
@@ -62,7 +62,7 @@ function __advance(ms) {
     var x = __timers[k];
     __t = x.at;
     if (x.every) x.at += x.every; else __timers.splice(k, 1);
-    x.f();
+    x.f(x.a);
   }
   __t = end;
 }

@@ -45,7 +45,7 @@ for (const [name, create] of impls) {
   ];
   for (const [step, arrange] of qos1Steps) {
     t(`QoS 1 publish, link drops ${step}: delivered after reconnect, store empty`, () => {
-      const r = rig(create, { reconnectMin: 100 });
+      const r = rig(create, { reconnectMin: 100, clean: false });
       r.up();
       r.client.publish("q", "m1", { qos: 1 });
       arrange(r);
@@ -64,8 +64,8 @@ for (const [name, create] of impls) {
     ["after PUBREL, before PUBCOMP", 2],
   ];
   for (const [step, stage] of qos2Steps) {
-    t(`inbound QoS 2, link drops ${step}: delivered exactly once after the broker resends`, () => {
-      const r = rig(create, { reconnectMin: 100 });
+    t(`inbound QoS 2, link drops ${step}: delivered exactly once after the broker resends to the kept session`, () => {
+      const r = rig(create, { reconnectMin: 100, clean: false });
       r.broker.autoPubrel = false;
       r.up();
       const pub = { cmd: "publish", topic: "in", payload: Buffer.from("once"), qos: 2, messageId: 9, retain: false };

@@ -16,7 +16,7 @@ function client() {
   let start = null;
   let ev = null;
   // A real wall clock (Date.now() is past 2^31, so times are doubles), with timers driven by hand.
-  const clock = { now: () => Date.now(), set: (f) => ((start = start || f), 1), clear() {} };
+  const clock = { now: () => Date.now(), set: (f, ms, a) => ((start = start || (() => f(a))), 1), clear() {} };
   const c = m.createClient({
     clientId: "gc",
     keepalive: 0,

@@ -24,7 +24,7 @@ function ours(port: number, o: any = {}) {
   const log = { errors: [] as any[], messages: [] as [string, string][], connected: 0 };
   c.on("error", (e: any) => log.errors.push(e));
   c.on("connected", () => log.connected++);
-  c.on("message", (t: string, p: string) => log.messages.push([t, p]));
+  c.on("message", (t: string, p: any) => log.messages.push([t, String(p)])); // Node delivers Buffers by default
   return { c, log, up: () => until(() => c.state() == 3, 5000, "connected") };
 }
 

@@ -1,41 +1,29 @@
 import type { Data, Will } from "./codec/encode";
-/** What a transport hands back for one connection attempt. It must copy or send the bytes before write returns. */
-export interface Link {
-    write(b: Uint8Array, from: number, to: number): void;
-    close(): void;
-    /** Bytes the client may hand over before waiting for drain (bounds what the socket holds in RAM). */
-    hw?: number;
-}
-/** Callbacks a transport calls, never synchronously from inside the open call itself. */
-export interface LinkEvents {
-    open(): void;
-    data(chunk: Uint8Array | string): void;
-    drain(): void;
-    close(err?: unknown): void;
-}
-export type Transport = (h: LinkEvents) => Link;
+import type { Link, LinkEvents, Transport } from "./link";
+export type { Link, LinkEvents, Transport };
 export interface Clock {
     now(): number;
-    set(f: () => void, ms: number): unknown;
+    /** Call f(a) after ms; returns a handle for clear. */
+    set(f: (a: any) => void, ms: number, a?: any): unknown;
     clear(t: unknown): void;
 }
 export interface ClientOptions {
-    transport: Transport;
+    transport?: Transport;
     clock?: Clock;
     clientId?: string;
     /** 4 = MQTT 3.1.1 (default), 3 = MQTT 3.1. */
-    protocol?: number;
+    protocol?: 3 | 4;
     clean?: boolean;
     /** Seconds; 0 turns keepalive off. Default 60. */
     keepalive?: number;
     username?: string;
     password?: Data;
     will?: Will;
-    /** Receive buffer (largest inbound packet body), default 1024 bytes. */
+    /** Largest inbound packet body, default 1024 bytes. */
     rxSize?: number;
-    /** Scratch buffer for QoS 0 publishes and control packets, default 512 bytes. */
+    /** Largest packet sent outside the QoS 1 store, default 512 bytes. */
     txSize?: number;
-    /** QoS 1 store, default 2048 bytes. */
+    /** Bytes of QoS 1 messages held, default 2048. */
     storeSize?: number;
     /** QoS 1 messages in flight at once, default 8. */
     window?: number;
@@ -48,25 +36,41 @@ export interface ClientOptions {
     pingTimeout?: number;
     /** ms to wait for a PUBACK before the link is taken as dead, default 30000. */
     ackTimeout?: number;
-    /** Deliver payloads as a Uint8Array view of the receive buffer (valid during the callback) instead of a string. */
+    /** ms end() waits for held QoS 1 messages to be acknowledged, default 10000. */
+    endTimeout?: number;
+    /** Deliver payloads as bytes (a Buffer on Node, a Uint8Array on Espruino) instead of a string. */
     binary?: boolean;
-    /** Inbound QoS 2 packet ids remembered until PUBREL, default 8. */
+    /** Inbound QoS 2 packet ids remembered until PUBREL, default 16. */
     qos2?: number;
     random?: () => number;
 }
+export type Payload = string | Uint8Array;
+export type MessageCallback = (topic: string, payload: Payload) => void;
+export interface MqttError extends Error {
+    /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "full", "ended", "callback", or a decoder code (-2..-8). */
+    code: string | number;
+}
 export interface Client {
-    publish(topic: string, payload?: Data, opts?: {
-        qos?: number;
+    /** true when sent (QoS 0) or held for sending (QoS 1); false when dropped or refused. */
+    publish(topic: string, payload?: Data | null, opts?: {
+        qos?: 0 | 1;
         retain?: boolean;
     }): boolean;
-    subscribe(filter: string, opts?: {
-        qos?: number;
-    } | null, cb?: (topic: string, payload: any) => void): void;
+    subscribe(filter: string, cb?: MessageCallback): void;
+    subscribe(filter: string, opts: {
+        qos?: 0 | 1 | 2;
+    } | null | undefined, cb?: MessageCallback): void;
     unsubscribe(filter: string): void;
-    end(): void;
-    on(event: string, f: (...a: any[]) => void): Client;
+    /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true). */
+    end(force?: boolean): void;
+    on(event: "connected", f: (info: {
+        sessionPresent: boolean;
+    }) => void): Client;
+    on(event: "message", f: MessageCallback): Client;
+    on(event: "error", f: (err: MqttError) => void): Client;
+    on(event: "offline" | "close" | "drain", f: () => void): Client;
     /** 0 offline, 1 opening, 2 waiting for CONNACK, 3 connected, 4 ended. */
-    state(): number;
+    state(): 0 | 1 | 2 | 3 | 4;
     /** QoS 1 messages held (sent and unacknowledged, or not yet sent). */
     queued(): number;
     /** QoS 0 publishes dropped because the link was down or the socket was full. */
@@ -74,4 +78,9 @@ export interface Client {
     /** Connect attempts made so far. */
     attempts: number;
 }
-export declare function createClient(o: ClientOptions): Client;
+/**
+ * A client for the options `opts` (copied, never written). `make` builds the transport when the options
+ * name none; `defaults` are the platform's defaults under the user's options. Options that can never
+ * work throw here, before any link is opened.
+ */
+export declare function createClient(opts?: ClientOptions | null, make?: (o: any) => Transport, defaults?: ClientOptions): Client;

@@ -1,5 +1,5 @@
 import { createClient } from "./client";
 import type { Client, ClientOptions } from "./client";
 import type { EspruinoOptions } from "./transport/espruino";
-export declare function connect(o: Partial<ClientOptions> & EspruinoOptions): Client;
+export declare function connect(o?: ClientOptions & EspruinoOptions): Client;
 export { createClient };

@@ -84,6 +84,9 @@ function strRead(b, o, n) {
     // Espruino builds the string natively; a JS loop per byte is slow on an interpreter.
     if ((RAW || raw) && typeof E != "undefined")
         return E.toString(b.subarray(o, o + n));
+    // Node: one native UTF-8 slice makes the string in one allocation (same U+FFFD rule).
+    if (nodeBuf && !raw)
+        return nodeBuf.prototype.utf8Slice.call(b, o, o + n);
     var end = o + n;
     var s = "";
     while (o < end) {
@@ -149,9 +152,12 @@ function head(b, o, byte1, n) {
     } while (n);
     return o;
 }
-/** CONNECT [MQTT-3.1]. Err.ARG for a password without a user name, a will QoS over 2, or a field over 65,535 bytes. */
-function encodeConnect(b, o, c) {
-    var v3 = c.protocol == 3;
+/**
+ * Remaining length of the CONNECT for `c`, or Err.ARG for a password without a user name, a will QoS
+ * over 2, a keepalive outside 0..65535 or a field over 65,535 bytes. Shared by both wires, so the
+ * client can refuse options that can never be sent before it opens a link.
+ */
+function connectLen(c) {
     var w = c.will;
     var ka = c.keepalive == null ? 60 : c.keepalive;
     var idn = strLen(c.clientId);
@@ -159,11 +165,19 @@ function encodeConnect(b, o, c) {
     var wpn = w ? dataLen(w.payload) : 0;
     var un = dataLen(c.username);
     var pn = dataLen(c.password);
-    var wq = w ? w.qos || 0 : 0;
     // Password without user name is not allowed [MQTT-3.1.2-22]; 16-bit lengths cap every field.
-    if ((c.password != null && c.username == null) || wq > 2 || ka > 65535 || ka < 0 || idn > 65535 || wtn > 65535 || wpn > 65535 || un > 65535 || pn > 65535)
+    if ((c.password != null && c.username == null) || (w && (w.qos || 0) > 2) || !(ka >= 0 && ka <= 65535) || idn > 65535 || wtn > 65535 || wpn > 65535 || un > 65535 || pn > 65535)
         return -9 /* Err.ARG */;
-    var n = (v3 ? 12 : 10) + 2 + idn + (w ? 4 + wtn + wpn : 0) + (c.username != null ? 2 + un : 0) + (c.password != null ? 2 + pn : 0);
+    return (c.protocol == 3 ? 12 : 10) + 2 + idn + (w ? 4 + wtn + wpn : 0) + (c.username != null ? 2 + un : 0) + (c.password != null ? 2 + pn : 0);
+}
+/** CONNECT [MQTT-3.1]; Err.ARG as connectLen. */
+function encodeConnect(b, o, c) {
+    var v3 = c.protocol == 3;
+    var w = c.will;
+    var wq = w ? w.qos || 0 : 0;
+    var n = connectLen(c);
+    if (n < 0)
+        return n;
     o = head(b, o, 1 /* T.CONNECT */ << 4, n);
     if (o < 0)
         return o;
@@ -174,14 +188,14 @@ function encodeConnect(b, o, c) {
             (c.password != null ? 0x40 : 0) |
             (w ? (w.retain ? 0x20 : 0) | (wq << 3) | 4 : 0) |
             (c.clean === false ? 0 : 2);
-    o = u16(b, o, ka);
-    o = field(b, o, c.clientId, idn);
+    o = u16(b, o, c.keepalive == null ? 60 : c.keepalive);
+    o = field(b, o, c.clientId, strLen(c.clientId));
     if (w)
-        o = field(b, field(b, o, w.topic, wtn), w.payload, wpn);
+        o = field(b, field(b, o, w.topic, strLen(w.topic)), w.payload, dataLen(w.payload));
     if (c.username != null)
-        o = field(b, o, c.username, un);
+        o = field(b, o, c.username, dataLen(c.username));
     if (c.password != null)
-        o = field(b, o, c.password, pn);
+        o = field(b, o, c.password, dataLen(c.password));
     return o;
 }
 /**
@@ -255,6 +269,139 @@ function encodeSubscribe(b, o, id, filters, qos) {
 function encodeEmpty(b, o, type) {
     o = head(b, o, type << 4, 0);
     return o;
+}
+
+// What the client, the store and the wire share about the link: the transport's contract and the one
+// function every outbound byte passes through. Below the store and the wire, above nothing.
+function put(c, d, from, to) {
+    var l = c.l;
+    if (!l)
+        return; // a callback may have ended the client mid-packet
+    c.w += to - from;
+    c.tx = true;
+    l.write(d, from, to);
+}
+
+function storeCreate(size) {
+    return { _b: new Uint8Array(size), _h: 0, _c: 0, _t: 0, _n: 0 };
+}
+/** Offset just past the entry at `o` (fixed header + remaining length). */
+function entryEnd(b, o) {
+    var n = 0;
+    var m = 1;
+    var x;
+    do {
+        x = b[++o];
+        n += (x & 127) * m;
+        m *= 128;
+    } while (x & 128);
+    return o + 1 + n;
+}
+/** Packet id of the entry at `o`: after the fixed header and the topic. */
+function entryId(b, o) {
+    while (b[++o] & 128)
+        ;
+    o += 3 + ((b[o + 1] << 8) | b[o + 2]);
+    return (b[o] << 8) | b[o + 1];
+}
+/**
+ * Append a QoS 1 PUBLISH: 1 stored, 0 the store is full now, Err.SPACE it can never fit, or the
+ * encoder's Err for a bad argument.
+ */
+function storePut(s, topic, payload, retain, id) {
+    var e = encodePublish(s._b, s._t, topic, payload, 1, retain, false, id);
+    if (e == -1 /* Err.SPACE */ && s._h < s._t) {
+        // Slide the live entries to the front, leaving out acknowledged ones, so one unacknowledged
+        // message cannot pin the space behind it. Rare: the head moves up as PUBACKs arrive.
+        var b = s._b;
+        var j = 0;
+        var c = 0;
+        for (var o = s._h; o < s._t;) {
+            var end = entryEnd(b, o);
+            if (o < s._c)
+                c = j + (b[o] ? end - o : 0);
+            if (b[o])
+                while (o < end)
+                    b[j++] = b[o++];
+            o = end;
+        }
+        s._c = s._c > s._h ? c : 0;
+        s._h = 0;
+        s._t = j;
+        e = encodePublish(b, j, topic, payload, 1, retain, false, id);
+    }
+    if (e > 0) {
+        s._t = e;
+        return 1;
+    }
+    return e == -1 /* Err.SPACE */ ? (s._t ? 0 : -1 /* Err.SPACE */) : e;
+}
+/**
+ * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
+ * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
+ */
+function storeSend(s, c, win, hw) {
+    var b = s._b;
+    while (s._c < s._t && s._n < win && c.w < hw && c.l) {
+        var from = s._c;
+        var to = entryEnd(b, from);
+        s._c = to;
+        if (!b[from])
+            continue;
+        s._n++;
+        put(c, b, from, to);
+        b[from] |= 8;
+    }
+}
+/**
+ * A new connection: everything unacknowledged goes out again, from the oldest. `fresh` (a new session)
+ * sends them as new messages, DUP=0: the broker has never seen them in this session.
+ */
+function storeRewind(s, fresh) {
+    var b = s._b;
+    s._c = s._h;
+    s._n = 0;
+    if (fresh)
+        for (var o = s._h; o < s._t; o = entryEnd(b, o))
+            if (b[o])
+                b[o] &= -9;
+}
+/** Mark the in-flight entry with packet id `id` acknowledged; false when no such entry is in flight. */
+function storeAck(s, id) {
+    var b = s._b;
+    for (var o = s._h; o < s._c; o = entryEnd(b, o)) {
+        if (b[o] && entryId(b, o) == id) {
+            b[o] = 0;
+            s._n--;
+            while (s._h < s._t && !b[s._h])
+                s._h = entryEnd(b, s._h);
+            if (s._h == s._t)
+                s._h = s._c = s._t = 0;
+            return true;
+        }
+    }
+    return false;
+}
+/** Entries sent on this connection and awaiting PUBACK. */
+function storeFlying(s) {
+    return s._n;
+}
+/** True when an entry (sent or not) holds packet id `id`. */
+function storeHas(s, id) {
+    var b = s._b;
+    for (var o = s._h; o < s._t; o = entryEnd(b, o))
+        if (b[o] && entryId(b, o) == id)
+            return true;
+    return false;
+}
+/** Live entries in the store (sent or not). */
+function storeCount(s) {
+    var b = s._b;
+    var n = 0;
+    for (var o = s._h; o < s._t; o = entryEnd(b, o))
+        if (b[o])
+            n++;
+    return n;
 }
 
 // The incremental decoder: one fixed receive buffer, a resumable state machine (fixed header byte,
@@ -393,87 +540,78 @@ function parse(d) {
     return PACKET;
 }
 
-function storeCreate(size) {
-    return { _b: new Uint8Array(size), _h: 0, _c: 0, _t: 0, _n: 0 };
+// The byte wire of the Node build: packets are encoded into the client's scratch buffer and received
+// into the decoder's fixed buffer, so nothing is allocated per packet. The device build swaps in
+// wire-text.ts, which exports the same functions over Strings.
+/** The scratch buffer for packets sent outside the store. */
+function txBuf(size) {
+    return new Uint8Array(size);
 }
-/** Offset just past the entry at `o` (fixed header + remaining length). */
-function entryEnd(b, o) {
-    var n = 0;
-    var m = 1;
-    var x;
-    do {
-        x = b[++o];
-        n += (x & 127) * m;
-        m *= 128;
-    } while (x & 128);
-    return o + 1 + n;
-}
-/** Packet id of the entry at `o`: after the fixed header and the topic. */
-function entryId(b, o) {
-    while (b[++o] & 128)
-        ;
-    o += 3 + ((b[o + 1] << 8) | b[o + 2]);
-    return (b[o] << 8) | b[o + 1];
-}
-/** Append a QoS 1 PUBLISH. Returns the new tail (> 0), Err.SPACE when the store is full, or another Err. */
-function storePut(s, topic, payload, retain, id) {
-    var e = encodePublish(s._b, s._t, topic, payload, 1, retain, false, id);
-    if (e == -1 /* Err.SPACE */ && s._h < s._t) {
-        // Slide the live entries to the front, leaving out acknowledged ones (tombstones), so one
-        // unacknowledged message cannot pin the space behind it. Rare: the head moves up as PUBACKs arrive.
-        var b = s._b;
-        var j = 0;
-        var c = 0;
-        for (var o = s._h; o < s._t;) {
-            var end = entryEnd(b, o);
-            if (o < s._c)
-                c = j + (b[o] ? end - o : 0);
-            if (b[o])
-                while (o < end)
-                    b[j++] = b[o++];
-            o = end;
-        }
-        s._c = s._c > s._h ? c : 0;
-        s._h = 0;
-        s._t = j;
-        e = encodePublish(b, j, topic, payload, 1, retain, false, id);
-    }
-    if (e > 0)
-        s._t = e;
-    return e;
-}
-/** Mark the in-flight entry with packet id `id` acknowledged; false when no such entry is in flight. */
-function storeAck(s, id) {
-    var b = s._b;
-    for (var o = s._h; o < s._c; o = entryEnd(b, o)) {
-        if (b[o] && entryId(b, o) == id) {
-            b[o] = 0;
-            s._n--;
-            while (s._h < s._t && !b[s._h])
-                s._h = entryEnd(b, s._h);
-            if (s._h == s._t)
-                s._h = s._c = s._t = 0;
-            return true;
-        }
-    }
-    return false;
-}
-/** True when an entry (sent or not) holds packet id `id`. */
-function storeHas(s, id) {
-    var b = s._b;
-    for (var o = s._h; o < s._t; o = entryEnd(b, o))
-        if (b[o] && entryId(b, o) == id)
-            return true;
-    return false;
-}
-/** Live entries in the store (sent or not). */
-function storeCount(s) {
-    var b = s._b;
-    var n = 0;
-    for (var o = s._h; o < s._t; o = entryEnd(b, o))
-        if (b[o])
-            n++;
+/** Send what the encoder wrote; returns its length, or its negative Err with nothing sent. */
+function send(c, n) {
+    if (n > 0)
+        put(c, c.b, 0, n);
     return n;
+}
+function txConnect(c, o) {
+    return send(c, encodeConnect(c.b, 0, o));
+}
+/** A QoS 0 PUBLISH (QoS 1 goes through the store). */
+function txPublish(c, topic, payload, retain) {
+    return send(c, encodePublish(c.b, 0, topic, payload, 0, retain, false, 0));
+}
+function txAck(c, type, id) {
+    send(c, encodeAck(c.b, 0, type, id));
+}
+/** SUBSCRIBE to one filter, or UNSUBSCRIBE when `qos` < 0. */
+function txSub(c, id, filter, qos) {
+    return send(c, encodeSubscribe(c.b, 0, id, [filter], qos < 0 ? undefined : [qos]));
+}
+function txEmpty(c, type) {
+    send(c, encodeEmpty(c.b, 0, type));
+}
+function rxCreate(size) {
+    var d = createDecoder(size);
+    d.c = null;
+    d.x = 0;
+    return d;
+}
+function rxReset(d) {
+    resetDecoder(d);
+    d.c = null;
+}
+function rxFeed(d, chunk) {
+    d.c = chunk;
+    d.x = 0;
+}
+/** Decode on: a packet (1) or an Err (< 0) is in the record, or 0 when the chunk is used up. */
+function rxNext(d) {
+    var c = d.c;
+    if (!c || d.x >= c.length) {
+        d.c = null;
+        return (d.st = 0);
+    }
+    d.x = decode(d, c, d.x);
+    return d.st;
+}
+function rxTopic(d) {
+    return strRead(d.buf, d.topic, d.tlen);
+}
+/** The payload as a string, or as a copy of its bytes (a Buffer on Node). */
+function rxPayload(d, bin) {
+    var a = d.pay;
+    var n = d.plen;
+    if (!bin)
+        return strRead(d.buf, a, n);
+    if (!nodeBuf)
+        return new Uint8Array(d.buf.subarray(a, a + n));
+    var p = nodeBuf.allocUnsafe(n);
+    nodeBuf.prototype.copy.call(d.buf, p, 0, a, a + n);
+    return p;
+}
+/** Byte `k` of a SUBACK's return codes. */
+function rxByte(d, k) {
+    return d.buf[d.pay + k];
 }
 
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
@@ -532,8 +670,10 @@ function match(filter, topic) {
     }
 }
 
-// The client state machine. No I/O of its own: a transport opens links and a clock tells time.
-// One numeric state; every transition goes through a handler below and is a test in test/client-*.
+// The client: one record per client and module-level functions over it (on Espruino a function defined
+// inside a factory copies its text per client; here each function exists once). No I/O of its own: a
+// transport opens links and a clock tells time. One numeric state; each transition is made in one
+// function, which changes the state before any event is emitted.
 // Index = CONNACK return code [MQTT-3.2.2.3].
 var REFUSED = ["", "unacceptable protocol version", "identifier rejected", "server unavailable", "bad user name or password", "not authorized"];
 function fail(msg, code) {
@@ -541,427 +681,543 @@ function fail(msg, code) {
     e.code = code;
     return e;
 }
-function createClient(o) {
-    var clock = o.clock || {
+function why(x) {
+    return x ? ": " + (x.message || x) : "";
+}
+function emit(c, e, a, b) {
+    var f = c.h[e];
+    if (f)
+        f(a, b);
+}
+/**
+ * Lifecycle events (connected, error, offline, close) go through one queue: a handler that calls end()
+ * or publish() runs after the transition that emitted it is complete, and each event fires once.
+ */
+function ev(c, e, a) {
+    c.eq.push(e, a);
+    if (c.ef)
+        return;
+    c.ef = true;
+    try {
+        while (c.eq.length)
+            emit(c, c.eq.shift(), c.eq.shift());
+    }
+    finally {
+        c.ef = false;
+    }
+}
+/** A user callback: one that throws becomes an `error` event, and the rest of the chunk is still handled. */
+function call(c, f, t, p) {
+    if (!f)
+        return;
+    try {
+        f(t, p);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw" + why(x), "callback"));
+    }
+}
+// ---- timers: one clock timer, set on state changes and by each tick, never per packet.
+function arm(c, ms) {
+    if (c.t != null)
+        c.k.clear(c.t);
+    c.t = c.k.set(tick, ms, c);
+}
+function tick(c) {
+    c.t = null;
+    var o = c.o;
+    if (c.s == 0 /* S.OFF */)
+        return start(c);
+    if (c.s != 3 /* S.UP */)
+        return drop(c, fail("no CONNACK within " + o.connectTimeout + " ms", "timeout"));
+    if (c.pg && !c.rx && ++c.pg > c.pt)
+        return drop(c, fail("no PINGRESP within " + o.pingTimeout + " ms", "timeout"));
+    if (c.rx)
+        c.pg = 0;
+    c.tq = c.tx ? 0 : c.tq + 1;
+    c.rq = c.rx ? 0 : c.rq + 1;
+    c.aq = storeFlying(c.st) && !c.ak ? c.aq + 1 : 0;
+    c.tx = c.rx = c.ak = false;
+    if (c.aq >= c.at)
+        return drop(c, fail("no PUBACK within " + o.ackTimeout + " ms", "timeout"));
+    // A connection that stayed up this long ends the run of failures: the backoff starts short again.
+    // Not at CONNACK: a broker that accepts and then drops at once would make a reconnect storm.
+    if (++c.ut == c.sk)
+        c.f = 0;
+    // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
+    if (o.keepalive && (c.tq >= c.kt || c.rq >= c.kt)) {
+        c.tq = c.rq = 0;
+        c.pg = 1;
+        txEmpty(c, 12 /* T.PINGREQ */);
+    }
+    arm(c, c.iv);
+}
+// ---- connection lifecycle
+function start(c) {
+    c.t = null;
+    c.s = 1 /* S.OPEN */;
+    c.attempts++;
+    c.w = 0;
+    rxReset(c.d);
+    var e = { c: c, open: onOpen, data: onData, drain: onDrain, close: onClose };
+    c.e = e;
+    try {
+        var l = c.o.transport(e);
+        if (c.e != e)
+            return; // closed synchronously
+        c.l = l;
+        c.hw = l.hw || 1024;
+    }
+    catch (x) {
+        return drop(c, fail("connect failed" + why(x), "connect"));
+    }
+    arm(c, c.o.connectTimeout);
+}
+function onOpen() {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    c.s = 2 /* S.CONNACK */;
+    txConnect(c, c.o); // checked to fit when the client was made
+}
+function onClose(x) {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    var s = c.s;
+    // A name that does not resolve will not resolve on the next try either: wait the longest step.
+    if (s == 1 /* S.OPEN */)
+        drop(c, fail("connect failed" + why(x), "connect"), x && x.code == "ENOTFOUND" ? c.o.reconnectMax : 0);
+    else
+        drop(c, fail((s == 3 /* S.UP */ ? "connection lost" : "closed before CONNACK") + why(x), "closed"));
+}
+function onDrain() {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    c.w = 0;
+    pump(c);
+    emit(c, "drain");
+}
+/** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
+function drop(c, err, wait) {
+    var o = c.o;
+    var was = c.s;
+    var l = c.l;
+    c.l = null;
+    c.e = null;
+    c.pg = 0;
+    c.s = 0 /* S.OFF */;
+    c.f++;
+    // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
+    var step = wait || Math.min(o.reconnectMax, o.reconnectMin * Math.pow(2, Math.min(c.f - 1, 20)));
+    arm(c, step * (0.5 + o.random() / 2));
+    if (l)
+        l.close();
+    ev(c, "error", err);
+    if (was == 3 /* S.UP */)
+        ev(c, "offline");
+}
+function end(c, force) {
+    if (c.s == 4 /* S.END */ || (c.en && !force))
+        return;
+    c.en = true;
+    if (!force && storeCount(c.st)) {
+        c.et = c.k.set(finish, c.o.endTimeout, c);
+        pump(c);
+    }
+    else
+        finish(c);
+}
+function finish(c) {
+    var was = c.s;
+    var l = c.l;
+    var n = storeCount(c.st);
+    if (was == 3 /* S.UP */)
+        txEmpty(c, 14 /* T.DISCONNECT */); // after a clean DISCONNECT the will is not sent
+    if (c.t != null)
+        c.k.clear(c.t);
+    if (c.et != null)
+        c.k.clear(c.et);
+    c.t = c.et = null;
+    c.s = 4 /* S.END */;
+    c.l = null;
+    c.e = null;
+    if (l)
+        l.close();
+    if (n)
+        ev(c, "error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+    if (was == 3 /* S.UP */)
+        ev(c, "offline");
+    ev(c, "close");
+}
+/** CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6]. */
+function connected(c, kept) {
+    c.s = 3 /* S.UP */;
+    c.tq = c.rq = c.aq = c.ut = 0;
+    arm(c, c.iv);
+    // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
+    storeRewind(c.st, !kept);
+    if (!kept)
+        c.q2.splice(0, c.q2.length);
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++)
+        if (!kept || sb[k].i)
+            sb[k].i = -1;
+    // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
+    if (kept)
+        for (var k = 0; k < c.us.length; k++)
+            c.us[k].i = -1;
+    else
+        c.us.splice(0, c.us.length);
+    ev(c, "connected", { sessionPresent: kept });
+    pump(c);
+}
+// ---- inbound
+function onData(chunk) {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    var d = c.d;
+    var st;
+    rxFeed(d, chunk);
+    while (c.e == this && (st = rxNext(d))) {
+        if (st == PACKET)
+            handle(c);
+        else if (st == -8 /* Err.BIG */) {
+            // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
+            if (d.type == 3 /* T.PUBLISH */ && d.id)
+                txAck(c, d.qos == 1 ? 4 /* T.PUBACK */ : 5 /* T.PUBREC */, d.id);
+            ev(c, "error", fail("packet of " + d.size + " bytes exceeds rxSize", -8 /* Err.BIG */));
+        }
+        else
+            return drop(c, fail("malformed packet from server (" + st + ")", st));
+    }
+}
+function handle(c) {
+    var d = c.d;
+    var t = d.type;
+    var id = d.id;
+    c.rx = true;
+    if (c.s == 2 /* S.CONNACK */) {
+        if (t != 2 /* T.CONNACK */)
+            return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
+        var rc = d.rc;
+        // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
+        if (rc)
+            return drop(c, fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : c.o.reconnectMax);
+        return connected(c, !!d.sp);
+    }
+    if (t == 3 /* T.PUBLISH */)
+        return inbound(c);
+    if (t == 4 /* T.PUBACK */) {
+        if (storeAck(c.st, id)) {
+            c.ak = true;
+            if (c.en && !storeCount(c.st))
+                return finish(c);
+            pump(c);
+        }
+    }
+    else if (t == 6 /* T.PUBREL */) {
+        var k = c.q2.indexOf(id);
+        if (k >= 0)
+            c.q2.splice(k, 1);
+        txAck(c, 7 /* T.PUBCOMP */, id);
+    }
+    else if (t == 9 /* T.SUBACK */) {
+        var sb = c.sb;
+        for (var k = 0; k < sb.length; k++) {
+            var s = sb[k];
+            if (s.i != id)
+                continue;
+            // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
+            if (d.plen != 1)
+                return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
+            s.i = 0;
+            if (rxByte(d, 0) & 0x80) {
+                sb.splice(k, 1);
+                ev(c, "error", fail("subscription refused: " + s.f, "suback"));
+            }
+            return;
+        }
+    }
+    else if (t == 11 /* T.UNSUBACK */) {
+        for (var k = 0; k < c.us.length; k++)
+            if (c.us[k].i == id)
+                c.us.splice(k, 1);
+    }
+    else if (t == 2 /* T.CONNACK */)
+        drop(c, fail("second CONNACK", "protocol"));
+    // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
+}
+function inbound(c) {
+    var d = c.d;
+    var id = d.id;
+    if (d.qos == 2) {
+        // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
+        // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
+        var fresh = c.q2.indexOf(id) < 0;
+        if (fresh) {
+            if (c.q2.length >= c.o.qos2)
+                c.q2.shift();
+            c.q2.push(id);
+        }
+        txAck(c, 5 /* T.PUBREC */, id);
+        if (fresh)
+            deliver(c);
+    }
+    else {
+        // Acknowledged before delivery, so a callback that throws or ends the client cannot lose the PUBACK.
+        if (d.qos == 1)
+            txAck(c, 4 /* T.PUBACK */, id);
+        deliver(c);
+    }
+}
+function deliver(c) {
+    var d = c.d;
+    var topic = rxTopic(d);
+    var p = rxPayload(d, c.o.binary);
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++) {
+        var s = sb[k];
+        if (!s.cb || !match(s.f, topic))
+            continue;
+        call(c, s.cb, topic, p);
+        // The callback may have unsubscribed (itself or another): continue after this one, wherever it is now.
+        var j = sb.indexOf(s);
+        k = j < 0 ? k - 1 : j;
+    }
+    call(c, c.h.message, topic, p);
+}
+// ---- outbound
+/** Send what may be sent now: (un)subscriptions not yet sent, then held QoS 1 messages within the window. */
+function pump(c) {
+    if (c.s != 3 /* S.UP */)
+        return;
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++)
+        if (sb[k].i < 0)
+            txSub(c, (sb[k].i = nextId(c)), sb[k].f, sb[k].q);
+    var us = c.us;
+    for (var k = 0; k < us.length; k++)
+        if (us[k].i < 0)
+            txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
+    storeSend(c.st, c, c.o.window, c.hw);
+}
+function nextId(c) {
+    // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
+    for (;;) {
+        c.id = (c.id % 65535) + 1;
+        if (c.id == 65535)
+            c.wr = true;
+        if (!c.wr || !inUse(c, c.id))
+            return c.id;
+    }
+}
+function inUse(c, id) {
+    if (storeHas(c.st, id))
+        return true;
+    for (var k = 0; k < c.sb.length; k++)
+        if (c.sb[k].i == id)
+            return true;
+    for (var k = 0; k < c.us.length; k++)
+        if (c.us[k].i == id)
+            return true;
+    return false;
+}
+function publish(c, topic, payload, opt) {
+    var q = (opt && opt.qos) || 0;
+    var r = !!(opt && opt.retain);
+    if (!validTopic(topic) || strLen(topic) > 65535)
+        throw fail("invalid topic: " + topic, "topic");
+    if (q !== 0 && q !== 1)
+        throw fail("qos must be 0 or 1", "qos");
+    if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
+        throw fail("payload must be a string or Uint8Array", "payload");
+    if (c.en || c.s == 4 /* S.END */)
+        return false;
+    if (q == 0) {
+        if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
+            c.dropped++;
+            return false;
+        }
+        if (txPublish(c, topic, payload, r) < 0)
+            throw fail("message larger than txSize", "size");
+        return true;
+    }
+    var e = storePut(c.st, topic, payload, r, nextId(c));
+    if (e < 1) {
+        c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
+        if (e < 0)
+            throw fail("message larger than storeSize", "size");
+        ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+        return false;
+    }
+    pump(c);
+    return true;
+}
+/** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
+function forget(list, f, sent) {
+    for (var k = 0; k < list.length; k++)
+        if (list[k].f == f && (sent || list[k].i < 0))
+            list.splice(k--, 1);
+}
+function checkFilter(c, filter) {
+    if (!validFilter(filter))
+        throw fail("invalid topic filter: " + filter, "topic");
+    // Fixed header + id + length-prefixed filter + QoS byte: refused here, or it would never be sent.
+    var n = 5 + strLen(filter);
+    if (1 + lenSize(n) + n > c.z)
+        throw fail("topic filter does not fit in txSize", "size");
+}
+function subscribe(c, filter, opt, cb) {
+    if (typeof opt == "function") {
+        cb = opt;
+        opt = null;
+    }
+    var q = (opt && opt.qos) || 0;
+    checkFilter(c, filter);
+    if (q !== 0 && q !== 1 && q !== 2)
+        throw fail("qos must be 0, 1 or 2", "qos");
+    if (c.s == 4 /* S.END */)
+        return;
+    forget(c.sb, filter, true);
+    forget(c.us, filter, false); // a later subscribe wins over an unsubscribe not yet sent
+    c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+    pump(c);
+}
+function unsubscribe(c, filter) {
+    checkFilter(c, filter);
+    if (c.s == 4 /* S.END */)
+        return;
+    forget(c.sb, filter, true);
+    forget(c.us, filter, false);
+    // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
+    c.us.push({ f: filter, q: 0, i: -1 });
+    pump(c);
+}
+function num(o, k, d, min, max) {
+    var v = o[k] == null ? d : o[k];
+    if (typeof v != "number" || !(v >= min && v <= max) || v % 1)
+        throw fail("option " + k + " must be a whole number from " + min + " to " + max, "options");
+    o[k] = v;
+}
+// The methods, shared by every client through the prototype.
+function Client() { }
+Client.prototype = {
+    publish: function (t, p, o) {
+        return publish(this, t, p, o);
+    },
+    subscribe: function (f, o, cb) {
+        subscribe(this, f, o, cb);
+    },
+    unsubscribe: function (f) {
+        unsubscribe(this, f);
+    },
+    end: function (force) {
+        end(this, force);
+    },
+    on: function (e, f) {
+        this.h[e] = f;
+        return this;
+    },
+    state: function () {
+        return this.s;
+    },
+    queued: function () {
+        return storeCount(this.st);
+    },
+};
+/**
+ * A client for the options `opts` (copied, never written). `make` builds the transport when the options
+ * name none; `defaults` are the platform's defaults under the user's options. Options that can never
+ * work throw here, before any link is opened.
+ */
+function createClient(opts, make, defaults) {
+    var o = {};
+    for (var k in defaults)
+        o[k] = defaults[k];
+    for (var k in opts)
+        if (opts[k] !== undefined)
+            o[k] = opts[k];
+    o.random = o.random || Math.random;
+    if (!o.transport)
+        o.transport = make ? make(o) : null;
+    if (typeof o.transport != "function")
+        throw fail("no transport", "options");
+    if (o.protocol == null)
+        o.protocol = 4;
+    if (o.protocol !== 3 && o.protocol !== 4)
+        throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
+    num(o, "keepalive", 60, 0, 65535);
+    num(o, "rxSize", 1024, 2, 268435455);
+    num(o, "txSize", 512, 16, 268435455);
+    num(o, "storeSize", 2048, 0, 268435455);
+    num(o, "window", 8, 1, 65535);
+    num(o, "reconnectMin", 1000, 1, 1e9);
+    num(o, "reconnectMax", 60000, 1, 1e9);
+    if (o.reconnectMax < o.reconnectMin)
+        o.reconnectMax = o.reconnectMin;
+    num(o, "connectTimeout", 10000, 1, 1e9);
+    num(o, "ackTimeout", 30000, 1, 1e9);
+    num(o, "pingTimeout", 10000, 1, 1e9);
+    num(o, "endTimeout", 10000, 0, 1e9);
+    num(o, "qos2", 16, 1, 65535);
+    if (o.clientId == null)
+        o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
+    var idn = typeof o.clientId == "string" ? strLen(o.clientId) : -1;
+    // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
+    if (idn < 0 || (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false))
+        throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
+    if (o.will && (!validTopic(o.will.topic) || !(o.will.qos == null || o.will.qos === 0 || o.will.qos === 1 || o.will.qos === 2)))
+        throw fail("invalid will topic or QoS", "will");
+    if (o.password != null && o.username == null)
+        throw fail("password without username", "password");
+    var n = connectLen(o);
+    if (n < 0)
+        throw fail("a CONNECT field is over 65,535 bytes", "options");
+    if (1 + lenSize(n) + n > o.txSize)
+        throw fail("CONNECT does not fit in txSize", "size");
+    var ka = o.keepalive * 1000;
+    o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
+    var c = new Client();
+    c.o = o;
+    c.k = o.clock || {
         now: function () {
             return Date.now();
         },
-        set: function (f, ms) {
-            return setTimeout(f, ms);
+        set: function (f, ms, a) {
+            return setTimeout(f, ms, a);
         },
         clear: function (t) {
             clearTimeout(t);
         },
     };
-    var rnd = o.random || Math.random;
-    var ka = (o.keepalive == null ? 60 : o.keepalive) * 1000;
-    var pingMs = Math.min(o.pingTimeout || 10000, ka || 1e9);
-    var ackMs = o.ackTimeout || 30000;
-    var connMs = o.connectTimeout || 10000;
-    var rMin = o.reconnectMin || 1000;
-    var rMax = o.reconnectMax || 60000;
-    var win = o.window || 8;
-    // The options object doubles as CONNECT's fields (protocol, clientId, clean, keepalive, will, credentials).
-    if (o.clientId == null)
-        o.clientId = "mqttiny" + Math.floor(rnd() * 1e8);
-    var idn = strLen(o.clientId);
-    // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
-    if (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false)
-        throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
-    if (o.will && (!validTopic(o.will.topic) || (o.will.qos || 0) > 2))
-        throw fail("invalid will topic or QoS", "will");
-    if (o.password != null && o.username == null)
-        throw fail("password without username", "password");
-    var dec = createDecoder(o.rxSize || 1024);
-    var tx = new Uint8Array(o.txSize || 512);
-    var st = storeCreate(o.storeSize || 2048);
-    var q2 = new Uint16Array(o.qos2 || 8); // inbound QoS 2 ids awaiting PUBREL; 0 = free slot
-    var q2n = 0;
-    var subs = [];
-    var unsubs = []; // ids of UNSUBSCRIBEs awaiting UNSUBACK
-    var h = {};
-    var state = 0 /* S.OFF */;
-    var link = null;
-    var out = 0; // bytes handed to the link since its last drain
-    var hw = 0;
-    var lastId = 0;
-    var wrapped = false;
-    var fails = 0; // consecutive failed attempts, for the backoff
-    var timer = null;
-    // The hot path never reads the clock (on Node, Date.now() allocates a number each call; on a board
-    // each call costs interpreter time): packets only set these flags, and a tick every `iv` ms counts
-    // the intervals that passed without them.
-    var txSeen = false;
-    var rxSeen = false;
-    var ackSeen = false;
-    var txQuiet = 0;
-    var rxQuiet = 0;
-    var ackQuiet = 0;
-    var pinging = 0; // ticks since an unanswered PINGREQ went out; 0 = none
+    c.h = {};
+    c.s = 0 /* S.OFF */;
+    c.l = c.e = c.t = c.et = null;
+    c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
+    c.tx = c.rx = c.ak = c.wr = c.en = c.ef = false;
+    c.z = o.txSize;
+    c.b = txBuf(o.txSize);
+    c.st = storeCreate(o.storeSize);
+    c.d = rxCreate(o.rxSize);
+    c.q2 = [];
+    c.sb = [];
+    c.us = [];
+    c.eq = [];
+    c.dropped = c.attempts = 0;
     // Tick interval while connected: a quarter of the shortest timeout, so a PINGREQ leaves after 3/4 to
     // 4/4 of the keepalive without traffic (inside the broker's 1.5 x keepalive), and each timeout fires
-    // within a quarter of its value.
-    var iv = Math.max(1, Math.min(ka ? Math.min(ka, pingMs) : ackMs, ackMs) / 4);
-    var kaTicks = Math.ceil((ka * 3) / 4 / iv);
-    var ackTicks = Math.ceil(ackMs / iv);
-    var pingTicks = Math.ceil(pingMs / iv);
-    var c = {
-        publish: publish,
-        subscribe: subscribe,
-        unsubscribe: unsubscribe,
-        end: end,
-        on: function (e, f) {
-            h[e] = f;
-            return c;
-        },
-        state: function () {
-            return state;
-        },
-        queued: function () {
-            return storeCount(st);
-        },
-        dropped: 0,
-        attempts: 0,
-    };
-    function emit(e, a, b) {
-        var f = h[e];
-        if (f)
-            f(a, b);
-    }
-    function write(b, from, to) {
-        if (!link)
-            return; // a callback may have ended the client mid-packet
-        out += to - from;
-        txSeen = true;
-        link.write(b, from, to);
-    }
-    /** Encode into the scratch buffer with `n` (its new end) and send; false if it did not fit. */
-    function send(n) {
-        if (n < 0)
-            return false;
-        write(tx, 0, n);
-        return true;
-    }
-    // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
-    function arm(ms) {
-        if (timer != null)
-            clock.clear(timer);
-        timer = clock.set(tick, ms);
-    }
-    function tick() {
-        timer = null;
-        if (state == 0 /* S.OFF */)
-            return start();
-        if (state != 3 /* S.UP */)
-            return drop(fail("no CONNACK within " + connMs + " ms", "timeout"));
-        if (pinging && !rxSeen && ++pinging > pingTicks)
-            return drop(fail("no PINGRESP within " + pingMs + " ms", "timeout"));
-        if (rxSeen)
-            pinging = 0;
-        txQuiet = txSeen ? 0 : txQuiet + 1;
-        rxQuiet = rxSeen ? 0 : rxQuiet + 1;
-        ackQuiet = st._n && !ackSeen ? ackQuiet + 1 : 0;
-        txSeen = rxSeen = ackSeen = false;
-        if (ackQuiet >= ackTicks)
-            return drop(fail("no PUBACK within " + ackMs + " ms", "timeout"));
-        // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
-        if (ka && (txQuiet >= kaTicks || rxQuiet >= kaTicks)) {
-            txQuiet = rxQuiet = 0;
-            pinging = 1;
-            send(encodeEmpty(tx, 0, 12 /* T.PINGREQ */));
-        }
-        arm(iv);
-    }
-    // ---- connection lifecycle
-    function start() {
-        state = 1 /* S.OPEN */;
-        c.attempts++;
-        out = 0;
-        resetDecoder(dec);
-        var l;
-        var ev = {
-            open: function () {
-                if (l == link)
-                    opened();
-            },
-            data: function (d) {
-                if (l == link)
-                    onData(d);
-            },
-            drain: function () {
-                if (l == link) {
-                    out = 0;
-                    pump();
-                    emit("drain");
-                }
-            },
-            close: function (e) {
-                if (l == link)
-                    drop(e ? fail("connection lost: " + (e.message || e), "closed") : null);
-            },
-        };
-        try {
-            l = link = o.transport(ev);
-            hw = l.hw || 1024;
-        }
-        catch (e) {
-            link = null;
-            drop(fail("connect failed: " + (e.message || e), "closed"));
-            return;
-        }
-        arm(connMs);
-    }
-    function opened() {
-        state = 2 /* S.CONNACK */;
-        if (!send(encodeConnect(tx, 0, o)))
-            drop(fail("CONNECT does not fit in txSize, or a field is invalid", "size"));
-    }
-    /** The link is gone (or must go): close it, tell the user, and plan the next attempt. */
-    function drop(err, wait) {
-        var was = state;
-        var l = link;
-        link = null;
-        pinging = 0;
-        if (l)
-            l.close();
-        if (err)
-            emit("error", err);
-        if (was == 3 /* S.UP */)
-            emit("offline");
-        if (state == 4 /* S.END */)
-            return emit("close");
-        fails++;
-        state = 0 /* S.OFF */;
-        // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
-        var step = wait || Math.min(rMax, rMin * Math.pow(2, Math.min(fails - 1, 20)));
-        arm(step * (0.5 + rnd() / 2));
-    }
-    function end() {
-        if (state == 4 /* S.END */)
-            return;
-        if (state == 3 /* S.UP */)
-            send(encodeEmpty(tx, 0, 14 /* T.DISCONNECT */)); // after a clean DISCONNECT the will is not sent
-        if (timer != null)
-            clock.clear(timer);
-        timer = null;
-        var l = link;
-        var was = state;
-        state = 4 /* S.END */;
-        link = null;
-        if (l)
-            l.close();
-        if (was == 3 /* S.UP */)
-            emit("offline");
-        emit("close");
-    }
-    // ---- inbound
-    function onData(chunk) {
-        var i = 0;
-        while (i < chunk.length && link) {
-            i = decode(dec, chunk, i);
-            if (dec.st == PACKET)
-                handle();
-            else if (dec.st == -8 /* Err.BIG */) {
-                emit("error", fail("packet of " + dec.size + " bytes exceeds rxSize", -8 /* Err.BIG */));
-                // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
-                if (dec.type == 3 /* T.PUBLISH */ && dec.id)
-                    send(encodeAck(tx, 0, dec.qos == 1 ? 4 /* T.PUBACK */ : 5 /* T.PUBREC */, dec.id));
-            }
-            else if (dec.st < 0)
-                return drop(fail("malformed packet from server (" + dec.st + ")", dec.st));
-        }
-    }
-    function handle() {
-        var t = dec.type;
-        var id = dec.id;
-        rxSeen = true;
-        if (state == 2 /* S.CONNACK */) {
-            if (t != 2 /* T.CONNACK */)
-                return drop(fail("expected CONNACK, got type " + t, "protocol"));
-            var rc = dec.rc;
-            // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
-            if (rc)
-                return drop(fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : rMax);
-            state = 3 /* S.UP */;
-            fails = 0;
-            txQuiet = rxQuiet = ackQuiet = 0;
-            arm(iv);
-            // Resend from the oldest unacknowledged message; those sent before now carry DUP=1.
-            st._c = st._h;
-            st._n = 0;
-            unsubs.splice(0, unsubs.length); // an array's length cannot be assigned on Espruino 2v19+
-            for (var k = 0; k < subs.length; k++)
-                if (!dec.sp || subs[k].i)
-                    subs[k].i = -1;
-            emit("connected", { sessionPresent: !!dec.sp });
-            return pump();
-        }
-        if (t == 3 /* T.PUBLISH */)
-            return inbound(id);
-        if (t == 4 /* T.PUBACK */) {
-            if (storeAck(st, id)) {
-                ackSeen = true;
-                pump();
-            }
-        }
-        else if (t == 6 /* T.PUBREL */) {
-            for (var k = 0; k < q2.length; k++)
-                if (q2[k] == id)
-                    q2[k] = 0;
-            send(encodeAck(tx, 0, 7 /* T.PUBCOMP */, id));
-        }
-        else if (t == 9 /* T.SUBACK */) {
-            for (var k = 0; k < subs.length; k++) {
-                var s = subs[k];
-                if (s.i != id)
-                    continue;
-                // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
-                if (dec.plen != 1)
-                    return drop(fail("SUBACK with " + dec.plen + " return codes for 1 filter", "protocol"));
-                var g = dec.buf[dec.pay];
-                s.i = 0;
-                if (g & 0x80) {
-                    subs.splice(k, 1);
-                    emit("error", fail("subscription refused: " + s.f, "suback"));
-                }
-                return;
-            }
-        }
-        else if (t == 11 /* T.UNSUBACK */) {
-            var k = unsubs.indexOf(id);
-            if (k >= 0)
-                unsubs.splice(k, 1);
-        }
-        else if (t == 2 /* T.CONNACK */)
-            return drop(fail("second CONNACK", "protocol"));
-        // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
-    }
-    function inbound(id) {
-        var q = dec.qos;
-        if (q == 2) {
-            // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
-            var k = 0;
-            while (k < q2.length && q2[k] != id)
-                k++;
-            if (k == q2.length) {
-                deliver();
-                q2[q2n] = id; // the oldest remembered id makes room when all slots are taken
-                q2n = (q2n + 1) % q2.length;
-            }
-            send(encodeAck(tx, 0, 5 /* T.PUBREC */, id));
-        }
-        else {
-            deliver();
-            if (q == 1)
-                send(encodeAck(tx, 0, 4 /* T.PUBACK */, id));
-        }
-    }
-    function deliver() {
-        var b = dec.buf;
-        var topic = strRead(b, dec.topic, dec.tlen);
-        var p = o.binary ? b.subarray(dec.pay, dec.pay + dec.plen) : strRead(b, dec.pay, dec.plen);
-        for (var k = 0; k < subs.length; k++) {
-            var f = subs[k].cb;
-            if (f && match(subs[k].f, topic))
-                f(topic, p);
-        }
-        emit("message", topic, p);
-    }
-    // ---- outbound
-    /** Send what may be sent now: subscriptions not yet sent, then stored QoS 1 messages within the window. */
-    function pump() {
-        if (state != 3 /* S.UP */)
-            return;
-        for (var k = 0; k < subs.length; k++) {
-            var s = subs[k];
-            if (s.i < 0) {
-                s.i = nextId();
-                send(encodeSubscribe(tx, 0, s.i, [s.f], [s.q]));
-            }
-        }
-        var b = st._b;
-        while (st._c < st._t && st._n < win && out < hw && link) {
-            var from = st._c;
-            var to = entryEnd(b, from);
-            st._c = to;
-            st._n++;
-            write(b, from, to);
-            b[from] |= 8; // DUP from now on
-        }
-    }
-    function nextId() {
-        // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
-        for (;;) {
-            lastId = (lastId % 65535) + 1;
-            if (lastId == 65535)
-                wrapped = true;
-            if (!wrapped || !inUse(lastId))
-                return lastId;
-        }
-    }
-    function inUse(id) {
-        if (storeHas(st, id) || unsubs.indexOf(id) >= 0)
-            return true;
-        for (var k = 0; k < subs.length; k++)
-            if (subs[k].i == id)
-                return true;
-        return false;
-    }
-    function publish(topic, payload, opt) {
-        var q = (opt && opt.qos) || 0;
-        var r = !!(opt && opt.retain);
-        if (!validTopic(topic) || strLen(topic) > 65535)
-            throw fail("invalid topic: " + topic, "topic");
-        if (q !== 0 && q !== 1)
-            throw fail("qos must be 0 or 1", "qos");
-        if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
-            throw fail("payload must be a string or Uint8Array", "payload");
-        if (q == 0) {
-            if (state != 3 /* S.UP */ || out >= hw) {
-                c.dropped++;
-                return false;
-            }
-            var n = encodePublish(tx, 0, topic, payload, 0, r, false, 0);
-            if (n < 0)
-                throw fail("message larger than txSize", "size");
-            return send(n);
-        }
-        var e = storePut(st, topic, payload, r, nextId());
-        if (e < 0)
-            lastId = (lastId + 65533) % 65535 + 1; // a refused message gives its id back
-        if (e == -1 /* Err.SPACE */) {
-            if (!st._t)
-                throw fail("message larger than storeSize", "size");
-            emit("error", fail("QoS 1 store full: message refused", "full"));
-            return false;
-        }
-        pump();
-        return true;
-    }
-    function subscribe(filter, opt, cb) {
-        var q = (opt && opt.qos) || 0;
-        if (!validFilter(filter) || strLen(filter) > 65535)
-            throw fail("invalid topic filter: " + filter, "topic");
-        if (!(q >= 0 && q <= 2))
-            throw fail("qos must be 0, 1 or 2", "qos");
-        forget(filter);
-        subs.push({ f: filter, q: q, cb: cb, i: -1 });
-        pump();
-    }
-    function forget(filter) {
-        for (var k = 0; k < subs.length; k++)
-            if (subs[k].f == filter)
-                subs.splice(k, 1);
-    }
-    function unsubscribe(filter) {
-        forget(filter);
-        if (state == 3 /* S.UP */) {
-            var id = nextId();
-            unsubs.push(id);
-            send(encodeSubscribe(tx, 0, id, [filter]));
-        }
-    }
-    clock.set(start, 0);
+    // within a quarter of its value. A connection is stable after one keepalive (or ackTimeout) period.
+    var iv = Math.max(1, Math.min(ka ? Math.min(ka, o.pingTimeout) : o.ackTimeout, o.ackTimeout) / 4);
+    c.iv = iv;
+    c.kt = Math.ceil((ka * 3) / 4 / iv);
+    c.at = Math.ceil(o.ackTimeout / iv);
+    c.pt = Math.ceil(o.pingTimeout / iv);
+    c.sk = Math.ceil((ka || o.ackTimeout) / iv);
+    // The first attempt is a timer too, so end() right after connect() cancels it.
+    c.t = c.k.set(start, 0, c);
     return c;
 }
 
@@ -969,9 +1225,11 @@ function createClient(o) {
 var SLAB = 65536;
 var FIRST = 1024;
 function nodeTransport(o) {
+    var host = o.host || "127.0.0.1";
+    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
+        throw new Error("port must be a number from 1 to 65535");
     return function (h) {
-        var host = o.host || "127.0.0.1";
-        var port = o.port || (o.tls ? 8883 : 1883);
         var s = o.tls
             ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || (/^[\d.:]+$/.test(host) ? undefined : host), rejectUnauthorized: o.rejectUnauthorized !== false })
             : require("net").connect({ host: host, port: port });
@@ -1042,37 +1300,47 @@ function nodeTransport(o) {
 }
 
 function espruinoTransport(o) {
+    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
+        throw new Error("port must be a number from 1 to 65535");
     return function (h) {
         var s = null;
         var down = false;
         // A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
-        // every path ends here, once.
+        // every path ends here, once, with the error if one was seen.
+        var err;
         function gone(e) {
+            if (e)
+                err = e;
             if (!down) {
                 down = true;
-                h.close(e);
+                h.close(err);
             }
         }
         try {
-            s = require(o.tls ? "tls" : "net").connect({ host: o.host, port: o.port || (o.tls ? 8883 : 1883) }, function () {
+            s = require(o.tls ? "tls" : "net").connect({ host: o.host, port: port }, function () {
                 h.open();
             });
-            s.on("data", h.data);
-            s.on("drain", h.drain);
+            s.on("data", function (d) {
+                h.data(d);
+            });
+            s.on("drain", function () {
+                h.drain();
+            });
+            s.on("error", function (e) {
+                err = e;
+            });
             s.on("end", gone);
             s.on("close", gone);
-            s.on("error", gone);
         }
         catch (e) {
-            setTimeout(function () {
-                gone(e);
-            }, 0);
+            setTimeout(gone, 0, e);
         }
         return {
             hw: o.hw || 256,
-            write: function (b, a, z) {
+            write: function (d) {
                 if (s && !down)
-                    s.write(E.toString(b.subarray(a, z)));
+                    s.write(d);
             },
             close: function () {
                 down = true;
@@ -1084,10 +1352,9 @@ function espruinoTransport(o) {
 }
 
 // The Node build's entry: the client with a net/tls transport, the codec, and topic helpers.
+/** A client over net/tls. Payloads arrive as Buffers (lossless) unless `binary: false` asks for UTF-8 strings. */
 function connect(o) {
-    if (!o.transport)
-        o.transport = nodeTransport(o);
-    return createClient(o);
+    return createClient(o, nodeTransport, { binary: true });
 }
 
 exports.connect = connect;

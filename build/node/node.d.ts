@@ -2,10 +2,12 @@ import { createClient } from "./client";
 import type { Client, ClientOptions } from "./client";
 import { nodeTransport } from "./transport/node";
 import type { NodeOptions } from "./transport/node";
-export declare function connect(o: Partial<ClientOptions> & NodeOptions): Client;
+/** A client over net/tls. Payloads arrive as Buffers (lossless) unless `binary: false` asks for UTF-8 strings. */
+export declare function connect(o?: ClientOptions & NodeOptions): Client;
 export { createClient, nodeTransport };
 export { espruinoTransport } from "./transport/espruino";
 export { validTopic, validFilter, match } from "./topic";
 export * from "./codec/index";
-export type { Client, ClientOptions, Link, LinkEvents, Transport, Clock } from "./client";
+export type { Client, ClientOptions, Clock, MqttError, MessageCallback, Payload } from "./client";
+export type { Link, LinkEvents, Transport } from "./link";
 export type { NodeOptions };

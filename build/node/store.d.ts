@@ -1,4 +1,5 @@
 import type { Data } from "./codec/encode";
+import type { Out } from "./link";
 export interface Store {
     _b: Uint8Array;
     _h: number;
@@ -8,12 +9,25 @@ export interface Store {
     _n: number;
 }
 export declare function storeCreate(size: number): Store;
-/** Offset just past the entry at `o` (fixed header + remaining length). */
-export declare function entryEnd(b: Uint8Array, o: number): number;
-/** Append a QoS 1 PUBLISH. Returns the new tail (> 0), Err.SPACE when the store is full, or another Err. */
+/**
+ * Append a QoS 1 PUBLISH: 1 stored, 0 the store is full now, Err.SPACE it can never fit, or the
+ * encoder's Err for a bad argument.
+ */
 export declare function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number;
+/**
+ * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
+ * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
+ */
+export declare function storeSend(s: Store, c: Out, win: number, hw: number): void;
+/**
+ * A new connection: everything unacknowledged goes out again, from the oldest. `fresh` (a new session)
+ * sends them as new messages, DUP=0: the broker has never seen them in this session.
+ */
+export declare function storeRewind(s: Store, fresh: boolean): void;
 /** Mark the in-flight entry with packet id `id` acknowledged; false when no such entry is in flight. */
 export declare function storeAck(s: Store, id: number): boolean;
+/** Entries sent on this connection and awaiting PUBACK. */
+export declare function storeFlying(s: Store): number;
 /** True when an entry (sent or not) holds packet id `id`. */
 export declare function storeHas(s: Store, id: number): boolean;
 /** Live entries in the store (sent or not). */

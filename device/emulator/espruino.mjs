@@ -95,10 +95,10 @@ export function runDevice({ config, program = "device/telemetry.js", bundle = "b
     },
   };
 
-  function setT(f, ms) {
+  function setT(f, ms, ...args) {
     const t = setTimeout(() => {
       timers.delete(t);
-      f();
+      f(...args);
     }, ms);
     timers.add(t);
     return t;

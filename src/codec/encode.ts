@@ -13,7 +13,7 @@ export function lenSize(n: number): number {
   return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
 }
 
-function dataLen(x: Data | undefined): number {
+export function dataLen(x: Data | undefined): number {
   return x == null ? 0 : typeof x == "string" ? strLen(x) : x.length;
 }
 
@@ -69,9 +69,12 @@ export interface ConnectOptions {
   password?: Data;
 }
 
-/** CONNECT [MQTT-3.1]. Err.ARG for a password without a user name, a will QoS over 2, or a field over 65,535 bytes. */
-export function encodeConnect(b: Uint8Array, o: number, c: ConnectOptions): number {
-  const v3 = c.protocol == 3;
+/**
+ * Remaining length of the CONNECT for `c`, or Err.ARG for a password without a user name, a will QoS
+ * over 2, a keepalive outside 0..65535 or a field over 65,535 bytes. Shared by both wires, so the
+ * client can refuse options that can never be sent before it opens a link.
+ */
+export function connectLen(c: ConnectOptions): number {
   const w = c.will;
   const ka = c.keepalive == null ? 60 : c.keepalive;
   const idn = strLen(c.clientId);
@@ -79,11 +82,19 @@ export function encodeConnect(b: Uint8Array, o: number, c: ConnectOptions): numb
   const wpn = w ? dataLen(w.payload) : 0;
   const un = dataLen(c.username);
   const pn = dataLen(c.password);
-  const wq = w ? w.qos || 0 : 0;
   // Password without user name is not allowed [MQTT-3.1.2-22]; 16-bit lengths cap every field.
-  if ((c.password != null && c.username == null) || wq > 2 || ka > 65535 || ka < 0 || idn > 65535 || wtn > 65535 || wpn > 65535 || un > 65535 || pn > 65535)
+  if ((c.password != null && c.username == null) || (w && (w.qos || 0) > 2) || !(ka >= 0 && ka <= 65535) || idn > 65535 || wtn > 65535 || wpn > 65535 || un > 65535 || pn > 65535)
     return Err.ARG;
-  const n = (v3 ? 12 : 10) + 2 + idn + (w ? 4 + wtn + wpn : 0) + (c.username != null ? 2 + un : 0) + (c.password != null ? 2 + pn : 0);
+  return (c.protocol == 3 ? 12 : 10) + 2 + idn + (w ? 4 + wtn + wpn : 0) + (c.username != null ? 2 + un : 0) + (c.password != null ? 2 + pn : 0);
+}
+
+/** CONNECT [MQTT-3.1]; Err.ARG as connectLen. */
+export function encodeConnect(b: Uint8Array, o: number, c: ConnectOptions): number {
+  const v3 = c.protocol == 3;
+  const w = c.will;
+  const wq = w ? w.qos || 0 : 0;
+  const n = connectLen(c);
+  if (n < 0) return n;
   o = head(b, o, T.CONNECT << 4, n);
   if (o < 0) return o;
   o = field(b, o, v3 ? "MQIsdp" : "MQTT", v3 ? 6 : 4);
@@ -93,11 +104,11 @@ export function encodeConnect(b: Uint8Array, o: number, c: ConnectOptions): numb
     (c.password != null ? 0x40 : 0) |
     (w ? (w.retain ? 0x20 : 0) | (wq << 3) | 4 : 0) |
     (c.clean === false ? 0 : 2);
-  o = u16(b, o, ka);
-  o = field(b, o, c.clientId, idn);
-  if (w) o = field(b, field(b, o, w.topic, wtn), w.payload, wpn);
-  if (c.username != null) o = field(b, o, c.username, un);
-  if (c.password != null) o = field(b, o, c.password, pn);
+  o = u16(b, o, c.keepalive == null ? 60 : c.keepalive);
+  o = field(b, o, c.clientId, strLen(c.clientId));
+  if (w) o = field(b, field(b, o, w.topic, strLen(w.topic)), w.payload, dataLen(w.payload));
+  if (c.username != null) o = field(b, o, c.username, dataLen(c.username));
+  if (c.password != null) o = field(b, o, c.password, dataLen(c.password));
   return o;
 }
 

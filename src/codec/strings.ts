@@ -72,6 +72,8 @@ export function strWrite(b: Uint8Array, o: number, s: string): number {
 export function strRead(b: Uint8Array, o: number, n: number): string {
   // Espruino builds the string natively; a JS loop per byte is slow on an interpreter.
   if ((RAW || raw) && typeof E != "undefined") return E.toString(b.subarray(o, o + n));
+  // Node: one native UTF-8 slice makes the string in one allocation (same U+FFFD rule).
+  if (nodeBuf && !raw) return nodeBuf.prototype.utf8Slice.call(b, o, o + n);
   const end = o + n;
   let s = "";
   while (o < end) {

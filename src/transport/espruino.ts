@@ -1,7 +1,7 @@
 // Espruino transport: require("net") / require("tls"). Socket data arrives as Strings (one char per
-// byte) and goes to the decoder as it is; bytes must be written as a String, because a Uint8Array
-// passed to an Espruino socket's write() goes out as the text "1,2,3".
-import type { Link, LinkEvents, Transport } from "../client";
+// byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
+// Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
+import type { Link, LinkEvents, Transport } from "../link";
 
 export interface EspruinoOptions {
   host?: string;
@@ -12,35 +12,43 @@ export interface EspruinoOptions {
 }
 
 export function espruinoTransport(o: EspruinoOptions): Transport {
+  const port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+  if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1) throw new Error("port must be a number from 1 to 65535");
   return function (h: LinkEvents): Link {
     let s: any = null;
     let down = false;
     // A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
-    // every path ends here, once.
+    // every path ends here, once, with the error if one was seen.
+    let err: unknown;
     function gone(e?: unknown) {
+      if (e) err = e;
       if (!down) {
         down = true;
-        h.close(e);
+        h.close(err);
       }
     }
     try {
-      s = require(o.tls ? "tls" : "net").connect({ host: o.host, port: o.port || (o.tls ? 8883 : 1883) }, function () {
+      s = require(o.tls ? "tls" : "net").connect({ host: o.host, port: port }, function () {
         h.open();
       });
-      s.on("data", h.data);
-      s.on("drain", h.drain);
+      s.on("data", function (d: string) {
+        h.data(d);
+      });
+      s.on("drain", function () {
+        h.drain();
+      });
+      s.on("error", function (e: unknown) {
+        err = e;
+      });
       s.on("end", gone);
       s.on("close", gone);
-      s.on("error", gone);
     } catch (e) {
-      setTimeout(function () {
-        gone(e);
-      }, 0);
+      setTimeout(gone, 0, e);
     }
     return {
       hw: o.hw || 256,
-      write: function (b, a, z) {
-        if (s && !down) s.write(E.toString(b.subarray(a, z)));
+      write: function (d) {
+        if (s && !down) s.write(d);
       },
       close: function () {
         down = true;

@@ -1,6 +1,6 @@
 // Node transport: net or tls. Writes are copied into a shared slab and flushed once per turn of the
 // event loop, so a burst of small packets becomes one socket write instead of thousands.
-import type { Link, LinkEvents, Transport } from "../client";
+import type { Link, LinkEvents, Transport } from "../link";
 
 export interface NodeOptions {
   host?: string;
@@ -21,9 +21,10 @@ const SLAB = 65536;
 const FIRST = 1024;
 
 export function nodeTransport(o: NodeOptions): Transport {
+  const host = o.host || "127.0.0.1";
+  const port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+  if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1) throw new Error("port must be a number from 1 to 65535");
   return function (h: LinkEvents): Link {
-    const host = o.host || "127.0.0.1";
-    const port = o.port || (o.tls ? 8883 : 1883);
     const s = o.tls
       ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || (/^[\d.:]+$/.test(host) ? undefined : host), rejectUnauthorized: o.rejectUnauthorized !== false })
       : require("net").connect({ host: host, port: port });
@@ -59,7 +60,7 @@ export function nodeTransport(o: NodeOptions): Transport {
     }
     return {
       hw: o.hw || SLAB,
-      write: function (b, a, z) {
+      write: function (b: any, a, z) {
         const n = z - a;
         if (!slab || pos + n > slab.length) {
           // The socket keeps a reference to what it was given, so a full slab is replaced, never reused.

@@ -3,12 +3,13 @@
 interface Timer {
   at: number;
   seq: number;
-  f: (() => void) | null;
+  f: ((a?: any) => void) | null;
+  a?: any;
 }
 
 export interface VirtualClock {
   now(): number;
-  set(f: () => void, ms: number): Timer;
+  set(f: (a?: any) => void, ms: number, a?: any): Timer;
   clear(t: unknown): void;
   /** Run every timer due within `ms` from now, in order; time ends at now + ms. */
   advance(ms: number): void;
@@ -62,13 +63,13 @@ export function virtualClock(start = 0): VirtualClock {
     t = Math.max(t, x.at);
     const f = x.f!;
     x.f = null;
-    f();
+    f(x.a);
     return true;
   }
   const clock: VirtualClock = {
     now: () => t,
-    set(f, ms) {
-      const x = { at: t + Math.max(0, ms || 0), seq: seq++, f };
+    set(f, ms, a) {
+      const x = { at: t + Math.max(0, ms || 0), seq: seq++, f, a };
       push(x);
       return x;
     },

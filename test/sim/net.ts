@@ -3,7 +3,7 @@
 // arbitrary boundaries. Faults: drop the link (now, after a delay, or at random intervals), go
 // half-open (writes vanish, nothing comes back, no close event), refuse connects.
 import type { VirtualClock } from "./clock";
-import type { Transport, LinkEvents, Link } from "../../src/client";
+import type { Transport, LinkEvents, Link } from "../../src/link";
 import type { SimBroker, BrokerConn } from "./broker";
 import { rng } from "./rng.mjs";
 
@@ -132,7 +132,8 @@ export function createNet(clock: VirtualClock, broker: SimBroker, o: NetOptions 
         write(b, from, to) {
           if (!opened || !alive) return;
           net.sent += to - from;
-          toBroker(b.slice(from, to));
+          // The device build writes byte Strings, as an Espruino socket needs.
+          toBroker(typeof b == "string" ? Buffer.from(b.slice(from, to), "latin1") : b.slice(from, to));
         },
         close() {
           if (!alive || !opened) {

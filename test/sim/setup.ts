@@ -21,9 +21,15 @@ export function loadBundle(file: string, globals: Record<string, unknown> = {}):
   return exports;
 }
 
+/** The natives the device bundle uses, as Espruino defines them (strings are bytes). */
+export const E = {
+  toString: (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.length).toString("latin1"),
+  toUint8Array: (s: string) => new Uint8Array(Buffer.from(s, "latin1")),
+};
+
 export const impls: [string, Create][] = [
   ["src", srcCreate],
-  ["min", (o) => loadBundle("build/mqttiny.min.js").createClient(o)],
+  ["min", (o) => loadBundle("build/mqttiny.min.js", { E }).createClient(o)],
 ];
 
 export interface Rig {

@@ -2,6 +2,7 @@
 export type Data = string | Uint8Array;
 /** Number of bytes the remaining-length field takes for `n` (1..4; 7 bits per byte). */
 export declare function lenSize(n: number): number;
+export declare function dataLen(x: Data | undefined): number;
 export declare function u16(b: Uint8Array, o: number, v: number): number;
 export interface Will {
     topic: string;
@@ -21,7 +22,13 @@ export interface ConnectOptions {
     username?: string;
     password?: Data;
 }
-/** CONNECT [MQTT-3.1]. Err.ARG for a password without a user name, a will QoS over 2, or a field over 65,535 bytes. */
+/**
+ * Remaining length of the CONNECT for `c`, or Err.ARG for a password without a user name, a will QoS
+ * over 2, a keepalive outside 0..65535 or a field over 65,535 bytes. Shared by both wires, so the
+ * client can refuse options that can never be sent before it opens a link.
+ */
+export declare function connectLen(c: ConnectOptions): number;
+/** CONNECT [MQTT-3.1]; Err.ARG as connectLen. */
 export declare function encodeConnect(b: Uint8Array, o: number, c: ConnectOptions): number;
 /**
  * PUBLISH [MQTT-3.3]. The packet identifier is written only for QoS 1 and 2 and must then be 1..65535.

@@ -1,4 +1,4 @@
-import type { Transport } from "../client";
+import type { Transport } from "../link";
 export interface EspruinoOptions {
     host?: string;
     port?: number;

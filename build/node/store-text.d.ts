@@ -1,0 +1,21 @@
+import type { Data } from "./codec/encode";
+import type { Out } from "./link";
+export interface Store {
+    /** Encoded packets, oldest first; [0, _c) sent on this connection and unacknowledged. */
+    _q: string[];
+    /** Their packet ids, index for index. */
+    _i: number[];
+    _c: number;
+    /** Bytes held, and the bound. */
+    _u: number;
+    _m: number;
+}
+export declare function storeCreate(size: number): Store;
+/** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
+export declare function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number;
+export declare function storeSend(s: Store, c: Out, win: number, hw: number): void;
+export declare function storeRewind(s: Store, fresh: boolean): void;
+export declare function storeAck(s: Store, id: number): boolean;
+export declare function storeFlying(s: Store): number;
+export declare function storeHas(s: Store, id: number): boolean;
+export declare function storeCount(s: Store): number;

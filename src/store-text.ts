@@ -1,0 +1,76 @@
+// The QoS 1 store of the device build, over Strings: each held message is its encoded PUBLISH as one
+// byte String, ready for socket.write(). On Espruino every lookup here is a native call (indexOf,
+// splice) instead of an interpreted scan, and an empty store holds no buffer at all: the bound is
+// counted in bytes, RAM is spent only on what is held. Same functions as store.ts, which it replaces
+// in the device bundle.
+import { Err } from "./codec/constants";
+import type { Data } from "./codec/encode";
+import { put } from "./link";
+import type { Out } from "./link";
+import { pubText } from "./wire-text";
+
+export interface Store {
+  /** Encoded packets, oldest first; [0, _c) sent on this connection and unacknowledged. */
+  _q: string[];
+  /** Their packet ids, index for index. */
+  _i: number[];
+  _c: number;
+  /** Bytes held, and the bound. */
+  _u: number;
+  _m: number;
+}
+
+export function storeCreate(size: number): Store {
+  return { _q: [], _i: [], _c: 0, _u: 0, _m: size };
+}
+
+/** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
+export function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number {
+  const p = pubText(topic, payload, 1, retain, id);
+  if (typeof p != "string") return p;
+  if (p.length > s._m) return Err.SPACE;
+  if (s._u + p.length > s._m) return 0;
+  s._q.push(p);
+  s._i.push(id);
+  s._u += p.length;
+  return 1;
+}
+
+export function storeSend(s: Store, c: Out, win: number, hw: number): void {
+  const q = s._q;
+  while (s._c < q.length && s._c < win && c.w < hw && c.l) {
+    const p = q[s._c];
+    put(c, p, 0, p.length);
+    // DUP from now on [MQTT-3.3.1-1]: one native copy per message, made once.
+    if (!(p.charCodeAt(0) & 8)) q[s._c] = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
+    s._c++;
+  }
+}
+
+export function storeRewind(s: Store, fresh: boolean): void {
+  const q = s._q;
+  s._c = 0;
+  if (fresh) for (let k = 0; k < q.length; k++) if (q[k].charCodeAt(0) & 8) q[k] = String.fromCharCode(q[k].charCodeAt(0) & ~8) + q[k].substr(1);
+}
+
+export function storeAck(s: Store, id: number): boolean {
+  const k = s._i.indexOf(id);
+  if (k < 0 || k >= s._c) return false;
+  s._u -= s._q[k].length;
+  s._q.splice(k, 1);
+  s._i.splice(k, 1);
+  s._c--;
+  return true;
+}
+
+export function storeFlying(s: Store): number {
+  return s._c;
+}
+
+export function storeHas(s: Store, id: number): boolean {
+  return s._i.indexOf(id) >= 0;
+}
+
+export function storeCount(s: Store): number {
+  return s._q.length;
+}

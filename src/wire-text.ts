@@ -1,0 +1,210 @@
+// The String wire of the device build (Espruino): a packet is built by native String concatenation and
+// handed to socket.write() as it is, and received bytes, which arrive as Strings, are cut with substr.
+// No per-byte loop touches a topic or a payload, and no buffer is held while nothing is in transit.
+// Same functions as wire.ts, which it replaces in the device bundle.
+import { Err, PACKET } from "./codec/constants";
+import { connectLen } from "./codec/encode";
+import type { Data, ConnectOptions } from "./codec/encode";
+import { put } from "./link";
+import type { Out } from "./link";
+
+const chr = String.fromCharCode;
+
+function u16(v: number): string {
+  return chr(v >> 8, v & 255);
+}
+
+/** Strings are bytes on the boards; a Uint8Array is turned into one natively. */
+function str(x: Data | undefined): string {
+  return x == null ? "" : typeof x == "string" ? x : E.toString(x);
+}
+
+function field(x: Data | undefined): string {
+  const s = str(x);
+  return u16(s.length) + s;
+}
+
+/** Fixed header (remaining length: at most 4 loop steps) and body. */
+function packet(byte1: number, body: string): string {
+  let n = body.length;
+  let h = chr(byte1);
+  do {
+    h += chr((n & 127) | (n > 127 ? 128 : 0));
+    n >>= 7;
+  } while (n);
+  return h + body;
+}
+
+/** A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. */
+export function pubText(topic: string, payload: Data | undefined, qos: number, retain: boolean, id: number): string | number {
+  if (!topic.length || topic.length > 65535) return Err.TOPIC;
+  return packet(0x30 | (qos << 1) | (retain ? 1 : 0), field(topic) + (qos ? u16(id) : "") + str(payload));
+}
+
+function send(c: Out, p: string | number): number {
+  if (typeof p != "string") return p;
+  if (p.length > c.z) return Err.SPACE;
+  put(c, p, 0, p.length);
+  return p.length;
+}
+
+export function txBuf(size: number): Uint8Array | null {
+  return null;
+}
+
+export function txConnect(c: Out, o: ConnectOptions): number {
+  if (connectLen(o) < 0) return Err.ARG;
+  const v3 = o.protocol == 3;
+  const w = o.will;
+  const flags = (o.username != null ? 0x80 : 0) | (o.password != null ? 0x40 : 0) | (w ? (w.retain ? 0x20 : 0) | ((w.qos || 0) << 3) | 4 : 0) | (o.clean === false ? 0 : 2);
+  return send(
+    c,
+    packet(
+      0x10,
+      field(v3 ? "MQIsdp" : "MQTT") + chr(v3 ? 3 : 4, flags) + u16(o.keepalive == null ? 60 : o.keepalive) + field(o.clientId) +
+        (w ? field(w.topic) + field(w.payload) : "") + (o.username != null ? field(o.username) : "") + (o.password != null ? field(o.password) : ""),
+    ),
+  );
+}
+
+export function txPublish(c: Out, topic: string, payload: Data | undefined, retain: boolean): number {
+  return send(c, pubText(topic, payload, 0, retain, 0));
+}
+
+export function txAck(c: Out, type: number, id: number): void {
+  send(c, packet((type << 4) | (type == 6 ? 2 : 0), u16(id))); // PUBREL carries the flags 0010 [MQTT-3.6.1-1]
+}
+
+export function txSub(c: Out, id: number, filter: string, qos: number): number {
+  return send(c, packet(qos < 0 ? 0xa2 : 0x82, u16(id) + field(filter) + (qos < 0 ? "" : chr(qos))));
+}
+
+export function txEmpty(c: Out, type: number): void {
+  send(c, chr(type << 4, 0));
+}
+
+/** The decoder: bytes not yet consumed, and the record of the last packet. */
+export interface Rx {
+  /** Received bytes not yet consumed. */
+  b: string;
+  /** Largest packet body accepted (rxSize). */
+  z: number;
+  /** Bytes of an oversized packet still to skip. */
+  k: number;
+  st: number;
+  type: number;
+  flags: number;
+  qos: number;
+  id: number;
+  rc: number;
+  sp: number;
+  size: number;
+  plen: number;
+  tp: string;
+  p: string;
+}
+
+export function rxCreate(size: number): Rx {
+  return { b: "", z: size, k: 0, st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
+}
+
+export function rxReset(d: Rx): void {
+  d.b = "";
+  d.k = 0;
+  d.st = 0;
+}
+
+export function rxFeed(d: Rx, chunk: Uint8Array | string): void {
+  d.b += typeof chunk == "string" ? chunk : E.toString(chunk);
+}
+
+/** As wire.ts: a packet (1) or an Err (< 0) is in the record, or 0 when more bytes are needed. */
+export function rxNext(d: Rx): number {
+  let b = d.b;
+  if (d.k) {
+    const m = d.k < b.length ? d.k : b.length;
+    d.b = b = b.substr(m);
+    d.k -= m;
+    if (d.k) return (d.st = 0);
+  }
+  if (b.length < 2) return (d.st = 0);
+  let n = 0;
+  let m = 1;
+  let j = 1;
+  let x: number;
+  do {
+    if (j == b.length) return (d.st = 0);
+    x = b.charCodeAt(j++);
+    n += (x & 127) * m;
+    m *= 128;
+    // A fourth length byte announcing a fifth is malformed [MQTT-2.2.3].
+    if (x & 128 && j == 5) {
+      d.b = "";
+      return (d.st = Err.LENGTH);
+    }
+  } while (x & 128);
+  // An oversized packet: its first rxSize bytes are read (a PUBLISH's topic and id, to acknowledge
+  // it), the rest is skipped as it arrives.
+  const big = n > d.z;
+  const held = big ? d.z : n;
+  if (b.length < j + held) return (d.st = 0);
+  const end = j + n;
+  d.k = end > b.length ? end - b.length : 0;
+  d.b = b.substr(end);
+  return (d.st = parse(d, b.charCodeAt(0), b.substr(j, held), n, big));
+}
+
+/** The checks of codec/decode.ts's parse, over the body String `p` (its first bytes if `big`). */
+function parse(d: Rx, h: number, p: string, n: number, big: boolean): number {
+  const t = h >> 4;
+  const f = h & 15;
+  d.type = t;
+  d.flags = f;
+  d.size = n;
+  d.id = d.qos = d.rc = d.sp = d.plen = 0;
+  d.tp = d.p = "";
+  // Types a server sends: CONNACK .. UNSUBACK and PINGRESP, never SUBSCRIBE, UNSUBSCRIBE or PINGREQ.
+  if (t < 2 || t > 13 || t == 8 || t == 10 || t == 12) return Err.TYPE;
+  if (t != 3 && f != (t == 6 ? 2 : 0)) return Err.FLAGS;
+  const m = p.length;
+  if (t == 3) {
+    const q = (f >> 1) & 3;
+    if (q == 3) return Err.QOS;
+    d.qos = q;
+    if (m < 2) return big ? Err.BIG : Err.TOPIC;
+    const tl = (p.charCodeAt(0) << 8) | p.charCodeAt(1);
+    const o = 2 + tl + (q ? 2 : 0);
+    if (o > m) return big ? Err.BIG : Err.TOPIC;
+    if (!tl) return Err.TOPIC;
+    d.tp = p.substr(2, tl);
+    if (q && !(d.id = (p.charCodeAt(o - 2) << 8) | p.charCodeAt(o - 1))) return Err.ID;
+    d.plen = n - o;
+    if (big) return Err.BIG;
+    d.p = p.substr(o);
+    return PACKET;
+  }
+  if (big) return Err.BIG;
+  if (t == 13) return n ? Err.LENGTH : PACKET;
+  if (t == 9 ? n < 3 : n != 2) return Err.LENGTH;
+  if (t == 2) {
+    d.sp = p.charCodeAt(0) & 1;
+    d.rc = p.charCodeAt(1);
+    return PACKET;
+  }
+  if (!(d.id = (p.charCodeAt(0) << 8) | p.charCodeAt(1))) return Err.ID;
+  d.p = p.substr(2);
+  d.plen = n - 2;
+  return PACKET;
+}
+
+export function rxTopic(d: Rx): string {
+  return d.tp;
+}
+
+export function rxPayload(d: Rx, bin: boolean): string | Uint8Array {
+  return bin ? E.toUint8Array(d.p) : d.p;
+}
+
+export function rxByte(d: Rx, k: number): number {
+  return d.p.charCodeAt(k);
+}
