@@ -2,7 +2,7 @@
 // the codec alone (minified, to hold its size to a budget), and the Node build (CJS + .d.ts via tsc).
 import typescript from "@rollup/plugin-typescript";
 import { minify } from "terser";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 
 // Espruino loads modules with Modules.addCached(name, source): no "use strict", no __esModule marker,
 // no Object.freeze, plain exports assignments.
@@ -41,6 +41,20 @@ function raw(on) {
   return { name: "raw", transform: (code) => ({ code: code.replace(/\b__RAW__\b/g, String(on)), map: null }) };
 }
 
+// Everything in build/ is CommonJS (the device bundles assign to `exports`, the Node build is index.cjs),
+// while the package itself is "type": "module". build/package.json says so, for Node (require of
+// mqttiny/device) and for TypeScript (the .d.ts files in build/node describe CommonJS modules, so they
+// resolve under moduleResolution node16/nodenext as well as bundler).
+function cjsScope() {
+  return {
+    name: "cjs-scope",
+    writeBundle() {
+      mkdirSync("build", { recursive: true });
+      writeFileSync("build/package.json", JSON.stringify({ type: "commonjs" }) + "\n");
+    },
+  };
+}
+
 const builds = [];
 function device(input, name, regex, minOnly) {
   if (!existsSync(input)) return;
@@ -51,5 +65,7 @@ function device(input, name, regex, minOnly) {
 device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
 if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts()], output: { ...cjs, file: "build/node/index.cjs" } });
+
+for (const b of builds) b.plugins.push(cjsScope());
 
 export default builds;
