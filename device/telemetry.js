@@ -5,7 +5,8 @@
 //   { ssid, wifiPassword, host, port, id, topic, interval, username, password, keepalive, verbose }
 // Topics, with base = CONFIG.topic + "/" + CONFIG.id:
 //   base/temp    QoS 1 reading every CONFIG.interval seconds: {"seq":n,"t":21.5,"free":1234}
-//   base/status  retained "online"; the last will publishes a retained "offline" if the link dies
+//   base/status  retained "online"; retained "offline" from the last will if the link dies, and from
+//                the program itself before a clean stop (stopMqtt: the broker drops the will on DISCONNECT)
 //   base/mem     QoS 0 free-memory report every minute
 //   base/cmd     commands: "led on", "led off", "interval 5"
 
@@ -86,6 +87,18 @@ function startMqtt() {
   }, 60000);
 }
 
+// A clean stop. The DISCONNECT that end() sends makes the broker discard the will, so the program
+// publishes the retained "offline" itself first (QoS 1: it goes out ahead of the DISCONNECT).
+function stopMqtt() {
+  if (readTimer) clearInterval(readTimer);
+  if (memTimer) clearInterval(memTimer);
+  readTimer = memTimer = null;
+  if (!client) return;
+  client.publish(base + "/status", "offline", { qos: 1, retain: true });
+  client.end();
+  client = null;
+}
+
 function joinWifi(attempt) {
   require("Wifi").connect(CONFIG.ssid, { password: CONFIG.wifiPassword }, function (err) {
     if (err) {
@@ -103,7 +116,8 @@ function joinWifi(attempt) {
 
 // Runs after upload and at every boot. Written to flash (npm run flash), the code itself runs at boot
 // (the last line) and Espruino then calls onInit too: the flag makes that second call a no-op. Before
-// save(), reset() or load(), "kill" clears the flag and ends the client, so a saved image starts afresh.
+// save(), reset() or load(), "kill" clears the flag and stops the client (retained "offline", then
+// DISCONNECT), so a saved image starts afresh.
 var started = false;
 function onInit() {
   if (started) return;
@@ -113,8 +127,7 @@ function onInit() {
 if (E.on)
   E.on("kill", function () {
     started = false;
-    if (client) client.end();
-    client = null;
+    stopMqtt();
   });
 
 onInit();
