@@ -18,9 +18,9 @@ t("the program itself is ES5 without labels or ES2015 globals", () => {
   assert.equal(es5Problems(readFileSync("device/telemetry.js", "utf8")), []);
 });
 
-t("npm run flash -- --out: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
+t("npm run flash -- --out --save ram: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
   const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
-  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP8266"], { encoding: "utf8", timeout: 120_000 });
+  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP8266", "--save", "ram"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
   const up = readFileSync(out, "utf8");
   assert.ok(up.includes('Modules.addCached("mqttiny"'), "module embedded");
   assert.ok(up.includes(readFileSync(DEVICE, "utf8").slice(0, 200)), "the minified bundle itself");
@@ -31,7 +31,7 @@ t("npm run flash -- --out: the espruino CLI, offline, packages the module and th
 
 t("npm run flash -- --save flash: the upload writes module and program into Storage (.bootcde) in 1 KB chunks, then loads it", () => {
   const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
-  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP32", "--save", "flash"], { encoding: "utf8", timeout: 120_000 });
+  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP32", "--save", "flash"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
   const up = readFileSync(out, "utf8");
   const writes = up.split("\n").filter((l) => l.startsWith('require("Storage").write(".bootcde",'));
   assert.ok(writes.length >= 10, writes.length + " chunks");
