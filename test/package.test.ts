@@ -1,4 +1,4 @@
-// The package as a user gets it: `npm pack`, then `npm install ./mqttiny-0.1.0.tgz` into an empty
+// The package as a user gets it: `npm pack` (here without its prepack build: `npm test` has just built), then `npm install ./mqttiny-0.1.0.tgz` into an empty
 // project (offline: the package has no dependencies), then TypeScript consumers compiled under
 // moduleResolution node16, nodenext and bundler WITHOUT skipLibCheck, and require/import at run time.
 import { suite } from "uvu";
@@ -23,7 +23,7 @@ function npm(args: string[], cwd: string): string {
 
 t.before(() => {
   dir = mkdtempSync(join(tmpdir(), "mqttiny-consumer-"));
-  const info = JSON.parse(npm(["pack", "--json", "--pack-destination", dir], ROOT));
+  const info = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", dir], ROOT));
   packed = info[0].files.map((f: { path: string }) => f.path);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   npm(["install", "--offline", "--no-audit", "--no-fund", "./" + info[0].filename], dir);

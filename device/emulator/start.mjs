@@ -197,4 +197,5 @@ async function finish() {
 }
 
 if (duration) setTimeout(finish, duration * 1000);
-process.on("SIGINT", finish);
+// A second Ctrl-C while draining gives up at once (exit 1: the readings were not checked).
+process.on("SIGINT", () => (finishing ? process.exit(1) : finish()));
