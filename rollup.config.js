@@ -2,7 +2,7 @@
 // the codec alone (minified, to hold its size to a budget), and the Node build (CJS + .d.ts via tsc).
 import typescript from "@rollup/plugin-typescript";
 import { minify } from "terser";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 // Espruino loads modules with Modules.addCached(name, source): no "use strict", no __esModule marker,
@@ -26,7 +26,7 @@ function terserPlugin(regex) {
         // reduce_funcs off: terser would otherwise turn single-use functions into IIFEs inside their
         // callers, and Espruino copies a function's source text into RAM each time its definition
         // runs: a 580-byte copy per decoded packet, 250 bytes per QoS 1 publish.
-        compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, hoist_vars: true, keep_fargs: false, reduce_funcs: false },
+        compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, hoist_vars: true, inline: false, keep_fargs: false, reduce_funcs: false },
         mangle: { properties: { regex } },
         format: { comments: false },
       });
@@ -49,6 +49,20 @@ function textWire() {
   return { name: "text-wire", resolveId: (id, from) => (swap[id] && from && !from.includes("-text") ? resolve(swap[id]) : null) };
 }
 
+// Everything in build/ is CommonJS (the device bundles assign to `exports`, the Node build is index.cjs),
+// while the package itself is "type": "module". build/package.json says so, for Node (require of
+// mqttiny/device) and for TypeScript (the .d.ts files in build/node describe CommonJS modules, so they
+// resolve under moduleResolution node16/nodenext as well as bundler).
+function cjsScope() {
+  return {
+    name: "cjs-scope",
+    writeBundle() {
+      mkdirSync("build", { recursive: true });
+      writeFileSync("build/package.json", JSON.stringify({ type: "commonjs" }) + "\n");
+    },
+  };
+}
+
 const builds = [];
 function device(input, name, regex, minOnly) {
   if (!existsSync(input)) return;
@@ -59,5 +73,7 @@ function device(input, name, regex, minOnly) {
 device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
 if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts()], output: { ...cjs, file: "build/node/index.cjs" } });
+
+for (const b of builds) b.plugins.push(cjsScope());
 
 export default builds;

@@ -1,55 +1,122 @@
-// Uploads the telemetry program and the mqttiny module to a board with the `espruino` CLI.
-//   npm run flash -- --port /dev/ttyUSB0 [--board ESP32|ESP8266] [--config device/config.json] [--save flash|ram]
-//   npm run flash -- --out upload.js     (no board: write what would be sent, for a check or a later upload)
+// Uploads a board program and the mqttiny module to a board with the `espruino` CLI.
+//   npm run flash -- --port /dev/ttyUSB0 [--board ESP32|ESP8266] [--config device/config.json] [--save flash|ram] [--program my.js]
+//   npm run flash -- --out upload.js     (no board: write exactly what --port would upload)
+//   npm run flash -- --help
 // The CLI fetches modules over HTTP; here it fetches build/mqttiny.min.js from a server on 127.0.0.1
 // for the length of the upload, so no internet is needed, and the CLI's own module handling
 // (Modules.addCached, as a function so it can run from flash) applies.
-import { readFileSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { execSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { join, dirname, basename, relative } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const args = process.argv.slice(2);
-const opt = (n, d) => {
-  const i = args.indexOf("--" + n);
-  return i < 0 ? d : args[i + 1];
-};
-const port = opt("port");
-const out = opt("out");
-const board = opt("board", "ESP32");
-const configFile = opt("config", join(root, "device/config.json"));
-const save = opt("save", port ? "flash" : "ram");
-if (save != "flash" && save != "ram") {
-  console.error("--save is flash or ram");
-  process.exit(2);
+const USAGE = `usage: npm run flash -- --port /dev/ttyUSB0 [options]    upload to the board on that serial port
+       npm run flash -- --out upload.js [options]         write exactly what --port would upload (no board)
+
+options:
+  --port PATH        the board's serial port (/dev/ttyUSB0, /dev/ttyACM0, /dev/cu.usbserial-*, COM3)
+  --out FILE         write the upload to FILE instead of sending it (both may be given)
+  --board NAME       ESP32 (default) or ESP8266
+  --save flash|ram   flash (default): the upload is written into Storage as .bootcde and loaded from
+                     there; it runs at once and at every boot, function bodies stay in flash.
+                     ram: uploaded into RAM as the Web IDE does (type save() on the board to keep it)
+  --program FILE     your own board program instead of device/telemetry.js; it calls require("mqttiny")
+                     and the module is embedded. CONFIG is prepended only if --config is given
+  --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json). With --port
+                     it must exist and its Wi-Fi must not be the example's placeholder
+  --help             this text`;
+
+function fail(msg, code = 1) {
+  console.error(msg);
+  process.exit(code);
 }
 
-if (!port && !out) {
-  console.error("usage: npm run flash -- --port /dev/ttyUSB0 [--board ESP32|ESP8266] [--config file] [--save flash|ram]\n       npm run flash -- --out upload.js [--board ...] [--save flash|ram]");
-  process.exit(2);
+const VALUED = ["port", "out", "board", "config", "save", "program"];
+const opts = {};
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a == "--help" || a == "-h") {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+  if (!m || !VALUED.includes(m[1])) fail(`unknown ${a.startsWith("-") ? "flag" : "argument"} ${a} (npm run flash -- --help lists the flags)`, 2);
+  const v = m[2] != null ? m[2] : argv[++i];
+  if (v == null || v === "" || (m[2] == null && v.startsWith("--"))) fail(`--${m[1]} needs a value (npm run flash -- --help)`, 2);
+  opts[m[1]] = v;
 }
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const rel = (f) => {
+  const r = relative(process.cwd(), f);
+  return r && !r.startsWith("..") ? r : f;
+};
+const port = opts.port;
+const out = opts.out;
+const board = opts.board || "ESP32";
+const save = opts.save || "flash"; // the same for --port and --out, so --out previews the real upload
+if (save != "flash" && save != "ram") fail("--save is flash or ram", 2);
+if (!port && !out) fail(USAGE, 2);
+const boardJson = join(root, "device/boards", board.toUpperCase() + ".json");
+if (!existsSync(boardJson)) fail(`unknown board ${board}: use ESP32 or ESP8266`, 2);
+
+const programFile = opts.program || join(root, "device/telemetry.js");
+if (!existsSync(programFile)) fail(`no program ${programFile}`);
+const programText = readFileSync(programFile, "utf8");
+if (opts.program && !/require\(\s*["']mqttiny["']\s*\)/.test(programText)) console.error(`note: ${opts.program} does not call require("mqttiny"), so the module is not embedded`);
+
+// CONFIG: always for the telemetry program, for one's own program only when --config names a file.
+const useConfig = !opts.program || opts.config != null;
+const configFile = opts.config || join(root, "device/config.json");
+const exampleFile = join(root, "device/config.example.json");
+const example = JSON.parse(readFileSync(exampleFile, "utf8"));
+const problems = [];
+let config = null;
+let configFrom = "";
+if (useConfig) {
+  if (existsSync(configFile)) {
+    try {
+      config = JSON.parse(readFileSync(configFile, "utf8"));
+      configFrom = rel(configFile);
+    } catch (e) {
+      fail(`${rel(configFile)} is not valid JSON: ${e.message}`);
+    }
+    if (port && (!config.ssid || config.ssid == example.ssid))
+      problems.push(`${rel(configFile)} still has the example's placeholder Wi-Fi (ssid "${example.ssid}"): set ssid and wifiPassword for your network (and host, port, id)`);
+  } else if (port) {
+    problems.push(`no ${rel(configFile)}: cp device/config.example.json device/config.json, then set your Wi-Fi (ssid, wifiPassword), broker host and port, and node id`);
+  } else {
+    console.error(`note: no ${rel(configFile)}, so this upload uses the example's placeholder settings (--port refuses them)`);
+    config = example;
+    configFrom = rel(exampleFile) + " (placeholders)";
+  }
+}
+
+// A serial port given as a path must exist. (Otherwise the CLI, finding no serial port by that name,
+// falls back to Bluetooth and dies there: "connect ENOENT /var/run/dbus/system_bus_socket".)
+function serialPorts() {
+  try {
+    return readdirSync("/dev").filter((n) => /^(ttyUSB|ttyACM|cu\.)/.test(n) && !/Bluetooth/.test(n)).map((n) => "/dev/" + n);
+  } catch {
+    return [];
+  }
+}
+const noPort = (p) => {
+  const found = serialPorts();
+  return `no serial port ${p}: is the board plugged in (a data USB cable, its USB-serial driver loaded)? ${found.length ? "Serial ports here: " + found.join(", ") : "No /dev/ttyUSB* or /dev/ttyACM* here."}`;
+};
+if (port && port.startsWith("/") && !existsSync(port)) problems.push(noPort(port));
+if (problems.length) fail("cannot upload:\n  " + problems.join("\n  "));
+
 const bundle = join(root, "build/mqttiny.min.js");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
 
-let config;
-if (existsSync(configFile)) config = JSON.parse(readFileSync(configFile, "utf8"));
-else {
-  console.error(`no ${configFile}: using device/config.example.json (copy it to device/config.json and edit)`);
-  config = JSON.parse(readFileSync(join(root, "device/config.example.json"), "utf8"));
-}
-const boardJson = join(root, "device/boards", board.toUpperCase() + ".json");
-if (!existsSync(boardJson)) {
-  console.error("unknown board " + board + ": use ESP32 or ESP8266");
-  process.exit(2);
-}
-
 const dir = mkdtempSync(join(tmpdir(), "mqttiny-flash-"));
-const program = join(dir, "telemetry.js");
-writeFileSync(program, "var CONFIG = " + JSON.stringify(config) + ";\n" + readFileSync(join(root, "device/telemetry.js"), "utf8"));
+const program = join(dir, basename(programFile));
+writeFileSync(program, (config ? "var CONFIG = " + JSON.stringify(config) + ";\n" : "") + programText);
 
 const code = readFileSync(bundle);
 const server = createServer((req, res) => {
@@ -62,7 +129,7 @@ const cli = createRequire(import.meta.url).resolve("espruino/bin/espruino-cli.js
 // has none and the CLI's proxy setting routes the request to the server above.
 const cliArgs = [cli, "--board", boardJson, "--config", "MODULE_URL=http://mqttiny.local", "--config", "MODULE_EXTENSIONS=.min.js"];
 cliArgs.push("--config", "MODULE_PROXY_ENABLED=true", "--config", "MODULE_PROXY_URL=127.0.0.1", "--config", `MODULE_PROXY_PORT=${server.address().port}`);
-// --save flash (the default with --port): the CLI writes the upload into Storage as .bootcde in 1 KB
+// --save flash (the default, for --port and --out alike): the CLI writes the upload into Storage as .bootcde in 1 KB
 // chunks and loads it from there, so function bodies point into flash instead of being copied into RAM
 // (a 10 KB module loaded from a RAM string needs about as many blocks as an ESP8266 has). It also
 // survives a reboot. --save ram uploads into RAM as the IDE does by default (keep it with save()).
@@ -71,7 +138,9 @@ if (port) cliArgs.push("-p", port);
 else cliArgs.push("-n");
 if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
-console.log(`module ${code.length} bytes, program ${readFileSync(program).length} bytes; board ${board}${port ? ", port " + port : ", no board (-n)"}; to ${save}`);
+const where = save == "flash" ? "to flash (Storage .bootcde: runs at once and at every boot)" : "to RAM (type save() on the board to keep it)";
+const dest = [port && "port " + port, out && "file " + out].filter(Boolean).join(" and ");
+console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""} (${readFileSync(program).length} bytes) and module mqttiny (${code.length} bytes); board ${board}; ${where}; -> ${dest}`);
 const child = spawn(process.execPath, cliArgs, { stdio: ["inherit", "pipe", "pipe"] });
 let log = "";
 child.stdout.on("data", (d) => (log += d));
@@ -79,9 +148,10 @@ child.stderr.on("data", (d) => (log += d));
 const rc = await new Promise((r) => child.on("exit", r));
 server.close();
 const missing = /Module mqttiny not found/.test(log);
+if (port && /system_bus_socket|dbus|noble|bluetooth/i.test(log)) fail(`${noPort(port).replace(/^no serial port/, "could not open serial port")} (the espruino CLI found no serial port by that name)`);
 if (rc || missing) {
   console.error(log);
-  console.error(missing ? "the espruino CLI could not load the mqttiny module" : "espruino CLI failed");
-  process.exit(1);
+  fail(missing ? "the espruino CLI could not load the mqttiny module" : "espruino CLI failed");
 }
-console.log(out ? `wrote ${out}` : save == "flash" ? "uploaded to flash (.bootcde): it runs now and at every boot" : "uploaded to RAM; type save() on the board's console to keep it across reboots");
+if (out) console.log(`wrote ${out}: the upload ${save == "flash" ? "into flash (.bootcde)" : "into RAM"}, as --port would send it`);
+if (port) console.log(save == "flash" ? "uploaded to flash (.bootcde): it runs now and at every boot" : "uploaded to RAM; type save() on the board's console to keep it across reboots");

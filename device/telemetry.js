@@ -5,7 +5,8 @@
 //   { ssid, wifiPassword, host, port, id, topic, interval, username, password, keepalive, verbose }
 // Topics, with base = CONFIG.topic + "/" + CONFIG.id:
 //   base/temp    QoS 1 reading every CONFIG.interval seconds: {"seq":n,"t":21.5,"free":1234}
-//   base/status  retained "online"; the last will publishes a retained "offline" if the link dies
+//   base/status  retained "online"; retained "offline" from the last will if the link dies, and from
+//                the program itself before a clean stop (stopMqtt: the broker drops the will on DISCONNECT)
 //   base/mem     QoS 0 free-memory report every minute
 //   base/cmd     commands: "led on", "led off", "interval 5"
 
@@ -59,7 +60,8 @@ function onCommand(topic, msg) {
 }
 
 function startMqtt() {
-  client = mqttiny.connect({
+  // Handlers use `c`: events of a client being stopped still arrive after `client` is cleared.
+  var c = mqttiny.connect({
     host: CONFIG.host,
     port: CONFIG.port,
     clientId: CONFIG.id,
@@ -69,21 +71,36 @@ function startMqtt() {
     password: CONFIG.password,
     will: { topic: base + "/status", payload: "offline", qos: 1, retain: true },
   });
-  client.on("connected", function () {
+  client = c;
+  c.on("connected", function () {
     log("connected");
-    client.publish(base + "/status", "online", { qos: 1, retain: true });
+    c.publish(base + "/status", "online", { qos: 1, retain: true });
   });
-  client.on("offline", function () {
-    log("offline, " + client.queued() + " readings held");
+  c.on("offline", function () {
+    log("offline, " + c.queued() + " readings held");
   });
-  client.on("error", function (e) {
+  c.on("error", function (e) {
     log("mqtt: " + e.message);
   });
-  client.subscribe(base + "/cmd", { qos: 1 }, onCommand);
+  c.subscribe(base + "/cmd", { qos: 1 }, onCommand);
   startReadings();
   memTimer = setInterval(function () {
     client.publish(base + "/mem", "" + freeBlocks());
   }, 60000);
+}
+
+// A clean stop. The DISCONNECT that end() sends makes the broker discard the will, so the program
+// publishes the retained "offline" itself first (QoS 1: it goes out ahead of the DISCONNECT).
+// end() waits (up to its endTimeout) for held readings to be acknowledged, then sends
+// DISCONNECT; `now` (a kill before save/reset, when nothing runs afterwards) sends DISCONNECT at once.
+function stopMqtt(now) {
+  if (readTimer) clearInterval(readTimer);
+  if (memTimer) clearInterval(memTimer);
+  readTimer = memTimer = null;
+  if (!client) return;
+  client.publish(base + "/status", "offline", { qos: 1, retain: true });
+  client.end(now);
+  client = null;
 }
 
 function joinWifi(attempt) {
@@ -103,7 +120,8 @@ function joinWifi(attempt) {
 
 // Runs after upload and at every boot. Written to flash (npm run flash), the code itself runs at boot
 // (the last line) and Espruino then calls onInit too: the flag makes that second call a no-op. Before
-// save(), reset() or load(), "kill" clears the flag and ends the client, so a saved image starts afresh.
+// save(), reset() or load(), "kill" clears the flag and stops the client (retained "offline", then
+// DISCONNECT), so a saved image starts afresh.
 var started = false;
 function onInit() {
   if (started) return;
@@ -113,8 +131,7 @@ function onInit() {
 if (E.on)
   E.on("kill", function () {
     started = false;
-    if (client) client.end();
-    client = null;
+    stopMqtt(true);
   });
 
 onInit();

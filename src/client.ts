@@ -67,18 +67,33 @@ export interface MqttError extends Error {
   code: string | number;
 }
 
+export interface PublishOptions {
+  qos?: 0 | 1;
+  retain?: boolean;
+}
+export interface SubscribeOptions {
+  qos?: 0 | 1 | 2;
+}
+export interface ClientEvents {
+  connected: (info: { sessionPresent: boolean }) => void;
+  message: MessageCallback;
+  error: (err: MqttError) => void;
+  offline: () => void;
+  close: () => void;
+  /** The socket took everything: room for more QoS 0. */
+  drain: () => void;
+}
+export type ClientEvent = keyof ClientEvents;
+
 export interface Client {
-  /** true when sent (QoS 0) or held for sending (QoS 1); false when dropped or refused. */
-  publish(topic: string, payload?: Data | null, opts?: { qos?: 0 | 1; retain?: boolean }): boolean;
+  /** true when sent (QoS 0) or held for sending (QoS 1); false when dropped or refused. No payload (or null) is an empty message. */
+  publish(topic: string, payload?: Data | null, opts?: PublishOptions): boolean;
   subscribe(filter: string, cb?: MessageCallback): void;
-  subscribe(filter: string, opts: { qos?: 0 | 1 | 2 } | null | undefined, cb?: MessageCallback): void;
+  subscribe(filter: string, opts?: SubscribeOptions | null, cb?: MessageCallback): void;
   unsubscribe(filter: string): void;
   /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true). */
   end(force?: boolean): void;
-  on(event: "connected", f: (info: { sessionPresent: boolean }) => void): Client;
-  on(event: "message", f: MessageCallback): Client;
-  on(event: "error", f: (err: MqttError) => void): Client;
-  on(event: "offline" | "close" | "drain", f: () => void): Client;
+  on<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
   /** 0 offline, 1 opening, 2 waiting for CONNACK, 3 connected, 4 ended. */
   state(): 0 | 1 | 2 | 3 | 4;
   /** QoS 1 messages held (sent and unacknowledged, or not yet sent). */
@@ -457,8 +472,8 @@ function inUse(c: R, id: number): boolean {
   return false;
 }
 
-function publish(c: R, topic: string, payload?: Data | null, opt?: { qos?: number; retain?: boolean }): boolean {
-  const q = (opt && opt.qos) || 0;
+function publish(c: R, topic: string, payload?: Data | null, opt?: PublishOptions): boolean {
+  const q: number = (opt && opt.qos) || 0;
   const r = !!(opt && opt.retain);
   if (!validTopic(topic) || strLen(topic) > 65535) throw fail("invalid topic: " + topic, "topic");
   if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");

@@ -18,9 +18,9 @@ t("the program itself is ES5 without labels or ES2015 globals", () => {
   assert.equal(es5Problems(readFileSync("device/telemetry.js", "utf8")), []);
 });
 
-t("npm run flash -- --out: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
+t("npm run flash -- --out --save ram: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
   const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
-  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP8266"], { encoding: "utf8", timeout: 120_000 });
+  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP8266", "--save", "ram"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
   const up = readFileSync(out, "utf8");
   assert.ok(up.includes('Modules.addCached("mqttiny"'), "module embedded");
   assert.ok(up.includes(readFileSync(DEVICE, "utf8").slice(0, 200)), "the minified bundle itself");
@@ -31,7 +31,7 @@ t("npm run flash -- --out: the espruino CLI, offline, packages the module and th
 
 t("npm run flash -- --save flash: the upload writes module and program into Storage (.bootcde) in 1 KB chunks, then loads it", () => {
   const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
-  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP32", "--save", "flash"], { encoding: "utf8", timeout: 120_000 });
+  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP32", "--save", "flash"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
   const up = readFileSync(out, "utf8");
   const writes = up.split("\n").filter((l) => l.startsWith('require("Storage").write(".bootcde",'));
   assert.ok(writes.length >= 10, writes.length + " chunks");
@@ -109,12 +109,37 @@ t("written to flash: Espruino's own onInit call at boot starts nothing twice; ki
     'out 82 10 "....tele/n1/cmd."',
     'out 33 18 "..tele/n1/status..online"',
     "-- kill",
+    'out 33 19 "..tele/n1/status..offline"', // retained offline, QoS 1: the will is not sent after DISCONNECT
     'out e0 00 ""', // DISCONNECT
     "client null",
     "-- boot",
     "[n1] wifi up",
     'out 10 27 "..MQTT.,....n1..tele/n1/status..offline"',
   ]);
+});
+
+t("a clean stop (kill, before save/reset) publishes a retained \"offline\" status at QoS 1, then DISCONNECT; no reading follows", () => {
+  if (!hasDuk()) {
+    if (process.env.CI) assert.unreachable("duk is required in CI");
+    return;
+  }
+  const out = runDuk(DEVICE, DUK_ENV + readFileSync("device/telemetry.js", "utf8") + `
+    __advance(20); __in("\\x20\\x02\\x00\\x00"); __in("\\x90\\x03\\x00\\x02\\x01"); __in("\\x40\\x02\\x00\\x01");
+    __advance(2000); __out = [];
+    print("-- kill"); __E.kill();
+    for (var i = 0; i < __out.length; i++) print("hex " + __hex(__out[i]));
+    __out = []; __advance(10000); print("after: " + __out.length + " writes, client " + client);
+  `);
+  const lines = out.trim().split("\n");
+  const k = lines.indexOf("-- kill");
+  const topic = Buffer.from("tele/n1/status").toString("hex").replace(/(..)(?!$)/g, "$1 ");
+  const offline = Buffer.from("offline").toString("hex").replace(/(..)(?!$)/g, "$1 ");
+  const written = lines.slice(k + 1).filter((l) => l.startsWith("hex "));
+  assert.is(written.length, 2, written.join("\n"));
+  // PUBLISH, QoS 1, RETAIN (0x33), remaining length 25, topic, packet id (any), "offline"
+  assert.match(written[0], new RegExp("^hex 33 19 00 0e " + topic + " [0-9a-f]{2} [0-9a-f]{2} " + offline + "$"));
+  assert.is(written[1], "hex e0 00"); // DISCONNECT after it
+  assert.is(lines[lines.length - 1], "after: 0 writes, client null");
 });
 
 t("the program runs under duk: CONNECT, status, subscription, QoS 1 readings, commands, PUBACKs", () => {

@@ -50,25 +50,34 @@ export interface MqttError extends Error {
     /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "full", "ended", "callback", or a decoder code (-2..-8). */
     code: string | number;
 }
+export interface PublishOptions {
+    qos?: 0 | 1;
+    retain?: boolean;
+}
+export interface SubscribeOptions {
+    qos?: 0 | 1 | 2;
+}
+export interface ClientEvents {
+    connected: (info: {
+        sessionPresent: boolean;
+    }) => void;
+    message: MessageCallback;
+    error: (err: MqttError) => void;
+    offline: () => void;
+    close: () => void;
+    /** The socket took everything: room for more QoS 0. */
+    drain: () => void;
+}
+export type ClientEvent = keyof ClientEvents;
 export interface Client {
-    /** true when sent (QoS 0) or held for sending (QoS 1); false when dropped or refused. */
-    publish(topic: string, payload?: Data | null, opts?: {
-        qos?: 0 | 1;
-        retain?: boolean;
-    }): boolean;
+    /** true when sent (QoS 0) or held for sending (QoS 1); false when dropped or refused. No payload (or null) is an empty message. */
+    publish(topic: string, payload?: Data | null, opts?: PublishOptions): boolean;
     subscribe(filter: string, cb?: MessageCallback): void;
-    subscribe(filter: string, opts: {
-        qos?: 0 | 1 | 2;
-    } | null | undefined, cb?: MessageCallback): void;
+    subscribe(filter: string, opts?: SubscribeOptions | null, cb?: MessageCallback): void;
     unsubscribe(filter: string): void;
     /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true). */
     end(force?: boolean): void;
-    on(event: "connected", f: (info: {
-        sessionPresent: boolean;
-    }) => void): Client;
-    on(event: "message", f: MessageCallback): Client;
-    on(event: "error", f: (err: MqttError) => void): Client;
-    on(event: "offline" | "close" | "drain", f: () => void): Client;
+    on<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
     /** 0 offline, 1 opening, 2 waiting for CONNACK, 3 connected, 4 ended. */
     state(): 0 | 1 | 2 | 3 | 4;
     /** QoS 1 messages held (sent and unacknowledged, or not yet sent). */

@@ -1,7 +1,7 @@
 // The main job (`npm start`): telemetry nodes running device/telemetry.js on the real minified bundle
 // in an Espruino-like environment, publishing to an embedded broker (aedes) or to MQTT_URL, while an
 // independent subscriber (MQTT.js) prints what it receives.
-//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S]
+//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--quiet] [--help]
 import { existsSync } from "node:fs";
 import { execSync } from "node:child_process";
 import net from "node:net";
@@ -9,18 +9,61 @@ import mqtt from "mqtt";
 import { Aedes } from "aedes";
 import { runDevice } from "./espruino.mjs";
 
-const args = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = args.indexOf("--" + name);
-  if (i < 0) return dflt;
-  const v = args[i + 1];
-  return v == null || v.startsWith("--") ? true : v;
-};
-const nodes = Number(flag("nodes", 1));
-const lossy = !!flag("lossy", false);
-const duration = Number(flag("duration", 30));
-const interval = Number(flag("interval", 1));
-const quiet = !!flag("quiet", false);
+const USAGE = `usage: npm start -- [flags]        (MQTT_URL=mqtt://[user:password@]host[:port] to use your broker)
+
+  --nodes N       telemetry nodes to run (default 1)
+  --lossy         the link drops every 2-8 s and data arrives split at random
+  --interval S    seconds between readings (default 1)
+  --duration S    seconds to run (default 30; 0 = until Ctrl-C)
+  --drain S       at the end, seconds to wait for readings still held by the nodes (default 20)
+  --quiet         print only connects, drops, errors and the summary
+  --help          this text
+
+Exit status: 0 when the subscriber received every reading, 1 when any was lost or the broker could
+not be used, 2 for a bad flag.`;
+
+// One line and exit: no stack trace for what a user can fix.
+function fail(msg, code = 1) {
+  console.error(msg);
+  process.exit(code);
+}
+
+const FLAGS = { nodes: "count", lossy: "bool", interval: "seconds", duration: "seconds0", drain: "seconds0", quiet: "bool", help: "bool" };
+const opts = {};
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const m = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
+  const kind = m && Object.hasOwn(FLAGS, m[1]) ? FLAGS[m[1]] : null;
+  if (!kind) fail(`unknown ${argv[i].startsWith("-") ? "flag" : "argument"} ${argv[i]} (npm start -- --help lists the flags)`, 2);
+  if (kind == "bool") {
+    if (m[2] != null) fail(`--${m[1]} takes no value`, 2);
+    opts[m[1]] = true;
+    continue;
+  }
+  const v = m[2] != null ? m[2] : argv[++i];
+  const n = v == null || v.trim() === "" ? NaN : Number(v);
+  const ok = kind == "count" ? Number.isInteger(n) && n >= 1 && n <= 1000 : kind == "seconds" ? n > 0 && n < 1e6 : n >= 0 && n < 1e6;
+  if (!ok) fail(`--${m[1]} ${v == null ? "needs a value" : v}: ${kind == "count" ? "a whole number from 1 to 1000" : kind == "seconds" ? "seconds, more than 0" : "seconds, 0 or more"}`, 2);
+  opts[m[1]] = n;
+}
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const nodes = opts.nodes ?? 1;
+const lossy = !!opts.lossy;
+const duration = opts.duration ?? 30;
+const interval = opts.interval ?? 1;
+const drain = opts.drain ?? 20;
+const quiet = !!opts.quiet;
+
+// The URL as printed: the password masked.
+function shown(u) {
+  if (!u.password) return u.href;
+  const c = new URL(u.href);
+  c.password = "***";
+  return c.href.replace("%2A%2A%2A", "***");
+}
 
 if (!existsSync("build/mqttiny.min.js")) {
   console.log("building the bundle first (npm run build)...");
@@ -30,25 +73,47 @@ if (!existsSync("build/mqttiny.min.js")) {
 let broker = null;
 let server = null;
 let url = process.env.MQTT_URL;
+let u;
 if (!url) {
   broker = await Aedes.createBroker();
   server = net.createServer(broker.handle);
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   url = "mqtt://127.0.0.1:" + server.address().port;
+  u = new URL(url);
   console.log(`embedded broker (aedes) on ${url}`);
-} else console.log(`broker: ${url}`);
-const u = new URL(url);
-const host = u.hostname;
+} else {
+  try {
+    u = new URL(url);
+  } catch {
+    fail(`MQTT_URL ${url} is not a URL: use mqtt://[user:password@]host[:port]`);
+  }
+  if (u.protocol != "mqtt:") fail(`MQTT_URL ${shown(u)}: only mqtt:// (plain TCP) is supported here`);
+  console.log(`broker: ${shown(u)}`);
+}
+const host = u.hostname.replace(/^\[(.*)\]$/, "$1");
 const port = Number(u.port || 1883);
+// Credentials in the URL go to the nodes as well as to the subscriber.
+const username = u.username ? decodeURIComponent(u.username) : undefined;
+const password = u.password ? decodeURIComponent(u.password) : undefined;
 
-// The independent subscriber: counts distinct readings per node and duplicates.
+// The independent subscriber: counts distinct readings per node and duplicates. If it cannot connect,
+// nothing the nodes do can be checked: say why in one line and stop.
 const seen = new Map();
 let dups = 0;
-const sub = mqtt.connect(url, { clientId: "mqttiny-watch-" + process.pid, reconnectPeriod: 1000 });
-await new Promise((res, rej) => {
-  sub.once("connect", res);
-  sub.once("error", rej);
+const sub = mqtt.connect(url, { clientId: "mqttiny-watch-" + process.pid, reconnectPeriod: 1000, connectTimeout: 5000 });
+const why = await new Promise((res) => {
+  const timer = setTimeout(() => res("no answer within 6 s"), 6000);
+  sub.once("connect", () => (clearTimeout(timer), res(null)));
+  sub.once("error", (e) => (clearTimeout(timer), res(e)));
 });
+if (why) {
+  sub.end(true);
+  const code = why.code;
+  if (code === 4 || code === 5 || code === 135 || code === 134)
+    fail(`the broker at ${shown(u)} refused the connection: ${why.message.replace(/^Connection refused: /i, "").toLowerCase()}${username ? " (check the user name and password in MQTT_URL)" : "; it wants a user name and password: MQTT_URL=mqtt://user:password@host:port"}`);
+  fail(`cannot reach the broker at ${shown(u)}: ${typeof why == "string" ? why : why.message}`);
+}
+sub.on("error", (e) => console.log(`subscriber: ${e.message}`));
 await sub.subscribeAsync("telemetry/#", { qos: 1 });
 sub.on("message", (topic, payload) => {
   const text = payload.toString();
@@ -62,48 +127,75 @@ sub.on("message", (topic, payload) => {
   if (!quiet) console.log(`subscriber <- ${topic} ${text}`);
 });
 
+let finishing = false;
+let summarized = false; // after the summary, the nodes' own lines (their clean stop) are not printed
 const devices = [];
 for (let i = 1; i <= nodes; i++) {
   const id = "node" + i;
-  const config = { ssid: "emulated", wifiPassword: "", host, port, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet };
+  const config = { ssid: "emulated", wifiPassword: "", host, port, username, password, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet };
   devices.push({
     id,
     dev: runDevice({
       config,
       link: { lossy, seed: i, log: (m) => console.log(`[${id}] ${m}`) },
-      log: (line) => (!quiet || /connected|offline|error|dropped|mqtt/.test(line)) && console.log(line),
+      log: (line) => !summarized && (!quiet || /connected|offline|error|dropped|mqtt/.test(line)) && console.log(line),
     }),
   });
 }
 console.log(`${nodes} node(s) publishing a QoS 1 reading every ${interval} s${lossy ? " over a lossy link (drops every 2-8 s, random fragmentation)" : ""}; ${duration ? duration + " s" : "Ctrl-C to stop"}`);
 
 async function finish() {
+  if (finishing) return;
+  finishing = true;
   // Stop new readings, let every held QoS 1 reading reach the broker, then compare.
   for (const d of devices) d.dev.context.clearInterval(d.dev.context.readTimer);
+  const held = () => devices.reduce((n, d) => n + (d.dev.context.client ? d.dev.context.client.queued() : 0), 0);
   const t0 = Date.now();
-  while (Date.now() - t0 < 20000 && devices.some((d) => d.dev.context.client && d.dev.context.client.queued() > 0)) await new Promise((r) => setTimeout(r, 100));
+  let last = -1;
+  let lastAt = 0;
+  while (Date.now() - t0 < drain * 1000 && held() > 0) {
+    const h = held();
+    if (h != last || Date.now() - lastAt >= 5000) {
+      console.log(`draining: ${h} reading(s) still held by the node(s), waiting up to ${Math.ceil(drain - (Date.now() - t0) / 1000)} s more`);
+      last = h;
+      lastAt = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await new Promise((r) => setTimeout(r, 500));
   let sent = 0;
   let got = 0;
+  let lostAll = 0;
   for (const d of devices) {
     const c = d.dev.context;
     const n = c.seq;
     const s = seen.get(d.id) || new Set();
-    const lost = n - [...s].filter((x) => x <= n).length;
+    const received = [...s].filter((x) => x <= n).length;
+    const lost = n - received;
     sent += n;
-    got += s.size;
-    console.log(`${d.id}: ${n} readings published, ${s.size} received, ${lost} lost, ${c.client.attempts} connect(s), ${c.client.queued()} still held`);
+    got += received;
+    lostAll += lost;
+    console.log(`${d.id}: ${n} readings published, ${received} received, ${lost} lost, ${c.client.attempts} connect(s), ${c.client.queued()} still held`);
   }
-  console.log(`total: ${sent} QoS 1 readings, ${got} received by the subscriber, ${sent - got} lost, ${dups} duplicate deliveries`);
+  console.log(`total: ${sent} QoS 1 readings, ${got} received by the subscriber, ${lostAll} lost, ${dups} duplicate deliveries`);
+  summarized = true;
   for (const d of devices) {
-    d.dev.context.client.end();
-    d.dev.stop();
+    // The program's own clean stop: a retained "offline" status, then DISCONNECT.
+    if (typeof d.dev.context.stopMqtt == "function") d.dev.context.stopMqtt();
+    else d.dev.context.client.end();
   }
+  await new Promise((r) => setTimeout(r, 200));
+  for (const d of devices) d.dev.stop();
   sub.end(true);
   if (server) server.close();
   if (broker) broker.close();
-  setTimeout(() => process.exit(sent == got ? 0 : 1), 200).unref();
+  // Exit 1 on any lost reading, whether the event loop empties first or the timer fires.
+  process.exitCode = lostAll || sent == 0 ? 1 : 0;
+  if (lostAll) console.error(`${lostAll} reading(s) lost`);
+  else if (sent == 0) console.error("no reading was published");
+  setTimeout(() => process.exit(), 500).unref();
 }
 
 if (duration) setTimeout(finish, duration * 1000);
-process.on("SIGINT", finish);
+// A second Ctrl-C while draining gives up at once (exit 1: the readings were not checked).
+process.on("SIGINT", () => (finishing ? process.exit(1) : finish()));

@@ -52,7 +52,7 @@ function head(b: Uint8Array, o: number, byte1: number, n: number): number {
 export interface Will {
   topic: string;
   payload?: Data;
-  qos?: number;
+  qos?: 0 | 1 | 2;
   retain?: boolean;
 }
 

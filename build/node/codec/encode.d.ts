@@ -7,7 +7,7 @@ export declare function u16(b: Uint8Array, o: number, v: number): number;
 export interface Will {
     topic: string;
     payload?: Data;
-    qos?: number;
+    qos?: 0 | 1 | 2;
     retain?: boolean;
 }
 export interface ConnectOptions {

@@ -1,0 +1,127 @@
+// `npm start` as a user meets it, run as `node device/emulator/start.mjs` with short durations: flags
+// checked, --help, one-line errors for a broker that is not there or wants a password, credentials in
+// MQTT_URL reaching the nodes (the password masked when printed), a progress line while held readings
+// drain, and exit status 1 when any reading is lost.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
+import net from "node:net";
+import { startAedes, startMosquitto, mosquittoPath, freePort } from "./brokers";
+
+const t = suite("npm start");
+
+function start(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; out: string; err: string }> {
+  return new Promise((res) => {
+    const p = spawn(process.execPath, ["device/emulator/start.mjs", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
+    const kill = setTimeout(() => p.kill("SIGKILL"), 60_000);
+    p.on("exit", (status) => (clearTimeout(kill), res({ status, out, err })));
+  });
+}
+const oneLine = (s: string) => s.trim().split("\n").length == 1 && !/\n\s+at |Node\.js v/.test(s);
+
+t("--help lists the flags and exits 0; bad or unknown flags are one-line errors with exit 2", async () => {
+  const h = await start(["--help"]);
+  assert.is(h.status, 0);
+  for (const f of ["--nodes N", "--lossy", "--interval S", "--duration S", "--drain S", "--quiet", "--help", "MQTT_URL"]) assert.ok(h.out.includes(f), f);
+  const cases: [string[], RegExp][] = [
+    [["--nodes", "abc"], /^--nodes abc: a whole number/],
+    [["--nodes", "0"], /^--nodes 0: a whole number/],
+    [["--nodes"], /^--nodes needs a value/],
+    [["--node", "3"], /^unknown flag --node /],
+    [["--interval", "0"], /^--interval 0: seconds, more than 0/],
+    [["--duration", "-1"], /^--duration -1: seconds, 0 or more/],
+    [["--duration=x"], /^--duration x: seconds, 0 or more/],
+    [["--lossy=yes"], /^--lossy takes no value/],
+    [["fast"], /^unknown argument fast/],
+  ];
+  const rs = await Promise.all(cases.map(([a]) => start(a)));
+  rs.forEach((r, i) => {
+    assert.is(r.status, 2, cases[i][0].join(" "));
+    assert.match(r.err, cases[i][1]);
+    assert.ok(oneLine(r.err), r.err);
+    assert.not.match(r.out, /broker/, "nothing started");
+  });
+});
+
+t("MQTT_URL pointing at nothing, or not a URL: one line naming the broker, exit 1", async () => {
+  const port = await freePort();
+  const [r, bad] = await Promise.all([start(["--duration", "2"], { MQTT_URL: `mqtt://127.0.0.1:${port}` }), start([], { MQTT_URL: "127.0.0.1:1883" })]);
+  assert.is(r.status, 1);
+  assert.is(r.err.trim(), `cannot reach the broker at mqtt://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  assert.is(bad.status, 1);
+  assert.ok(oneLine(bad.err), bad.err);
+  assert.match(bad.err, /^MQTT_URL 127\.0\.0\.1:1883 is not a URL: use mqtt:\/\/\[user:password@\]host\[:port\]/);
+});
+
+t("a broker that wants a password: without one, or with a wrong one, one line and exit 1; the password is never printed", async () => {
+  const b = await startAedes({ users: { alice: "s3cret" } });
+  try {
+    const [none, wrong] = await Promise.all([
+      start(["--duration", "2"], { MQTT_URL: `mqtt://127.0.0.1:${b.port}` }),
+      start(["--duration", "2"], { MQTT_URL: `mqtt://alice:wrong@127.0.0.1:${b.port}` }),
+    ]);
+    assert.is(none.status, 1);
+    assert.ok(oneLine(none.err), none.err);
+    assert.match(none.err, /^the broker at mqtt:\/\/127\.0\.0\.1:\d+ refused the connection: bad user ?name or password; it wants a user name and password: MQTT_URL=mqtt:\/\/user:password@host:port/);
+    assert.is(wrong.status, 1);
+    assert.ok(oneLine(wrong.err), wrong.err);
+    assert.match(wrong.err, /^the broker at mqtt:\/\/alice:\*\*\*@127\.0\.0\.1:\d+ refused the connection: bad user ?name or password \(check the user name and password in MQTT_URL\)/);
+    assert.ok(wrong.out.includes(`broker: mqtt://alice:***@127.0.0.1:${b.port}`), wrong.out);
+    assert.not.ok((wrong.out + wrong.err).includes("wrong"), "password printed");
+  } finally {
+    await b.stop();
+  }
+});
+
+t("credentials in MQTT_URL reach the nodes too (mosquitto with a password file): every reading arrives, exit 0, password masked", async () => {
+  const users = { alice: "s3cret" };
+  const b = mosquittoPath() ? await startMosquitto({ users }) : await startAedes({ users });
+  try {
+    const [r, none] = await Promise.all([
+      start(["--duration", "2", "--interval", "0.3", "--nodes", "2", "--quiet"], { MQTT_URL: `mqtt://alice:s3cret@127.0.0.1:${b.port}` }),
+      start(["--duration", "2"], { MQTT_URL: `mqtt://127.0.0.1:${b.port}` }),
+    ]);
+    assert.is(none.status, 1);
+    assert.ok(oneLine(none.err), none.err);
+    assert.match(none.err, /^the broker at mqtt:\/\/127\.0\.0\.1:\d+ refused the connection: (not authorized|bad user ?name or password); it wants a user name and password/);
+    assert.is(r.status, 0, r.out + r.err);
+    assert.ok(r.out.includes(`broker: mqtt://alice:***@127.0.0.1:${b.port}`), r.out);
+    assert.not.ok((r.out + r.err).includes("s3cret"), "password printed");
+    assert.match(r.out, /node1: [1-9]\d* readings published, \d+ received, 0 lost, 1 connect\(s\), 0 still held/);
+    assert.match(r.out, /node2: [1-9]\d* readings published, \d+ received, 0 lost/);
+    assert.match(r.out, /total: \d+ QoS 1 readings, \d+ received by the subscriber, 0 lost/);
+  } finally {
+    await b.stop();
+  }
+});
+
+t("readings that never reach the broker: a progress line while draining, the loss counted, exit 1", async () => {
+  // aedes that admits the subscriber but refuses the nodes: every reading stays held on the node.
+  const { Aedes } = await import("aedes");
+  const broker: any = await (Aedes as any).createBroker();
+  broker.authenticate = (client: any, _u: unknown, _p: unknown, cb: (e: any, ok: boolean) => void) => {
+    if (!String(client.id).startsWith("node")) return cb(null, true);
+    const e: any = new Error("not authorized");
+    e.returnCode = 5;
+    cb(e, false);
+  };
+  const server = net.createServer(broker.handle);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const r = await start(["--duration", "1.5", "--interval", "0.4", "--drain", "1", "--quiet"], { MQTT_URL: `mqtt://127.0.0.1:${port}` });
+    assert.is(r.status, 1, r.out + r.err);
+    assert.match(r.out, /draining: [1-9]\d* reading\(s\) still held by the node\(s\), waiting up to 1 s more/);
+    assert.match(r.out, /node1: ([1-9]\d*) readings published, 0 received, \1 lost/);
+    assert.match(r.err, /^[1-9]\d* reading\(s\) lost$/m);
+  } finally {
+    await new Promise((r) => broker.close(r));
+    server.close();
+  }
+});
+
+t.run();
