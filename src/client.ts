@@ -8,9 +8,10 @@ import type { Data, Will } from "./codec/encode";
 import { strLen } from "./codec/strings";
 import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeFlying, storeHas, storeCount } from "./store";
 import type { Store } from "./store";
-import { txBuf, txConnect, txPublish, txAck, txSub, txEmpty, rxCreate, rxReset, rxFeed, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
+import { txBuf, connectPacket, txPublish, txAck, txSub, txEmpty, rxCreate, rxReset, rxFeed, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
 import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
+import { put } from "./link";
 import type { Link, LinkEvents, Transport, Out } from "./link";
 
 export type { Link, LinkEvents, Transport };
@@ -125,7 +126,20 @@ interface Sub {
 
 /** The client record. Short names: on Espruino a property name over 4 characters costs a block. */
 interface R extends Out {
-  o: any;
+  tr: Transport;
+  /** The CONNECT packet, made once. */
+  cn: Uint8Array | string;
+  // Resolved options: connect, ping, ack and end timeouts; backoff bounds; random; binary; window; QoS 2 slots.
+  ct: number;
+  pm: number;
+  am: number;
+  ed: number;
+  r0: number;
+  r1: number;
+  rn: () => number;
+  bi: boolean;
+  wn: number;
+  qn: number;
   k: Clock;
   h: { [e: string]: ((a?: any, b?: any) => void) | undefined };
   s: number;
@@ -222,21 +236,20 @@ function arm(c: R, ms: number) {
 
 function tick(c: R) {
   c.t = null;
-  const o = c.o;
   if (c.s == S.OFF) return start(c);
-  if (c.s != S.UP) return drop(c, fail("no CONNACK within " + o.connectTimeout + " ms", "timeout"));
-  if (c.pg && !c.rx && ++c.pg > c.pt) return drop(c, fail("no PINGRESP within " + o.pingTimeout + " ms", "timeout"));
+  if (c.s != S.UP) return drop(c, fail("no CONNACK within " + c.ct + " ms", "timeout"));
+  if (c.pg && !c.rx && ++c.pg > c.pt) return drop(c, fail("no PINGRESP within " + c.pm + " ms", "timeout"));
   if (c.rx) c.pg = 0;
   c.tq = c.tx ? 0 : c.tq + 1;
   c.rq = c.rx ? 0 : c.rq + 1;
   c.aq = storeFlying(c.st) && !c.ak ? c.aq + 1 : 0;
   c.tx = c.rx = c.ak = false;
-  if (c.aq >= c.at) return drop(c, fail("no PUBACK within " + o.ackTimeout + " ms", "timeout"));
+  if (c.aq >= c.at) return drop(c, fail("no PUBACK within " + c.am + " ms", "timeout"));
   // A connection that stayed up this long ends the run of failures: the backoff starts short again.
   // Not at CONNACK: a broker that accepts and then drops at once would make a reconnect storm.
   if (++c.ut == c.sk) c.f = 0;
   // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
-  if (o.keepalive && (c.tq >= c.kt || c.rq >= c.kt)) {
+  if (c.kt && (c.tq >= c.kt || c.rq >= c.kt)) {
     c.tq = c.rq = 0;
     c.pg = 1;
     txEmpty(c, T.PINGREQ);
@@ -254,21 +267,21 @@ function start(c: R) {
   const e: Ev = { c: c, open: onOpen, data: onData, drain: onDrain, close: onClose };
   c.e = e;
   try {
-    const l = c.o.transport(e);
+    const l = c.tr(e);
     if (c.e != e) return; // closed synchronously
     c.l = l;
     c.hw = l.hw || 1024;
   } catch (x) {
     return drop(c, fail("connect failed" + why(x), "connect"));
   }
-  arm(c, c.o.connectTimeout);
+  arm(c, c.ct);
 }
 
 function onOpen(this: Ev) {
   const c = this.c;
   if (c.e != this) return;
   c.s = S.CONNACK;
-  txConnect(c, c.o); // checked to fit when the client was made
+  put(c, c.cn, 0, c.cn.length); // made once, when the client was
 }
 
 function onClose(this: Ev, x?: any) {
@@ -276,7 +289,7 @@ function onClose(this: Ev, x?: any) {
   if (c.e != this) return;
   const s = c.s;
   // A name that does not resolve will not resolve on the next try either: wait the longest step.
-  if (s == S.OPEN) drop(c, fail("connect failed" + why(x), "connect"), x && x.code == "ENOTFOUND" ? c.o.reconnectMax : 0);
+  if (s == S.OPEN) drop(c, fail("connect failed" + why(x), "connect"), x && x.code == "ENOTFOUND" ? c.r1 : 0);
   else drop(c, fail((s == S.UP ? "connection lost" : "closed before CONNACK") + why(x), "closed"));
 }
 
@@ -290,7 +303,6 @@ function onDrain(this: Ev) {
 
 /** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
 function drop(c: R, err: MqttError, wait?: number) {
-  const o = c.o;
   const was = c.s;
   const l = c.l;
   c.l = null;
@@ -299,8 +311,8 @@ function drop(c: R, err: MqttError, wait?: number) {
   c.s = S.OFF;
   c.f++;
   // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
-  const step = wait || Math.min(o.reconnectMax, o.reconnectMin * Math.pow(2, Math.min(c.f - 1, 20)));
-  arm(c, step * (0.5 + o.random() / 2));
+  const step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
+  arm(c, step * (0.5 + c.rn() / 2));
   if (l) l.close();
   ev(c, "error", err);
   if (was == S.UP) ev(c, "offline");
@@ -310,7 +322,7 @@ function end(c: R, force?: boolean) {
   if (c.s == S.END || (c.en && !force)) return;
   c.en = true;
   if (!force && storeCount(c.st)) {
-    c.et = c.k.set(finish, c.o.endTimeout, c);
+    c.et = c.k.set(finish, c.ed, c);
     pump(c);
   } else finish(c);
 }
@@ -375,7 +387,7 @@ function handle(c: R) {
     if (t != T.CONNACK) return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
     const rc = d.rc;
     // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
-    if (rc) return drop(c, fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : c.o.reconnectMax);
+    if (rc) return drop(c, fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
     return connected(c, !!d.sp);
   }
   if (t == T.PUBLISH) return inbound(c);
@@ -417,7 +429,7 @@ function inbound(c: R) {
     // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
     const fresh = c.q2.indexOf(id) < 0;
     if (fresh) {
-      if (c.q2.length >= c.o.qos2) c.q2.shift();
+      if (c.q2.length >= c.qn) c.q2.shift();
       c.q2.push(id);
     }
     txAck(c, T.PUBREC, id);
@@ -432,7 +444,7 @@ function inbound(c: R) {
 function deliver(c: R) {
   const d = c.d;
   const topic = rxTopic(d);
-  const p = rxPayload(d, c.o.binary);
+  const p = rxPayload(d, c.bi);
   const sb = c.sb;
   for (let k = 0; k < sb.length; k++) {
     const s = sb[k];
@@ -453,7 +465,7 @@ function pump(c: R) {
   for (let k = 0; k < sb.length; k++) if (sb[k].i < 0) txSub(c, (sb[k].i = nextId(c)), sb[k].f, sb[k].q);
   const us = c.us;
   for (let k = 0; k < us.length; k++) if (us[k].i < 0) txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
-  storeSend(c.st, c, c.o.window, c.hw);
+  storeSend(c.st, c, c.wn, c.hw);
 }
 
 function nextId(c: R): number {
@@ -541,6 +553,19 @@ function num(o: any, k: string, d: number, min: number, max: number) {
   o[k] = v;
 }
 
+// The host's timers, one object for every client (setTimeout passes `a` on to f, on Node and on Espruino).
+const CLOCK: Clock = {
+  now: function () {
+    return Date.now();
+  },
+  set: function (f: (a: any) => void, ms: number, a: any) {
+    return setTimeout(f, ms, a);
+  },
+  clear: function (t: unknown) {
+    clearTimeout(t);
+  },
+};
+
 // The methods, shared by every client through the prototype.
 function Client() {}
 Client.prototype = {
@@ -608,18 +633,20 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   const ka = o.keepalive * 1000;
   o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
   const c: R = new (Client as any)();
-  c.o = o;
-  c.k = o.clock || {
-    now: function () {
-      return Date.now();
-    },
-    set: function (f: (a: any) => void, ms: number, a: any) {
-      return setTimeout(f, ms, a);
-    },
-    clear: function (t: unknown) {
-      clearTimeout(t);
-    },
-  };
+  // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this.
+  c.tr = o.transport;
+  c.cn = connectPacket(o);
+  c.ct = o.connectTimeout;
+  c.pm = o.pingTimeout;
+  c.am = o.ackTimeout;
+  c.ed = o.endTimeout;
+  c.r0 = o.reconnectMin;
+  c.r1 = o.reconnectMax;
+  c.rn = o.random;
+  c.bi = !!o.binary;
+  c.wn = o.window;
+  c.qn = o.qos2;
+  c.k = o.clock || CLOCK;
   c.h = {};
   c.s = S.OFF;
   c.l = c.e = c.t = c.et = null;

@@ -3,7 +3,6 @@
 // No per-byte loop touches a topic or a payload, and no buffer is held while nothing is in transit.
 // Same functions as wire.ts, which it replaces in the device bundle.
 import { Err, PACKET } from "./codec/constants";
-import { connectLen } from "./codec/encode";
 import type { Data, ConnectOptions } from "./codec/encode";
 import { put } from "./link";
 import type { Out } from "./link";
@@ -52,18 +51,15 @@ export function txBuf(size: number): Uint8Array | null {
   return null;
 }
 
-export function txConnect(c: Out, o: ConnectOptions): number {
-  if (connectLen(o) < 0) return Err.ARG;
+/** The CONNECT packet for `o`, made once per client; the caller has checked its fields. */
+export function connectPacket(o: ConnectOptions): Uint8Array | string {
   const v3 = o.protocol == 3;
   const w = o.will;
   const flags = (o.username != null ? 0x80 : 0) | (o.password != null ? 0x40 : 0) | (w ? (w.retain ? 0x20 : 0) | ((w.qos || 0) << 3) | 4 : 0) | (o.clean === false ? 0 : 2);
-  return send(
-    c,
-    packet(
+  return packet(
       0x10,
       field(v3 ? "MQIsdp" : "MQTT") + chr(v3 ? 3 : 4, flags) + u16(o.keepalive == null ? 60 : o.keepalive) + field(o.clientId) +
         (w ? field(w.topic) + field(w.payload) : "") + (o.username != null ? field(o.username) : "") + (o.password != null ? field(o.password) : ""),
-    ),
   );
 }
 

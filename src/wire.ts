@@ -1,7 +1,7 @@
 // The byte wire of the Node build: packets are encoded into the client's scratch buffer and received
 // into the decoder's fixed buffer, so nothing is allocated per packet. The device build swaps in
 // wire-text.ts, which exports the same functions over Strings.
-import { encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeEmpty } from "./codec/encode";
+import { connectLen, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeEmpty } from "./codec/encode";
 import type { Data, ConnectOptions } from "./codec/encode";
 import { createDecoder, resetDecoder, decode } from "./codec/decode";
 import type { Decoder } from "./codec/decode";
@@ -21,8 +21,10 @@ function send(c: Out, n: number): number {
   return n;
 }
 
-export function txConnect(c: Out, o: ConnectOptions): number {
-  return send(c, encodeConnect(c.b!, 0, o));
+/** The CONNECT packet for `o`, made once per client (it never changes); the caller has checked it fits. */
+export function connectPacket(o: ConnectOptions): Uint8Array | string {
+  const b = new Uint8Array(1 + 4 + connectLen(o));
+  return b.subarray(0, encodeConnect(b, 0, o));
 }
 
 /** A QoS 0 PUBLISH (QoS 1 goes through the store). */

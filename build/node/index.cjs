@@ -553,8 +553,10 @@ function send(c, n) {
         put(c, c.b, 0, n);
     return n;
 }
-function txConnect(c, o) {
-    return send(c, encodeConnect(c.b, 0, o));
+/** The CONNECT packet for `o`, made once per client (it never changes); the caller has checked it fits. */
+function connectPacket(o) {
+    var b = new Uint8Array(1 + 4 + connectLen(o));
+    return b.subarray(0, encodeConnect(b, 0, o));
 }
 /** A QoS 0 PUBLISH (QoS 1 goes through the store). */
 function txPublish(c, topic, payload, retain) {
@@ -725,13 +727,12 @@ function arm(c, ms) {
 }
 function tick(c) {
     c.t = null;
-    var o = c.o;
     if (c.s == 0 /* S.OFF */)
         return start(c);
     if (c.s != 3 /* S.UP */)
-        return drop(c, fail("no CONNACK within " + o.connectTimeout + " ms", "timeout"));
+        return drop(c, fail("no CONNACK within " + c.ct + " ms", "timeout"));
     if (c.pg && !c.rx && ++c.pg > c.pt)
-        return drop(c, fail("no PINGRESP within " + o.pingTimeout + " ms", "timeout"));
+        return drop(c, fail("no PINGRESP within " + c.pm + " ms", "timeout"));
     if (c.rx)
         c.pg = 0;
     c.tq = c.tx ? 0 : c.tq + 1;
@@ -739,13 +740,13 @@ function tick(c) {
     c.aq = storeFlying(c.st) && !c.ak ? c.aq + 1 : 0;
     c.tx = c.rx = c.ak = false;
     if (c.aq >= c.at)
-        return drop(c, fail("no PUBACK within " + o.ackTimeout + " ms", "timeout"));
+        return drop(c, fail("no PUBACK within " + c.am + " ms", "timeout"));
     // A connection that stayed up this long ends the run of failures: the backoff starts short again.
     // Not at CONNACK: a broker that accepts and then drops at once would make a reconnect storm.
     if (++c.ut == c.sk)
         c.f = 0;
     // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
-    if (o.keepalive && (c.tq >= c.kt || c.rq >= c.kt)) {
+    if (c.kt && (c.tq >= c.kt || c.rq >= c.kt)) {
         c.tq = c.rq = 0;
         c.pg = 1;
         txEmpty(c, 12 /* T.PINGREQ */);
@@ -762,7 +763,7 @@ function start(c) {
     var e = { c: c, open: onOpen, data: onData, drain: onDrain, close: onClose };
     c.e = e;
     try {
-        var l = c.o.transport(e);
+        var l = c.tr(e);
         if (c.e != e)
             return; // closed synchronously
         c.l = l;
@@ -771,14 +772,14 @@ function start(c) {
     catch (x) {
         return drop(c, fail("connect failed" + why(x), "connect"));
     }
-    arm(c, c.o.connectTimeout);
+    arm(c, c.ct);
 }
 function onOpen() {
     var c = this.c;
     if (c.e != this)
         return;
     c.s = 2 /* S.CONNACK */;
-    txConnect(c, c.o); // checked to fit when the client was made
+    put(c, c.cn, 0, c.cn.length); // made once, when the client was
 }
 function onClose(x) {
     var c = this.c;
@@ -787,7 +788,7 @@ function onClose(x) {
     var s = c.s;
     // A name that does not resolve will not resolve on the next try either: wait the longest step.
     if (s == 1 /* S.OPEN */)
-        drop(c, fail("connect failed" + why(x), "connect"), x && x.code == "ENOTFOUND" ? c.o.reconnectMax : 0);
+        drop(c, fail("connect failed" + why(x), "connect"), x && x.code == "ENOTFOUND" ? c.r1 : 0);
     else
         drop(c, fail((s == 3 /* S.UP */ ? "connection lost" : "closed before CONNACK") + why(x), "closed"));
 }
@@ -801,7 +802,6 @@ function onDrain() {
 }
 /** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
 function drop(c, err, wait) {
-    var o = c.o;
     var was = c.s;
     var l = c.l;
     c.l = null;
@@ -810,8 +810,8 @@ function drop(c, err, wait) {
     c.s = 0 /* S.OFF */;
     c.f++;
     // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
-    var step = wait || Math.min(o.reconnectMax, o.reconnectMin * Math.pow(2, Math.min(c.f - 1, 20)));
-    arm(c, step * (0.5 + o.random() / 2));
+    var step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
+    arm(c, step * (0.5 + c.rn() / 2));
     if (l)
         l.close();
     ev(c, "error", err);
@@ -823,7 +823,7 @@ function end(c, force) {
         return;
     c.en = true;
     if (!force && storeCount(c.st)) {
-        c.et = c.k.set(finish, c.o.endTimeout, c);
+        c.et = c.k.set(finish, c.ed, c);
         pump(c);
     }
     else
@@ -905,7 +905,7 @@ function handle(c) {
         var rc = d.rc;
         // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
         if (rc)
-            return drop(c, fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : c.o.reconnectMax);
+            return drop(c, fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
         return connected(c, !!d.sp);
     }
     if (t == 3 /* T.PUBLISH */)
@@ -958,7 +958,7 @@ function inbound(c) {
         // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
         var fresh = c.q2.indexOf(id) < 0;
         if (fresh) {
-            if (c.q2.length >= c.o.qos2)
+            if (c.q2.length >= c.qn)
                 c.q2.shift();
             c.q2.push(id);
         }
@@ -976,7 +976,7 @@ function inbound(c) {
 function deliver(c) {
     var d = c.d;
     var topic = rxTopic(d);
-    var p = rxPayload(d, c.o.binary);
+    var p = rxPayload(d, c.bi);
     var sb = c.sb;
     for (var k = 0; k < sb.length; k++) {
         var s = sb[k];
@@ -1002,7 +1002,7 @@ function pump(c) {
     for (var k = 0; k < us.length; k++)
         if (us[k].i < 0)
             txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
-    storeSend(c.st, c, c.o.window, c.hw);
+    storeSend(c.st, c, c.wn, c.hw);
 }
 function nextId(c) {
     // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
@@ -1102,6 +1102,18 @@ function num(o, k, d, min, max) {
         throw fail("option " + k + " must be a whole number from " + min + " to " + max, "options");
     o[k] = v;
 }
+// The host's timers, one object for every client (setTimeout passes `a` on to f, on Node and on Espruino).
+var CLOCK = {
+    now: function () {
+        return Date.now();
+    },
+    set: function (f, ms, a) {
+        return setTimeout(f, ms, a);
+    },
+    clear: function (t) {
+        clearTimeout(t);
+    },
+};
 // The methods, shared by every client through the prototype.
 function Client() { }
 Client.prototype = {
@@ -1181,18 +1193,20 @@ function createClient(opts, make, defaults) {
     var ka = o.keepalive * 1000;
     o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
     var c = new Client();
-    c.o = o;
-    c.k = o.clock || {
-        now: function () {
-            return Date.now();
-        },
-        set: function (f, ms, a) {
-            return setTimeout(f, ms, a);
-        },
-        clear: function (t) {
-            clearTimeout(t);
-        },
-    };
+    // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this.
+    c.tr = o.transport;
+    c.cn = connectPacket(o);
+    c.ct = o.connectTimeout;
+    c.pm = o.pingTimeout;
+    c.am = o.ackTimeout;
+    c.ed = o.endTimeout;
+    c.r0 = o.reconnectMin;
+    c.r1 = o.reconnectMax;
+    c.rn = o.random;
+    c.bi = !!o.binary;
+    c.wn = o.window;
+    c.qn = o.qos2;
+    c.k = o.clock || CLOCK;
     c.h = {};
     c.s = 0 /* S.OFF */;
     c.l = c.e = c.t = c.et = null;

@@ -3,7 +3,8 @@ import type { Out } from "./link";
 /** A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. */
 export declare function pubText(topic: string, payload: Data | undefined, qos: number, retain: boolean, id: number): string | number;
 export declare function txBuf(size: number): Uint8Array | null;
-export declare function txConnect(c: Out, o: ConnectOptions): number;
+/** The CONNECT packet for `o`, made once per client; the caller has checked its fields. */
+export declare function connectPacket(o: ConnectOptions): Uint8Array | string;
 export declare function txPublish(c: Out, topic: string, payload: Data | undefined, retain: boolean): number;
 export declare function txAck(c: Out, type: number, id: number): void;
 export declare function txSub(c: Out, id: number, filter: string, qos: number): number;

@@ -3,7 +3,8 @@ import type { Decoder } from "./codec/decode";
 import type { Out } from "./link";
 /** The scratch buffer for packets sent outside the store. */
 export declare function txBuf(size: number): Uint8Array | null;
-export declare function txConnect(c: Out, o: ConnectOptions): number;
+/** The CONNECT packet for `o`, made once per client (it never changes); the caller has checked it fits. */
+export declare function connectPacket(o: ConnectOptions): Uint8Array | string;
 /** A QoS 0 PUBLISH (QoS 1 goes through the store). */
 export declare function txPublish(c: Out, topic: string, payload: Data | undefined, retain: boolean): number;
 export declare function txAck(c: Out, type: number, id: number): void;
