@@ -2,7 +2,7 @@
 // the skip rule, program snippets that load a bundle on the device, and small waiting helpers.
 import * as assert from "uvu/assert";
 import { resolve, join } from "node:path";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 // @ts-ignore: plain ESM module without types
 import { findEspruino, runEspruino } from "../device/interpreter.mjs";
@@ -96,9 +96,11 @@ export function deviceErrors(output: string): string[] {
 export function deviceRun(board: string, o: { program: string; storage?: Record<string, string>; timeoutMs?: number; onLine?: (l: string) => void }) {
   const cwd = mkdtempSync(join(tmpdir(), "espruino-test-"));
   writeFileSync(join(cwd, "prog.js"), PRELUDE + o.program);
-  let code = 'var S = require("Storage"), fs = require("fs");\n';
-  for (const [name, path] of Object.entries(o.storage || {})) code += `S.write(${JSON.stringify(name)}, fs.readFileSync(${JSON.stringify(ABS(path))}));\n`;
-  code += 'S.write("prog", fs.readFileSync("prog.js"));\nS = fs = undefined;\neval(require("Storage").read("prog"));\n';
+  // Written 1 KB at a time (E.openFile), so even a 33 KB file never sits in RAM whole.
+  let code = 'var S = require("Storage");\n';
+  code += 'function put(n, p, size) { var f = E.openFile(p, "r"), o = 0, d; while ((d = f.read(1024))) { S.write(n, d, o, size); o += d.length; } f.close(); }\n';
+  for (const [name, path] of Object.entries({ ...(o.storage || {}), prog: join(cwd, "prog.js") })) code += `put(${JSON.stringify(name)}, ${JSON.stringify(ABS(path))}, ${statSync(path).size});\n`;
+  code += 'S = put = undefined;\neval(require("Storage").read("prog"));\n';
   const h = runEspruino({ esp: ESP, board, code, cwd, timeoutMs: o.timeoutMs ?? 60000, onLine: o.onLine });
   h.done.then(() => rmSync(cwd, { recursive: true, force: true }));
   return h;
