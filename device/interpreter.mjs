@@ -109,6 +109,7 @@ process.on("exit", () => {
   for (const h of live) h.kill("SIGKILL");
 });
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const q = (s) => "'" + String(s).replace(/'/g, "'\\''") + "'";
 
 /**
@@ -119,11 +120,13 @@ const q = (s) => "'" + String(s).replace(/'/g, "'\\''") + "'";
  *   upload text typed into the console line by line, each line prefixed with \x10 (echo off) as the
  *          Espruino Web IDE and CLI send it over the serial port; the REPL runs each statement as it
  *          completes, so nothing holds the whole text in RAM (as on a board)
+ * lineDelayMs / chunkBytes / chunkDelayMs: typing pace for an upload (pause after each line; bytes per write
+ * and the pause after each write).
  * cwd (default: a fresh temp folder, removed at the end), timeoutMs (default 60000: SIGKILL after it),
  * onLine(line) for each output line as it comes (banner and prompts stripped), esp (from findEspruino).
  * Returns { done: Promise<{ code, signal, output, timedOut }>, kill(signal = "SIGKILL"), send(text), cwd, lines }.
  */
-export function runEspruino({ board = "esp8266", code, file, upload, cwd, timeoutMs = 60000, onLine, esp = findEspruino(), lineDelayMs = 20 } = {}) {
+export function runEspruino({ board = "esp8266", code, file, upload, cwd, timeoutMs = 60000, onLine, esp = findEspruino(), lineDelayMs = 20, chunkBytes = 16, chunkDelayMs = 4 } = {}) {
   if (!esp || !esp.boards[board]) throw new Error("no Espruino build for board " + board + (esp ? " in " + esp.from : " (set ESPRUINO)"));
   const own = !cwd;
   const dir = cwd || mkdtempSync(join(tmpdir(), "espruino-"));
@@ -172,8 +175,14 @@ export function runEspruino({ board = "esp8266", code, file, upload, cwd, timeou
     lines.push(l);
     if (onLine) onLine(l);
   };
+  let xoff = false;
   const onData = (d) => {
-    buf += d.toString("latin1");
+    let s = d.toString("latin1");
+    if (s.includes("\x13") || s.includes("\x11")) {
+      xoff = s.lastIndexOf("\x13") > s.lastIndexOf("\x11");
+      s = s.replace(/[\x11\x13]/g, "");
+    }
+    buf += s;
     let i;
     while ((i = buf.indexOf("\n")) >= 0) {
       emit(buf.slice(0, i));
@@ -221,14 +230,22 @@ export function runEspruino({ board = "esp8266", code, file, upload, cwd, timeou
     });
   });
   if (upload != null) {
-    // Type the upload once the console is up (its first prompt), one line at a time.
+    // Type the upload once the console is up (its first prompt), one line at a time, 16 bytes per write
+    // with a pause after each, and hold off while Espruino has sent XOFF (flow control, as the CLI obeys it).
+    // Typed faster, the interpreter can take in more than its input event holds at once and stops with
+    // "ASSERT(len <= 64) FAILED AT src/jsdevices.c" (seen under load on the 32-bit builds).
     (async () => {
       const t0 = Date.now();
-      while (!lines.length && banner != 2 && Date.now() - t0 < 20000 && child.exitCode == null) await new Promise((r) => setTimeout(r, 20));
+      while (!lines.length && banner != 2 && Date.now() - t0 < 20000 && child.exitCode == null) await sleep(20);
       for (const l of String(upload).split("\n")) {
-        if (child.exitCode != null || !child.stdin.writable) return;
-        child.stdin.write("\x10" + l + "\n");
-        await new Promise((r) => setTimeout(r, lineDelayMs + Math.floor(l.length / 64)));
+        const text = Buffer.from("\x10" + l + "\n", "latin1");
+        for (let i = 0; i < text.length; i += chunkBytes) {
+          while (xoff && child.exitCode == null) await sleep(5);
+          if (child.exitCode != null || !child.stdin.writable) return;
+          child.stdin.write(text.subarray(i, i + chunkBytes));
+          await sleep(chunkDelayMs);
+        }
+        await sleep(lineDelayMs);
       }
     })();
   }

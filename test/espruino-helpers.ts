@@ -76,7 +76,14 @@ export function results(output: string): Record<string, any> {
 export async function until(f: () => boolean, ms: number, what: string, dev?: { lines: string[] }): Promise<void> {
   const end = Date.now() + ms;
   while (!f()) {
-    if (Date.now() > end) throw new Error("timed out waiting for " + what + (dev ? "; device output:\n" + dev.lines.slice(-30).join("\n") : ""));
+    if (Date.now() > end) {
+      let where = "";
+      if (dev) {
+        where = join(tmpdir(), `espruino-output-${process.pid}-${Date.now()}.txt`);
+        writeFileSync(where, dev.lines.join("\n"));
+      }
+      throw new Error("timed out waiting for " + what + (dev ? `; device output (all of it in ${where}), last lines:\n` + dev.lines.slice(-15).join("\n") : ""));
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 }
