@@ -35,7 +35,8 @@ function freeBlocks() {
 function publishReading() {
   seq++;
   var t = typeof E.getTemperature == "function" ? E.getTemperature() : 0;
-  var body = '{"seq":' + seq + ',"t":' + t.toFixed(1) + ',"free":' + freeBlocks() + "}";
+  // No sensor (the Linux interpreter, some boards): NaN is not JSON, so the field is null.
+  var body = '{"seq":' + seq + ',"t":' + (isFinite(t) ? t.toFixed(1) : "null") + ',"free":' + freeBlocks() + "}";
   // QoS 1: held in the client's bounded store until PUBACK, resent after a reconnect.
   if (!client.publish(base + "/temp", body, { qos: 1 })) log("store full, reading " + seq + " not queued");
   else if (CONFIG.verbose) log("-> " + base + "/temp " + body);

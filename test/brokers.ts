@@ -40,6 +40,8 @@ export interface Mosquitto {
   ca?: Buffer;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Sends a signal to the running mosquitto (SIGSTOP / SIGCONT make a half-open link). */
+  signal(sig: NodeJS.Signals): void;
 }
 
 export async function startMosquitto(o: { users?: Record<string, string>; tls?: boolean; persistence?: boolean } = {}): Promise<Mosquitto> {
@@ -55,7 +57,7 @@ export async function startMosquitto(o: { users?: Record<string, string>; tls?: 
     for (const [u, p] of Object.entries(o.users)) execFileSync("mosquitto_passwd", ["-b", pw, u, p]);
     lines.push("allow_anonymous false", `password_file ${pw}`);
   } else lines.push("allow_anonymous true");
-  const m: Mosquitto = { port, stop: async () => {}, start: async () => {} };
+  const m: Mosquitto = { port, stop: async () => {}, start: async () => {}, signal: (sig) => void (proc && proc.kill(sig)) };
   if (o.tls) {
     const tls = makeCerts(dir);
     m.tlsPort = await freePort();
@@ -72,6 +74,7 @@ export async function startMosquitto(o: { users?: Record<string, string>; tls?: 
   };
   m.stop = async () => {
     const p = proc;
+    if (p) p.kill("SIGCONT"); // a stopped mosquitto cannot act on SIGTERM
     proc = null;
     if (!p || p.exitCode != null) return;
     const done = new Promise((r) => p.once("exit", r));
