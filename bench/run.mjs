@@ -5,6 +5,7 @@ import { fork, execFileSync } from "node:child_process";
 import { codecRows } from "./codec.mjs";
 import { qos0, qos1, startSink, sinkRate } from "./e2e.mjs";
 import { dukRates } from "./duk.mjs";
+import { deviceRows } from "./device.mjs";
 import { interleave, median, spread, fmt, pct } from "./stats.mjs";
 import { sizes } from "../test/size.mjs";
 import { startMosquitto, mosquittoPath } from "../test/brokers.ts";
@@ -100,6 +101,27 @@ const duk = dukRates(quick);
 row("interpreter (duk)", "encode PUBLISH QoS 0", `${fmt(duk.enc)} ops/s`, "", "", "", "");
 row("interpreter (duk)", "decode PUBLISH QoS 0 (Uint8Array / byte string)", `${fmt(duk.dec)} / ${fmt(duk.decString)} ops/s`, "", "", "", "");
 row("interpreter (duk)", "device bundle: client QoS 0 publish / QoS 1 publish + PUBACK", `${fmt(duk.q0)} / ${fmt(duk.q1)} msg/s`, "", "", "", "");
+
+// 8. The real interpreter (Espruino 2v29 Linux builds): blocks and time per call, on the device bundle.
+say("espruino interpreter...");
+{
+  const m = mosquittoPath() ? await startMosquitto() : null;
+  const d = m ? await deviceRows(quick, m.port).catch((e) => ({ skipped: String(e.message || e).slice(0, 200) })) : { skipped: "mosquitto not installed" };
+  if (m) await m.stop();
+  const dev = (what, ours, theirs, ratio, target, met) => row("device (Espruino 2v29)", what, ours, theirs, ratio, target, met);
+  if (d.skipped) dev("device rows", "skipped: " + d.skipped, "", "", "", "");
+  else {
+    // Baselines: issue 11's side-by-side measurement of 2026-11-25 on the same builds (tinyMQTT and the
+    // Espruino MQTT module are not redistributable here, so their figures are quoted, not re-measured).
+    dev("ESP8266 layout: blocks in use with a connected client, default options, module from Storage", `${d.used} of ${d.total} (module +${d.load})`, "tinyMQTT 539; Espruino MQTT 1,000; mqttiny before 1,468", "", "<= 540", mark(+d.used <= 540));
+    dev("ESP8266 layout: module loaded from a RAM string (as the Web IDE)", typeof d.ramload == "number" || /^\d+$/.test(d.ramload) ? `+${d.ramload} blocks` : d.ramload, "", "", "loads", mark(/^\d+$/.test(String(d.ramload))));
+    const q0 = d.lq0 ? `${d.lq0} ms / ${d.eq0} ms` : `${d.eq0} ms (ESP8266)`;
+    dev("time inside one QoS 0 publish() (64-bit build / ESP8266 layout)", q0, "tinyMQTT 0.072 / 0.815 ms; mqttiny before 0.301 / ~2.6 ms", d.lq0 ? `${(0.072 / d.lq0).toFixed(2)}x tinyMQTT (64-bit)` : "", "<= tinyMQTT", mark(d.lq0 ? +d.lq0 <= 0.072 : +d.eq0 <= 0.815));
+    const r13 = +d.eq1all / +d.eq0all;
+    dev(`ESP8266 layout: ${quick ? 200 : 1000} QoS 1 acknowledged vs ${quick ? 200 : 1000} QoS 0 sent`, `${(+d.eq1all / 1000).toFixed(2)} s vs ${(+d.eq0all / 1000).toFixed(2)} s`, "mqttiny before: 87 s for 1,000 QoS 1 (over mosquitto)", `${r13.toFixed(2)}x`, "<= 3x", mark(r13 <= 3));
+    dev("inbound 534-byte PUBLISH decoded and delivered (64-bit build / ESP8266 layout)", `${d.lin ?? "-"} ms / ${d.ein} ms`, "mqttiny before: 4.5 ms body copy (ESP8266)", "", "< 0.5 ms (64-bit)", d.lin ? mark(+d.lin < 0.5) : "");
+  }
+}
 
 const cpu = os.cpus()[0]?.model || "unknown CPU";
 console.log(`\n### mqttiny benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString().slice(0, 10)}\n`);

@@ -231,17 +231,21 @@ function storeCreate(size) {
     return { _q: [], _i: [], _c: 0, _u: 0, _m: size };
 }
 /** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
+// What one held message costs beyond its bytes (its String's header block and two array slots), so that
+// storeSize bounds the RAM held, not only the bytes, however small the messages are.
+var ENTRY = 24;
 function storePut(s, topic, payload, retain, id) {
     var p = pubText(topic, payload, 1, retain, id);
     if (typeof p != "string")
         return p;
-    if (p.length > s._m)
+    var n = p.length + ENTRY;
+    if (n > s._m)
         return -1 /* Err.SPACE */;
-    if (s._u + p.length > s._m)
+    if (s._u + n > s._m)
         return 0;
     s._q.push(p);
     s._i.push(id);
-    s._u += p.length;
+    s._u += n;
     return 1;
 }
 function storeSend(s, c, win, hw) {
@@ -267,7 +271,7 @@ function storeAck(s, id) {
     var k = s._i.indexOf(id);
     if (k < 0 || k >= s._c)
         return false;
-    s._u -= s._q[k].length;
+    s._u -= s._q[k].length + ENTRY;
     s._q.splice(k, 1);
     s._i.splice(k, 1);
     s._c--;
@@ -956,8 +960,11 @@ function espruinoTransport(o) {
 
 // The device bundle's entry: what `require("mqttiny")` gives on an Espruino board.
 //   var mqtt = require("mqttiny").connect({ host: "192.168.1.10", clientId: "node1" });
+// Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the
+// store holds at most 1 KB (about 100 blocks); an ESP32 can take storeSize: 8192 and more.
+var BOARD = { storeSize: 1024 };
 function connect(o) {
-    return createClient(o, espruinoTransport);
+    return createClient(o, espruinoTransport, BOARD);
 }
 
 exports.connect = connect;

@@ -209,6 +209,11 @@ function emit(c: R, e: string, a?: unknown, b?: unknown) {
  */
 function ev(c: R, e: string, a?: unknown) {
   c.eq.push(e, a);
+  flush(c);
+}
+
+/** Emit what is queued, unless an emission further up the stack is already doing so. */
+function flush(c: R) {
   if (c.ef) return;
   c.ef = true;
   try {
@@ -314,8 +319,10 @@ function drop(c: R, err: MqttError, wait?: number) {
   const step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
   arm(c, step * (0.5 + c.rn() / 2));
   if (l) l.close();
-  ev(c, "error", err);
-  if (was == S.UP) ev(c, "offline");
+  // Both queued before either is emitted, so an end() in the error handler closes after `offline`.
+  c.eq.push("error", err);
+  if (was == S.UP) c.eq.push("offline", undefined);
+  flush(c);
 }
 
 function end(c: R, force?: boolean) {
@@ -339,8 +346,8 @@ function finish(c: R) {
   c.l = null;
   c.e = null;
   if (l) l.close();
-  if (n) ev(c, "error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
-  if (was == S.UP) ev(c, "offline");
+  if (n) c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+  if (was == S.UP) c.eq.push("offline", undefined);
   ev(c, "close");
 }
 
@@ -532,7 +539,7 @@ function subscribe(c: R, filter: string, opt?: any, cb?: MessageCallback) {
   if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
   if (c.s == S.END) return;
   forget(c.sb, filter, true);
-  forget(c.us, filter, false); // a later subscribe wins over an unsubscribe not yet sent
+  forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
   c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
   pump(c);
 }

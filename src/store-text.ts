@@ -25,14 +25,19 @@ export function storeCreate(size: number): Store {
 }
 
 /** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
+// What one held message costs beyond its bytes (its String's header block and two array slots), so that
+// storeSize bounds the RAM held, not only the bytes, however small the messages are.
+const ENTRY = 24;
+
 export function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number {
   const p = pubText(topic, payload, 1, retain, id);
   if (typeof p != "string") return p;
-  if (p.length > s._m) return Err.SPACE;
-  if (s._u + p.length > s._m) return 0;
+  const n = p.length + ENTRY;
+  if (n > s._m) return Err.SPACE;
+  if (s._u + n > s._m) return 0;
   s._q.push(p);
   s._i.push(id);
-  s._u += p.length;
+  s._u += n;
   return 1;
 }
 
@@ -56,7 +61,7 @@ export function storeRewind(s: Store, fresh: boolean): void {
 export function storeAck(s: Store, id: number): boolean {
   const k = s._i.indexOf(id);
   if (k < 0 || k >= s._c) return false;
-  s._u -= s._q[k].length;
+  s._u -= s._q[k].length + ENTRY;
   s._q.splice(k, 1);
   s._i.splice(k, 1);
   s._c--;

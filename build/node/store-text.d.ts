@@ -11,7 +11,6 @@ export interface Store {
     _m: number;
 }
 export declare function storeCreate(size: number): Store;
-/** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
 export declare function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number;
 export declare function storeSend(s: Store, c: Out, win: number, hw: number): void;
 export declare function storeRewind(s: Store, fresh: boolean): void;

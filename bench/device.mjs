@@ -1,0 +1,83 @@
+// Device rows of `npm run bench`: the device bundle on the real Espruino interpreter (ESPRUINO, see
+// device/interpreter.mjs), measured there and nowhere else. Memory on the ESP8266 layout (1,700 blocks),
+// time on the ESP8266 layout (under qemu, so read it as relative) and on the 64-bit build.
+// The client runs over an in-program transport that answers like a broker (CONNACK, PUBACK per QoS 1
+// PUBLISH, after the call returns), so the rows are the client's own cost, not the network's; the
+// connected-client row uses mosquitto on loopback.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { findEspruino, runProgram } from "../device/interpreter.mjs";
+
+const BUNDLE = resolve("build/mqttiny.min.js");
+
+/** Writes the bundle into Storage in 512-byte pieces (a whole read does not fit the ESP8266 heap), then runs `body`. */
+function program(body, fromStorage = true) {
+  const load = fromStorage
+    ? `var S=require("Storage");(function(){var f=E.openFile(${JSON.stringify(BUNDLE)},"r"),n=${readFileSync(BUNDLE).length},o=0,d;while(o<n){d=f.read(512);S.write("mqttiny",d,o,n);o+=d.length;}f.close();})();`
+    : "";
+  return `${load}
+var m0=process.memory().usage;
+${fromStorage ? "" : `Modules.addCached("mqttiny", require("fs").readFileSync(${JSON.stringify(BUNDLE)}));`}
+var mq=require("mqttiny");
+var mLoad=process.memory().usage-m0;
+function out(k,v){print("@"+k+"="+v);}
+${body}`;
+}
+
+// A transport inside the program: CONNACK on open, a PUBACK for every QoS 1 PUBLISH, a fixed "network".
+const FAKE = `
+var ev=null, acks=[];
+function fake(h){ ev=h; setTimeout(function(){ h.open(); h.data("\\x20\\x02\\x00\\x00"); }, 0);
+  return { hw: 1e9, close: function(){}, write: function(s){ if ((s.charCodeAt(0)&0xf6)==0x32) { var i=s.charCodeAt(1)&128?3:2; var tl=(s.charCodeAt(i)<<8)|s.charCodeAt(i+1); acks.push(s.substr(i+2+tl,2)); } } }; }
+function flushAcks(){ var a=acks; acks=[]; for (var k=0;k<a.length;k++) ev.data("\\x40\\x02"+a[k]); }
+`;
+
+async function run(board, code, timeoutMs) {
+  const r = await runProgram({ board, code, timeoutMs });
+  const v = {};
+  for (const m of r.output.matchAll(/^@(\w+)=(.*)$/gm)) v[m[1]] = m[2];
+  if (!Object.keys(v).length) throw new Error(`no result on ${board}: ${r.output.slice(-400)}`);
+  return v;
+}
+
+export async function deviceRows(quick, mqttPort) {
+  const esp = findEspruino(process.env.ESPRUINO || resolve("../shared/espruino"));
+  if (!esp || !esp.boards.esp8266) return { skipped: "no Espruino interpreter (set ESPRUINO to a folder of Linux builds; see README)" };
+  const rows = {};
+  const n = quick ? 200 : 1000;
+  // Memory: module from Storage, a connected client with default options on mosquitto.
+  Object.assign(
+    rows,
+    await run(
+      "esp8266",
+      program(`
+var c=mq.connect({host:"127.0.0.1",port:${mqttPort},clientId:"bench-mem"});
+c.on("connected",function(){ out("load",mLoad); out("used",process.memory().usage); out("total",process.memory().total); c.end(true); });
+c.on("error",function(e){ out("error",e.message); });`),
+      60000,
+    ),
+  );
+  // Loaded as the Web IDE does: source as a RAM string.
+  const ram = await runProgram({ board: "esp8266", code: program(`out("ramload",mLoad);`, false), timeoutMs: 60000 });
+  rows.ramload = /@ramload=(\d+)/.test(ram.output) ? +RegExp.$1 : /MEMORY/.test(ram.output) ? "out of memory" : "failed";
+  // Time inside publish(), QoS 0 and QoS 1, and 1,000 QoS 1 acknowledged vs 1,000 QoS 0 sent.
+  const timing = (tag) => `${FAKE}
+var c=mq.createClient({transport:fake, clientId:"bench", keepalive:0, storeSize:4096});
+c.on("connected",function(){
+  var t=getTime(), i;
+  for(i=0;i<${n};i++) c.publish("sensors/node1/temp","21.5");
+  var q0=getTime()-t;
+  t=getTime(); var sent=0;
+  function more(){ while(sent<${n} && c.publish("sensors/node1/temp","21.5",{qos:1})) sent++; flushAcks(); if(sent<${n} || c.queued()) setTimeout(more,0); else done(); }
+  function done(){ var q1=getTime()-t; out("${tag}q0",(q0*1000/${n}).toFixed(4)); out("${tag}q1all",(q1*1000).toFixed(1)); out("${tag}q0all",(q0*1000).toFixed(1));
+    // Inbound: a 534-byte PUBLISH (topic + 512-byte payload) decoded and delivered.
+    var got=0; c.subscribe("in/#",function(){got++;});
+    var body="\\x00\\x0ein/node1/bulk"+new Array(513).join("x"), pk="\\x30"+String.fromCharCode((body.length&127)|128, body.length>>7)+body;
+    var t2=getTime(); for(var k=0;k<${quick ? 50 : 200};k++) ev.data(pk); out("${tag}in",((getTime()-t2)*1000/${quick ? 50 : 200}).toFixed(4)); out("${tag}got",got);
+    c.end(true); }
+  more();
+});`;
+  Object.assign(rows, await run("esp8266", program(timing("e")), quick ? 120000 : 300000));
+  if (esp.boards.linux64) Object.assign(rows, await run("linux64", program(timing("l")), 60000));
+  return rows;
+}
