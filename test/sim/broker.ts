@@ -63,7 +63,17 @@ export interface Session {
   /** Next packet id the broker hands out in this session. */
   mid: number;
   /** id -> the PUBLISH, and whether its PUBREC came (then PUBREL is what is due). */
-  out: Map<number, { p: Packet; rec: boolean }>;
+  out: Map<number, { p: Packet; rec: boolean; sent: boolean }>;
+}
+
+/** The next packet id not in flight in a session. */
+function nextId(s: Session): number {
+  let id: number;
+  do {
+    id = s.mid++;
+    if (s.mid > 65535) s.mid = 1;
+  } while (s.out.has(id));
+  return id;
 }
 
 let nextConn = 1;
@@ -150,15 +160,9 @@ export function createBroker(): SimBroker {
         if (sq < 0) return;
         const q = Math.min(sq, qos);
         let id: number | undefined;
-        if (q) {
-          // The next id not in flight in this session.
-          do {
-            id = sess.mid++;
-            if (sess.mid > 65535) sess.mid = 1;
-          } while (sess.out.has(id));
-        }
+        if (q) id = nextId(sess);
         const p = { cmd: "publish", topic, payload, qos: q, retain, messageId: id };
-        if (q && b.resend) sess.out.set(id!, { p, rec: false });
+        if (q && b.resend) sess.out.set(id!, { p, rec: false, sent: true });
         c.send(p);
       };
       parser.on("error", (e: Error) => {
@@ -192,7 +196,10 @@ export function createBroker(): SimBroker {
             if (b.connack) c.close();
             // A resumed session: unacknowledged messages go out again, in order [MQTT-4.4.0-1].
             else if (kept && b.resend)
-              for (const [id, m] of sess.out) c.send(m.rec ? { cmd: "pubrel", messageId: id } : { ...m.p, dup: true });
+              for (const [id, m] of sess.out) {
+                c.send(m.rec ? { cmd: "pubrel", messageId: id } : { ...m.p, dup: m.sent });
+                m.sent = true;
+              }
             break;
           }
           case "puback":
@@ -243,7 +250,23 @@ export function createBroker(): SimBroker {
       return c;
     },
     publish(topic, payload, qos = 0, retain = false) {
-      for (const c of b.conns) if (c.alive) (c as any).deliver(topic, payload, qos, retain);
+      const live = new Set<string>();
+      for (const c of b.conns)
+        if (c.alive) {
+          (c as any).deliver(topic, payload, qos, retain);
+          if (c.clientId != null) live.add(c.clientId);
+        }
+      // With `resend`, a kept session whose client is away queues QoS 1/2 messages for its return.
+      if (!b.resend || !qos) return;
+      for (const [id, subs] of b.sessions) {
+        if (live.has(id)) continue;
+        const sq = [...subs].filter(([f]) => match(f, topic)).reduce((m, [, q]) => Math.max(m, q), -1);
+        const q = Math.min(sq, qos);
+        if (q <= 0) continue;
+        const s = b.inflight.get(id)!;
+        const mid = nextId(s);
+        s.out.set(mid, { p: { cmd: "publish", topic, payload, qos: q, retain, messageId: mid }, rec: false, sent: false });
+      }
     },
   };
   return b;
