@@ -24,6 +24,10 @@ export interface BrokerConn {
   send(p: Packet | Uint8Array): void;
   close(): void;
   alive: boolean;
+  /** The filters this connection's session holds now, with their granted QoS. */
+  subs(): Map<string, number>;
+  /** This connection's session state for outbound QoS 1/2 flows. */
+  session(): Session;
 }
 
 export interface SimBroker {
@@ -111,6 +115,8 @@ export function createBroker(): SimBroker {
         packets: [],
         types: [],
         alive: true,
+        subs: () => subs,
+        session: () => sess,
         data: (chunk) => {
           frame(chunk);
           parser.parse(Buffer.from(chunk));
