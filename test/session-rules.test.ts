@@ -239,6 +239,43 @@ for (const [name, create] of impls) {
     assert.equal(seen, ["a/1"]);
   });
 
+  un("unsubscribe then subscribe of one filter, both lost with the link: after reconnect to a kept session it is subscribed", () => {
+    const r = rig(create, { clean: false, reconnectMin: 1000 });
+    r.up();
+    const seen: string[] = [];
+    r.client.subscribe("a/#", { qos: 1 }, (t) => seen.push(t));
+    r.clock.advance(50);
+    r.client.unsubscribe("a/#");
+    r.client.subscribe("a/#", { qos: 1 }, (t) => seen.push(t));
+    r.net.drop(); // neither arrives
+    r.clock.advance(2000);
+    assert.is(r.client.state(), 3);
+    const order = r.broker.last()!.packets.filter((p) => p.cmd == "subscribe" || p.cmd == "unsubscribe").map((p) => p.cmd);
+    assert.ok(r.broker.sessions.get("t1")!.has("a/#"), "the broker holds the subscription; sent: " + order.join(", "));
+    r.broker.publish("a/x", "1", 1);
+    r.clock.advance(50);
+    assert.equal(seen, ["a/x"]);
+  });
+
+  un("an UNSUBSCRIBE lost with the link, then subscribe() of the same filter while offline: subscribed after reconnect", () => {
+    const r = rig(create, { clean: false, reconnectMin: 1000 });
+    r.up();
+    const seen: string[] = [];
+    r.client.subscribe("a/#", { qos: 1 });
+    r.clock.advance(50);
+    r.client.unsubscribe("a/#");
+    r.net.drop();
+    r.clock.advance(10);
+    r.client.subscribe("a/#", { qos: 1 }, (t) => seen.push(t)); // the user changes their mind while offline
+    r.clock.advance(2000);
+    assert.is(r.client.state(), 3);
+    const order = r.broker.last()!.packets.filter((p) => p.cmd == "subscribe" || p.cmd == "unsubscribe").map((p) => p.cmd);
+    assert.ok(r.broker.sessions.get("t1")!.has("a/#"), "the broker holds the subscription; sent: " + order.join(", "));
+    r.broker.publish("a/x", "1", 1);
+    r.clock.advance(50);
+    assert.equal(seen, ["a/x"]);
+  });
+
   un("unsubscribe() while offline on a clean session sends nothing (nothing to unsubscribe) and does not resubscribe", () => {
     const r = rig(create, { clean: true, reconnectMin: 1000 });
     r.up();
