@@ -368,6 +368,10 @@ function emit(c, e, a, b) {
  */
 function ev(c, e, a) {
     c.eq.push(e, a);
+    flush(c);
+}
+/** Emit what is queued, unless an emission further up the stack is already doing so. */
+function flush(c) {
     if (c.ef)
         return;
     c.ef = true;
@@ -485,9 +489,11 @@ function drop(c, err, wait) {
     arm(c, step * (0.5 + c.rn() / 2));
     if (l)
         l.close();
-    ev(c, "error", err);
+    // Both queued before either is emitted, so an end() in the error handler closes after `offline`.
+    c.eq.push("error", err);
     if (was == 3 /* S.UP */)
-        ev(c, "offline");
+        c.eq.push("offline", undefined);
+    flush(c);
 }
 function end(c, force) {
     if (c.s == 4 /* S.END */ || (c.en && !force))
@@ -517,9 +523,9 @@ function finish(c) {
     if (l)
         l.close();
     if (n)
-        ev(c, "error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+        c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
     if (was == 3 /* S.UP */)
-        ev(c, "offline");
+        c.eq.push("offline", undefined);
     ev(c, "close");
 }
 /** CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6]. */
@@ -753,7 +759,7 @@ function subscribe(c, filter, opt, cb) {
     if (c.s == 4 /* S.END */)
         return;
     forget(c.sb, filter, true);
-    forget(c.us, filter, false); // a later subscribe wins over an unsubscribe not yet sent
+    forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
     c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
     pump(c);
 }
