@@ -48,10 +48,11 @@ async function lossyProxy(host, port, log) {
 }
 
 /**
- * Starts `nodes` interpreter processes. Options: { esp, board, nodes, host, port, interval, quiet, lossy, log(line) }.
+ * Starts `nodes` interpreter processes. Options: { esp, board, nodes, host, port, interval, quiet, lossy, log(line),
+ * timeoutMs (each process is killed after it, should this process die without stopping them) }.
  * Returns { nodes: [{ id, state() -> Promise<{seq, queued, attempts}>, stopReadings(), stop() }] }.
  */
-export async function startInterpreterNodes({ esp, board = "esp8266", nodes = 1, host, port, interval = 1, quiet = false, lossy = false, log = console.log }) {
+export async function startInterpreterNodes({ esp, board = "esp8266", nodes = 1, host, port, interval = 1, quiet = false, lossy = false, log = console.log, timeoutMs = 24 * 3600 * 1000 }) {
   const out = [];
   for (let i = 1; i <= nodes; i++) {
     const id = "node" + i;
@@ -62,7 +63,7 @@ export async function startInterpreterNodes({ esp, board = "esp8266", nodes = 1,
       esp,
       board,
       upload: flashUpload(config, board),
-      timeoutMs: 24 * 3600 * 1000,
+      timeoutMs,
       onLine: (line) => {
         if (line.startsWith("@state ")) {
           const w = waiting.shift();

@@ -75,7 +75,8 @@ else console.log(`nodes run in the Espruino-like emulator (device/emulator/espru
 
 const devices = [];
 if (onInterpreter) {
-  const fleet = await startInterpreterNodes({ esp, board, nodes, host, port, interval, quiet, lossy, log: (l) => console.log(l) });
+  const timeoutMs = duration ? (duration + 120) * 1000 : undefined; // a bound should this process die without stopping them
+  const fleet = await startInterpreterNodes({ esp, board, nodes, host, port, interval, quiet, lossy, log: (l) => console.log(l), timeoutMs });
   for (const n of fleet.nodes) devices.push({ id: n.id, node: n });
 } else
   for (let i = 1; i <= nodes; i++) {
