@@ -86,7 +86,7 @@ cl.on("connected", function () { out("connected", mem().free); t0 = Date.now(); 
       await until(() => q0.size >= 1000 && q1.size >= N1, 5000, `all messages at the subscriber (QoS 0 ${q0.size}, QoS 1 ${q1.size})`);
       const x = r();
       console.log(
-        `  ${board}: QoS 0 x1000 in ${x.q0.ms} ms (publish refused ${x.q0.refused} times, retried on drain), QoS 1 x${N1} in ${x.q1.ms} ms (store full ${x.q1.refused} times); ` +
+        `  ${board}: QoS 0 x1000 in ${Math.round(x.q0.ms)} ms (publish refused ${x.q0.refused} times, retried on drain), QoS 1 x${N1} in ${Math.round(x.q1.ms)} ms (store full ${x.q1.refused} times); ` +
           `free at connect ${x.connected}, lowest free during the bursts ${x.q1.minFree}; subscriber: ${q0.size} + ${q1.size}; ${Date.now() - t0} ms`,
       );
       assert.is(q0.size, 1000);

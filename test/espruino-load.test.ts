@@ -110,17 +110,8 @@ for (const board of ["esp8266", "esp32"]) {
     }
   });
 
-  t(`${board}: the readable bundle build/mqttiny.js loads from Storage and connects (KNOWN FAILURE today: no function hoisting on Espruino)`, async () => {
+  t(`${board}: the readable bundle build/mqttiny.js loads from Storage and connects`, async () => {
     const x = await loadAndConnect(board, DEVICE_READABLE, "storage");
-    // The readable ES5 bundle returns an object literal naming `publish` before `function publish` has run:
-    // Espruino does not hoist function declarations, so connect() throws. The src rewrite fixes this; until
-    // then the test passes on exactly that error and fails on any other.
-    const known = x.errors.some((l) => /ReferenceError: "publish" is not defined/.test(l));
-    if (known) {
-      console.log(`  ${board}: KNOWN FAILURE (src): build/mqttiny.js loads from Storage (+${x.r.load?.blocks} blocks) but connect() throws ReferenceError: "publish" is not defined (createClient returns an object naming publish before its declaration ran)`);
-      assert.ok(x.r.load, "it loads");
-      return;
-    }
     report(board, "readable bundle from Storage", x);
     assertWorked(x, board + "-storage");
   });

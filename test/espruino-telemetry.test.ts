@@ -89,6 +89,10 @@ async function fullRun(board: string, save: "flash" | "ram") {
     await until(() => status.includes("online"), 3000, "status online", h);
     assert.equal(bad, [], "every reading is JSON");
     const tConnected = Date.now() - x.t0;
+    // The console is the board's serial port: ask the running program what memory it has.
+    h.send('\x10print("@mem " + JSON.stringify(process.memory()))\n');
+    await until(() => h.lines.some((l: string) => l.startsWith("@mem ")), 5000, "the memory report", h);
+    const memLine = JSON.parse(h.lines.find((l: string) => l.startsWith("@mem "))!.slice(5));
 
     // Commands on base/cmd: led on, interval 5 (the next reading comes 5 s later, none before).
     await w.publishAsync(base + "/cmd", "led on", { qos: 1 });
@@ -134,7 +138,7 @@ async function fullRun(board: string, save: "flash" | "ram") {
     assert.equal(errors, [], "no error on the device");
     const minFree = Math.min(...readings.map((r) => r.free));
     console.log(
-      `  ${board} --save ${save}: connected after ${tConnected} ms; readings 1..${n} all received (${readings.length - seqs().size} duplicates); ` +
+      `  ${board} --save ${save}: connected after ${tConnected} ms (then ${memLine.usage} blocks used, ${memLine.free} free of ${memLine.total}); readings 1..${n} all received (${readings.length - seqs().size} duplicates); ` +
         `"interval 5" -> next reading after ${gap} ms; will fired; lowest free in readings ${minFree} blocks; ${Date.now() - x.t0} ms`,
     );
   } finally {
