@@ -41,6 +41,13 @@ function connectLen(c) {
 
 // What the client, the store and the wire share about the link: the transport's contract and the one
 // function every outbound byte passes through. Below the store and the wire, above nothing.
+/** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
+function linkPort(o) {
+    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
+        throw new Error("port must be a number from 1 to 65535");
+    return port;
+}
 function put(c, d, from, to) {
     var l = c.l;
     if (!l)
@@ -912,10 +919,11 @@ function createClient(opts, make, defaults) {
     return c;
 }
 
+// Espruino transport: require("net") / require("tls"). Socket data arrives as Strings (one char per
+// byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
+// Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 function espruinoTransport(o) {
-    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
-        throw new Error("port must be a number from 1 to 65535");
+    var port = linkPort(o);
     return function (h) {
         var s = null;
         var down = false;

@@ -20,6 +20,13 @@ export interface LinkEvents {
 
 export type Transport = (h: LinkEvents) => Link;
 
+/** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
+export function linkPort(o: { port?: number; tls?: boolean }): number {
+  const port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+  if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1) throw new Error("port must be a number from 1 to 65535");
+  return port;
+}
+
 /** The part of a client record that outbound code touches. */
 export interface Out {
   /** The current link, or null. */

@@ -4,6 +4,7 @@
 // Same functions as wire.ts, which it replaces in the device bundle.
 import { Err, PACKET } from "./codec/constants";
 import type { Data, ConnectOptions } from "./codec/encode";
+import type { PacketRecord } from "./codec/decode";
 import { put } from "./link";
 import type { Out } from "./link";
 
@@ -80,22 +81,14 @@ export function txEmpty(c: Out, type: number): void {
 }
 
 /** The decoder: bytes not yet consumed, and the record of the last packet. */
-export interface Rx {
+export interface Rx extends PacketRecord {
   /** Received bytes not yet consumed. */
   b: string;
   /** Largest packet body accepted (rxSize). */
   z: number;
   /** Bytes of an oversized packet still to skip. */
   k: number;
-  st: number;
-  type: number;
-  flags: number;
-  qos: number;
-  id: number;
-  rc: number;
-  sp: number;
-  size: number;
-  plen: number;
+  /** PUBLISH topic and payload (or SUBACK list) of the last packet. */
   tp: string;
   p: string;
 }

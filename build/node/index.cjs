@@ -273,6 +273,13 @@ function encodeEmpty(b, o, type) {
 
 // What the client, the store and the wire share about the link: the transport's contract and the one
 // function every outbound byte passes through. Below the store and the wire, above nothing.
+/** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
+function linkPort(o) {
+    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
+        throw new Error("port must be a number from 1 to 65535");
+    return port;
+}
 function put(c, d, from, to) {
     var l = c.l;
     if (!l)
@@ -1241,14 +1248,14 @@ function createClient(opts, make, defaults) {
     return c;
 }
 
+// Node transport: net or tls. Writes are copied into a shared slab and flushed once per turn of the
+// event loop, so a burst of small packets becomes one socket write instead of thousands.
 // Write slabs start small (an idle node in a fleet holds little) and double under load up to SLAB.
 var SLAB = 65536;
 var FIRST = 1024;
 function nodeTransport(o) {
     var host = o.host || "127.0.0.1";
-    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
-        throw new Error("port must be a number from 1 to 65535");
+    var port = linkPort(o);
     return function (h) {
         var s = o.tls
             ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || (/^[\d.:]+$/.test(host) ? undefined : host), rejectUnauthorized: o.rejectUnauthorized !== false })
@@ -1319,10 +1326,11 @@ function nodeTransport(o) {
     };
 }
 
+// Espruino transport: require("net") / require("tls"). Socket data arrives as Strings (one char per
+// byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
+// Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 function espruinoTransport(o) {
-    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
-        throw new Error("port must be a number from 1 to 65535");
+    var port = linkPort(o);
     return function (h) {
         var s = null;
         var down = false;

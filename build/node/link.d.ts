@@ -14,6 +14,11 @@ export interface LinkEvents {
     close(err?: unknown): void;
 }
 export type Transport = (h: LinkEvents) => Link;
+/** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
+export declare function linkPort(o: {
+    port?: number;
+    tls?: boolean;
+}): number;
 /** The part of a client record that outbound code touches. */
 export interface Out {
     /** The current link, or null. */

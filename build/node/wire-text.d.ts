@@ -1,4 +1,5 @@
 import type { Data, ConnectOptions } from "./codec/encode";
+import type { PacketRecord } from "./codec/decode";
 import type { Out } from "./link";
 /** A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. */
 export declare function pubText(topic: string, payload: Data | undefined, qos: number, retain: boolean, id: number): string | number;
@@ -10,22 +11,14 @@ export declare function txAck(c: Out, type: number, id: number): void;
 export declare function txSub(c: Out, id: number, filter: string, qos: number): number;
 export declare function txEmpty(c: Out, type: number): void;
 /** The decoder: bytes not yet consumed, and the record of the last packet. */
-export interface Rx {
+export interface Rx extends PacketRecord {
     /** Received bytes not yet consumed. */
     b: string;
     /** Largest packet body accepted (rxSize). */
     z: number;
     /** Bytes of an oversized packet still to skip. */
     k: number;
-    st: number;
-    type: number;
-    flags: number;
-    qos: number;
-    id: number;
-    rc: number;
-    sp: number;
-    size: number;
-    plen: number;
+    /** PUBLISH topic and payload (or SUBACK list) of the last packet. */
     tp: string;
     p: string;
 }

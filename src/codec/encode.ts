@@ -13,7 +13,7 @@ export function lenSize(n: number): number {
   return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
 }
 
-export function dataLen(x: Data | undefined): number {
+function dataLen(x: Data | undefined): number {
   return x == null ? 0 : typeof x == "string" ? strLen(x) : x.length;
 }
 

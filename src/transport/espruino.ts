@@ -1,6 +1,7 @@
 // Espruino transport: require("net") / require("tls"). Socket data arrives as Strings (one char per
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
+import { linkPort } from "../link";
 import type { Link, LinkEvents, Transport } from "../link";
 
 export interface EspruinoOptions {
@@ -12,8 +13,7 @@ export interface EspruinoOptions {
 }
 
 export function espruinoTransport(o: EspruinoOptions): Transport {
-  const port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-  if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1) throw new Error("port must be a number from 1 to 65535");
+  const port = linkPort(o);
   return function (h: LinkEvents): Link {
     let s: any = null;
     let down = false;

@@ -1,5 +1,6 @@
 // Node transport: net or tls. Writes are copied into a shared slab and flushed once per turn of the
 // event loop, so a burst of small packets becomes one socket write instead of thousands.
+import { linkPort } from "../link";
 import type { Link, LinkEvents, Transport } from "../link";
 
 export interface NodeOptions {
@@ -22,8 +23,7 @@ const FIRST = 1024;
 
 export function nodeTransport(o: NodeOptions): Transport {
   const host = o.host || "127.0.0.1";
-  const port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-  if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1) throw new Error("port must be a number from 1 to 65535");
+  const port = linkPort(o);
   return function (h: LinkEvents): Link {
     const s = o.tls
       ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || (/^[\d.:]+$/.test(host) ? undefined : host), rejectUnauthorized: o.rejectUnauthorized !== false })

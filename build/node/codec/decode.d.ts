@@ -1,6 +1,5 @@
-export interface Decoder {
-    /** The receive buffer; a packet body is at buf[0, min(size, buf.length)). */
-    buf: Uint8Array;
+/** What a decoder reports of the last packet; the board's String decoder (src/wire-text.ts) reports the same. */
+export interface PacketRecord {
     /** Status of the last call: 0 = need more bytes, 1 (PACKET) = a packet is in the record, < 0 = an Err code. */
     st: number;
     /** Packet type (T) and the low nibble of its first byte. */
@@ -13,14 +12,18 @@ export interface Decoder {
     /** CONNACK return code and session-present bit. */
     rc: number;
     sp: number;
-    /** PUBLISH topic: offset and byte length in buf. */
-    topic: number;
-    tlen: number;
-    /** PUBLISH payload, or SUBACK granted-QoS list (one byte per filter): offset and length in buf. */
-    pay: number;
+    /** Length of the PUBLISH payload, or of a SUBACK's granted-QoS list (one byte per filter). */
     plen: number;
     /** Remaining length of the last packet (the whole of it, also when it was too big and skipped). */
     size: number;
+}
+export interface Decoder extends PacketRecord {
+    /** The receive buffer; a packet body is at buf[0, min(size, buf.length)). */
+    buf: Uint8Array;
+    /** PUBLISH topic: offset and byte length in buf; the payload (or SUBACK list) starts at `pay`. */
+    topic: number;
+    tlen: number;
+    pay: number;
     ph: number;
     h: number;
     len: number;

@@ -2,7 +2,6 @@
 export type Data = string | Uint8Array;
 /** Number of bytes the remaining-length field takes for `n` (1..4; 7 bits per byte). */
 export declare function lenSize(n: number): number;
-export declare function dataLen(x: Data | undefined): number;
 export declare function u16(b: Uint8Array, o: number, v: number): number;
 export interface Will {
     topic: string;
