@@ -48,16 +48,16 @@ async function lossyProxy(host, port, log) {
 }
 
 /**
- * Starts `nodes` interpreter processes. Options: { esp, board, nodes, host, port, interval, quiet, lossy, log(line),
+ * Starts `nodes` interpreter processes. Options: { esp, board, nodes, host, port, username, password, interval, quiet, lossy, log(line),
  * timeoutMs (each process is killed after it, should this process die without stopping them) }.
  * Returns { nodes: [{ id, state() -> Promise<{seq, queued, attempts}>, stopReadings(), stop() }] }.
  */
-export async function startInterpreterNodes({ esp, board = "esp8266", nodes = 1, host, port, interval = 1, quiet = false, lossy = false, log = console.log, timeoutMs = 24 * 3600 * 1000 }) {
+export async function startInterpreterNodes({ esp, board = "esp8266", nodes = 1, host, port, username, password, interval = 1, quiet = false, lossy = false, log = console.log, timeoutMs = 24 * 3600 * 1000 }) {
   const out = [];
   for (let i = 1; i <= nodes; i++) {
     const id = "node" + i;
     const proxy = lossy ? await lossyProxy(host, port, (m) => log(`[${id}] ${m}`)) : null;
-    const config = { ssid: "interpreter", wifiPassword: "", host: proxy ? "127.0.0.1" : host, port: proxy ? proxy.port : port, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet };
+    const config = { ssid: "interpreter", wifiPassword: "", host: proxy ? "127.0.0.1" : host, port: proxy ? proxy.port : port, username, password, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet };
     const waiting = [];
     const h = runEspruino({
       esp,
@@ -85,7 +85,8 @@ export async function startInterpreterNodes({ esp, board = "esp8266", nodes = 1,
       state: ask,
       stopReadings: () => h.send("\x10clearInterval(readTimer);\n"),
       stop: async () => {
-        h.send("\x10if (client) client.end();\n");
+        // The program's own clean stop: a retained "offline" status, then DISCONNECT.
+        h.send("\x10stopMqtt();\n");
         await new Promise((r) => setTimeout(r, 300));
         h.kill();
         await h.done;

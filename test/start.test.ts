@@ -7,12 +7,14 @@ import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
 import net from "node:net";
 import { startAedes, startMosquitto, mosquittoPath, freePort } from "./brokers";
+import { ESP, haveBoards } from "./espruino-helpers";
 
 const t = suite("npm start");
 
 function start(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; out: string; err: string }> {
   return new Promise((res) => {
-    const p = spawn(process.execPath, ["device/emulator/start.mjs", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    // The emulator unless a test names an interpreter: these runs are seconds long.
+    const p = spawn(process.execPath, ["device/emulator/start.mjs", ...args], { env: { ...process.env, ESPRUINO: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     p.stdout.on("data", (d) => (out += d));
@@ -26,7 +28,7 @@ const oneLine = (s: string) => s.trim().split("\n").length == 1 && !/\n\s+at |No
 t("--help lists the flags and exits 0; bad or unknown flags are one-line errors with exit 2", async () => {
   const h = await start(["--help"]);
   assert.is(h.status, 0);
-  for (const f of ["--nodes N", "--lossy", "--interval S", "--duration S", "--drain S", "--quiet", "--help", "MQTT_URL"]) assert.ok(h.out.includes(f), f);
+  for (const f of ["--nodes N", "--lossy", "--interval S", "--duration S", "--drain S", "--board B", "--quiet", "--help", "MQTT_URL"]) assert.ok(h.out.includes(f), f);
   const cases: [string[], RegExp][] = [
     [["--nodes", "abc"], /^--nodes abc: a whole number/],
     [["--nodes", "0"], /^--nodes 0: a whole number/],
@@ -122,6 +124,23 @@ t("readings that never reach the broker: a progress line while draining, the los
     await new Promise((r) => broker.close(r));
     server.close();
   }
+});
+
+if (haveBoards(t, ["esp8266"]))
+  t("with ESPRUINO set, the nodes run on the real interpreter (ESP8266 layout, the flash upload) and say so; every reading arrives, exit 0", async () => {
+    const r = await start(["--duration", "14", "--nodes", "2", "--quiet"], { ESPRUINO: ESP!.from });
+    assert.match(r.out, /nodes run on the real Espruino interpreter: .*espruino-esp8266 \(esp8266 layout/);
+    assert.match(r.out, /node1: \d+ readings published, \d+ received, 0 lost/);
+    assert.match(r.out, /node2: \d+ readings published, \d+ received, 0 lost/);
+    const total = /total: (\d+) QoS 1 readings, (\d+) received/.exec(r.out)!;
+    assert.ok(+total[1] >= 4 && total[1] == total[2], r.out);
+    assert.is(r.status, 0, r.err);
+  });
+
+t("without ESPRUINO the nodes run in the emulator and it says how to use the interpreter", async () => {
+  const r = await start(["--duration", "2", "--quiet"]);
+  assert.match(r.out, /nodes run in the Espruino-like emulator .*set ESPRUINO to run them on the real interpreter/);
+  assert.is(r.status, 0, r.err);
 });
 
 t.run();

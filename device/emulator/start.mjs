@@ -1,13 +1,16 @@
-// The main job (`npm start`): telemetry nodes running device/telemetry.js on the real minified bundle
-// in an Espruino-like environment, publishing to an embedded broker (aedes) or to MQTT_URL, while an
-// independent subscriber (MQTT.js) prints what it receives.
-//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--quiet] [--help]
+// The main job (`npm start`): telemetry nodes running device/telemetry.js on the real minified bundle,
+// publishing to an embedded broker (aedes) or to MQTT_URL, while an independent subscriber (MQTT.js)
+// prints what it receives. The nodes run on the real Espruino interpreter when $ESPRUINO names one
+// (device/interpreter.mjs), else in the Espruino-like environment of device/emulator/espruino.mjs.
+//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--board B] [--quiet] [--help]
 import { existsSync } from "node:fs";
 import { execSync } from "node:child_process";
 import net from "node:net";
 import mqtt from "mqtt";
 import { Aedes } from "aedes";
 import { runDevice } from "./espruino.mjs";
+import { findEspruino, BOARDS } from "../interpreter.mjs";
+import { startInterpreterNodes } from "../interpreter-nodes.mjs";
 
 const USAGE = `usage: npm start -- [flags]        (MQTT_URL=mqtt://[user:password@]host[:port] to use your broker)
 
@@ -17,6 +20,8 @@ const USAGE = `usage: npm start -- [flags]        (MQTT_URL=mqtt://[user:passwor
   --duration S    seconds to run (default 30; 0 = until Ctrl-C)
   --drain S       at the end, seconds to wait for readings still held by the nodes (default 20)
   --quiet         print only connects, drops, errors and the summary
+  --board B       with ESPRUINO set (a Linux Espruino build, see README): the layout the nodes run on,
+                  esp8266 (default), esp32 or linux64; without it the nodes run in the emulator
   --help          this text
 
 Exit status: 0 when the subscriber received every reading, 1 when any was lost or the broker could
@@ -28,7 +33,7 @@ function fail(msg, code = 1) {
   process.exit(code);
 }
 
-const FLAGS = { nodes: "count", lossy: "bool", interval: "seconds", duration: "seconds0", drain: "seconds0", quiet: "bool", help: "bool" };
+const FLAGS = { nodes: "count", lossy: "bool", interval: "seconds", duration: "seconds0", drain: "seconds0", quiet: "bool", help: "bool", board: "board" };
 const opts = {};
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -41,6 +46,11 @@ for (let i = 0; i < argv.length; i++) {
     continue;
   }
   const v = m[2] != null ? m[2] : argv[++i];
+  if (kind == "board") {
+    if (!BOARDS.includes(v)) fail(`--board ${v == null ? "needs a value" : v}: one of ${BOARDS.join(", ")}`, 2);
+    opts.board = v;
+    continue;
+  }
   const n = v == null || v.trim() === "" ? NaN : Number(v);
   const ok = kind == "count" ? Number.isInteger(n) && n >= 1 && n <= 1000 : kind == "seconds" ? n > 0 && n < 1e6 : n >= 0 && n < 1e6;
   if (!ok) fail(`--${m[1]} ${v == null ? "needs a value" : v}: ${kind == "count" ? "a whole number from 1 to 1000" : kind == "seconds" ? "seconds, more than 0" : "seconds, 0 or more"}`, 2);
@@ -56,6 +66,7 @@ const duration = opts.duration ?? 30;
 const interval = opts.interval ?? 1;
 const drain = opts.drain ?? 20;
 const quiet = !!opts.quiet;
+const board = opts.board ?? "esp8266";
 
 // The URL as printed: the password masked.
 function shown(u) {
@@ -129,63 +140,83 @@ sub.on("message", (topic, payload) => {
 
 let finishing = false;
 let summarized = false; // after the summary, the nodes' own lines (their clean stop) are not printed
+const show = (line) => !summarized && console.log(line);
+
+// Where the nodes run: the real interpreter if $ESPRUINO names one with this board, else the emulator.
+// Either way a node offers the same few operations, so finish() treats both alike.
+const esp = findEspruino();
+const onInterpreter = !!(esp && esp.boards[board]);
+if (onInterpreter) console.log(`nodes run on the real Espruino interpreter: ${esp.boards[board].bin} (${board} layout; the upload of npm run flash --save flash)`);
+else console.log(`nodes run in the Espruino-like emulator (device/emulator/espruino.mjs)${esp ? `: no runnable ${board} build in ${esp.from}${esp.problems.length ? " (" + esp.problems.join("; ") + ")" : ""}` : "; set ESPRUINO to run them on the real interpreter"}`);
 const devices = [];
-for (let i = 1; i <= nodes; i++) {
-  const id = "node" + i;
-  const config = { ssid: "emulated", wifiPassword: "", host, port, username, password, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet };
-  devices.push({
-    id,
-    dev: runDevice({
+if (onInterpreter) {
+  const timeoutMs = duration ? (duration + drain + 120) * 1000 : undefined; // a bound should this process die without stopping them
+  const fleet = await startInterpreterNodes({ esp, board, nodes, host, port, username, password, interval, quiet, lossy, log: show, timeoutMs });
+  devices.push(...fleet.nodes);
+} else
+  for (let i = 1; i <= nodes; i++) {
+    const id = "node" + i;
+    const config = { ssid: "emulated", wifiPassword: "", host, port, username, password, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet };
+    const dev = runDevice({
       config,
       link: { lossy, seed: i, log: (m) => console.log(`[${id}] ${m}`) },
-      log: (line) => !summarized && (!quiet || /connected|offline|error|dropped|mqtt/.test(line)) && console.log(line),
-    }),
-  });
-}
-console.log(`${nodes} node(s) publishing a QoS 1 reading every ${interval} s${lossy ? " over a lossy link (drops every 2-8 s, random fragmentation)" : ""}; ${duration ? duration + " s" : "Ctrl-C to stop"}`);
+      log: (line) => (!quiet || /connected|offline|error|dropped|mqtt/.test(line)) && show(line),
+    });
+    const c = dev.context;
+    devices.push({
+      id,
+      state: async () => ({ seq: c.seq, queued: c.client ? c.client.queued() : 0, attempts: c.client ? c.client.attempts : 0 }),
+      stopReadings: () => c.clearInterval(c.readTimer),
+      stop: async () => {
+        // The program's own clean stop: a retained "offline" status, then DISCONNECT.
+        c.stopMqtt();
+        await new Promise((r) => setTimeout(r, 200));
+        dev.stop();
+      },
+    });
+  }
+console.log(`${nodes} node(s) publishing a QoS 1 reading every ${interval} s${lossy ? " over a lossy link (drops every 2-8 s" + (onInterpreter ? ")" : ", random fragmentation)") : ""}; ${duration ? duration + " s" : "Ctrl-C to stop"}`);
 
 async function finish() {
   if (finishing) return;
   finishing = true;
   // Stop new readings, let every held QoS 1 reading reach the broker, then compare.
-  for (const d of devices) d.dev.context.clearInterval(d.dev.context.readTimer);
-  const held = () => devices.reduce((n, d) => n + (d.dev.context.client ? d.dev.context.client.queued() : 0), 0);
+  for (const d of devices) d.stopReadings();
+  const states = () => Promise.all(devices.map((d) => d.state()));
+  const held = (ss) => ss.reduce((n, s) => n + (s ? s.queued : 0), 0);
   const t0 = Date.now();
   let last = -1;
   let lastAt = 0;
-  while (Date.now() - t0 < drain * 1000 && held() > 0) {
-    const h = held();
+  let ss = await states();
+  while (Date.now() - t0 < drain * 1000 && held(ss) > 0) {
+    const h = held(ss);
     if (h != last || Date.now() - lastAt >= 5000) {
       console.log(`draining: ${h} reading(s) still held by the node(s), waiting up to ${Math.ceil(drain - (Date.now() - t0) / 1000)} s more`);
       last = h;
       lastAt = Date.now();
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
+    ss = await states();
   }
   await new Promise((r) => setTimeout(r, 500));
+  ss = await states();
   let sent = 0;
   let got = 0;
   let lostAll = 0;
-  for (const d of devices) {
-    const c = d.dev.context;
-    const n = c.seq;
+  devices.forEach((d, i) => {
+    const st = ss[i] || { seq: 0, queued: 0, attempts: 0 };
+    const n = st.seq;
     const s = seen.get(d.id) || new Set();
     const received = [...s].filter((x) => x <= n).length;
     const lost = n - received;
     sent += n;
     got += received;
     lostAll += lost;
-    console.log(`${d.id}: ${n} readings published, ${received} received, ${lost} lost, ${c.client.attempts} connect(s), ${c.client.queued()} still held`);
-  }
+    console.log(`${d.id}: ${n} readings published, ${received} received, ${lost} lost, ${st.attempts} connect(s), ${st.queued} still held`);
+  });
   console.log(`total: ${sent} QoS 1 readings, ${got} received by the subscriber, ${lostAll} lost, ${dups} duplicate deliveries`);
   summarized = true;
-  for (const d of devices) {
-    // The program's own clean stop: a retained "offline" status, then DISCONNECT.
-    if (typeof d.dev.context.stopMqtt == "function") d.dev.context.stopMqtt();
-    else d.dev.context.client.end();
-  }
-  await new Promise((r) => setTimeout(r, 200));
-  for (const d of devices) d.dev.stop();
+  await Promise.all(devices.map((d) => d.stop()));
   sub.end(true);
   if (server) server.close();
   if (broker) broker.close();
