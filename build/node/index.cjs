@@ -1330,7 +1330,11 @@ function nodeTransport(o) {
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 function espruinoTransport(o) {
-    var port = linkPort(o);
+    return socketLink(o.host, linkPort(o), !!o.tls, o.hw || 256);
+}
+// A separate scope from the options: on Espruino a closure keeps its whole scope alive, and the options
+// object (long property names, a block or more each) would otherwise live as long as the client.
+function socketLink(host, port, tls, hw) {
     return function (h) {
         var s = null;
         var down = false;
@@ -1346,7 +1350,7 @@ function espruinoTransport(o) {
             }
         }
         try {
-            s = require(o.tls ? "tls" : "net").connect({ host: o.host, port: port }, function () {
+            s = require(tls ? "tls" : "net").connect({ host: host, port: port }, function () {
                 h.open();
             });
             s.on("data", function (d) {
@@ -1365,7 +1369,7 @@ function espruinoTransport(o) {
             setTimeout(gone, 0, e);
         }
         return {
-            hw: o.hw || 256,
+            hw: hw,
             write: function (d) {
                 if (s && !down)
                     s.write(d);

@@ -13,7 +13,12 @@ export interface EspruinoOptions {
 }
 
 export function espruinoTransport(o: EspruinoOptions): Transport {
-  const port = linkPort(o);
+  return socketLink(o.host, linkPort(o), !!o.tls, o.hw || 256);
+}
+
+// A separate scope from the options: on Espruino a closure keeps its whole scope alive, and the options
+// object (long property names, a block or more each) would otherwise live as long as the client.
+function socketLink(host: string | undefined, port: number, tls: boolean, hw: number): Transport {
   return function (h: LinkEvents): Link {
     let s: any = null;
     let down = false;
@@ -28,7 +33,7 @@ export function espruinoTransport(o: EspruinoOptions): Transport {
       }
     }
     try {
-      s = require(o.tls ? "tls" : "net").connect({ host: o.host, port: port }, function () {
+      s = require(tls ? "tls" : "net").connect({ host: host, port: port }, function () {
         h.open();
       });
       s.on("data", function (d: string) {
@@ -46,7 +51,7 @@ export function espruinoTransport(o: EspruinoOptions): Transport {
       setTimeout(gone, 0, e);
     }
     return {
-      hw: o.hw || 256,
+      hw: hw,
       write: function (d) {
         if (s && !down) s.write(d);
       },
