@@ -32,8 +32,8 @@ function fake(h){ ev=h; setTimeout(function(){ h.open(); h.data("\\x20\\x02\\x00
 function flushAcks(){ var a=acks; acks=[]; for (var k=0;k<a.length;k++) ev.data("\\x40\\x02"+a[k]); }
 `;
 
-async function run(board, code, timeoutMs) {
-  const r = await runProgram({ board, code, timeoutMs });
+async function run(esp, board, code, timeoutMs) {
+  const r = await runProgram({ esp, board, code, timeoutMs });
   const v = {};
   for (const m of r.output.matchAll(/^@(\w+)=(.*)$/gm)) v[m[1]] = m[2];
   if (!Object.keys(v).length) throw new Error(`no result on ${board}: ${r.output.slice(-400)}`);
@@ -49,6 +49,7 @@ export async function deviceRows(quick, mqttPort) {
   Object.assign(
     rows,
     await run(
+      esp,
       "esp8266",
       program(`
 var c=mq.connect({host:"127.0.0.1",port:${mqttPort},clientId:"bench-mem"});
@@ -58,11 +59,11 @@ c.on("error",function(e){ out("error",e.message); });`),
     ),
   );
   // Loaded as the Web IDE does: source as a RAM string.
-  const ram = await runProgram({ board: "esp8266", code: program(`out("ramload",mLoad);`, false), timeoutMs: 60000 });
+  const ram = await runProgram({ esp, board: "esp8266", code: program(`out("ramload",mLoad);`, false), timeoutMs: 60000 });
   rows.ramload = /@ramload=(\d+)/.test(ram.output) ? +RegExp.$1 : /MEMORY/.test(ram.output) ? "out of memory" : "failed";
   // Time inside publish(), QoS 0 and QoS 1, and 1,000 QoS 1 acknowledged vs 1,000 QoS 0 sent.
   const timing = (tag) => `${FAKE}
-var c=mq.createClient({transport:fake, clientId:"bench", keepalive:0, storeSize:4096});
+var c=mq.createClient({transport:fake, clientId:"bench", keepalive:0, storeSize:1024});
 c.on("connected",function(){
   var t=getTime(), i;
   for(i=0;i<${n};i++) c.publish("sensors/node1/temp","21.5");
@@ -77,7 +78,7 @@ c.on("connected",function(){
     c.end(true); }
   more();
 });`;
-  Object.assign(rows, await run("esp8266", program(timing("e")), quick ? 120000 : 300000));
-  if (esp.boards.linux64) Object.assign(rows, await run("linux64", program(timing("l")), 60000));
+  Object.assign(rows, await run(esp, "esp8266", program(timing("e")), quick ? 120000 : 300000));
+  if (esp.boards.linux64) Object.assign(rows, await run(esp, "linux64", program(timing("l")), 60000));
   return rows;
 }

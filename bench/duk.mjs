@@ -27,13 +27,13 @@ print(JSON.stringify({ enc: enc, dec: dec, decString: decs, ok: d.st == 1 }));`;
   const client = `var lib = (function () { var exports = {};\n${readFileSync("build/mqttiny.min.js", "utf8")}\nreturn exports; })();
 var start = null, ev = null, written = 0;
 var c = lib.createClient({ clientId: "duk", keepalive: 0, storeSize: 4096,
-  clock: { now: function () { return 0; }, set: function (f) { if (!start) start = f; return 1; }, clear: function () {} },
+  clock: { now: function () { return 0; }, set: function (f, ms, a) { if (!start) start = function () { f(a); }; return 1; }, clear: function () {} },
   transport: function (h) { ev = h; return { write: function (b, a, z) { written += z - a; }, close: function () {}, hw: 1e12 }; } });
-start(); ev.open(); ev.data(new Uint8Array([0x20, 2, 0, 0]));
-var o0 = { qos: 0 }, o1 = { qos: 1 }, ack = new Uint8Array([0x40, 2, 0, 0]), i, t0;
+start(); ev.open(); ev.data("\x20\x02\x00\x00"); // the device bundle takes byte Strings, as an Espruino socket gives
+var o0 = { qos: 0 }, o1 = { qos: 1 }, i, t0;
 t0 = Date.now(); for (i = 0; i < ${m}; i++) c.publish("sensors/node1/temp", "21.5", o0);
 var q0 = ${m} * 1000 / Math.max(1, Date.now() - t0);
-t0 = Date.now(); for (i = 1; i <= ${m}; i++) { c.publish("sensors/node1/temp", "21.5", o1); ack[2] = i >> 8; ack[3] = i & 255; ev.data(ack); }
+t0 = Date.now(); for (i = 1; i <= ${m}; i++) { c.publish("sensors/node1/temp", "21.5", o1); ev.data("\x40\x02" + String.fromCharCode(i >> 8, i & 255)); }
 var q1 = ${m} * 1000 / Math.max(1, Date.now() - t0);
 print(JSON.stringify({ q0: q0, q1: q1, queued: c.queued() }));`;
   const g = join(mkdtempSync(join(tmpdir(), "dukc-")), "c.js");

@@ -83,11 +83,16 @@ function packet(byte1, body) {
     } while (n);
     return h + body;
 }
-/** A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. */
+/**
+ * A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. The hot path of every publish on
+ * a board, so it is written out in one body: Espruino lexes the source of each call it makes again, and
+ * a call costs more there than the concatenation it wraps.
+ */
 function pubText(topic, payload, qos, retain, id) {
-    if (!topic.length || topic.length > 65535)
+    var n = topic.length;
+    if (!n || n > 65535)
         return -7 /* Err.TOPIC */;
-    return packet(0x30 | (qos << 1) | (retain ? 1 : 0), field(topic) + (qos ? u16(id) : "") + str(payload));
+    return packet(0x30 | (qos << 1) | (retain ? 1 : 0), chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)));
 }
 function send(c, p) {
     if (typeof p != "string")
@@ -299,9 +304,9 @@ function storeCount(s) {
 var WILD = /[+#\0]/;
 // `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
 var BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
-/** A topic name to publish to: non-empty, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
+/** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 function validTopic(t) {
-    return typeof t == "string" && t.length > 0 && !WILD.test(t);
+    return typeof t == "string" && t.length > 0 && t.length <= 65535 && !WILD.test(t);
 }
 /** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
 function validFilter(f) {
@@ -712,7 +717,8 @@ function inUse(c, id) {
 function publish(c, topic, payload, opt) {
     var q = (opt && opt.qos) || 0;
     var r = !!(opt && opt.retain);
-    if (!validTopic(topic) || strLen(topic) > 65535)
+    // On a board a char is a byte, so validTopic's length check is the byte check; elsewhere UTF-8 may be longer.
+    if (!validTopic(topic) || (false))
         throw fail("invalid topic: " + topic, "topic");
     if (q !== 0 && q !== 1)
         throw fail("qos must be 0 or 1", "qos");

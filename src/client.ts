@@ -6,6 +6,7 @@ import { T, Err, PACKET } from "./codec/constants";
 import { connectLen, lenSize } from "./codec/encode";
 import type { Data, Will } from "./codec/encode";
 import { strLen } from "./codec/strings";
+import { RAW } from "./codec/native";
 import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeFlying, storeHas, storeCount } from "./store";
 import type { Store } from "./store";
 import { txBuf, connectPacket, txPublish, txAck, txSub, txEmpty, rxCreate, rxReset, rxFeed, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
@@ -494,7 +495,8 @@ function inUse(c: R, id: number): boolean {
 function publish(c: R, topic: string, payload?: Data | null, opt?: PublishOptions): boolean {
   const q: number = (opt && opt.qos) || 0;
   const r = !!(opt && opt.retain);
-  if (!validTopic(topic) || strLen(topic) > 65535) throw fail("invalid topic: " + topic, "topic");
+  // On a board a char is a byte, so validTopic's length check is the byte check; elsewhere UTF-8 may be longer.
+  if (!validTopic(topic) || (!RAW && strLen(topic) > 65535)) throw fail("invalid topic: " + topic, "topic");
   if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
   if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
   if (c.en || c.s == S.END) return false;

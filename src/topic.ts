@@ -5,9 +5,9 @@ const WILD = /[+#\0]/;
 // `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
 const BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
 
-/** A topic name to publish to: non-empty, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
+/** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 export function validTopic(t: unknown): boolean {
-  return typeof t == "string" && t.length > 0 && !WILD.test(t);
+  return typeof t == "string" && t.length > 0 && t.length <= 65535 && !WILD.test(t);
 }
 
 /** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */

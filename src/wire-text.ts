@@ -35,10 +35,18 @@ function packet(byte1: number, body: string): string {
   return h + body;
 }
 
-/** A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. */
+/**
+ * A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. The hot path of every publish on
+ * a board, so it is written out in one body: Espruino lexes the source of each call it makes again, and
+ * a call costs more there than the concatenation it wraps.
+ */
 export function pubText(topic: string, payload: Data | undefined, qos: number, retain: boolean, id: number): string | number {
-  if (!topic.length || topic.length > 65535) return Err.TOPIC;
-  return packet(0x30 | (qos << 1) | (retain ? 1 : 0), field(topic) + (qos ? u16(id) : "") + str(payload));
+  const n = topic.length;
+  if (!n || n > 65535) return Err.TOPIC;
+  return packet(
+    0x30 | (qos << 1) | (retain ? 1 : 0),
+    chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)),
+  );
 }
 
 function send(c: Out, p: string | number): number {

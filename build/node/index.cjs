@@ -628,9 +628,9 @@ function rxByte(d, k) {
 var WILD = /[+#\0]/;
 // `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
 var BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
-/** A topic name to publish to: non-empty, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
+/** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 function validTopic(t) {
-    return typeof t == "string" && t.length > 0 && !WILD.test(t);
+    return typeof t == "string" && t.length > 0 && t.length <= 65535 && !WILD.test(t);
 }
 /** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
 function validFilter(f) {
@@ -1041,7 +1041,8 @@ function inUse(c, id) {
 function publish(c, topic, payload, opt) {
     var q = (opt && opt.qos) || 0;
     var r = !!(opt && opt.retain);
-    if (!validTopic(topic) || strLen(topic) > 65535)
+    // On a board a char is a byte, so validTopic's length check is the byte check; elsewhere UTF-8 may be longer.
+    if (!validTopic(topic) || (!RAW && strLen(topic) > 65535))
         throw fail("invalid topic: " + topic, "topic");
     if (q !== 0 && q !== 1)
         throw fail("qos must be 0 or 1", "qos");

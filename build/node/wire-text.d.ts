@@ -1,7 +1,11 @@
 import type { Data, ConnectOptions } from "./codec/encode";
 import type { PacketRecord } from "./codec/decode";
 import type { Out } from "./link";
-/** A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. */
+/**
+ * A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. The hot path of every publish on
+ * a board, so it is written out in one body: Espruino lexes the source of each call it makes again, and
+ * a call costs more there than the concatenation it wraps.
+ */
 export declare function pubText(topic: string, payload: Data | undefined, qos: number, retain: boolean, id: number): string | number;
 export declare function txBuf(size: number): Uint8Array | null;
 /** The CONNECT packet for `o`, made once per client; the caller has checked its fields. */
