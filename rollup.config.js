@@ -2,6 +2,7 @@
 // the codec alone (minified, to hold its size to a budget), and the Node build (CJS + .d.ts via tsc).
 import typescript from "@rollup/plugin-typescript";
 import { minify } from "terser";
+import * as acorn from "acorn";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
@@ -16,6 +17,53 @@ const cjs = { format: "cjs", strict: false, esModule: false, freeze: false, expo
 const INTERNAL = /^_/;
 const DEVICE_INTERNAL = /^(_.*|type|flags|plen|size)$/;
 
+// Espruino hoists no `var`: a declaration that is not at the top of its function (terser's inlining
+// leaves such ones, and its hoist_vars skips a function with a single var statement) becomes part of
+// one `var` list at the top of its function, and the declaration itself its assignments.
+// test/espruino-lint.test.ts checks the result.
+function hoistVars(code) {
+  const ast = acorn.parse(code, { ecmaVersion: 5, sourceType: "script" });
+  const edits = [];
+  const scopes = [];
+  function visit(n, parent, scope) {
+    if (!n || typeof n.type != "string") return;
+    if (n.type == "FunctionDeclaration" || n.type == "FunctionExpression") {
+      const s = { fn: n, decls: [], params: new Set(n.params.map((p) => p.name)) };
+      scopes.push(s);
+      visit(n.body, n, s);
+      return;
+    }
+    if (n.type == "VariableDeclaration" && scope) scope.decls.push({ d: n, parent });
+    for (const k of Object.keys(n)) {
+      if (k == "type") continue;
+      const v = n[k];
+      if (Array.isArray(v)) v.forEach((c) => visit(c, n, scope));
+      else if (v && typeof v.type == "string") visit(v, n, scope);
+    }
+  }
+  visit(ast, null, null);
+  for (const s of scopes) {
+    const body = s.fn.body.body;
+    // Already fine: every declaration is a leading statement of the function body.
+    if (s.decls.every((x) => x.parent === s.fn.body && body.indexOf(x.d) == s.decls.indexOf(x))) continue;
+    const names = [];
+    for (const { d, parent } of s.decls) {
+      for (const v of d.declarations) if (!s.params.has(v.id.name) && !names.includes(v.id.name)) names.push(v.id.name);
+      const inits = d.declarations.filter((v) => v.init).map((v) => code.slice(v.start, v.end));
+      let text;
+      if (parent.type == "ForStatement" && parent.init === d) text = inits.join(",");
+      else if (parent.type == "ForInStatement" && parent.left === d) text = d.declarations[0].id.name;
+      else text = inits.length ? inits.join(",") + ";" : ";";
+      edits.push([d.start, d.end, text]);
+    }
+    if (names.length) edits.push([s.fn.body.start + 1, s.fn.body.start + 1, "var " + names.join(",") + ";"]);
+  }
+  edits.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+  let out = code;
+  for (const [a, b, t] of edits) out = out.slice(0, a) + t + out.slice(b);
+  return out;
+}
+
 function terserPlugin(regex) {
   return {
     name: "terser-es5",
@@ -25,12 +73,14 @@ function terserPlugin(regex) {
         toplevel: true,
         // reduce_funcs off: terser would otherwise turn single-use functions into IIFEs inside their
         // callers, and Espruino copies a function's source text into RAM each time its definition
-        // runs: a 580-byte copy per decoded packet, 250 bytes per QoS 1 publish.
-        compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, hoist_vars: true, inline: false, keep_fargs: false, reduce_funcs: false },
+        // runs: a 580-byte copy per decoded packet, 250 bytes per QoS 1 publish. Inlining small
+        // functions is wanted: on Espruino each function costs about 5 blocks plus one per parameter
+        // even with its code in flash, and each call re-lexes its text (hoistVars makes it safe).
+        compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, hoist_vars: true, keep_fargs: false, reduce_funcs: false },
         mangle: { properties: { regex } },
         format: { comments: false },
       });
-      return { code: out.code, map: null };
+      return { code: hoistVars(out.code), map: null };
     },
   };
 }

@@ -326,14 +326,6 @@ function drop(c: R, err: MqttError, wait?: number) {
   flush(c);
 }
 
-function end(c: R, force?: boolean) {
-  if (c.s == S.END || (c.en && !force)) return;
-  c.en = true;
-  if (!force && storeCount(c.st)) {
-    c.et = c.k.set(finish, c.ed, c);
-    pump(c);
-  } else finish(c);
-}
 
 function finish(c: R) {
   const was = c.s;
@@ -492,32 +484,6 @@ function inUse(c: R, id: number): boolean {
   return false;
 }
 
-function publish(c: R, topic: string, payload?: Data | null, opt?: PublishOptions): boolean {
-  const q: number = (opt && opt.qos) || 0;
-  const r = !!(opt && opt.retain);
-  // On a board a char is a byte, so validTopic's length check is the byte check; elsewhere UTF-8 may be longer.
-  if (!validTopic(topic) || (!RAW && strLen(topic) > 65535)) throw fail("invalid topic: " + topic, "topic");
-  if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
-  if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
-  if (c.en || c.s == S.END) return false;
-  if (q == 0) {
-    if (c.s != S.UP || c.w >= c.hw) {
-      c.dropped++;
-      return false;
-    }
-    if (txPublish(c, topic, payload as Data, r) < 0) throw fail("message larger than txSize", "size");
-    return true;
-  }
-  const e = storePut(c.st, topic, payload as Data, r, nextId(c));
-  if (e < 1) {
-    c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
-    if (e < 0) throw fail("message larger than storeSize", "size");
-    ev(c, "error", fail("QoS 1 store full: message refused", "full"));
-    return false;
-  }
-  pump(c);
-  return true;
-}
 
 /** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
 function forget(list: Sub[], f: string, sent: boolean) {
@@ -531,30 +497,7 @@ function checkFilter(c: R, filter: string) {
   if (1 + lenSize(n) + n > c.z) throw fail("topic filter does not fit in txSize", "size");
 }
 
-function subscribe(c: R, filter: string, opt?: any, cb?: MessageCallback) {
-  if (typeof opt == "function") {
-    cb = opt;
-    opt = null;
-  }
-  const q = (opt && opt.qos) || 0;
-  checkFilter(c, filter);
-  if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
-  if (c.s == S.END) return;
-  forget(c.sb, filter, true);
-  forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-  c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
-  pump(c);
-}
 
-function unsubscribe(c: R, filter: string) {
-  checkFilter(c, filter);
-  if (c.s == S.END) return;
-  forget(c.sb, filter, true);
-  forget(c.us, filter, false);
-  // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
-  c.us.push({ f: filter, q: 0, i: -1 });
-  pump(c);
-}
 
 function num(o: any, k: string, d: number, min: number, max: number) {
   const v = o[k] == null ? d : o[k];
@@ -575,20 +518,70 @@ const CLOCK: Clock = {
   },
 };
 
-// The methods, shared by every client through the prototype.
+// The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
+// wrapper would be one more function in RAM and one more call per publish).
 function Client() {}
 Client.prototype = {
-  publish: function (this: R, t: string, p?: Data | null, o?: any) {
-    return publish(this, t, p, o);
+  publish: function (this: R, topic: string, payload?: Data | null, opt?: PublishOptions) {
+    const c = this;
+    const q: number = (opt && opt.qos) || 0;
+    const r = !!(opt && opt.retain);
+    // On a board a char is a byte, so validTopic's length check is the byte check; elsewhere UTF-8 may be longer.
+    if (!validTopic(topic) || (!RAW && strLen(topic) > 65535)) throw fail("invalid topic: " + topic, "topic");
+    if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
+    if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
+    if (c.en || c.s == S.END) return false;
+    if (q == 0) {
+      if (c.s != S.UP || c.w >= c.hw) {
+        c.dropped++;
+        return false;
+      }
+      if (txPublish(c, topic, payload as Data, r) < 0) throw fail("message larger than txSize", "size");
+      return true;
+    }
+    const e = storePut(c.st, topic, payload as Data, r, nextId(c));
+    if (e < 1) {
+      c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
+      if (e < 0) throw fail("message larger than storeSize", "size");
+      ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+      return false;
+    }
+    pump(c);
+    return true;
   },
-  subscribe: function (this: R, f: string, o?: any, cb?: MessageCallback) {
-    subscribe(this, f, o, cb);
+  subscribe: function (this: R, filter: string, opt?: any, cb?: MessageCallback) {
+    const c = this;
+    if (typeof opt == "function") {
+      cb = opt;
+      opt = null;
+    }
+    const q = (opt && opt.qos) || 0;
+    checkFilter(c, filter);
+    if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
+    if (c.s == S.END) return;
+    forget(c.sb, filter, true);
+    forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
+    c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+    pump(c);
   },
-  unsubscribe: function (this: R, f: string) {
-    unsubscribe(this, f);
+  unsubscribe: function (this: R, filter: string) {
+    const c = this;
+    checkFilter(c, filter);
+    if (c.s == S.END) return;
+    forget(c.sb, filter, true);
+    forget(c.us, filter, false);
+    // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
+    c.us.push({ f: filter, q: 0, i: -1 });
+    pump(c);
   },
   end: function (this: R, force?: boolean) {
-    end(this, force);
+    const c = this;
+    if (c.s == S.END || (c.en && !force)) return;
+    c.en = true;
+    if (!force && storeCount(c.st)) {
+      c.et = c.k.set(finish, c.ed, c);
+      pump(c);
+    } else finish(c);
   },
   on: function (this: R, e: string, f: any) {
     this.h[e] = f;

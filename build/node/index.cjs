@@ -831,17 +831,6 @@ function drop(c, err, wait) {
         c.eq.push("offline", undefined);
     flush(c);
 }
-function end(c, force) {
-    if (c.s == 4 /* S.END */ || (c.en && !force))
-        return;
-    c.en = true;
-    if (!force && storeCount(c.st)) {
-        c.et = c.k.set(finish, c.ed, c);
-        pump(c);
-    }
-    else
-        finish(c);
-}
 function finish(c) {
     var was = c.s;
     var l = c.l;
@@ -1038,38 +1027,6 @@ function inUse(c, id) {
             return true;
     return false;
 }
-function publish(c, topic, payload, opt) {
-    var q = (opt && opt.qos) || 0;
-    var r = !!(opt && opt.retain);
-    // On a board a char is a byte, so validTopic's length check is the byte check; elsewhere UTF-8 may be longer.
-    if (!validTopic(topic) || (!RAW && strLen(topic) > 65535))
-        throw fail("invalid topic: " + topic, "topic");
-    if (q !== 0 && q !== 1)
-        throw fail("qos must be 0 or 1", "qos");
-    if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
-        throw fail("payload must be a string or Uint8Array", "payload");
-    if (c.en || c.s == 4 /* S.END */)
-        return false;
-    if (q == 0) {
-        if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
-            c.dropped++;
-            return false;
-        }
-        if (txPublish(c, topic, payload, r) < 0)
-            throw fail("message larger than txSize", "size");
-        return true;
-    }
-    var e = storePut(c.st, topic, payload, r, nextId(c));
-    if (e < 1) {
-        c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
-        if (e < 0)
-            throw fail("message larger than storeSize", "size");
-        ev(c, "error", fail("QoS 1 store full: message refused", "full"));
-        return false;
-    }
-    pump(c);
-    return true;
-}
 /** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
 function forget(list, f, sent) {
     for (var k = 0; k < list.length; k++)
@@ -1083,32 +1040,6 @@ function checkFilter(c, filter) {
     var n = 5 + strLen(filter);
     if (1 + lenSize(n) + n > c.z)
         throw fail("topic filter does not fit in txSize", "size");
-}
-function subscribe(c, filter, opt, cb) {
-    if (typeof opt == "function") {
-        cb = opt;
-        opt = null;
-    }
-    var q = (opt && opt.qos) || 0;
-    checkFilter(c, filter);
-    if (q !== 0 && q !== 1 && q !== 2)
-        throw fail("qos must be 0, 1 or 2", "qos");
-    if (c.s == 4 /* S.END */)
-        return;
-    forget(c.sb, filter, true);
-    forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-    c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
-    pump(c);
-}
-function unsubscribe(c, filter) {
-    checkFilter(c, filter);
-    if (c.s == 4 /* S.END */)
-        return;
-    forget(c.sb, filter, true);
-    forget(c.us, filter, false);
-    // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
-    c.us.push({ f: filter, q: 0, i: -1 });
-    pump(c);
 }
 function num(o, k, d, min, max) {
     var v = o[k] == null ? d : o[k];
@@ -1128,20 +1059,82 @@ var CLOCK = {
         clearTimeout(t);
     },
 };
-// The methods, shared by every client through the prototype.
+// The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
+// wrapper would be one more function in RAM and one more call per publish).
 function Client() { }
 Client.prototype = {
-    publish: function (t, p, o) {
-        return publish(this, t, p, o);
+    publish: function (topic, payload, opt) {
+        var c = this;
+        var q = (opt && opt.qos) || 0;
+        var r = !!(opt && opt.retain);
+        // On a board a char is a byte, so validTopic's length check is the byte check; elsewhere UTF-8 may be longer.
+        if (!validTopic(topic) || (!RAW && strLen(topic) > 65535))
+            throw fail("invalid topic: " + topic, "topic");
+        if (q !== 0 && q !== 1)
+            throw fail("qos must be 0 or 1", "qos");
+        if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
+            throw fail("payload must be a string or Uint8Array", "payload");
+        if (c.en || c.s == 4 /* S.END */)
+            return false;
+        if (q == 0) {
+            if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
+                c.dropped++;
+                return false;
+            }
+            if (txPublish(c, topic, payload, r) < 0)
+                throw fail("message larger than txSize", "size");
+            return true;
+        }
+        var e = storePut(c.st, topic, payload, r, nextId(c));
+        if (e < 1) {
+            c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
+            if (e < 0)
+                throw fail("message larger than storeSize", "size");
+            ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+            return false;
+        }
+        pump(c);
+        return true;
     },
-    subscribe: function (f, o, cb) {
-        subscribe(this, f, o, cb);
+    subscribe: function (filter, opt, cb) {
+        var c = this;
+        if (typeof opt == "function") {
+            cb = opt;
+            opt = null;
+        }
+        var q = (opt && opt.qos) || 0;
+        checkFilter(c, filter);
+        if (q !== 0 && q !== 1 && q !== 2)
+            throw fail("qos must be 0, 1 or 2", "qos");
+        if (c.s == 4 /* S.END */)
+            return;
+        forget(c.sb, filter, true);
+        forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
+        c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+        pump(c);
     },
-    unsubscribe: function (f) {
-        unsubscribe(this, f);
+    unsubscribe: function (filter) {
+        var c = this;
+        checkFilter(c, filter);
+        if (c.s == 4 /* S.END */)
+            return;
+        forget(c.sb, filter, true);
+        forget(c.us, filter, false);
+        // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
+        c.us.push({ f: filter, q: 0, i: -1 });
+        pump(c);
     },
     end: function (force) {
-        end(this, force);
+        var c = this;
+        if (c.s == 4 /* S.END */ || (c.en && !force))
+            return;
+        c.en = true;
+        if (!force && storeCount(c.st)) {
+            c.et = c.k.set(finish, c.ed, c);
+            pump(c);
+        }
+        else
+            finish(c);
     },
     on: function (e, f) {
         this.h[e] = f;
