@@ -923,11 +923,18 @@ function createClient(opts, make, defaults) {
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 function espruinoTransport(o) {
-    return socketLink(o.host, linkPort(o), !!o.tls, o.hw || 256);
+    return socketLink(o.host, linkPort(o), !!o.tls, o.hw || 256, der(o.ca), der(o.cert), der(o.key));
+}
+// Espruino's tls takes DER byte Strings only (PEM text throws "mbedtls_x509_crt_parse ... Invalid
+// format"): PEM text becomes the atob() of its first block's body (atob skips the line breaks).
+// Anything without a "-----" line is taken to be DER already.
+function der(p) {
+    var a = p && p.split("-----");
+    return a && a[2] ? atob(a[2]) : p;
 }
 // A separate scope from the options: on Espruino a closure keeps its whole scope alive, and the options
 // object (long property names, a block or more each) would otherwise live as long as the client.
-function socketLink(host, port, tls, hw) {
+function socketLink(host, port, tls, hw, ca, cert, key) {
     return function (h) {
         var s = null;
         var down = false;
@@ -943,7 +950,7 @@ function socketLink(host, port, tls, hw) {
             }
         }
         try {
-            s = require(tls ? "tls" : "net").connect({ host: host, port: port }, function () {
+            s = require(tls ? "tls" : "net").connect({ host: host, port: port, ca: ca, cert: cert, key: key }, function () {
                 h.open();
             });
             s.on("data", function (d) {
