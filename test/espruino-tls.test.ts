@@ -48,16 +48,22 @@ const noErrors = (h: any) => assert.equal(deviceErrors(h.lines.join("\n")), [], 
 
 if (haveBoards(t, ["esp32"])) {
   t("esp32: server-only TLS (ca as PEM text) connects and a QoS 1 publish arrives; blocks used by a connected TLS client printed", async () => {
+    // First a plain TCP client, connected and ended, for comparison on the same layout.
     const body = (m: Mosquitto) => `
-var u0 = mem().usage;
-var cl = lib.connect({ host: "127.0.0.1", port: T, tls: true, ca: ${pem(m.certs!.caFile)}, clientId: "tls1" });
+var p0 = mem().usage, plain = lib.connect({ host: "127.0.0.1", port: P, clientId: "plain1" });
+plain.on("connected", function () { out("plain", mem().usage - p0); plain.end(); plain = null; setTimeout(tls, 300); });
+var u0, u1, cl;
+function tls() {
+u0 = mem().usage;
+cl = lib.connect({ host: "127.0.0.1", port: T, tls: true, ca: ${pem(m.certs!.caFile)}, clientId: "tls1" });
 cl.on("error", function (e) { out("error", e.message); });
-var u1 = mem().usage;
+u1 = mem().usage;
 cl.on("connected", function () {
   var u2 = mem().usage;
   cl.publish("tls/t", "secure", { qos: 1 });
   setTimeout(function () { out("mem", { created: u1 - u0, connected: u2 - u0, afterPuback: mem().usage - u0, queued: cl.queued(), free: process.memory().free, total: process.memory().total, min: __min }); cl.end(); }, 1000);
 });
+}
 `;
     await onDevice("esp32", { body }, async ({ h, w, r }) => {
       const got: string[] = [];
@@ -72,7 +78,7 @@ cl.on("connected", function () {
       assert.is(r().error, undefined);
       console.log(
         `  esp32: TLS client blocks (14-byte blocks, ${x.total} total): ${x.created} after connect() (the CA as DER held for reconnects), ` +
-          `${x.connected} connected, ${x.afterPuback} after a PUBACK; lowest free ${x.min}`,
+          `${x.connected} connected, ${x.afterPuback} after a PUBACK (a plain TCP client connected: ${r().plain}); lowest free ${x.min}`,
       );
     });
   });
@@ -110,12 +116,12 @@ setTimeout(function () { out("result", { errors: errors, connected: connected, u
       const x = r().result;
       const at = x.errors.map((e: any) => e.at);
       const gaps = at.slice(1).map((a: number, i: number) => a - at[i]);
-      console.log(`  esp32: no client certificate: ${x.errors.length} attempts in 7 s at ${JSON.stringify(at)} ms; error event: ${JSON.stringify(x.errors[0])}; interpreter: ${r().uncaught1}`);
+      console.log(`  esp32: no client certificate: ${x.errors.length} attempts in 7 s at ${JSON.stringify(at)} ms; error events: ${JSON.stringify([...new Set(x.errors.map((e: any) => e.code + " " + e.message))])}; interpreter: ${r().uncaught1}`);
       assert.is(x.connected, 0);
       assert.ok(x.errors.length >= 2 && x.errors.length <= 5, `2-5 attempts in 7 s with reconnectMin 1000 doubling, got ${x.errors.length}`);
       assert.ok(gaps[gaps.length - 1] >= 900, "the gaps grow: " + JSON.stringify(gaps));
-      assert.is(x.errors[0].code, "closed");
-      assert.match(x.errors[0].message, /closed before CONNACK/);
+      // Whether the interpreter reported the socket open before the handshake failed varies from run to run.
+      for (const e of x.errors) assert.ok(/^(connect failed|closed before CONNACK): (TLS handshake failed|unsent data)$/.test(e.message), JSON.stringify(e));
       assert.match(r().uncaught1, /mbedtls_ssl_handshake returned/);
       // Only the handshake errors are uncaught: nothing else went wrong on the device.
       assert.equal(deviceErrors(h.lines.join("\n").replace(/^@uncaught.*$/gm, "")), []);

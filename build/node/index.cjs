@@ -1348,12 +1348,15 @@ function socketLink(host, port, tls, hw, ca, cert, key) {
         // A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
         // every path ends here, once, with the error if one was seen.
         var err;
+        // A TLS link that ends before any data, with no error given, failed its handshake (2v29 reports that
+        // only as an uncaught InternalError from its event loop, which nothing here can catch).
+        var got = false;
         function gone(e) {
             if (e)
                 err = e;
             if (!down) {
                 down = true;
-                h.close(err);
+                h.close(err || (tls && !got ? "TLS handshake failed" : err));
             }
         }
         try {
@@ -1361,6 +1364,7 @@ function socketLink(host, port, tls, hw, ca, cert, key) {
                 h.open();
             });
             s.on("data", function (d) {
+                got = true;
                 h.data(d);
             });
             s.on("drain", function () {

@@ -41,11 +41,14 @@ function socketLink(host: string | undefined, port: number, tls: boolean, hw: nu
     // A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
     // every path ends here, once, with the error if one was seen.
     let err: unknown;
+    // A TLS link that ends before any data, with no error given, failed its handshake (2v29 reports that
+    // only as an uncaught InternalError from its event loop, which nothing here can catch).
+    let got = false;
     function gone(e?: unknown) {
       if (e) err = e;
       if (!down) {
         down = true;
-        h.close(err);
+        h.close(err || (tls && !got ? "TLS handshake failed" : err));
       }
     }
     try {
@@ -53,6 +56,7 @@ function socketLink(host: string | undefined, port: number, tls: boolean, hw: nu
         h.open();
       });
       s.on("data", function (d: string) {
+        got = true;
         h.data(d);
       });
       s.on("drain", function () {
