@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, existsSync, mkdtempSync, readdirSync } fro
 import { execSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join, dirname, basename, relative } from "node:path";
+import { join, dirname, basename, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -26,7 +26,9 @@ options:
   --program FILE     your own board program instead of device/telemetry.js; it calls require("mqttiny")
                      and the module is embedded. CONFIG is prepended only if --config is given
   --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json). With --port
-                     it must exist and its Wi-Fi must not be the example's placeholder
+                     it must exist and its Wi-Fi must not be the example's placeholder. Its "ca", "cert"
+                     and "key" (with "tls": true) name PEM files on this computer, relative to the config
+                     file; their contents are embedded in the upload (the key is never printed)
   --help             this text`;
 
 function fail(msg, code = 1) {
@@ -82,7 +84,8 @@ if (useConfig) {
       config = JSON.parse(readFileSync(configFile, "utf8"));
       configFrom = rel(configFile);
     } catch (e) {
-      fail(`${rel(configFile)} is not valid JSON: ${e.message}`);
+      // Node's message can quote the text around the fault, which may be an inline key: only where.
+      fail(`${rel(configFile)} is not valid JSON: ${e.message.replace(/"[\s\S]*"/, "(text not shown)")}`);
     }
     if (port && (!config.ssid || config.ssid == example.ssid))
       problems.push(`${rel(configFile)} still has the example's placeholder Wi-Fi (ssid "${example.ssid}"): set ssid and wifiPassword for your network (and host, port, id)`);
@@ -107,6 +110,45 @@ function serialPorts() {
 const noPort = (p) => {
   const found = serialPorts();
   return `no serial port ${p}: is the board plugged in (a data USB cable, its USB-serial driver loaded)? ${found.length ? "Serial ports here: " + found.join(", ") : "No /dev/ttyUSB* or /dev/ttyACM* here."}`;
+};
+// TLS files: "ca", "cert", "key" name PEM files relative to the config file; their text replaces the
+// path in CONFIG (PEM text given inline is kept). Only the file names are ever printed, never the key.
+const secrets = [];
+const tlsFiles = [];
+if (config && configFrom && existsSync(configFile)) {
+  for (const k of ["ca", "cert", "key"]) {
+    const v = config[k];
+    if (v == null || v === "") continue;
+    if (typeof v != "string") {
+      problems.push(`${rel(configFile)}: "${k}" must be the path of a PEM file`);
+      continue;
+    }
+    if (v.includes("-----BEGIN")) {
+      if (k == "key") secrets.push(v);
+      continue;
+    }
+    const f = resolve(dirname(configFile), v);
+    let text = null;
+    try {
+      text = readFileSync(f, "latin1");
+    } catch {
+      problems.push(`${rel(configFile)}: "${k}": cannot read ${rel(f)}`);
+      continue;
+    }
+    if (!text.includes("-----BEGIN")) {
+      problems.push(`${rel(configFile)}: "${k}": ${rel(f)} is not a PEM file (no -----BEGIN line)`);
+      continue;
+    }
+    config[k] = text;
+    if (k == "key") secrets.push(text);
+    tlsFiles.push(`${k} ${rel(f)}`);
+  }
+  if (tlsFiles.length && !config.tls) console.error(`note: ${rel(configFile)} names certificate files but not "tls": true, so the board connects without TLS`);
+}
+// Any line of the key that a tool echoes is blanked before it reaches the terminal.
+const redact = (s) => {
+  for (const k of secrets) for (const l of k.split(/\r?\n/)) if (l.length >= 16 && !l.startsWith("-----")) s = s.split(l).join("[key]");
+  return s;
 };
 if (port && port.startsWith("/") && !existsSync(port)) problems.push(noPort(port));
 if (problems.length) fail("cannot upload:\n  " + problems.join("\n  "));
@@ -140,7 +182,7 @@ if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
 const where = save == "flash" ? "to flash (Storage .bootcde: runs at once and at every boot)" : "to RAM (type save() on the board to keep it)";
 const dest = [port && "port " + port, out && "file " + out].filter(Boolean).join(" and ");
-console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""} (${readFileSync(program).length} bytes) and module mqttiny (${code.length} bytes); board ${board}; ${where}; -> ${dest}`);
+console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny (${code.length} bytes); board ${board}; ${where}; -> ${dest}`);
 const child = spawn(process.execPath, cliArgs, { stdio: ["inherit", "pipe", "pipe"] });
 let log = "";
 child.stdout.on("data", (d) => (log += d));
@@ -150,7 +192,7 @@ server.close();
 const missing = /Module mqttiny not found/.test(log);
 if (port && /system_bus_socket|dbus|noble|bluetooth/i.test(log)) fail(`${noPort(port).replace(/^no serial port/, "could not open serial port")} (the espruino CLI found no serial port by that name)`);
 if (rc || missing) {
-  console.error(log);
+  console.error(redact(log));
   fail(missing ? "the espruino CLI could not load the mqttiny module" : "espruino CLI failed");
 }
 if (out) console.log(`wrote ${out}: the upload ${save == "flash" ? "into flash (.bootcde)" : "into RAM"}, as --port would send it`);

@@ -2,7 +2,8 @@
 // defined before any code calls it: some Espruino builds do not hoist function declarations.
 //
 // Expects a global CONFIG (device/flash.mjs prepends it from device/config.json):
-//   { ssid, wifiPassword, host, port, id, topic, interval, username, password, keepalive, verbose }
+//   { ssid, wifiPassword, host, port, id, topic, interval, username, password, keepalive, verbose,
+//     tls, ca, cert, key }   (ca/cert/key: PEM text; npm run flash reads them from the files config.json names)
 // Topics, with base = CONFIG.topic + "/" + CONFIG.id:
 //   base/temp    QoS 1 reading every CONFIG.interval seconds: {"seq":n,"t":21.5,"free":1234}
 //   base/status  retained "online"; retained "offline" from the last will if the link dies, and from
@@ -70,6 +71,10 @@ function startMqtt() {
     keepalive: CONFIG.keepalive || 30,
     username: CONFIG.username,
     password: CONFIG.password,
+    tls: CONFIG.tls,
+    ca: CONFIG.ca,
+    cert: CONFIG.cert,
+    key: CONFIG.key,
     will: { topic: base + "/status", payload: "offline", qos: 1, retain: true },
   });
   client = c;

@@ -4,3 +4,4 @@ declare function setTimeout(f: (a?: any) => void, ms: number, a?: any): unknown;
 declare function clearTimeout(t: unknown): void;
 declare function require(name: string): any;
 declare var E: any;
+declare function atob(s: string): string;

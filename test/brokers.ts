@@ -37,14 +37,18 @@ export function mosquittoPath(): string | null {
 export interface Mosquitto {
   port: number;
   tlsPort?: number;
+  /** With `mtls`: a TLS listener that requires a client certificate signed by the test CA. */
+  mtlsPort?: number;
   ca?: Buffer;
+  /** The files makeCerts wrote (with `tls`). */
+  certs?: Certs;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Sends a signal to the running mosquitto (SIGSTOP / SIGCONT make a half-open link). */
   signal(sig: NodeJS.Signals): void;
 }
 
-export async function startMosquitto(o: { users?: Record<string, string>; tls?: boolean; persistence?: boolean } = {}): Promise<Mosquitto> {
+export async function startMosquitto(o: { users?: Record<string, string>; tls?: boolean; mtls?: boolean; persistence?: boolean } = {}): Promise<Mosquitto> {
   const bin = mosquittoPath();
   if (!bin) throw new Error("mosquitto is not installed (Debian package mosquitto)");
   const dir = mkdtempSync(join(tmpdir(), "mosq-"));
@@ -62,7 +66,13 @@ export async function startMosquitto(o: { users?: Record<string, string>; tls?: 
     const tls = makeCerts(dir);
     m.tlsPort = await freePort();
     m.ca = tls.ca;
-    lines.push(`listener ${m.tlsPort} 127.0.0.1`, `cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`);
+    m.certs = tls;
+    const files = [`cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`];
+    lines.push(`listener ${m.tlsPort} 127.0.0.1`, ...files);
+    if (o.mtls) {
+      m.mtlsPort = await freePort();
+      lines.push(`listener ${m.mtlsPort} 127.0.0.1`, ...files, "require_certificate true");
+    }
   }
   const conf = join(dir, "mosquitto.conf");
   writeFileSync(conf, lines.join("\n") + "\n");
@@ -71,6 +81,7 @@ export async function startMosquitto(o: { users?: Record<string, string>; tls?: 
     proc = spawn(bin, ["-c", conf], { stdio: "ignore" });
     await waitPort(port);
     if (m.tlsPort) await waitPort(m.tlsPort);
+    if (m.mtlsPort) await waitPort(m.mtlsPort);
   };
   m.stop = async () => {
     const p = proc;
@@ -85,15 +96,38 @@ export async function startMosquitto(o: { users?: Record<string, string>; tls?: 
   return m;
 }
 
-/** A throwaway CA and a server certificate for 127.0.0.1/localhost, made with openssl. */
-export function makeCerts(dir: string) {
+export interface Certs {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  ca: Buffer;
+  /** A client certificate for CN=board signed by the CA, and its key (PEM files). */
+  clientCertFile: string;
+  clientKeyFile: string;
+  /** Another CA that signed nothing here: a client trusting only it must refuse the broker. */
+  otherCaFile: string;
+}
+
+/** A throwaway CA, a server certificate for 127.0.0.1/localhost and a client certificate, made with openssl. */
+export function makeCerts(dir: string): Certs {
   const f = (n: string) => join(dir, n);
   const ssl = (...a: string[]) => execFileSync("openssl", a, { stdio: "pipe" });
   ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f("ca.key"), "-out", f("ca.crt"), "-days", "2", "-subj", "/CN=mqttiny test CA");
+  ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f("other-ca.key"), "-out", f("other-ca.crt"), "-days", "2", "-subj", "/CN=another CA");
   ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=localhost");
   writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
   ssl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("server.crt"), "-days", "2", "-extfile", f("ext.cnf"));
-  return { caFile: f("ca.crt"), certFile: f("server.crt"), keyFile: f("server.key"), ca: readFileSync(f("ca.crt")) };
+  ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f("client.key"), "-out", f("client.csr"), "-subj", "/CN=board");
+  ssl("x509", "-req", "-in", f("client.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("client.crt"), "-days", "2");
+  return {
+    caFile: f("ca.crt"),
+    certFile: f("server.crt"),
+    keyFile: f("server.key"),
+    ca: readFileSync(f("ca.crt")),
+    clientCertFile: f("client.crt"),
+    clientKeyFile: f("client.key"),
+    otherCaFile: f("other-ca.crt"),
+  };
 }
 
 export interface Embedded {

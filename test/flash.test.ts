@@ -4,10 +4,11 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { es5Problems, DEVICE } from "./bundle-helpers";
+import { makeCerts } from "./brokers";
 
 const t = suite("flash");
 const dir = mkdtempSync(join(tmpdir(), "flash-cli-"));
@@ -92,6 +93,45 @@ t("--program FILE: one's own board program with the module embedded (CONFIG only
   writeFileSync(plain, "console.log(1);\n");
   assert.match(flash("--program", plain, "--out", join(dir, "plain-up.js")).err, /does not call require\("mqttiny"\)/);
   assert.match(flash("--program", join(dir, "nope.js"), "--out", join(dir, "x.js")).err, /no program .*nope\.js/);
+});
+
+t("TLS: ca, cert and key in config.json name PEM files (relative to it); their text is embedded in the upload, the key's never printed", () => {
+  const cfgDir = join(dir, "tls-cfg");
+  mkdirSync(join(cfgDir, "certs"), { recursive: true });
+  const c = makeCerts(join(cfgDir, "certs"));
+  const cfg = join(cfgDir, "config.json");
+  const base = { ...JSON.parse(readFileSync("device/config.example.json", "utf8")), ssid: "lab", wifiPassword: "pw", port: 8883, tls: true };
+  writeFileSync(cfg, JSON.stringify({ ...base, ca: "certs/ca.crt", cert: "certs/client.crt", key: "certs/client.key" }));
+  const out = join(dir, "tls-up.js");
+  const r = flash("--out", out, "--config", cfg);
+  assert.is(r.status, 0, r.err);
+  const key = readFileSync(c.clientKeyFile, "utf8");
+  const file = bootcde(readFileSync(out, "utf8"));
+  const config = JSON.parse(/var CONFIG = (.*);\n/.exec(file)![1]);
+  assert.is(config.key, key, "the key's text is in the upload");
+  assert.is(config.cert, readFileSync(c.clientCertFile, "utf8"));
+  assert.is(config.ca, readFileSync(c.caFile, "utf8"));
+  assert.ok(file.includes("key: CONFIG.key") && file.includes("tls: CONFIG.tls"), "the telemetry program passes them to connect");
+  assert.match(r.out, /TLS files ca .*ca\.crt, cert .*client\.crt, key .*client\.key/);
+  const body = key.split("\n").filter((l) => l && !l.startsWith("-----"));
+  for (const s of [r.out, r.err]) for (const l of body) assert.not.ok(s.includes(l), "a line of the key printed: " + s);
+  // A missing file is named by its path; a file that is not PEM is refused; neither prints any key text.
+  writeFileSync(cfg, JSON.stringify({ ...base, key: "certs/none.key" }));
+  const missing = flash("--out", out, "--config", cfg);
+  assert.is(missing.status, 1);
+  assert.match(missing.err, /"key": cannot read .*certs\/none\.key/);
+  writeFileSync(join(cfgDir, "certs/der.key"), "\x30\x82binary");
+  writeFileSync(cfg, JSON.stringify({ ...base, key: "certs/der.key" }));
+  assert.match(flash("--out", out, "--config", cfg).err, /"key": .*der\.key is not a PEM file/);
+  // Invalid JSON around an inline key: the parser's quote of the text is not shown.
+  writeFileSync(cfg, '{"tls": true, "key": "' + key.replace(/\n/g, "\\n") + '" oops}');
+  const bad = flash("--out", out, "--config", cfg);
+  assert.is(bad.status, 1);
+  assert.match(bad.err, /is not valid JSON/);
+  for (const l of body) assert.not.ok(bad.err.includes(l) || bad.out.includes(l), "a line of the key printed: " + bad.err);
+  // Certificate files without "tls": true: a note, since the board would connect in the clear.
+  writeFileSync(cfg, JSON.stringify({ ...base, tls: undefined, ca: "certs/ca.crt" }));
+  assert.match(flash("--out", out, "--config", cfg).err, /names certificate files but not "tls": true/);
 });
 
 t("--port: a missing config, or the example's placeholder Wi-Fi, is refused before anything is sent", () => {

@@ -1324,30 +1324,41 @@ function nodeTransport(o) {
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 function espruinoTransport(o) {
-    return socketLink(o.host, linkPort(o), !!o.tls, o.hw || 256);
+    return socketLink(o.host, linkPort(o), !!o.tls, o.hw || 256, der(o.ca), der(o.cert), der(o.key));
+}
+// Espruino's tls takes DER byte Strings only (PEM text throws "mbedtls_x509_crt_parse ... Invalid
+// format"): PEM text becomes the atob() of its first block's body (atob skips the line breaks).
+// Anything without a "-----" line is taken to be DER already.
+function der(p) {
+    var a = p && p.split("-----");
+    return a && a[2] ? atob(a[2]) : p;
 }
 // A separate scope from the options: on Espruino a closure keeps its whole scope alive, and the options
 // object (long property names, a block or more each) would otherwise live as long as the client.
-function socketLink(host, port, tls, hw) {
+function socketLink(host, port, tls, hw, ca, cert, key) {
     return function (h) {
         var s = null;
         var down = false;
         // A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
         // every path ends here, once, with the error if one was seen.
         var err;
+        // A TLS link that ends before any data, with no error given, failed its handshake (2v29 reports that
+        // only as an uncaught InternalError from its event loop, which nothing here can catch).
+        var got = false;
         function gone(e) {
             if (e)
                 err = e;
             if (!down) {
                 down = true;
-                h.close(err);
+                h.close(err || (tls && !got ? "TLS handshake failed" : err));
             }
         }
         try {
-            s = require(tls ? "tls" : "net").connect({ host: host, port: port }, function () {
+            s = require(tls ? "tls" : "net").connect({ host: host, port: port, ca: ca, cert: cert, key: key }, function () {
                 h.open();
             });
             s.on("data", function (d) {
+                got = true;
                 h.data(d);
             });
             s.on("drain", function () {
