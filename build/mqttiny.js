@@ -240,7 +240,7 @@ function rxByte(d, k) {
 }
 
 function storeCreate(size) {
-    return { _q: [], _i: [], _c: 0, _u: 0, _m: size };
+    return { _q: [], _i: [], _c: 0, _s: 0, _u: 0, _m: size };
 }
 /** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
 // What one held message costs beyond its bytes (its String's header block and two array slots), so that
@@ -264,20 +264,19 @@ function storeSend(s, c, win, hw) {
     var q = s._q;
     while (s._c < q.length && s._c < win && c.w < hw && c.l) {
         var p = q[s._c];
+        // A resend carries DUP=1 [MQTT-3.3.1-1]: the flagged copy is made only then, not for every message.
+        if (s._c < s._s)
+            p = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
+        else
+            s._s = s._c + 1;
         put(c, p, 0, p.length);
-        // DUP from now on [MQTT-3.3.1-1]: one native copy per message, made once.
-        if (!(p.charCodeAt(0) & 8))
-            q[s._c] = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
         s._c++;
     }
 }
 function storeRewind(s, fresh) {
-    var q = s._q;
     s._c = 0;
     if (fresh)
-        for (var k = 0; k < q.length; k++)
-            if (q[k].charCodeAt(0) & 8)
-                q[k] = String.fromCharCode(q[k].charCodeAt(0) & -9) + q[k].substr(1);
+        s._s = 0;
 }
 function storeAck(s, id) {
     var k = s._i.indexOf(id);
@@ -287,6 +286,7 @@ function storeAck(s, id) {
     s._q.splice(k, 1);
     s._i.splice(k, 1);
     s._c--;
+    s._s--;
     return true;
 }
 function storeFlying(s) {

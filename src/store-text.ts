@@ -15,13 +15,15 @@ export interface Store {
   /** Their packet ids, index for index. */
   _i: number[];
   _c: number;
+  /** [0, _s) have been sent at least once (in this session): they go out again with DUP=1. */
+  _s: number;
   /** Bytes held, and the bound. */
   _u: number;
   _m: number;
 }
 
 export function storeCreate(size: number): Store {
-  return { _q: [], _i: [], _c: 0, _u: 0, _m: size };
+  return { _q: [], _i: [], _c: 0, _s: 0, _u: 0, _m: size };
 }
 
 /** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
@@ -44,18 +46,18 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
 export function storeSend(s: Store, c: Out, win: number, hw: number): void {
   const q = s._q;
   while (s._c < q.length && s._c < win && c.w < hw && c.l) {
-    const p = q[s._c];
+    let p = q[s._c];
+    // A resend carries DUP=1 [MQTT-3.3.1-1]: the flagged copy is made only then, not for every message.
+    if (s._c < s._s) p = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
+    else s._s = s._c + 1;
     put(c, p, 0, p.length);
-    // DUP from now on [MQTT-3.3.1-1]: one native copy per message, made once.
-    if (!(p.charCodeAt(0) & 8)) q[s._c] = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
     s._c++;
   }
 }
 
 export function storeRewind(s: Store, fresh: boolean): void {
-  const q = s._q;
   s._c = 0;
-  if (fresh) for (let k = 0; k < q.length; k++) if (q[k].charCodeAt(0) & 8) q[k] = String.fromCharCode(q[k].charCodeAt(0) & ~8) + q[k].substr(1);
+  if (fresh) s._s = 0;
 }
 
 export function storeAck(s: Store, id: number): boolean {
@@ -65,6 +67,7 @@ export function storeAck(s: Store, id: number): boolean {
   s._q.splice(k, 1);
   s._i.splice(k, 1);
   s._c--;
+  s._s--;
   return true;
 }
 

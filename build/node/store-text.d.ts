@@ -6,6 +6,8 @@ export interface Store {
     /** Their packet ids, index for index. */
     _i: number[];
     _c: number;
+    /** [0, _s) have been sent at least once (in this session): they go out again with DUP=1. */
+    _s: number;
     /** Bytes held, and the bound. */
     _u: number;
     _m: number;
