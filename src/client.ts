@@ -3,13 +3,12 @@
 // transport opens links and a clock tells time. One numeric state; each transition is made in one
 // function, which changes the state before any event is emitted.
 import { T, Err, PACKET } from "./codec/constants";
-import { connectLen, lenSize } from "./codec/encode";
 import type { Data, Will } from "./codec/encode";
 import { strLen } from "./codec/strings";
 import { RAW } from "./codec/native";
-import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeFlying, storeHas, storeCount } from "./store";
+import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeHas, storeCount } from "./store";
 import type { Store } from "./store";
-import { txBuf, connectPacket, txPublish, txAck, txSub, txEmpty, rxCreate, rxReset, rxFeed, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
+import { txBuf, connectPacket, txPublish, txAck, txSub, rxCreate, rxReset, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
 import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
@@ -114,8 +113,9 @@ const enum S {
   END = 4,
 }
 
-// Index = CONNACK return code [MQTT-3.2.2.3].
-const REFUSED = ["", "unacceptable protocol version", "identifier rejected", "server unavailable", "bad user name or password", "not authorized"];
+// CONNACK return codes 1..5 [MQTT-3.2.2.3], one String until one is needed (an array of six costs a
+// dozen blocks on Espruino for as long as the module is loaded).
+const REFUSED = "unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized";
 
 interface Sub {
   f: string;
@@ -189,48 +189,30 @@ interface Ev extends LinkEvents {
   c: R;
 }
 
-function fail(msg: string, code: string | number): MqttError {
-  const e = new Error(msg) as MqttError;
+/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+function fail(msg: string, code: string | number, x?: any): MqttError {
+  const e = new Error(msg + (x ? ": " + (x.message || x) : "")) as MqttError;
   e.code = code;
   return e;
 }
 
-function why(x: any): string {
-  return x ? ": " + (x.message || x) : "";
-}
-
-function emit(c: R, e: string, a?: unknown, b?: unknown) {
-  const f = c.h[e];
-  if (f) f(a, b);
-}
-
 /**
  * Lifecycle events (connected, error, offline, close) go through one queue: a handler that calls end()
- * or publish() runs after the transition that emitted it is complete, and each event fires once.
+ * or publish() runs after the transition that emitted it is complete, and each event fires once. With
+ * no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
  */
-function ev(c: R, e: string, a?: unknown) {
-  c.eq.push(e, a);
-  flush(c);
-}
-
-/** Emit what is queued, unless an emission further up the stack is already doing so. */
-function flush(c: R) {
+function ev(c: R, e?: string, a?: unknown) {
+  if (e) c.eq.push(e, a);
   if (c.ef) return;
   c.ef = true;
   try {
-    while (c.eq.length) emit(c, c.eq.shift(), c.eq.shift());
+    while (c.eq.length) {
+      const f = c.h[c.eq.shift()];
+      const x = c.eq.shift();
+      if (f) f(x);
+    }
   } finally {
     c.ef = false;
-  }
-}
-
-/** A user callback: one that throws becomes an `error` event, and the rest of the chunk is still handled. */
-function call(c: R, f: MessageCallback | undefined, t: string, p: Payload) {
-  if (!f) return;
-  try {
-    f(t, p);
-  } catch (x) {
-    ev(c, "error", fail("callback threw" + why(x), "callback"));
   }
 }
 
@@ -248,7 +230,7 @@ function tick(c: R) {
   if (c.rx) c.pg = 0;
   c.tq = c.tx ? 0 : c.tq + 1;
   c.rq = c.rx ? 0 : c.rq + 1;
-  c.aq = storeFlying(c.st) && !c.ak ? c.aq + 1 : 0;
+  c.aq = storeCount(c.st, true) && !c.ak ? c.aq + 1 : 0;
   c.tx = c.rx = c.ak = false;
   if (c.aq >= c.at) return drop(c, fail("no PUBACK within " + c.am + " ms", "timeout"));
   // A connection that stayed up this long ends the run of failures: the backoff starts short again.
@@ -258,7 +240,7 @@ function tick(c: R) {
   if (c.kt && (c.tq >= c.kt || c.rq >= c.kt)) {
     c.tq = c.rq = 0;
     c.pg = 1;
-    txEmpty(c, T.PINGREQ);
+    txAck(c, 0xc0, -1); // PINGREQ
   }
   arm(c, c.iv);
 }
@@ -278,7 +260,7 @@ function start(c: R) {
     c.l = l;
     c.hw = l.hw || 1024;
   } catch (x) {
-    return drop(c, fail("connect failed" + why(x), "connect"));
+    return drop(c, fail("connect failed", "connect", x));
   }
   arm(c, c.ct);
 }
@@ -295,8 +277,8 @@ function onClose(this: Ev, x?: any) {
   if (c.e != this) return;
   const s = c.s;
   // A name that does not resolve will not resolve on the next try either: wait the longest step.
-  if (s == S.OPEN) drop(c, fail("connect failed" + why(x), "connect"), x && x.code == "ENOTFOUND" ? c.r1 : 0);
-  else drop(c, fail((s == S.UP ? "connection lost" : "closed before CONNACK") + why(x), "closed"));
+  if (s == S.OPEN) drop(c, fail("connect failed", "connect", x), x && x.code == "ENOTFOUND" ? c.r1 : 0);
+  else drop(c, fail(s == S.UP ? "connection lost" : "closed before CONNACK", "closed", x));
 }
 
 function onDrain(this: Ev) {
@@ -304,7 +286,8 @@ function onDrain(this: Ev) {
   if (c.e != this) return;
   c.w = 0;
   pump(c);
-  emit(c, "drain");
+  const f = c.h.drain;
+  if (f) f();
 }
 
 /** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
@@ -323,7 +306,7 @@ function drop(c: R, err: MqttError, wait?: number) {
   // Both queued before either is emitted, so an end() in the error handler closes after `offline`.
   c.eq.push("error", err);
   if (was == S.UP) c.eq.push("offline", undefined);
-  flush(c);
+  ev(c);
 }
 
 
@@ -331,7 +314,7 @@ function finish(c: R) {
   const was = c.s;
   const l = c.l;
   const n = storeCount(c.st);
-  if (was == S.UP) txEmpty(c, T.DISCONNECT); // after a clean DISCONNECT the will is not sent
+  if (was == S.UP) txAck(c, 0xe0, -1); // DISCONNECT: after a clean one the will is not sent
   if (c.t != null) c.k.clear(c.t);
   if (c.et != null) c.k.clear(c.et);
   c.t = c.et = null;
@@ -367,12 +350,13 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   if (c.e != this) return;
   const d = c.d;
   let st: number;
-  rxFeed(d, chunk);
-  while (c.e == this && (st = rxNext(d))) {
+  let ch: typeof chunk | null = chunk;
+  while (c.e == this && (st = rxNext(d, ch))) {
+    ch = null;
     if (st == PACKET) handle(c);
     else if (st == Err.BIG) {
       // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
-      if (d.type == T.PUBLISH && d.id) txAck(c, d.qos == 1 ? T.PUBACK : T.PUBREC, d.id);
+      if (d.type == T.PUBLISH && d.id) txAck(c, d.qos == 1 ? 0x40 : 0x50, d.id); // PUBACK or PUBREC
       ev(c, "error", fail("packet of " + d.size + " bytes exceeds rxSize", Err.BIG));
     } else return drop(c, fail("malformed packet from server (" + st + ")", st));
   }
@@ -387,10 +371,44 @@ function handle(c: R) {
     if (t != T.CONNACK) return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
     const rc = d.rc;
     // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
-    if (rc) return drop(c, fail("connection refused: " + (REFUSED[rc] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
+    if (rc) return drop(c, fail("connection refused: " + (REFUSED.split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
     return connected(c, !!d.sp);
   }
-  if (t == T.PUBLISH) return inbound(c);
+  if (t == T.PUBLISH) {
+    if (d.qos == 2) {
+      // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
+      // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
+      const fresh = c.q2.indexOf(id) < 0;
+      if (fresh) {
+        if (c.q2.length >= c.qn) c.q2.shift();
+        c.q2.push(id);
+      }
+      txAck(c, 0x50, id); // PUBREC
+      if (!fresh) return;
+    } else if (d.qos) txAck(c, 0x40, id); // PUBACK, before delivery: a callback that throws or ends the client cannot lose it
+    // On the board the record holds the topic and payload Strings (wire-text.ts).
+    const topic = RAW ? (d as any).tp : rxTopic(d);
+    const p = RAW ? (c.bi ? E.toUint8Array((d as any).p) : (d as any).p) : rxPayload(d, c.bi);
+    const sb = c.sb;
+    // Each matching subscription's callback, then the message handler. A callback that throws becomes
+    // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
+    // the subscription after it, wherever that is now.
+    for (let k = 0; k <= sb.length; k++) {
+      const s = sb[k];
+      const f = s ? s.cb && match(s.f, topic) && s.cb : c.h.message;
+      if (f) {
+        try {
+          f(topic, p);
+        } catch (x) {
+          ev(c, "error", fail("callback threw", "callback", x));
+        }
+      }
+      if (!s) break;
+      const j = sb.indexOf(s);
+      k = j < 0 ? k - 1 : j;
+    }
+    return;
+  }
   if (t == T.PUBACK) {
     if (storeAck(c.st, id)) {
       c.ak = true;
@@ -400,7 +418,7 @@ function handle(c: R) {
   } else if (t == T.PUBREL) {
     const k = c.q2.indexOf(id);
     if (k >= 0) c.q2.splice(k, 1);
-    txAck(c, T.PUBCOMP, id);
+    txAck(c, 0x70, id); // PUBCOMP
   } else if (t == T.SUBACK) {
     const sb = c.sb;
     for (let k = 0; k < sb.length; k++) {
@@ -421,42 +439,6 @@ function handle(c: R) {
   // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
 }
 
-function inbound(c: R) {
-  const d = c.d;
-  const id = d.id;
-  if (d.qos == 2) {
-    // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
-    // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
-    const fresh = c.q2.indexOf(id) < 0;
-    if (fresh) {
-      if (c.q2.length >= c.qn) c.q2.shift();
-      c.q2.push(id);
-    }
-    txAck(c, T.PUBREC, id);
-    if (fresh) deliver(c);
-  } else {
-    // Acknowledged before delivery, so a callback that throws or ends the client cannot lose the PUBACK.
-    if (d.qos == 1) txAck(c, T.PUBACK, id);
-    deliver(c);
-  }
-}
-
-function deliver(c: R) {
-  const d = c.d;
-  const topic = rxTopic(d);
-  const p = rxPayload(d, c.bi);
-  const sb = c.sb;
-  for (let k = 0; k < sb.length; k++) {
-    const s = sb[k];
-    if (!s.cb || !match(s.f, topic)) continue;
-    call(c, s.cb, topic, p);
-    // The callback may have unsubscribed (itself or another): continue after this one, wherever it is now.
-    const j = sb.indexOf(s);
-    k = j < 0 ? k - 1 : j;
-  }
-  call(c, c.h.message, topic, p);
-}
-
 // ---- outbound
 /** Send what may be sent now: (un)subscriptions not yet sent, then held QoS 1 messages within the window. */
 function pump(c: R) {
@@ -471,17 +453,14 @@ function pump(c: R) {
 function nextId(c: R): number {
   // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
   for (;;) {
-    c.id = (c.id % 65535) + 1;
-    if (c.id == 65535) c.wr = true;
-    if (!c.wr || !inUse(c, c.id)) return c.id;
+    const id = (c.id = (c.id % 65535) + 1);
+    if (id == 65535) c.wr = true;
+    if (!c.wr) return id;
+    let k = storeHas(c.st, id) ? -1 : 0;
+    for (; k >= 0 && k < c.sb.length; k++) if (c.sb[k].i == id) k = -2;
+    for (let j = 0; k >= 0 && j < c.us.length; j++) if (c.us[j].i == id) k = -2;
+    if (k >= 0) return id;
   }
-}
-
-function inUse(c: R, id: number): boolean {
-  if (storeHas(c.st, id)) return true;
-  for (let k = 0; k < c.sb.length; k++) if (c.sb[k].i == id) return true;
-  for (let k = 0; k < c.us.length; k++) if (c.us[k].i == id) return true;
-  return false;
 }
 
 
@@ -493,8 +472,8 @@ function forget(list: Sub[], f: string, sent: boolean) {
 function checkFilter(c: R, filter: string) {
   if (!validFilter(filter)) throw fail("invalid topic filter: " + filter, "topic");
   // Fixed header + id + length-prefixed filter + QoS byte: refused here, or it would never be sent.
-  const n = 5 + strLen(filter);
-  if (1 + lenSize(n) + n > c.z) throw fail("topic filter does not fit in txSize", "size");
+  const n = 5 + (RAW ? filter.length : strLen(filter));
+  if (n + (n < 128 ? 2 : n < 16384 ? 3 : n < 2097152 ? 4 : 5) > c.z) throw fail("topic filter does not fit in txSize", "size");
 }
 
 
@@ -505,23 +484,14 @@ function num(o: any, k: string, d: number, min: number, max: number) {
   o[k] = v;
 }
 
-// The host's timers, one object for every client (setTimeout passes `a` on to f, on Node and on Espruino).
-const CLOCK: Clock = {
-  now: function () {
-    return Date.now();
-  },
-  set: function (f: (a: any) => void, ms: number, a: any) {
-    return setTimeout(f, ms, a);
-  },
-  clear: function (t: unknown) {
-    clearTimeout(t);
-  },
-};
+// The host's timers, one object for every client (setTimeout passes `a` on to f, on Node and on
+// Espruino). The host functions themselves, not wrappers: none of them uses `this`, and on Espruino each
+// wrapper would be one more function in RAM.
+const CLOCK: Clock = { now: Date.now, set: setTimeout, clear: clearTimeout };
 
 // The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
 // wrapper would be one more function in RAM and one more call per publish).
-function Client() {}
-Client.prototype = {
+const PROTO = {
   publish: function (this: R, topic: string, payload?: Data | null, opt?: PublishOptions) {
     const c = this;
     const q: number = (opt && opt.qos) || 0;
@@ -623,21 +593,21 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   num(o, "endTimeout", 10000, 0, 1e9);
   num(o, "qos2", 16, 1, 65535);
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
-  const idn = typeof o.clientId == "string" ? strLen(o.clientId) : -1;
+  const idn = typeof o.clientId != "string" ? -1 : RAW ? o.clientId.length : strLen(o.clientId);
   // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
   if (idn < 0 || (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false)) throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
   if (o.will && (!validTopic(o.will.topic) || !(o.will.qos == null || o.will.qos === 0 || o.will.qos === 1 || o.will.qos === 2))) throw fail("invalid will topic or QoS", "will");
   if (o.password != null && o.username == null) throw fail("password without username", "password");
-  const n = connectLen(o);
-  if (n < 0) throw fail("a CONNECT field is over 65,535 bytes", "options");
-  if (1 + lenSize(n) + n > o.txSize) throw fail("CONNECT does not fit in txSize", "size");
+  const cn = connectPacket(o);
+  if (typeof cn == "number") throw fail("a CONNECT field is over 65,535 bytes", "options");
+  if (cn.length > o.txSize) throw fail("CONNECT does not fit in txSize", "size");
 
   const ka = o.keepalive * 1000;
   o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
-  const c: R = new (Client as any)();
+  const c: R = Object.create(PROTO);
   // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this.
   c.tr = o.transport;
-  c.cn = connectPacket(o);
+  c.cn = cn;
   c.ct = o.connectTimeout;
   c.pm = o.pingTimeout;
   c.am = o.ackTimeout;
@@ -655,7 +625,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
   c.tx = c.rx = c.ak = c.wr = c.en = c.ef = false;
   c.z = o.txSize;
-  c.b = txBuf(o.txSize);
+  c.b = RAW ? null : txBuf(o.txSize);
   c.st = storeCreate(o.storeSize);
   c.d = rxCreate(o.rxSize);
   c.q2 = [];

@@ -71,14 +71,11 @@ export function storeAck(s: Store, id: number): boolean {
   return true;
 }
 
-export function storeFlying(s: Store): number {
-  return s._c;
-}
-
 export function storeHas(s: Store, id: number): boolean {
   return s._i.indexOf(id) >= 0;
 }
 
-export function storeCount(s: Store): number {
-  return s._q.length;
+/** Entries held (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
+export function storeCount(s: Store, sent?: boolean): number {
+  return sent ? s._c : s._q.length;
 }

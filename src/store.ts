@@ -117,11 +117,6 @@ export function storeAck(s: Store, id: number): boolean {
   return false;
 }
 
-/** Entries sent on this connection and awaiting PUBACK. */
-export function storeFlying(s: Store): number {
-  return s._n;
-}
-
 /** True when an entry (sent or not) holds packet id `id`. */
 export function storeHas(s: Store, id: number): boolean {
   const b = s._b;
@@ -129,8 +124,9 @@ export function storeHas(s: Store, id: number): boolean {
   return false;
 }
 
-/** Live entries in the store (sent or not). */
-export function storeCount(s: Store): number {
+/** Live entries in the store (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
+export function storeCount(s: Store, sent?: boolean): number {
+  if (sent) return s._n;
   const b = s._b;
   let n = 0;
   for (let o = s._h; o < s._t; o = entryEnd(b, o)) if (b[o]) n++;

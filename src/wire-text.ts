@@ -10,18 +10,10 @@ import type { Out } from "./link";
 
 const chr = String.fromCharCode;
 
-function u16(v: number): string {
-  return chr(v >> 8, v & 255);
-}
-
-/** Strings are bytes on the boards; a Uint8Array is turned into one natively. */
-function str(x: Data | undefined): string {
-  return x == null ? "" : typeof x == "string" ? x : E.toString(x);
-}
-
+/** A length-prefixed field; Strings are bytes on the boards, a Uint8Array is turned into one natively. */
 function field(x: Data | undefined): string {
-  const s = str(x);
-  return u16(s.length) + s;
+  const s = x == null ? "" : typeof x == "string" ? x : E.toString(x);
+  return chr(s.length >> 8, s.length & 255) + s;
 }
 
 /** Fixed header (remaining length: at most 4 loop steps) and body. */
@@ -43,14 +35,18 @@ function packet(byte1: number, body: string): string {
 export function pubText(topic: string, payload: Data | undefined, qos: number, retain: boolean, id: number): string | number {
   const n = topic.length;
   if (!n || n > 65535) return Err.TOPIC;
-  return packet(
-    0x30 | (qos << 1) | (retain ? 1 : 0),
-    chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)),
-  );
+  const b = chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
+  let m = b.length;
+  let h = chr(0x30 | (qos << 1) | (retain ? 1 : 0));
+  do {
+    h += chr((m & 127) | (m > 127 ? 128 : 0));
+    m >>= 7;
+  } while (m);
+  return h + b;
 }
 
-function send(c: Out, p: string | number): number {
-  if (typeof p != "string") return p;
+/** Hand a packet to the link: its length, or Err.SPACE (nothing sent) when it is over txSize. */
+function send(c: Out, p: string): number {
   if (p.length > c.z) return Err.SPACE;
   put(c, p, 0, p.length);
   return p.length;
@@ -60,32 +56,37 @@ export function txBuf(size: number): Uint8Array | null {
   return null;
 }
 
-/** The CONNECT packet for `o`, made once per client; the caller has checked its fields. */
-export function connectPacket(o: ConnectOptions): Uint8Array | string {
+/** The CONNECT packet for `o`, made once per client, or Err.ARG when a field is over 65,535 bytes. */
+export function connectPacket(o: ConnectOptions): Uint8Array | string | number {
   const v3 = o.protocol == 3;
   const w = o.will;
   const flags = (o.username != null ? 0x80 : 0) | (o.password != null ? 0x40 : 0) | (w ? (w.retain ? 0x20 : 0) | ((w.qos || 0) << 3) | 4 : 0) | (o.clean === false ? 0 : 2);
-  return packet(
-      0x10,
-      field(v3 ? "MQIsdp" : "MQTT") + chr(v3 ? 3 : 4, flags) + u16(o.keepalive == null ? 60 : o.keepalive) + field(o.clientId) +
-        (w ? field(w.topic) + field(w.payload) : "") + (o.username != null ? field(o.username) : "") + (o.password != null ? field(o.password) : ""),
-  );
+  const f = [o.clientId, w && w.topic, w && w.payload, o.username, o.password];
+  const ka = o.keepalive == null ? 60 : o.keepalive;
+  let body = field(v3 ? "MQIsdp" : "MQTT") + chr(v3 ? 3 : 4, flags, ka >> 8, ka & 255);
+  for (let k = 0; k < 5; k++) {
+    if (k && f[k] == null && (k > 2 || !w)) continue;
+    const x = field(f[k]);
+    if (x.length > 65537) return Err.ARG;
+    body += x;
+  }
+  return packet(0x10, body);
 }
 
+/** A QoS 0 PUBLISH (QoS 1 goes through the store); its length, or an Err with nothing sent. */
 export function txPublish(c: Out, topic: string, payload: Data | undefined, retain: boolean): number {
-  return send(c, pubText(topic, payload, 0, retain, 0));
+  const p = pubText(topic, payload, 0, retain, 0);
+  return typeof p == "string" ? send(c, p) : p;
 }
 
-export function txAck(c: Out, type: number, id: number): void {
-  send(c, packet((type << 4) | (type == 6 ? 2 : 0), u16(id))); // PUBREL carries the flags 0010 [MQTT-3.6.1-1]
+/** A packet of a fixed first byte and a packet id: PUBACK, PUBREC, PUBREL, PUBCOMP; with `id` < 0 none (PINGREQ, DISCONNECT). */
+export function txAck(c: Out, byte1: number, id: number): void {
+  send(c, id < 0 ? chr(byte1, 0) : chr(byte1, 2, id >> 8, id & 255));
 }
 
+/** SUBSCRIBE to one filter, or UNSUBSCRIBE when `qos` < 0; its length, or Err.SPACE. */
 export function txSub(c: Out, id: number, filter: string, qos: number): number {
-  return send(c, packet(qos < 0 ? 0xa2 : 0x82, u16(id) + field(filter) + (qos < 0 ? "" : chr(qos))));
-}
-
-export function txEmpty(c: Out, type: number): void {
-  send(c, chr(type << 4, 0));
+  return send(c, packet(qos < 0 ? 0xa2 : 0x82, chr(id >> 8, id & 255) + field(filter) + (qos < 0 ? "" : chr(qos))));
 }
 
 /** The decoder: bytes not yet consumed, and the record of the last packet. */
@@ -111,12 +112,9 @@ export function rxReset(d: Rx): void {
   d.st = 0;
 }
 
-export function rxFeed(d: Rx, chunk: Uint8Array | string): void {
-  d.b += typeof chunk == "string" ? chunk : E.toString(chunk);
-}
-
-/** As wire.ts: a packet (1) or an Err (< 0) is in the record, or 0 when more bytes are needed. */
-export function rxNext(d: Rx): number {
+/** As wire.ts: take in `chunk` (if any); then a packet (1) or an Err (< 0) is in the record, or 0 when more bytes are needed. */
+export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
+  if (chunk) d.b += typeof chunk == "string" ? chunk : E.toString(chunk);
   let b = d.b;
   if (d.k) {
     const m = d.k < b.length ? d.k : b.length;
@@ -194,6 +192,8 @@ function parse(d: Rx, h: number, p: string, n: number, big: boolean): number {
   return PACKET;
 }
 
+// The client reads a packet's topic and payload as the record's `tp` and `p` on the board (rxTopic and
+// rxPayload are the byte wire's).
 export function rxTopic(d: Rx): string {
   return d.tp;
 }

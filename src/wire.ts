@@ -21,9 +21,11 @@ function send(c: Out, n: number): number {
   return n;
 }
 
-/** The CONNECT packet for `o`, made once per client (it never changes); the caller has checked it fits. */
-export function connectPacket(o: ConnectOptions): Uint8Array | string {
-  const b = new Uint8Array(1 + 4 + connectLen(o));
+/** The CONNECT packet for `o`, made once per client (it never changes), or Err.ARG (a field over 65,535 bytes). */
+export function connectPacket(o: ConnectOptions): Uint8Array | string | number {
+  const n = connectLen(o);
+  if (n < 0) return n;
+  const b = new Uint8Array(1 + 4 + n);
   return b.subarray(0, encodeConnect(b, 0, o));
 }
 
@@ -32,17 +34,14 @@ export function txPublish(c: Out, topic: string, payload: Data | undefined, reta
   return send(c, encodePublish(c.b!, 0, topic, payload, 0, retain, false, 0));
 }
 
-export function txAck(c: Out, type: number, id: number): void {
-  send(c, encodeAck(c.b!, 0, type, id));
+/** A packet of a fixed first byte and a packet id: PUBACK, PUBREC, PUBREL, PUBCOMP; with `id` < 0 none (PINGREQ, DISCONNECT). */
+export function txAck(c: Out, byte1: number, id: number): void {
+  send(c, id < 0 ? encodeEmpty(c.b!, 0, byte1 >> 4) : encodeAck(c.b!, 0, byte1 >> 4, id));
 }
 
 /** SUBSCRIBE to one filter, or UNSUBSCRIBE when `qos` < 0. */
 export function txSub(c: Out, id: number, filter: string, qos: number): number {
   return send(c, encodeSubscribe(c.b!, 0, id, [filter], qos < 0 ? undefined : [qos]));
-}
-
-export function txEmpty(c: Out, type: number): void {
-  send(c, encodeEmpty(c.b!, 0, type));
 }
 
 /** The decoder record and the chunk it is working through. */
@@ -63,13 +62,12 @@ export function rxReset(d: Rx): void {
   d.c = null;
 }
 
-export function rxFeed(d: Rx, chunk: Uint8Array | string): void {
-  d.c = chunk;
-  d.x = 0;
-}
-
-/** Decode on: a packet (1) or an Err (< 0) is in the record, or 0 when the chunk is used up. */
-export function rxNext(d: Rx): number {
+/** Decode on, from the start of `chunk` if one is given: a packet (1) or an Err (< 0) is in the record, or 0 when the chunk is used up. */
+export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
+  if (chunk) {
+    d.c = chunk;
+    d.x = 0;
+  }
   const c = d.c;
   if (!c || d.x >= c.length) {
     d.c = null;

@@ -72,9 +72,9 @@ var process = { memory: function () { return { free: 1000, usage: 700, total: 17
 var LED1 = 1, __led = null;
 function digitalWrite(p, v) { __led = v; }
 var __net = { connect: function (o, cb) {
-  __sock = { h: {}, on: function (e, f) { this.h[e] = f; return this; }, end: function () {},
+  __sock = { __h: {}, on: function (e, f) { this.__h[e] = f; return this; }, end: function () {},
     write: function (s) { if (typeof s != "string") throw new Error("Espruino sends bytes only for a String"); __out.push(s); return false; } };
-  setTimeout(cb, 5);
+  setTimeout(function () { cb.call(__sock); }, 5); // Espruino calls socket callbacks with the socket as this
   return __sock;
 } };
 function require(n) {
@@ -85,7 +85,7 @@ function require(n) {
 }
 function __hex(s) { var h = []; for (var i = 0; i < s.length; i++) h.push((s.charCodeAt(i) < 16 ? "0" : "") + s.charCodeAt(i).toString(16)); return h.join(" "); }
 function __drain() { var o = __out; __out = []; for (var i = 0; i < o.length; i++) print("out " + __hex(o[i].slice(0, 2)) + " " + JSON.stringify(o[i].slice(2).replace(/[^ -~]/g, "."))); }
-function __in(s) { __sock.h.data(s); }
+function __in(s) { __sock.__h.data.call(__sock, s); }
 var CONFIG = { ssid: "lab", wifiPassword: "x", host: "10.0.0.2", port: 1883, id: "n1", topic: "tele", interval: 2, keepalive: 30 };
 `;
 

@@ -28,14 +28,15 @@ export function runDevice({ config, program = "device/telemetry.js", bundle = "b
 
   function connect(opts, onConnect) {
     const handlers = {};
-    const emit = (ev, ...a) => handlers[ev] && handlers[ev](...a);
+    // Espruino calls a socket's callbacks with the socket as `this`.
+    const emit = (ev, ...a) => handlers[ev] && handlers[ev].apply(sock, a);
     let closed = false;
     const s = net.connect({ host: opts.host, port: opts.port });
     sockets.add(s);
     s.setNoDelay(true);
     let dropTimer = null;
     s.on("connect", () => {
-      onConnect && onConnect();
+      onConnect && onConnect.call(sock);
       if (link.lossy) {
         // The flaky Wi-Fi: the link dies after a random 2-8 s, without a FIN reaching the broker first.
         dropTimer = setTimeout(() => {
