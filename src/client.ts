@@ -222,9 +222,27 @@ function arm(c: R, ms: number) {
   c.t = c.k.set(tick, ms, c);
 }
 
+/** The one timer callback: the next connect attempt when offline, the timeouts and keepalive otherwise. */
 function tick(c: R) {
   c.t = null;
-  if (c.s == S.OFF) return start(c);
+  if (c.s == S.OFF) {
+    // The next attempt: a new events object, so events from an older link are ignored.
+    c.s = S.OPEN;
+    c.attempts++;
+    c.w = 0;
+    rxReset(c.d);
+    const e: Ev = { c: c, open: onOpen, data: onData, drain: onDrain, close: onClose };
+    c.e = e;
+    try {
+      const l = c.tr(e);
+      if (c.e != e) return; // closed synchronously
+      c.l = l;
+      c.hw = l.hw || 1024;
+    } catch (x) {
+      return drop(c, fail("connect failed", "connect", x));
+    }
+    return arm(c, c.ct);
+  }
   if (c.s != S.UP) return drop(c, fail("no CONNACK within " + c.ct + " ms", "timeout"));
   if (c.pg && !c.rx && ++c.pg > c.pt) return drop(c, fail("no PINGRESP within " + c.pm + " ms", "timeout"));
   if (c.rx) c.pg = 0;
@@ -246,25 +264,6 @@ function tick(c: R) {
 }
 
 // ---- connection lifecycle
-function start(c: R) {
-  c.t = null;
-  c.s = S.OPEN;
-  c.attempts++;
-  c.w = 0;
-  rxReset(c.d);
-  const e: Ev = { c: c, open: onOpen, data: onData, drain: onDrain, close: onClose };
-  c.e = e;
-  try {
-    const l = c.tr(e);
-    if (c.e != e) return; // closed synchronously
-    c.l = l;
-    c.hw = l.hw || 1024;
-  } catch (x) {
-    return drop(c, fail("connect failed", "connect", x));
-  }
-  arm(c, c.ct);
-}
-
 function onOpen(this: Ev) {
   const c = this.c;
   if (c.e != this) return;
@@ -327,23 +326,6 @@ function finish(c: R) {
   ev(c, "close");
 }
 
-/** CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6]. */
-function connected(c: R, kept: boolean) {
-  c.s = S.UP;
-  c.tq = c.rq = c.aq = c.ut = 0;
-  arm(c, c.iv);
-  // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
-  storeRewind(c.st, !kept);
-  if (!kept) c.q2.splice(0, c.q2.length);
-  const sb = c.sb;
-  for (let k = 0; k < sb.length; k++) if (!kept || sb[k].i) sb[k].i = -1;
-  // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
-  if (kept) for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
-  else c.us.splice(0, c.us.length);
-  ev(c, "connected", { sessionPresent: kept });
-  pump(c);
-}
-
 // ---- inbound
 function onData(this: Ev, chunk: Uint8Array | string) {
   const c = this.c;
@@ -353,8 +335,9 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   let ch: typeof chunk | null = chunk;
   while (c.e == this && (st = rxNext(d, ch))) {
     ch = null;
-    if (st == PACKET) handle(c);
-    else if (st == Err.BIG) {
+    if (st == PACKET) {
+      handle(c, d);
+    } else if (st == Err.BIG) {
       // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
       if (d.type == T.PUBLISH && d.id) txAck(c, d.qos == 1 ? 0x40 : 0x50, d.id); // PUBACK or PUBREC
       ev(c, "error", fail("packet of " + d.size + " bytes exceeds rxSize", Err.BIG));
@@ -362,19 +345,16 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   }
 }
 
-function handle(c: R) {
-  const d = c.d;
+/**
+ * One packet from the server. The hot branches come first and return: Espruino lexes past every
+ * statement it skips, so the CONNACK handling is not even read for a PUBLISH or a PUBACK.
+ */
+function handle(c: R, d: Rx) {
   const t = d.type;
   const id = d.id;
   c.rx = true;
-  if (c.s == S.CONNACK) {
-    if (t != T.CONNACK) return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
-    const rc = d.rc;
-    // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
-    if (rc) return drop(c, fail("connection refused: " + (REFUSED.split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
-    return connected(c, !!d.sp);
-  }
-  if (t == T.PUBLISH) {
+  const up = c.s == S.UP;
+  if (t == T.PUBLISH && up) {
     if (d.qos == 2) {
       // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
       // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
@@ -409,13 +389,36 @@ function handle(c: R) {
     }
     return;
   }
-  if (t == T.PUBACK) {
+  if (t == T.PUBACK && up) {
     if (storeAck(c.st, id)) {
       c.ak = true;
       if (c.en && !storeCount(c.st)) return finish(c);
       pump(c);
     }
-  } else if (t == T.PUBREL) {
+    return;
+  }
+  if (c.s == S.CONNACK) {
+    if (t != T.CONNACK) return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
+    const rc = d.rc;
+    // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
+    if (rc) return drop(c, fail("connection refused: " + (REFUSED.split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
+    // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
+    const kept = !!d.sp;
+    c.s = S.UP;
+    c.tq = c.rq = c.aq = c.ut = 0;
+    arm(c, c.iv);
+    // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
+    storeRewind(c.st, !kept);
+    if (!kept) c.q2.splice(0, c.q2.length);
+    const sb = c.sb;
+    for (let k = 0; k < sb.length; k++) if (!kept || sb[k].i) sb[k].i = -1;
+    // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
+    if (kept) for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
+    else c.us.splice(0, c.us.length);
+    ev(c, "connected", { sessionPresent: kept });
+    return pump(c);
+  }
+  if (t == T.PUBREL) {
     const k = c.q2.indexOf(id);
     if (k >= 0) c.q2.splice(k, 1);
     txAck(c, 0x70, id); // PUBCOMP
@@ -427,7 +430,7 @@ function handle(c: R) {
       // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
       if (d.plen != 1) return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
       s.i = 0;
-      if (rxByte(d, 0) & 0x80) {
+      if ((RAW ? (d as any).p.charCodeAt(0) : rxByte(d, 0)) & 0x80) {
         sb.splice(k, 1);
         ev(c, "error", fail("subscription refused: " + s.f, "suback"));
       }
@@ -478,11 +481,6 @@ function checkFilter(c: R, filter: string) {
 
 
 
-function num(o: any, k: string, d: number, min: number, max: number) {
-  const v = o[k] == null ? d : o[k];
-  if (typeof v != "number" || !(v >= min && v <= max) || v % 1) throw fail("option " + k + " must be a whole number from " + min + " to " + max, "options");
-  o[k] = v;
-}
 
 // The host's timers, one object for every client (setTimeout passes `a` on to f, on Node and on
 // Espruino). The host functions themselves, not wrappers: none of them uses `this`, and on Espruino each
@@ -579,19 +577,15 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   if (typeof o.transport != "function") throw fail("no transport", "options");
   if (o.protocol == null) o.protocol = 4;
   if (o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
-  num(o, "keepalive", 60, 0, 65535);
-  num(o, "rxSize", 1024, 2, 268435455);
-  num(o, "txSize", 512, 16, 268435455);
-  num(o, "storeSize", 2048, 0, 268435455);
-  num(o, "window", 8, 1, 65535);
-  num(o, "reconnectMin", 1000, 1, 1e9);
-  num(o, "reconnectMax", 60000, 1, 1e9);
+  // Whole-number options as name, default, least, most (a literal in the code, not a table held in RAM).
+  const spec = "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000 connectTimeout 10000 1 1000000000 ackTimeout 30000 1 1000000000 pingTimeout 10000 1 1000000000 endTimeout 10000 0 1000000000 qos2 16 1 65535".split(" ");
+  for (let k = 0; k < spec.length; k += 4) {
+    const n = spec[k];
+    const v = o[n] == null ? +spec[k + 1] : o[n];
+    if (typeof v != "number" || !(v >= +spec[k + 2] && v <= +spec[k + 3]) || v % 1) throw fail("option " + n + " must be a whole number from " + spec[k + 2] + " to " + spec[k + 3], "options");
+    o[n] = v;
+  }
   if (o.reconnectMax < o.reconnectMin) o.reconnectMax = o.reconnectMin;
-  num(o, "connectTimeout", 10000, 1, 1e9);
-  num(o, "ackTimeout", 30000, 1, 1e9);
-  num(o, "pingTimeout", 10000, 1, 1e9);
-  num(o, "endTimeout", 10000, 0, 1e9);
-  num(o, "qos2", 16, 1, 65535);
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
   const idn = typeof o.clientId != "string" ? -1 : RAW ? o.clientId.length : strLen(o.clientId);
   // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
@@ -643,6 +637,6 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.pt = Math.ceil(o.pingTimeout / iv);
   c.sk = Math.ceil((ka || o.ackTimeout) / iv);
   // The first attempt is a timer too, so end() right after connect() cancels it.
-  c.t = c.k.set(start, 0, c);
+  c.t = c.k.set(tick, 0, c);
   return c as any;
 }

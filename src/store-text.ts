@@ -7,7 +7,7 @@ import { Err } from "./codec/constants";
 import type { Data } from "./codec/encode";
 import { put } from "./link";
 import type { Out } from "./link";
-import { pubText } from "./wire-text";
+import { txPublish } from "./wire-text";
 
 export interface Store {
   /** Encoded packets, oldest first; [0, _c) sent on this connection and unacknowledged. */
@@ -32,7 +32,7 @@ export function storeCreate(size: number): Store {
 const ENTRY = 24;
 
 export function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number {
-  const p = pubText(topic, payload, 1, retain, id);
+  const p = txPublish(null, topic, payload, retain, 1, id);
   if (typeof p != "string") return p;
   const n = p.length + ENTRY;
   if (n > s._m) return Err.SPACE;

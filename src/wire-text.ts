@@ -27,24 +27,6 @@ function packet(byte1: number, body: string): string {
   return h + body;
 }
 
-/**
- * A PUBLISH as a String, or Err.TOPIC. Used by the store for QoS 1 too. The hot path of every publish on
- * a board, so it is written out in one body: Espruino lexes the source of each call it makes again, and
- * a call costs more there than the concatenation it wraps.
- */
-export function pubText(topic: string, payload: Data | undefined, qos: number, retain: boolean, id: number): string | number {
-  const n = topic.length;
-  if (!n || n > 65535) return Err.TOPIC;
-  const b = chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
-  let m = b.length;
-  let h = chr(0x30 | (qos << 1) | (retain ? 1 : 0));
-  do {
-    h += chr((m & 127) | (m > 127 ? 128 : 0));
-    m >>= 7;
-  } while (m);
-  return h + b;
-}
-
 /** Hand a packet to the link: its length, or Err.SPACE (nothing sent) when it is over txSize. */
 function send(c: Out, p: string): number {
   if (p.length > c.z) return Err.SPACE;
@@ -73,10 +55,30 @@ export function connectPacket(o: ConnectOptions): Uint8Array | string | number {
   return packet(0x10, body);
 }
 
-/** A QoS 0 PUBLISH (QoS 1 goes through the store); its length, or an Err with nothing sent. */
-export function txPublish(c: Out, topic: string, payload: Data | undefined, retain: boolean): number {
-  const p = pubText(topic, payload, 0, retain, 0);
-  return typeof p == "string" ? send(c, p) : p;
+/**
+ * A QoS 0 PUBLISH sent on `c`: its length, or an Err with nothing sent. With no `c`, the PUBLISH of QoS
+ * `qos` and packet id `id` as a String (or Err.TOPIC), which is how the store makes a QoS 1 entry. The
+ * hot path of every publish on a board, so it is written out in one body: Espruino lexes the source of
+ * each call it makes again, and a call costs more there than the concatenation it wraps.
+ */
+export function txPublish(c: Out | null, topic: string, payload: Data | undefined, retain: boolean, qos?: number, id?: number): any {
+  const n = topic.length;
+  if (!n || n > 65535) return Err.TOPIC;
+  const b = chr(n >> 8, n & 255) + topic + (qos ? chr(id! >> 8, id! & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
+  let m = b.length;
+  let h = chr(0x30 | (qos! << 1) | (retain ? 1 : 0));
+  do {
+    h += chr((m & 127) | (m > 127 ? 128 : 0));
+    m >>= 7;
+  } while (m);
+  if (!c) return h + b;
+  const p = h + b;
+  if (p.length > c.z) return Err.SPACE;
+  // put(), written out: the caller checked the link is up.
+  c.w += p.length;
+  c.tx = true;
+  c.l!.write(p, 0, p.length);
+  return p.length;
 }
 
 /** A packet of a fixed first byte and a packet id: PUBACK, PUBREC, PUBREL, PUBCOMP; with `id` < 0 none (PINGREQ, DISCONNECT). */
@@ -109,10 +111,13 @@ export function rxCreate(size: number): Rx {
 export function rxReset(d: Rx): void {
   d.b = "";
   d.k = 0;
-  d.st = 0;
 }
 
-/** As wire.ts: take in `chunk` (if any); then a packet (1) or an Err (< 0) is in the record, or 0 when more bytes are needed. */
+/**
+ * As wire.ts: take in `chunk` (if any); then a packet (1) or an Err (< 0) is in the record, or 0 when
+ * more bytes are needed. Framing and the checks of codec/decode.ts's parse in one body (one call per
+ * packet on the board).
+ */
 export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
   if (chunk) d.b += typeof chunk == "string" ? chunk : E.toString(chunk);
   let b = d.b;
@@ -120,39 +125,36 @@ export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
     const m = d.k < b.length ? d.k : b.length;
     d.b = b = b.substr(m);
     d.k -= m;
-    if (d.k) return (d.st = 0);
+    if (d.k) return 0;
   }
-  if (b.length < 2) return (d.st = 0);
+  if (b.length < 2) return 0;
   let n = 0;
   let m = 1;
   let j = 1;
   let x: number;
   do {
-    if (j == b.length) return (d.st = 0);
+    if (j == b.length) return 0;
     x = b.charCodeAt(j++);
     n += (x & 127) * m;
     m *= 128;
     // A fourth length byte announcing a fifth is malformed [MQTT-2.2.3].
     if (x & 128 && j == 5) {
       d.b = "";
-      return (d.st = Err.LENGTH);
+      return Err.LENGTH;
     }
   } while (x & 128);
   // An oversized packet: its first rxSize bytes are read (a PUBLISH's topic and id, to acknowledge
   // it), the rest is skipped as it arrives.
   const big = n > d.z;
   const held = big ? d.z : n;
-  if (b.length < j + held) return (d.st = 0);
+  if (b.length < j + held) return 0;
   const end = j + n;
   d.k = end > b.length ? end - b.length : 0;
   d.b = b.substr(end);
-  return (d.st = parse(d, b.charCodeAt(0), b.substr(j, held), n, big));
-}
-
-/** The checks of codec/decode.ts's parse, over the body String `p` (its first bytes if `big`). */
-function parse(d: Rx, h: number, p: string, n: number, big: boolean): number {
-  const t = h >> 4;
-  const f = h & 15;
+  // The body `p` (its first rxSize bytes if `big`).
+  const p = b.substr(j, held);
+  const t = b.charCodeAt(0) >> 4;
+  const f = b.charCodeAt(0) & 15;
   d.type = t;
   d.flags = f;
   d.size = n;
@@ -161,7 +163,7 @@ function parse(d: Rx, h: number, p: string, n: number, big: boolean): number {
   // Types a server sends: CONNACK .. UNSUBACK and PINGRESP, never SUBSCRIBE, UNSUBSCRIBE or PINGREQ.
   if (t < 2 || t > 13 || t == 8 || t == 10 || t == 12) return Err.TYPE;
   if (t != 3 && f != (t == 6 ? 2 : 0)) return Err.FLAGS;
-  const m = p.length;
+  m = p.length;
   if (t == 3) {
     const q = (f >> 1) & 3;
     if (q == 3) return Err.QOS;

@@ -17,6 +17,6 @@ export declare function storePut(s: Store, topic: string, payload: Data | undefi
 export declare function storeSend(s: Store, c: Out, win: number, hw: number): void;
 export declare function storeRewind(s: Store, fresh: boolean): void;
 export declare function storeAck(s: Store, id: number): boolean;
-export declare function storeFlying(s: Store): number;
 export declare function storeHas(s: Store, id: number): boolean;
-export declare function storeCount(s: Store): number;
+/** Entries held (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
+export declare function storeCount(s: Store, sent?: boolean): number;

@@ -26,9 +26,7 @@ export declare function storeSend(s: Store, c: Out, win: number, hw: number): vo
 export declare function storeRewind(s: Store, fresh: boolean): void;
 /** Mark the in-flight entry with packet id `id` acknowledged; false when no such entry is in flight. */
 export declare function storeAck(s: Store, id: number): boolean;
-/** Entries sent on this connection and awaiting PUBACK. */
-export declare function storeFlying(s: Store): number;
 /** True when an entry (sent or not) holds packet id `id`. */
 export declare function storeHas(s: Store, id: number): boolean;
-/** Live entries in the store (sent or not). */
-export declare function storeCount(s: Store): number;
+/** Live entries in the store (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
+export declare function storeCount(s: Store, sent?: boolean): number;
