@@ -65,15 +65,14 @@ function connectPacket(o) {
     return packet(0x10, body);
 }
 /**
- * A QoS 0 PUBLISH sent on `c`: its length, or an Err with nothing sent. With no `c`, the PUBLISH of QoS
- * `qos` and packet id `id` as a String (or Err.TOPIC), which is how the store makes a QoS 1 entry. The
+ * A QoS 0 PUBLISH sent on `c`: its length, or Err.SPACE with nothing sent. With no `c`, the PUBLISH of
+ * QoS `qos` and packet id `id` as a String, which is how the store makes a QoS 1 entry. The
  * hot path of every publish on a board, so it is written out in one body: Espruino lexes the source of
  * each call it makes again, and a call costs more there than the concatenation it wraps.
  */
 function txPublish(c, topic, payload, retain, qos, id) {
+    // The client has checked the topic (1 to 65,535 bytes, no wildcard).
     var n = topic.length;
-    if (!n || n > 65535)
-        return -7 /* Err.TOPIC */;
     var b = chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
     var m = b.length;
     var h = chr(0x30 | (qos << 1) | (retain ? 1 : 0));
@@ -679,10 +678,11 @@ var CLOCK = { now: Date.now, set: setTimeout, clear: clearTimeout };
 var PROTO = {
     publish: function (topic, payload, opt) {
         var c = this;
-        var q = (opt && opt.qos) || 0;
+        var q = opt ? opt.qos || 0 : 0;
         var r = !!(opt && opt.retain);
-        // On a board a char is a byte, so validTopic's length check is the byte check; elsewhere UTF-8 may be longer.
-        if (!validTopic(topic) || (false))
+        // validTopic, written out: on a board each call of the hot path costs more than the test it makes.
+        // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer.
+        if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (false))
             throw fail("invalid topic: " + topic, "topic");
         if (q !== 0 && q !== 1)
             throw fail("qos must be 0 or 1", "qos");
@@ -857,7 +857,10 @@ function createClient(opts, make, defaults) {
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 function espruinoTransport(o) {
-    return socketLink(o.host, linkPort(o), !!o.tls, o.hw || 256, der(o.ca), der(o.cert), der(o.key));
+    // The connect function bound to the resolved options under short names: no closure, so nothing keeps
+    // the options object itself (long property names, a block or more each) alive with the client.
+    var cfg = { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) };
+    return sConnect.bind(cfg);
 }
 // Espruino's tls takes DER byte Strings only (PEM text throws "mbedtls_x509_crt_parse ... Invalid
 // format"): PEM text becomes the atob() of its first block's body (atob skips the line breaks).
@@ -866,34 +869,32 @@ function der(p) {
     var a = p && p.split("-----");
     return a && a[2] ? atob(a[2]) : p;
 }
-// One closure per client (over the resolved options, not the options object: on Espruino a closure
-// keeps its whole scope alive), and none per connection: the socket itself is the link (its write()
-// takes the client's Strings and ignores the range arguments), it carries the link's state, and its
-// handlers are module functions that find it as `this`. A closure made per connection cost about 110
-// blocks on an ESP8266, against 10 for the socket itself.
-function socketLink(host, port, tls, hw, ca, cert, key) {
-    return function (h) {
-        var s;
-        try {
-            s = require(tls ? "tls" : "net").connect({ host: host, port: port, ca: ca, cert: cert, key: key }, sOpen);
-            s.on("data", sData);
-            s.on("drain", sDrain);
-            s.on("error", sError);
-            s.on("end", sGone);
-            s.on("close", sGone);
-        }
-        catch (e) {
-            // Connecting to a closed port may throw instead of emitting: reported like a close, after return.
-            s = {};
-            setTimeout(sGone, 0, e, s);
-        }
-        // h: the client's events; t: TLS; g: data was seen; e: the error seen; d: the link is down.
-        s.h = h;
-        s.t = tls;
-        s.hw = hw;
-        s.close = lClose;
-        return s;
-    };
+// No closure per connection either: the socket itself is the link (its write() takes the client's
+// Strings and ignores the range arguments), it carries the link's state, and its handlers are module
+// functions that find it as `this`. A closure made per connection cost about 110 blocks on an ESP8266,
+// against 10 for the socket itself.
+function sConnect(h) {
+    var o = this;
+    var s;
+    try {
+        s = require(o.t ? "tls" : "net").connect({ host: o.h, port: o.p, ca: o.a, cert: o.c, key: o.k }, sOpen);
+        s.on("data", sData);
+        s.on("drain", sDrain);
+        s.on("error", sError);
+        s.on("end", sGone);
+        s.on("close", sGone);
+    }
+    catch (e) {
+        // Connecting to a closed port may throw instead of emitting: reported like a close, after return.
+        s = {};
+        setTimeout(sGone, 0, e, s);
+    }
+    // h: the client's events; t: TLS; g: data was seen; e: the error seen; d: the link is down.
+    s.h = h;
+    s.t = o.t;
+    s.hw = o.w;
+    s.close = lClose;
+    return s;
 }
 function lClose() {
     this.d = true;

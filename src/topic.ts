@@ -1,7 +1,7 @@
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
 
 // Module constants: a regex literal inside a function is a new RegExp object on every call.
-const WILD = /[+#\0]/;
+export const WILD = /[+#\0]/;
 // `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
 const BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
 

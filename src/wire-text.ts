@@ -56,14 +56,14 @@ export function connectPacket(o: ConnectOptions): Uint8Array | string | number {
 }
 
 /**
- * A QoS 0 PUBLISH sent on `c`: its length, or an Err with nothing sent. With no `c`, the PUBLISH of QoS
- * `qos` and packet id `id` as a String (or Err.TOPIC), which is how the store makes a QoS 1 entry. The
+ * A QoS 0 PUBLISH sent on `c`: its length, or Err.SPACE with nothing sent. With no `c`, the PUBLISH of
+ * QoS `qos` and packet id `id` as a String, which is how the store makes a QoS 1 entry. The
  * hot path of every publish on a board, so it is written out in one body: Espruino lexes the source of
  * each call it makes again, and a call costs more there than the concatenation it wraps.
  */
 export function txPublish(c: Out | null, topic: string, payload: Data | undefined, retain: boolean, qos?: number, id?: number): any {
+  // The client has checked the topic (1 to 65,535 bytes, no wildcard).
   const n = topic.length;
-  if (!n || n > 65535) return Err.TOPIC;
   const b = chr(n >> 8, n & 255) + topic + (qos ? chr(id! >> 8, id! & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
   let m = b.length;
   let h = chr(0x30 | (qos! << 1) | (retain ? 1 : 0));

@@ -5,8 +5,8 @@ export declare function txBuf(size: number): Uint8Array | null;
 /** The CONNECT packet for `o`, made once per client, or Err.ARG when a field is over 65,535 bytes. */
 export declare function connectPacket(o: ConnectOptions): Uint8Array | string | number;
 /**
- * A QoS 0 PUBLISH sent on `c`: its length, or an Err with nothing sent. With no `c`, the PUBLISH of QoS
- * `qos` and packet id `id` as a String (or Err.TOPIC), which is how the store makes a QoS 1 entry. The
+ * A QoS 0 PUBLISH sent on `c`: its length, or Err.SPACE with nothing sent. With no `c`, the PUBLISH of
+ * QoS `qos` and packet id `id` as a String, which is how the store makes a QoS 1 entry. The
  * hot path of every publish on a board, so it is written out in one body: Espruino lexes the source of
  * each call it makes again, and a call costs more there than the concatenation it wraps.
  */

@@ -21,7 +21,20 @@ export interface EspruinoOptions {
 }
 
 export function espruinoTransport(o: EspruinoOptions): Transport {
-  return socketLink(o.host, linkPort(o), !!o.tls, o.hw || 256, der(o.ca), der(o.cert), der(o.key));
+  // The connect function bound to the resolved options under short names: no closure, so nothing keeps
+  // the options object itself (long property names, a block or more each) alive with the client.
+  const cfg: Cfg = { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) };
+  return sConnect.bind(cfg);
+}
+
+interface Cfg {
+  h?: string;
+  p: number;
+  t: boolean;
+  w: number;
+  a?: string;
+  c?: string;
+  k?: string;
 }
 
 // Espruino's tls takes DER byte Strings only (PEM text throws "mbedtls_x509_crt_parse ... Invalid
@@ -32,33 +45,31 @@ function der(p?: string) {
   return a && a[2] ? atob(a[2]) : p;
 }
 
-// One closure per client (over the resolved options, not the options object: on Espruino a closure
-// keeps its whole scope alive), and none per connection: the socket itself is the link (its write()
-// takes the client's Strings and ignores the range arguments), it carries the link's state, and its
-// handlers are module functions that find it as `this`. A closure made per connection cost about 110
-// blocks on an ESP8266, against 10 for the socket itself.
-function socketLink(host: string | undefined, port: number, tls: boolean, hw: number, ca?: string, cert?: string, key?: string): Transport {
-  return function (h: LinkEvents): Link {
-    let s: any;
-    try {
-      s = require(tls ? "tls" : "net").connect({ host: host, port: port, ca: ca, cert: cert, key: key }, sOpen);
-      s.on("data", sData);
-      s.on("drain", sDrain);
-      s.on("error", sError);
-      s.on("end", sGone);
-      s.on("close", sGone);
-    } catch (e) {
-      // Connecting to a closed port may throw instead of emitting: reported like a close, after return.
-      s = {};
-      setTimeout(sGone, 0, e, s);
-    }
-    // h: the client's events; t: TLS; g: data was seen; e: the error seen; d: the link is down.
-    s.h = h;
-    s.t = tls;
-    s.hw = hw;
-    s.close = lClose;
-    return s;
-  };
+// No closure per connection either: the socket itself is the link (its write() takes the client's
+// Strings and ignores the range arguments), it carries the link's state, and its handlers are module
+// functions that find it as `this`. A closure made per connection cost about 110 blocks on an ESP8266,
+// against 10 for the socket itself.
+function sConnect(this: Cfg, h: LinkEvents): Link {
+  const o = this;
+  let s: any;
+  try {
+    s = require(o.t ? "tls" : "net").connect({ host: o.h, port: o.p, ca: o.a, cert: o.c, key: o.k }, sOpen);
+    s.on("data", sData);
+    s.on("drain", sDrain);
+    s.on("error", sError);
+    s.on("end", sGone);
+    s.on("close", sGone);
+  } catch (e) {
+    // Connecting to a closed port may throw instead of emitting: reported like a close, after return.
+    s = {};
+    setTimeout(sGone, 0, e, s);
+  }
+  // h: the client's events; t: TLS; g: data was seen; e: the error seen; d: the link is down.
+  s.h = h;
+  s.t = o.t;
+  s.hw = o.w;
+  s.close = lClose;
+  return s;
 }
 
 function lClose(this: any) {
