@@ -5,7 +5,6 @@
 // in the device bundle.
 import { Err } from "./codec/constants";
 import type { Data } from "./codec/encode";
-import { put } from "./link";
 import type { Out } from "./link";
 import { txPublish } from "./wire-text";
 
@@ -50,7 +49,10 @@ export function storeSend(s: Store, c: Out, win: number, hw: number): void {
     // A resend carries DUP=1 [MQTT-3.3.1-1]: the flagged copy is made only then, not for every message.
     if (s._c < s._s) p = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
     else s._s = s._c + 1;
-    put(c, p, 0, p.length);
+    // put(), written out: the loop has checked the link.
+    c.w += p.length;
+    c.tx = true;
+    c.l!.write(p, 0, p.length);
     s._c++;
   }
 }

@@ -48,4 +48,31 @@ test("topic filters: + fills a level, # is last and alone", () => {
   assert.equal(["", "a#", "a/#/b", "a+", "+a", "a/b+", "##", "a\0"].map(validFilter), [false, false, false, false, false, false, false, false]);
 });
 
+// The spec's rule level by level, as plainly as it can be written: what match() (with its native fast
+// paths for a whole topic and a "prefix/#" filter) must agree with.
+function reference(f: string, t: string): boolean {
+  const fs = f.split("/");
+  const ts = t.split("/");
+  if (t[0] == "$" && (f[0] == "+" || f[0] == "#")) return false;
+  for (let i = 0; i < fs.length; i++) {
+    if (fs[i] == "#") return true;
+    if (i >= ts.length || (fs[i] != "+" && fs[i] != ts[i])) return false;
+  }
+  return fs.length == ts.length;
+}
+
+test("match agrees with the level-by-level rule on 20,000 random filters and topics", () => {
+  let seed = 7;
+  const r = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const levels = ["", "a", "b", "ab", "$x"];
+  for (let k = 0; k < 20000; k++) {
+    const t = Array.from({ length: 1 + r(4) }, () => levels[r(levels.length)]).join("/");
+    const fl = Array.from({ length: 1 + r(4) }, () => ["+", "a", "b", "", "ab"][r(5)]);
+    if (r(2)) fl.push("#");
+    const f = fl.join("/");
+    if (!t || !validFilter(f)) continue;
+    assert.is(match(f, t), reference(f, t), `${f} vs ${t}`);
+  }
+});
+
 test.run();

@@ -641,7 +641,13 @@ function validFilter(f) {
  * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
  */
 function match(filter, topic) {
+    // The common filters, by native String operations (each step of the walk below is an interpreted
+    // step on a board): the topic itself, and a plain prefix ending in "/#".
+    if (filter == topic)
+        return true;
     var fl = filter.length;
+    if (filter.indexOf("+") < 0 && filter.indexOf("#") == fl - 1 && fl > 1 && topic.charCodeAt(0) != 36)
+        return topic.length >= fl - 2 && topic.substr(0, fl - 2) == filter.substr(0, fl - 2) && (topic.length == fl - 2 || topic.charCodeAt(fl - 2) == 47);
     var tl = topic.length;
     var i = 0;
     var j = 0;
@@ -1059,7 +1065,8 @@ var PROTO = {
                 throw fail("message larger than txSize", "size");
             return true;
         }
-        var e = storePut(c.st, topic, payload, r, nextId(c));
+        // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
+        var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
         if (e < 1) {
             c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
             if (e < 0)
