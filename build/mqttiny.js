@@ -108,38 +108,41 @@ function rxReset(d) {
 }
 /**
  * As wire.ts: take in `chunk` (if any); then a packet (1) or an Err (< 0) is in the record, or 0 when
- * more bytes are needed. Framing and the checks of codec/decode.ts's parse in one body (one call per
- * packet on the board).
+ * more bytes are needed. The received String is read in place: for an ack or a PINGRESP no String is
+ * made at all, and only the fields the packet's type defines are set.
  */
 function rxNext(d, chunk) {
-    if (chunk)
-        d.b += typeof chunk == "string" ? chunk : E.toString(chunk);
     var b = d.b;
+    if (chunk)
+        b += typeof chunk == "string" ? chunk : E.toString(chunk);
     if (d.k) {
-        var m_1 = d.k < b.length ? d.k : b.length;
-        d.b = b = b.substr(m_1);
-        d.k -= m_1;
-        if (d.k)
-            return 0;
+        // The rest of an oversized packet, skipped as it arrives.
+        var m = d.k < b.length ? d.k : b.length;
+        b = b.substr(m);
+        d.k -= m;
     }
-    if (b.length < 2)
+    d.b = b;
+    if (d.k || b.length < 2)
         return 0;
-    var n = 0;
-    var m = 1;
-    var j = 1;
-    var x;
-    do {
-        if (j == b.length)
-            return 0;
-        x = b.charCodeAt(j++);
-        n += (x & 127) * m;
-        m *= 128;
-        // A fourth length byte announcing a fifth is malformed [MQTT-2.2.3].
-        if (x & 128 && j == 5) {
-            d.b = "";
-            return -4 /* Err.LENGTH */;
-        }
-    } while (x & 128);
+    var n = b.charCodeAt(1);
+    var j = 2;
+    if (n > 127) {
+        n &= 127;
+        var m = 128;
+        var x = void 0;
+        do {
+            if (j == b.length)
+                return 0;
+            x = b.charCodeAt(j++);
+            n += (x & 127) * m;
+            m *= 128;
+            // A fourth length byte announcing a fifth is malformed [MQTT-2.2.3].
+            if (x & 128 && j == 5) {
+                d.b = "";
+                return -4 /* Err.LENGTH */;
+            }
+        } while (x & 128);
+    }
     // An oversized packet: its first rxSize bytes are read (a PUBLISH's topic and id, to acknowledge
     // it), the rest is skipped as it arrives.
     var big = n > d.z;
@@ -149,43 +152,48 @@ function rxNext(d, chunk) {
     var end = j + n;
     d.k = end > b.length ? end - b.length : 0;
     d.b = b.substr(end);
-    // The body `p` (its first rxSize bytes if `big`).
-    var p = b.substr(j, held);
-    var t = b.charCodeAt(0) >> 4;
-    var f = b.charCodeAt(0) & 15;
+    return parse(d, b, j, n, big);
+}
+/**
+ * The checks of codec/decode.ts's parse, over the packet at the start of `b` whose body starts at `j`
+ * and is `n` bytes long (only its first rxSize bytes are there when `big`). A function of its own:
+ * Espruino reads the whole text of a function on each call, so the framing above, called once more
+ * per chunk to find there is nothing left, stays short.
+ */
+function parse(d, b, j, n, big) {
+    var held = big ? d.z : n;
+    var h = b.charCodeAt(0);
+    var t = h >> 4;
     d.type = t;
-    d.flags = f;
     d.size = n;
-    d.id = d.qos = d.rc = d.sp = d.plen = 0;
-    d.tp = d.p = "";
-    // Types a server sends: CONNACK .. UNSUBACK and PINGRESP, never SUBSCRIBE, UNSUBSCRIBE or PINGREQ.
-    if (t < 2 || t > 13 || t == 8 || t == 10 || t == 12)
-        return -2 /* Err.TYPE */;
-    if (t != 3 && f != (t == 6 ? 2 : 0))
-        return -3 /* Err.FLAGS */;
-    m = p.length;
     if (t == 3) {
-        var q = (f >> 1) & 3;
+        var q = (h >> 1) & 3;
         if (q == 3)
             return -5 /* Err.QOS */;
         d.qos = q;
-        if (m < 2)
+        d.id = 0;
+        if (held < 2)
             return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
-        var tl = (p.charCodeAt(0) << 8) | p.charCodeAt(1);
+        var tl = (b.charCodeAt(j) << 8) | b.charCodeAt(j + 1);
         var o = 2 + tl + (q ? 2 : 0);
-        if (o > m)
+        if (o > held)
             return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
         if (!tl)
             return -7 /* Err.TOPIC */;
-        d.tp = p.substr(2, tl);
-        if (q && !(d.id = (p.charCodeAt(o - 2) << 8) | p.charCodeAt(o - 1)))
+        d.tp = b.substr(j + 2, tl);
+        if (q && !(d.id = (b.charCodeAt(j + o - 2) << 8) | b.charCodeAt(j + o - 1)))
             return -6 /* Err.ID */;
         d.plen = n - o;
         if (big)
             return -8 /* Err.BIG */;
-        d.p = p.substr(o);
+        d.p = b.substr(j + o, n - o);
         return PACKET;
     }
+    // Types a server sends: CONNACK .. UNSUBACK and PINGRESP, never SUBSCRIBE, UNSUBSCRIBE or PINGREQ.
+    if (t < 2 || t > 13 || t == 8 || t == 10 || t == 12)
+        return -2 /* Err.TYPE */;
+    if ((h & 15) != (t == 6 ? 2 : 0))
+        return -3 /* Err.FLAGS */;
     if (big)
         return -8 /* Err.BIG */;
     if (t == 13)
@@ -193,14 +201,16 @@ function rxNext(d, chunk) {
     if (t == 9 ? n < 3 : n != 2)
         return -4 /* Err.LENGTH */;
     if (t == 2) {
-        d.sp = p.charCodeAt(0) & 1;
-        d.rc = p.charCodeAt(1);
+        d.sp = b.charCodeAt(j) & 1;
+        d.rc = b.charCodeAt(j + 1);
         return PACKET;
     }
-    if (!(d.id = (p.charCodeAt(0) << 8) | p.charCodeAt(1)))
+    if (!(d.id = (b.charCodeAt(j) << 8) | b.charCodeAt(j + 1)))
         return -6 /* Err.ID */;
-    d.p = p.substr(2);
-    d.plen = n - 2;
+    if (t == 9) {
+        d.p = b.substr(j + 2, n - 2);
+        d.plen = n - 2;
+    }
     return PACKET;
 }
 
@@ -569,6 +579,10 @@ function handle(c, d) {
         }
         return;
     }
+    ctl(c, d, t, id);
+}
+/** The rest of the packets a server sends: CONNACK, PUBREL, SUBACK, UNSUBACK, PINGRESP. */
+function ctl(c, d, t, id) {
     if (c.s == 2 /* S.CONNACK */) {
         if (t != 2 /* T.CONNACK */)
             return drop(c, fail("expected CONNACK, got type " + t, "protocol"));

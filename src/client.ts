@@ -397,6 +397,12 @@ function handle(c: R, d: Rx) {
     }
     return;
   }
+  ctl(c, d, t, id);
+
+}
+
+/** The rest of the packets a server sends: CONNACK, PUBREL, SUBACK, UNSUBACK, PINGRESP. */
+function ctl(c: R, d: Rx, t: number, id: number) {
   if (c.s == S.CONNACK) {
     if (t != T.CONNACK) return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
     const rc = d.rc;

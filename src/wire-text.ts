@@ -115,34 +115,38 @@ export function rxReset(d: Rx): void {
 
 /**
  * As wire.ts: take in `chunk` (if any); then a packet (1) or an Err (< 0) is in the record, or 0 when
- * more bytes are needed. Framing and the checks of codec/decode.ts's parse in one body (one call per
- * packet on the board).
+ * more bytes are needed. The received String is read in place: for an ack or a PINGRESP no String is
+ * made at all, and only the fields the packet's type defines are set.
  */
 export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
-  if (chunk) d.b += typeof chunk == "string" ? chunk : E.toString(chunk);
   let b = d.b;
+  if (chunk) b += typeof chunk == "string" ? chunk : E.toString(chunk);
   if (d.k) {
+    // The rest of an oversized packet, skipped as it arrives.
     const m = d.k < b.length ? d.k : b.length;
-    d.b = b = b.substr(m);
+    b = b.substr(m);
     d.k -= m;
-    if (d.k) return 0;
   }
-  if (b.length < 2) return 0;
-  let n = 0;
-  let m = 1;
-  let j = 1;
-  let x: number;
-  do {
-    if (j == b.length) return 0;
-    x = b.charCodeAt(j++);
-    n += (x & 127) * m;
-    m *= 128;
-    // A fourth length byte announcing a fifth is malformed [MQTT-2.2.3].
-    if (x & 128 && j == 5) {
-      d.b = "";
-      return Err.LENGTH;
-    }
-  } while (x & 128);
+  d.b = b;
+  if (d.k || b.length < 2) return 0;
+  let n = b.charCodeAt(1);
+  let j = 2;
+  if (n > 127) {
+    n &= 127;
+    let m = 128;
+    let x: number;
+    do {
+      if (j == b.length) return 0;
+      x = b.charCodeAt(j++);
+      n += (x & 127) * m;
+      m *= 128;
+      // A fourth length byte announcing a fifth is malformed [MQTT-2.2.3].
+      if (x & 128 && j == 5) {
+        d.b = "";
+        return Err.LENGTH;
+      }
+    } while (x & 128);
+  }
   // An oversized packet: its first rxSize bytes are read (a PUBLISH's topic and id, to acknowledge
   // it), the rest is skipped as it arrives.
   const big = n > d.z;
@@ -151,46 +155,54 @@ export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
   const end = j + n;
   d.k = end > b.length ? end - b.length : 0;
   d.b = b.substr(end);
-  // The body `p` (its first rxSize bytes if `big`).
-  const p = b.substr(j, held);
-  const t = b.charCodeAt(0) >> 4;
-  const f = b.charCodeAt(0) & 15;
+  return parse(d, b, j, n, big);
+}
+
+/**
+ * The checks of codec/decode.ts's parse, over the packet at the start of `b` whose body starts at `j`
+ * and is `n` bytes long (only its first rxSize bytes are there when `big`). A function of its own:
+ * Espruino reads the whole text of a function on each call, so the framing above, called once more
+ * per chunk to find there is nothing left, stays short.
+ */
+function parse(d: Rx, b: string, j: number, n: number, big: boolean): number {
+  const held = big ? d.z : n;
+  const h = b.charCodeAt(0);
+  const t = h >> 4;
   d.type = t;
-  d.flags = f;
   d.size = n;
-  d.id = d.qos = d.rc = d.sp = d.plen = 0;
-  d.tp = d.p = "";
-  // Types a server sends: CONNACK .. UNSUBACK and PINGRESP, never SUBSCRIBE, UNSUBSCRIBE or PINGREQ.
-  if (t < 2 || t > 13 || t == 8 || t == 10 || t == 12) return Err.TYPE;
-  if (t != 3 && f != (t == 6 ? 2 : 0)) return Err.FLAGS;
-  m = p.length;
   if (t == 3) {
-    const q = (f >> 1) & 3;
+    const q = (h >> 1) & 3;
     if (q == 3) return Err.QOS;
     d.qos = q;
-    if (m < 2) return big ? Err.BIG : Err.TOPIC;
-    const tl = (p.charCodeAt(0) << 8) | p.charCodeAt(1);
+    d.id = 0;
+    if (held < 2) return big ? Err.BIG : Err.TOPIC;
+    const tl = (b.charCodeAt(j) << 8) | b.charCodeAt(j + 1);
     const o = 2 + tl + (q ? 2 : 0);
-    if (o > m) return big ? Err.BIG : Err.TOPIC;
+    if (o > held) return big ? Err.BIG : Err.TOPIC;
     if (!tl) return Err.TOPIC;
-    d.tp = p.substr(2, tl);
-    if (q && !(d.id = (p.charCodeAt(o - 2) << 8) | p.charCodeAt(o - 1))) return Err.ID;
+    d.tp = b.substr(j + 2, tl);
+    if (q && !(d.id = (b.charCodeAt(j + o - 2) << 8) | b.charCodeAt(j + o - 1))) return Err.ID;
     d.plen = n - o;
     if (big) return Err.BIG;
-    d.p = p.substr(o);
+    d.p = b.substr(j + o, n - o);
     return PACKET;
   }
+  // Types a server sends: CONNACK .. UNSUBACK and PINGRESP, never SUBSCRIBE, UNSUBSCRIBE or PINGREQ.
+  if (t < 2 || t > 13 || t == 8 || t == 10 || t == 12) return Err.TYPE;
+  if ((h & 15) != (t == 6 ? 2 : 0)) return Err.FLAGS;
   if (big) return Err.BIG;
   if (t == 13) return n ? Err.LENGTH : PACKET;
   if (t == 9 ? n < 3 : n != 2) return Err.LENGTH;
   if (t == 2) {
-    d.sp = p.charCodeAt(0) & 1;
-    d.rc = p.charCodeAt(1);
+    d.sp = b.charCodeAt(j) & 1;
+    d.rc = b.charCodeAt(j + 1);
     return PACKET;
   }
-  if (!(d.id = (p.charCodeAt(0) << 8) | p.charCodeAt(1))) return Err.ID;
-  d.p = p.substr(2);
-  d.plen = n - 2;
+  if (!(d.id = (b.charCodeAt(j) << 8) | b.charCodeAt(j + 1))) return Err.ID;
+  if (t == 9) {
+    d.p = b.substr(j + 2, n - 2);
+    d.plen = n - 2;
+  }
   return PACKET;
 }
 

@@ -926,6 +926,10 @@ function handle(c, d) {
         }
         return;
     }
+    ctl(c, d, t, id);
+}
+/** The rest of the packets a server sends: CONNACK, PUBREL, SUBACK, UNSUBACK, PINGRESP. */
+function ctl(c, d, t, id) {
     if (c.s == 2 /* S.CONNACK */) {
         if (t != 2 /* T.CONNACK */)
             return drop(c, fail("expected CONNACK, got type " + t, "protocol"));

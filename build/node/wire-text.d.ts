@@ -31,8 +31,8 @@ export declare function rxCreate(size: number): Rx;
 export declare function rxReset(d: Rx): void;
 /**
  * As wire.ts: take in `chunk` (if any); then a packet (1) or an Err (< 0) is in the record, or 0 when
- * more bytes are needed. Framing and the checks of codec/decode.ts's parse in one body (one call per
- * packet on the board).
+ * more bytes are needed. The received String is read in place: for an ack or a PINGRESP no String is
+ * made at all, and only the fields the packet's type defines are set.
  */
 export declare function rxNext(d: Rx, chunk: Uint8Array | string | null): number;
 export declare function rxTopic(d: Rx): string;
