@@ -15,7 +15,7 @@ function put(c, d, from, to) {
     if (!l)
         return; // a callback may have ended the client mid-packet
     c.w += to - from;
-    c.tx = true;
+    c.tx = 1;
     l.write(d, from, to);
 }
 
@@ -87,7 +87,7 @@ function txPublish(c, topic, payload, retain, qos, id) {
         return -1 /* Err.SPACE */;
     // put(), written out: the caller checked the link is up.
     c.w += p.length;
-    c.tx = true;
+    c.tx = 1;
     c.l.write(p, 0, p.length);
     return p.length;
 }
@@ -246,7 +246,7 @@ function storeSend(s, c, win, hw) {
             s._s = s._c + 1;
         // put(), written out: the loop has checked the link.
         c.w += p.length;
-        c.tx = true;
+        c.tx = 1;
         c.l.write(p, 0, p.length);
         s._c++;
     }
@@ -360,7 +360,7 @@ function ev(c, e, a) {
         c.eq.push(e, a);
     if (c.ef)
         return;
-    c.ef = true;
+    c.ef = 1;
     try {
         while (c.eq.length) {
             var f = c.h[c.eq.shift()];
@@ -370,7 +370,7 @@ function ev(c, e, a) {
         }
     }
     finally {
-        c.ef = false;
+        c.ef = 0;
     }
 }
 // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
@@ -411,7 +411,7 @@ function tick(c) {
     c.tq = c.tx ? 0 : c.tq + 1;
     c.rq = c.rx ? 0 : c.rq + 1;
     c.aq = storeCount(c.st, true) && !c.ak ? c.aq + 1 : 0;
-    c.tx = c.rx = c.ak = false;
+    c.tx = c.rx = c.ak = 0;
     if (c.aq >= c.at)
         return drop(c, fail("no PUBACK within " + c.am + " ms", "timeout"));
     // A connection that stayed up this long ends the run of failures: the backoff starts short again.
@@ -527,7 +527,7 @@ function onData(chunk) {
 function handle(c, d) {
     var t = d.type;
     var id = d.id;
-    c.rx = true;
+    c.rx = 1;
     var up = c.s == 3 /* S.UP */;
     if (t == 3 /* T.PUBLISH */ && up) {
         if (d.qos == 2) {
@@ -572,7 +572,7 @@ function handle(c, d) {
     }
     if (t == 4 /* T.PUBACK */ && up) {
         if (storeAck(c.st, id)) {
-            c.ak = true;
+            c.ak = 1;
             if (c.en && !storeCount(c.st))
                 return finish(c);
             pump(c);
@@ -664,7 +664,7 @@ function nextId(c) {
     for (;;) {
         var id = (c.id = (c.id % 65535) + 1);
         if (id == 65535)
-            c.wr = true;
+            c.wr = 1;
         if (!c.wr)
             return id;
         var k = storeHas(c.st, id) ? -1 : 0;
@@ -766,7 +766,7 @@ var PROTO = {
         var c = this;
         if (c.s == 4 /* S.END */ || (c.en && !force))
             return;
-        c.en = true;
+        c.en = 1;
         if (!force && storeCount(c.st)) {
             c.et = c.k.set(finish, c.ed, c);
             pump(c);
@@ -845,7 +845,7 @@ function createClient(opts, make, defaults) {
     c.r0 = o.reconnectMin;
     c.r1 = o.reconnectMax;
     c.rn = o.random;
-    c.bi = !!o.binary;
+    c.bi = o.binary ? 1 : 0;
     c.wn = o.window;
     c.qn = o.qos2;
     c.k = o.clock || CLOCK;
@@ -853,7 +853,8 @@ function createClient(opts, make, defaults) {
     c.s = 0 /* S.OFF */;
     c.l = c.e = c.t = c.et = null;
     c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
-    c.tx = c.rx = c.ak = c.wr = c.en = c.ef = false;
+    // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
+    c.tx = c.rx = c.ak = c.wr = c.en = c.ef = 0;
     c.z = o.txSize;
     c.b = null ;
     c.st = storeCreate(o.storeSize);

@@ -138,7 +138,7 @@ interface R extends Out {
   r0: number;
   r1: number;
   rn: () => number;
-  bi: boolean;
+  bi: number;
   wn: number;
   qn: number;
   k: Clock;
@@ -149,14 +149,14 @@ interface R extends Out {
   hw: number;
   /** Last packet id handed out, and whether ids have wrapped past 65535. */
   id: number;
-  wr: boolean;
+  wr: number;
   /** Consecutive failed attempts, for the backoff. */
   f: number;
   t: unknown;
   et: unknown;
   // The hot path never reads the clock: packets set these flags, a tick counts quiet intervals.
-  rx: boolean;
-  ak: boolean;
+  rx: number;
+  ak: number;
   tq: number;
   rq: number;
   aq: number;
@@ -177,10 +177,10 @@ interface R extends Out {
   sb: Sub[];
   us: Sub[];
   /** end() was called: publishes are refused while held messages drain. */
-  en: boolean;
+  en: number;
   /** Lifecycle events waiting to be emitted, and whether they are being emitted now. */
   eq: any[];
-  ef: boolean;
+  ef: number;
   dropped: number;
   attempts: number;
 }
@@ -204,7 +204,7 @@ function fail(msg: string, code: string | number, x?: any): MqttError {
 function ev(c: R, e?: string, a?: unknown) {
   if (e) c.eq.push(e, a);
   if (c.ef) return;
-  c.ef = true;
+  c.ef = 1;
   try {
     while (c.eq.length) {
       const f = c.h[c.eq.shift()];
@@ -212,7 +212,7 @@ function ev(c: R, e?: string, a?: unknown) {
       if (f) f(x);
     }
   } finally {
-    c.ef = false;
+    c.ef = 0;
   }
 }
 
@@ -249,7 +249,7 @@ function tick(c: R) {
   c.tq = c.tx ? 0 : c.tq + 1;
   c.rq = c.rx ? 0 : c.rq + 1;
   c.aq = storeCount(c.st, true) && !c.ak ? c.aq + 1 : 0;
-  c.tx = c.rx = c.ak = false;
+  c.tx = c.rx = c.ak = 0;
   if (c.aq >= c.at) return drop(c, fail("no PUBACK within " + c.am + " ms", "timeout"));
   // A connection that stayed up this long ends the run of failures: the backoff starts short again.
   // Not at CONNACK: a broker that accepts and then drops at once would make a reconnect storm.
@@ -352,7 +352,7 @@ function onData(this: Ev, chunk: Uint8Array | string) {
 function handle(c: R, d: Rx) {
   const t = d.type;
   const id = d.id;
-  c.rx = true;
+  c.rx = 1;
   const up = c.s == S.UP;
   if (t == T.PUBLISH && up) {
     if (d.qos == 2) {
@@ -368,7 +368,7 @@ function handle(c: R, d: Rx) {
     } else if (d.qos) txAck(c, 0x40, id); // PUBACK, before delivery: a callback that throws or ends the client cannot lose it
     // On the board the record holds the topic and payload Strings (wire-text.ts).
     const topic = RAW ? (d as any).tp : rxTopic(d);
-    const p = RAW ? (c.bi ? E.toUint8Array((d as any).p) : (d as any).p) : rxPayload(d, c.bi);
+    const p = RAW ? (c.bi ? E.toUint8Array((d as any).p) : (d as any).p) : rxPayload(d, !!c.bi);
     const sb = c.sb;
     // Each matching subscription's callback, then the message handler. A callback that throws becomes
     // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
@@ -391,7 +391,7 @@ function handle(c: R, d: Rx) {
   }
   if (t == T.PUBACK && up) {
     if (storeAck(c.st, id)) {
-      c.ak = true;
+      c.ak = 1;
       if (c.en && !storeCount(c.st)) return finish(c);
       pump(c);
     }
@@ -463,7 +463,7 @@ function nextId(c: R): number {
   // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
   for (;;) {
     const id = (c.id = (c.id % 65535) + 1);
-    if (id == 65535) c.wr = true;
+    if (id == 65535) c.wr = 1;
     if (!c.wr) return id;
     let k = storeHas(c.st, id) ? -1 : 0;
     for (; k >= 0 && k < c.sb.length; k++) if (c.sb[k].i == id) k = -2;
@@ -553,7 +553,7 @@ const PROTO = {
   end: function (this: R, force?: boolean) {
     const c = this;
     if (c.s == S.END || (c.en && !force)) return;
-    c.en = true;
+    c.en = 1;
     if (!force && storeCount(c.st)) {
       c.et = c.k.set(finish, c.ed, c);
       pump(c);
@@ -617,7 +617,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.r0 = o.reconnectMin;
   c.r1 = o.reconnectMax;
   c.rn = o.random;
-  c.bi = !!o.binary;
+  c.bi = o.binary ? 1 : 0;
   c.wn = o.window;
   c.qn = o.qos2;
   c.k = o.clock || CLOCK;
@@ -625,7 +625,8 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.s = S.OFF;
   c.l = c.e = c.t = c.et = null;
   c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
-  c.tx = c.rx = c.ak = c.wr = c.en = c.ef = false;
+  // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
+  c.tx = c.rx = c.ak = c.wr = c.en = c.ef = 0;
   c.z = o.txSize;
   c.b = RAW ? null : txBuf(o.txSize);
   c.st = storeCreate(o.storeSize);

@@ -34,7 +34,7 @@ export interface Out {
   /** Bytes handed to the link since its last drain. */
   w: number;
   /** Something went out since the last tick (keepalive counts silence, not time). */
-  tx: boolean;
+  tx: number;
   /** Largest packet sent outside the store (txSize). */
   z: number;
   /** The scratch buffer of the byte wire (Node); null on the device, which builds Strings. */
@@ -45,6 +45,6 @@ export function put(c: Out, d: Uint8Array | string, from: number, to: number): v
   const l = c.l;
   if (!l) return; // a callback may have ended the client mid-packet
   c.w += to - from;
-  c.tx = true;
+  c.tx = 1;
   l.write(d, from, to);
 }

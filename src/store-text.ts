@@ -51,7 +51,7 @@ export function storeSend(s: Store, c: Out, win: number, hw: number): void {
     else s._s = s._c + 1;
     // put(), written out: the loop has checked the link.
     c.w += p.length;
-    c.tx = true;
+    c.tx = 1;
     c.l!.write(p, 0, p.length);
     s._c++;
   }

@@ -76,7 +76,7 @@ export function txPublish(c: Out | null, topic: string, payload: Data | undefine
   if (p.length > c.z) return Err.SPACE;
   // put(), written out: the caller checked the link is up.
   c.w += p.length;
-  c.tx = true;
+  c.tx = 1;
   c.l!.write(p, 0, p.length);
   return p.length;
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 // budget: the ceiling the tests enforce, so no change grows a bundle unnoticed.
 // target: the goal set for the product (issue 5); the benchmark table reports whether it is met.
 export const budgets = {
-  "build/mqttiny.min.js": { budget: 13200, target: 6000 },
+  "build/mqttiny.min.js": { budget: 12700, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
 };
 

@@ -285,7 +285,7 @@ function put(c, d, from, to) {
     if (!l)
         return; // a callback may have ended the client mid-packet
     c.w += to - from;
-    c.tx = true;
+    c.tx = 1;
     l.write(d, from, to);
 }
 
@@ -707,7 +707,7 @@ function ev(c, e, a) {
         c.eq.push(e, a);
     if (c.ef)
         return;
-    c.ef = true;
+    c.ef = 1;
     try {
         while (c.eq.length) {
             var f = c.h[c.eq.shift()];
@@ -717,7 +717,7 @@ function ev(c, e, a) {
         }
     }
     finally {
-        c.ef = false;
+        c.ef = 0;
     }
 }
 // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
@@ -758,7 +758,7 @@ function tick(c) {
     c.tq = c.tx ? 0 : c.tq + 1;
     c.rq = c.rx ? 0 : c.rq + 1;
     c.aq = storeCount(c.st, true) && !c.ak ? c.aq + 1 : 0;
-    c.tx = c.rx = c.ak = false;
+    c.tx = c.rx = c.ak = 0;
     if (c.aq >= c.at)
         return drop(c, fail("no PUBACK within " + c.am + " ms", "timeout"));
     // A connection that stayed up this long ends the run of failures: the backoff starts short again.
@@ -874,7 +874,7 @@ function onData(chunk) {
 function handle(c, d) {
     var t = d.type;
     var id = d.id;
-    c.rx = true;
+    c.rx = 1;
     var up = c.s == 3 /* S.UP */;
     if (t == 3 /* T.PUBLISH */ && up) {
         if (d.qos == 2) {
@@ -894,7 +894,7 @@ function handle(c, d) {
             txAck(c, 0x40, id); // PUBACK, before delivery: a callback that throws or ends the client cannot lose it
         // On the board the record holds the topic and payload Strings (wire-text.ts).
         var topic = RAW ? d.tp : rxTopic(d);
-        var p = RAW ? (c.bi ? E.toUint8Array(d.p) : d.p) : rxPayload(d, c.bi);
+        var p = RAW ? (c.bi ? E.toUint8Array(d.p) : d.p) : rxPayload(d, !!c.bi);
         var sb = c.sb;
         // Each matching subscription's callback, then the message handler. A callback that throws becomes
         // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
@@ -919,7 +919,7 @@ function handle(c, d) {
     }
     if (t == 4 /* T.PUBACK */ && up) {
         if (storeAck(c.st, id)) {
-            c.ak = true;
+            c.ak = 1;
             if (c.en && !storeCount(c.st))
                 return finish(c);
             pump(c);
@@ -1011,7 +1011,7 @@ function nextId(c) {
     for (;;) {
         var id = (c.id = (c.id % 65535) + 1);
         if (id == 65535)
-            c.wr = true;
+            c.wr = 1;
         if (!c.wr)
             return id;
         var k = storeHas(c.st, id) ? -1 : 0;
@@ -1113,7 +1113,7 @@ var PROTO = {
         var c = this;
         if (c.s == 4 /* S.END */ || (c.en && !force))
             return;
-        c.en = true;
+        c.en = 1;
         if (!force && storeCount(c.st)) {
             c.et = c.k.set(finish, c.ed, c);
             pump(c);
@@ -1192,7 +1192,7 @@ function createClient(opts, make, defaults) {
     c.r0 = o.reconnectMin;
     c.r1 = o.reconnectMax;
     c.rn = o.random;
-    c.bi = !!o.binary;
+    c.bi = o.binary ? 1 : 0;
     c.wn = o.window;
     c.qn = o.qos2;
     c.k = o.clock || CLOCK;
@@ -1200,7 +1200,8 @@ function createClient(opts, make, defaults) {
     c.s = 0 /* S.OFF */;
     c.l = c.e = c.t = c.et = null;
     c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
-    c.tx = c.rx = c.ak = c.wr = c.en = c.ef = false;
+    // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
+    c.tx = c.rx = c.ak = c.wr = c.en = c.ef = 0;
     c.z = o.txSize;
     c.b = RAW ? null : txBuf(o.txSize);
     c.st = storeCreate(o.storeSize);

@@ -26,7 +26,7 @@ export interface Out {
     /** Bytes handed to the link since its last drain. */
     w: number;
     /** Something went out since the last tick (keepalive counts silence, not time). */
-    tx: boolean;
+    tx: number;
     /** Largest packet sent outside the store (txSize). */
     z: number;
     /** The scratch buffer of the byte wire (Node); null on the device, which builds Strings. */
