@@ -692,10 +692,6 @@ function checkFilter(c, filter) {
     if (n + (n < 128 ? 2 : n < 16384 ? 3 : n < 2097152 ? 4 : 5) > c.z)
         throw fail("topic filter does not fit in txSize", "size");
 }
-// The host's timers, one object for every client (setTimeout passes `a` on to f, on Node and on
-// Espruino). The host functions themselves, not wrappers: none of them uses `this`, and on Espruino each
-// wrapper would be one more function in RAM.
-var CLOCK = { now: Date.now, set: setTimeout, clear: clearTimeout };
 // The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
@@ -848,7 +844,10 @@ function createClient(opts, make, defaults) {
     c.bi = o.binary ? 1 : 0;
     c.wn = o.window;
     c.qn = o.qos2;
-    c.k = o.clock || CLOCK;
+    // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
+    // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
+    // would be one more function in RAM; looked up here, so a host without timers can still load the module.
+    c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
     c.h = {};
     c.s = 0 /* S.OFF */;
     c.l = c.e = c.t = c.et = null;
