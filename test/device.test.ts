@@ -3,6 +3,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
+import vm from "node:vm";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,18 @@ import { startAedes, until } from "./brokers";
 import { runDevice } from "../device/emulator/espruino.mjs";
 
 const t = suite("device");
+
+t("the device bundle loads on a host without timers, and a client made there with a clock of its own runs", () => {
+  // A fresh V8 context has no setTimeout at all, as Duktape has none.
+  const exports: any = {};
+  vm.runInNewContext(readFileSync(DEVICE, "utf8"), { exports, E: {} });
+  let started: (() => void) | null = null;
+  const clock = { now: () => 0, set: (f: (a: any) => void, ms: number, a: any) => ((started = () => f(a)), 1), clear() {} };
+  const opened: string[] = [];
+  const c = exports.createClient({ clientId: "n1", clock, transport: () => (opened.push("open"), { write() {}, close() {} }) });
+  started!();
+  assert.equal([opened, c.state()], [["open"], 1]);
+});
 
 t("the program itself is ES5 without labels or ES2015 globals", () => {
   assert.equal(es5Problems(readFileSync("device/telemetry.js", "utf8")), []);
