@@ -75,14 +75,13 @@ function txPublish(c, topic, payload, retain, qos, id) {
     var n = topic.length;
     var b = chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
     var m = b.length;
-    var h = chr(0x30 | (qos << 1) | (retain ? 1 : 0));
-    do {
-        h += chr((m & 127) | (m > 127 ? 128 : 0));
-        m >>= 7;
-    } while (m);
+    var p = chr(0x30 | (qos << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
+    // Telemetry fits a 1-byte remaining length; longer packets add the rest of it.
+    while ((m >>= 7))
+        p += chr((m & 127) | (m > 127 ? 128 : 0));
+    p += b;
     if (!c)
-        return h + b;
-    var p = h + b;
+        return p;
     if (p.length > c.z)
         return -1 /* Err.SPACE */;
     // put(), written out: the caller checked the link is up.

@@ -66,13 +66,11 @@ export function txPublish(c: Out | null, topic: string, payload: Data | undefine
   const n = topic.length;
   const b = chr(n >> 8, n & 255) + topic + (qos ? chr(id! >> 8, id! & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
   let m = b.length;
-  let h = chr(0x30 | (qos! << 1) | (retain ? 1 : 0));
-  do {
-    h += chr((m & 127) | (m > 127 ? 128 : 0));
-    m >>= 7;
-  } while (m);
-  if (!c) return h + b;
-  const p = h + b;
+  let p = chr(0x30 | (qos! << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
+  // Telemetry fits a 1-byte remaining length; longer packets add the rest of it.
+  while ((m >>= 7)) p += chr((m & 127) | (m > 127 ? 128 : 0));
+  p += b;
+  if (!c) return p;
   if (p.length > c.z) return Err.SPACE;
   // put(), written out: the caller checked the link is up.
   c.w += p.length;
