@@ -177,6 +177,7 @@ if (haveGateway(test)) {
       c.on("message", (tp: string) => got.push(tp));
       c.subscribe("u/t", { qos: 1 });
       await up(c);
+      await until(() => t.got.includes(0x13), 3000, "SUBACK");
       await x.m.publishAsync("u/t", "1", { qos: 1 });
       await until(() => got.length == 1, 3000, "first message");
       c.unsubscribe("u/t");
