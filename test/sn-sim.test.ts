@@ -185,6 +185,24 @@ test("sleep: DISCONNECT with the duration; awake periods ping with the client id
   assert.ok(r.clock.until(() => r.c.state() == 3, 5000), "active again");
 });
 
+test("the registry is bounded: with room for 2 topics, a third evicts the oldest, which is registered again", () => {
+  const r = rig({ topics: 2 });
+  r.up();
+  for (const t of ["t/1", "t/2", "t/3", "t/1"]) r.c.publish(t, t, { qos: 1 });
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 30_000));
+  assert.equal(r.g.delivered.map((d) => d.topic), ["t/1", "t/2", "t/3", "t/1"]);
+  assert.is(r.g.got.filter((t) => t == 0x0a).length, 4, "t/1 registered twice");
+});
+
+test("datagrams as byte Strings (Espruino): inbound messages decode the same", () => {
+  const r = rig({ binary: false }, { strings: true });
+  r.c.subscribe("ab", { qos: 1 });
+  r.up();
+  r.g.send(snEncode(0x0c, "\xb0C", 0x22, 0x6162, 5)!);
+  r.clock.advance(50);
+  assert.equal(r.messages.map((m) => [m[0], m[1]]), [["ab", "\xb0C"]]);
+});
+
 test("end(): DISCONNECT, close, and publish refused afterwards", () => {
   const r = rig();
   r.up();

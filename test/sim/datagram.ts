@@ -15,6 +15,8 @@ export interface DatagramNetOptions {
   loss?: number;
   dup?: number;
   jitter?: number;
+  /** Deliver to the client as byte Strings (one char per byte), as Espruino's dgram does. */
+  strings?: boolean;
 }
 
 export interface Delivered {
@@ -96,7 +98,7 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     },
     send(d) {
       g.sent.push(type(d));
-      carry(d, (x) => client && client.message(x, GW, GWPORT));
+      carry(d, (x) => client && client.message(o.strings ? Buffer.from(x).toString("latin1") : x, GW, GWPORT));
     },
   };
   const reply = (t: number, x?: string | Uint8Array | null, a?: number, b?: number, c?: number, d?: number) => g.send(snEncode(t, x, a, b, c, d)!);
