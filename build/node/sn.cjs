@@ -359,8 +359,9 @@ function regClear(g) {
     g.i.splice(0, g.i.length);
 }
 
-// Held publishes of the MQTT-SN client (not "store.ts": the device build swaps every "./store" import for the MQTT board store):
-// encoded packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
+// Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. (Not "store.ts": the
+// device build swaps every "./store" import for the MQTT board store.) The MQTT store keeps encoded
+// packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
 // has answered a REGISTER (and changes with every connection), so entries keep the topic name and are
 // encoded when sent. QoS 1 entries stay until PUBACK, across lost datagrams, reconnects and gateway
 // restarts; QoS 0 entries wait here only for their topic's registration.
@@ -576,7 +577,6 @@ function connected(c) {
     done(c);
     c.s = 3 /* S.UP */;
     c.f = 0;
-    c.zz = 0;
     // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
     // with them at once). Subscriptions are made again either way (a restarted gateway has none).
     if (c.cl)
@@ -608,6 +608,7 @@ function asleep(c) {
     done(c);
     disarm(c);
     c.s = 4 /* S.ASLEEP */;
+    c.zz = 0;
     arm(c, awake, c.zw);
     ev(c, "sleep");
 }
@@ -745,8 +746,8 @@ function onMessage(d, host, port) {
         return pump(c);
     }
     if (t == 24 /* N.DISCONNECT */) {
-        if (ok && c.zz)
-            return asleep(c);
+        if (ok)
+            return asleep(c); // the answer to a sleep request
         // The gateway dropped this client (a restart, or it no longer knows it): connect again at once.
         if (s == 3 /* S.UP */ || s == 5 /* S.AWAKE */)
             return lost(c, fail("disconnected by the gateway", "gateway"), 1);
