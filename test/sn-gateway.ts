@@ -28,15 +28,17 @@ export function findGateway(): { bin: string; example: string } | null {
 
 export const GW = findGateway();
 
+let told = false;
 /**
  * True when the gateway and mosquitto can run. Otherwise: outside CI one line, and the caller registers
- * nothing; under CI=true a failing test in `t`.
+ * nothing (one line for the whole run, whichever suites ask); under CI=true a failing test in `t`.
  */
 export function haveGateway(t: any): boolean {
   const why = !GW ? "no MQTT-SN gateway at " + resolve(ROOT, process.env.MQTTSN_GATEWAY || "../shared/mqttsn-gateway") : !mosquittoPath() ? "mosquitto is not installed" : "";
   if (!why) return true;
   if (CI) t("the MQTT-SN gateway and mosquitto are available under CI", () => assert.unreachable(why + ": set MQTTSN_GATEWAY to the gateway's folder or binary"));
-  else console.log(`  sn-client.test.ts skipped (${why}): MQTTSN_GATEWAY=/path/to/mqttsn-gateway npm test enables it`);
+  else if (!told) console.log(`  tests that need the MQTT-SN gateway skipped (${why}): MQTTSN_GATEWAY=/path/to/mqttsn-gateway npm test enables them`);
+  told = true;
   return false;
 }
 
