@@ -12,6 +12,8 @@ import { txBuf, connectPacket, txPublish, txAck, txSub, rxCreate, rxReset, rxNex
 import type { Rx } from "./wire";
 import { validTopic, validFilter, match, WILD } from "./topic";
 import { put } from "./link";
+import { fail, ev } from "./events";
+import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
 
 export type { Link, LinkEvents, Transport };
@@ -63,7 +65,7 @@ export interface ClientOptions {
 
 export type Payload = string | Uint8Array;
 export type MessageCallback = (topic: string, payload: Payload) => void;
-export interface MqttError extends Error {
+export interface MqttError extends CodedError {
   /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "full", "ended", "callback", or a decoder code (-2..-8). */
   code: string | number;
 }
@@ -126,7 +128,7 @@ interface Sub {
 }
 
 /** The client record. Short names: on Espruino a property name over 4 characters costs a block. */
-interface R extends Out {
+interface R extends Out, Emitter {
   tr: Transport;
   /** The CONNECT packet, made once. */
   cn: Uint8Array | string;
@@ -142,7 +144,7 @@ interface R extends Out {
   wn: number;
   qn: number;
   k: Clock;
-  h: { [e: string]: ((a?: any, b?: any) => void) | undefined };
+  h: { [e: string]: ((a?: any, b?: any, d?: any) => void) | undefined };
   s: number;
   /** The events object of the current attempt; events from an older one are ignored. */
   e: Ev | null;
@@ -187,33 +189,6 @@ interface R extends Out {
 
 interface Ev extends LinkEvents {
   c: R;
-}
-
-/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
-function fail(msg: string, code: string | number, x?: any): MqttError {
-  const e = new Error(msg + (x ? ": " + (x.message || x) : "")) as MqttError;
-  e.code = code;
-  return e;
-}
-
-/**
- * Lifecycle events (connected, error, offline, close) go through one queue: a handler that calls end()
- * or publish() runs after the transition that emitted it is complete, and each event fires once. With
- * no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
- */
-function ev(c: R, e?: string, a?: unknown) {
-  if (e) c.eq.push(e, a);
-  if (c.ef) return;
-  c.ef = 1;
-  try {
-    while (c.eq.length) {
-      const f = c.h[c.eq.shift()];
-      const x = c.eq.shift();
-      if (f) f(x);
-    }
-  } finally {
-    c.ef = 0;
-  }
 }
 
 // ---- timers: one clock timer, set on state changes and by each tick, never per packet.

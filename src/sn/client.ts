@@ -14,6 +14,8 @@ import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import { strRead } from "../codec/strings";
 import type { Clock } from "../client";
+import { fail, ev } from "../events";
+import type { Emitter, CodedError } from "../events";
 
 export type { Datagram, DatagramEvents, DatagramTransport, Clock, Data };
 
@@ -78,7 +80,7 @@ export interface SnPacket {
 export type SnPayload = string | Uint8Array;
 export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
 
-export interface SnError extends Error {
+export interface SnError extends CodedError {
   /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "full", "ended", "callback", "socket", "suback", "regack". */
   code: string | number;
 }
@@ -127,7 +129,7 @@ interface Sub {
 }
 
 /** The client record; short names (a block per long property name on Espruino). */
-interface R {
+interface R extends Emitter {
   tr: DatagramTransport;
   so: Datagram | null;
   ev: Ev;
@@ -154,7 +156,7 @@ interface R {
   s: number;
   h: { [e: string]: ((a?: any, b?: any, c?: any) => void) | undefined };
   eq: any[];
-  ef: boolean;
+  ef: number;
   /** The timer of retries, reconnects and awake periods; the keepalive timer. */
   t: unknown;
   kt: unknown;
@@ -190,38 +192,6 @@ interface R {
 
 interface Ev extends DatagramEvents {
   c: R;
-}
-
-function fail(msg: string, code: string | number): SnError {
-  const e = new Error(msg) as SnError;
-  e.code = code;
-  return e;
-}
-
-function emit(c: R, e: string, a?: unknown, b?: unknown, d?: unknown) {
-  const f = c.h[e];
-  if (f) f(a, b, d);
-}
-
-function ev(c: R, e: string, a?: unknown) {
-  c.eq.push(e, a);
-  flush(c);
-}
-
-/** Emit what is queued, unless an emission further up the stack is already doing so. */
-function flush(c: R) {
-  if (c.ef) return;
-  c.ef = true;
-  try {
-    while (c.eq.length) {
-      const n = c.eq.shift();
-      const x = c.eq.shift();
-      emit(c, n, x);
-      if (n == "connected") emit(c, "connect", x);
-    }
-  } finally {
-    c.ef = false;
-  }
 }
 
 // ---- timers
@@ -317,7 +287,7 @@ function lost(c: R, err: SnError, wait?: number) {
   arm(c, start, step * (0.5 + c.rd() / 2));
   c.eq.push("error", err);
   if (was >= S.UP) c.eq.push("offline", undefined);
-  flush(c);
+  ev(c);
 }
 
 function connected(c: R) {
@@ -332,7 +302,9 @@ function connected(c: R) {
   if (c.wu) c.wu = 1;
   c.lr = c.k.now();
   keep(c);
-  ev(c, "connected", {});
+  // "connect" is the same event under the name MQTT.js users know.
+  c.eq.push("connected", {}, "connect", {});
+  ev(c);
   pump(c);
 }
 
@@ -613,17 +585,6 @@ function num(o: any, k: string, d: number, min: number, max: number) {
   o[k] = v;
 }
 
-const CLOCK: Clock = {
-  now: function () {
-    return Date.now();
-  },
-  set: function (f: (a: any) => void, ms: number, a: any) {
-    return setTimeout(f, ms, a);
-  },
-  clear: function (t: unknown) {
-    clearTimeout(t);
-  },
-};
 
 function topicOf(c: R, t: string, q: number) {
   if (!validTopic(t)) throw fail("invalid topic: " + t, "topic");
@@ -765,7 +726,7 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   const pd = o.predefined;
   for (const k in pd) if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535) regPut(c.pd, k, pd[k]);
   c.tr = o.transport;
-  c.k = o.clock || CLOCK;
+  c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
   c.gh = o.host || "127.0.0.1";
   c.gp = o.port;
   const sr = o.search;
@@ -786,7 +747,7 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.s = S.OFF;
   c.h = {};
   c.eq = [];
-  c.ef = false;
+  c.ef = 0;
   c.t = c.kt = c.fl = c.fe = null;
   c.fx = -1;
   c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.zz = c.zw = 0;
