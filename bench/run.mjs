@@ -92,7 +92,7 @@ if (mosq) await mosq.stop();
 
 // 6. Size
 for (const s of sizes()) {
-  const name = s.file.includes("codec") ? "codec alone" : "full client (device bundle)";
+  const name = s.file.includes("codec") ? "codec alone" : s.file.includes("-sn") ? "MQTT-SN client (device bundle)" : "full client (device bundle)";
   row("size", `${name}: ${s.file}`, `${s.bytes} B (${s.gzip} B gzip)`, "", "", `<= ${s.target} B`, mark(s.bytes <= s.target));
 }
 

@@ -1,0 +1,78 @@
+// Bytes on the wire per QoS 1 reading (topic telemetry/node1/temp, payload 21.5): MQTT over TCP against
+// MQTT-SN over UDP (registered topic id, predefined topic id, QoS -1), counted by loopback proxies between
+// the real clients and mosquitto / the Paho MQTT-SN gateway. The counts are MQTT / MQTT-SN bytes (what the
+// encoders produce); the IPv4 + TCP/UDP headers per packet are added as a computed column.
+import net from "node:net";
+import dgram from "node:dgram";
+
+export const TOPIC = "telemetry/node1/temp";
+export const PAYLOAD = "21.5";
+
+/** A TCP proxy to 127.0.0.1:target that counts bytes and writes each way. */
+export async function countingTcpProxy(target) {
+  const c = { up: 0, down: 0, upWrites: 0, downWrites: 0 };
+  const server = net.createServer((a) => {
+    a.setNoDelay(true);
+    const b = net.connect({ host: "127.0.0.1", port: target });
+    b.setNoDelay(true);
+    a.on("data", (d) => ((c.up += d.length), c.upWrites++, b.write(d)));
+    b.on("data", (d) => ((c.down += d.length), c.downWrites++, a.write(d)));
+    const end = () => (a.destroy(), b.destroy());
+    a.on("error", end).on("close", end);
+    b.on("error", end).on("close", end);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: server.address().port,
+    counts: c,
+    reset() {
+      c.up = c.down = c.upWrites = c.downWrites = 0;
+    },
+    close: () => server.close(),
+  };
+}
+
+/**
+ * A UDP relay to 127.0.0.1:target: datagrams from the client go out from one socket, answers go back to
+ * the client. Counts datagrams and bytes each way, and keeps the MQTT-SN message types seen.
+ */
+export async function countingUdpProxy(target) {
+  const c = { up: 0, down: 0, upN: 0, downN: 0, types: [] };
+  const front = dgram.createSocket("udp4");
+  const back = dgram.createSocket("udp4");
+  let client = null;
+  // MQTT-SN: a first byte 0x01 means a 3-byte length, then the type.
+  const type = (m) => (m[0] == 1 ? m[3] : m[1]);
+  front.on("message", (m, r) => {
+    client = r;
+    c.up += m.length;
+    c.upN++;
+    c.types.push(">" + type(m).toString(16).padStart(2, "0"));
+    back.send(m, target, "127.0.0.1");
+  });
+  back.on("message", (m) => {
+    c.down += m.length;
+    c.downN++;
+    c.types.push("<" + type(m).toString(16).padStart(2, "0"));
+    if (client) front.send(m, client.port, client.address);
+  });
+  await new Promise((r) => front.bind(0, "127.0.0.1", r));
+  await new Promise((r) => back.bind(0, "127.0.0.1", r));
+  return {
+    port: front.address().port,
+    /** The relay's own source port towards the gateway (QoS -1 senders are known by it). */
+    backPort: back.address().port,
+    counts: c,
+    reset() {
+      c.up = c.down = c.upN = c.downN = 0;
+      c.types = [];
+    },
+    close() {
+      front.close();
+      back.close();
+    },
+  };
+}
+
+export const IPV4_UDP = 28; // 20-byte IPv4 header + 8-byte UDP header per datagram
+export const IPV4_TCP = 40; // 20-byte IPv4 header + 20-byte TCP header per segment (no options)
