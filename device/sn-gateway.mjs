@@ -51,7 +51,7 @@ export async function freeUdpPort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A mosquitto on a free loopback port, anonymous. Returns { port, stop() }. */
+/** A mosquitto on a free loopback port, anonymous. Returns { port, stop(), kill() (at once, for process exit) }. */
 export async function startPlainMosquitto() {
   const bin = mosquittoBin();
   if (!bin) throw new Error("mosquitto is not installed (Debian package mosquitto)");
@@ -79,6 +79,14 @@ export async function startPlainMosquitto() {
       }
       rmSync(dir, { recursive: true, force: true });
     },
+    kill: () => {
+      if (p.exitCode == null) p.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+    // SIGKILL leaves the gateway's SysV shared memory behind; stop() is the clean way.
+    kill: () => {
+      if (p.exitCode == null) p.kill("SIGINT");
+    },
   };
 }
 
@@ -101,14 +109,14 @@ export function probeGateway(port, ms = 500) {
 }
 
 /**
- * Starts the gateway for a broker on 127.0.0.1:brokerPort. Options:
+ * Starts the gateway for a broker on brokerHost (default 127.0.0.1):brokerPort. Options:
  *   bin          the gateway binary (default: findGateway())
  *   predefined   [{ client = "*", topic, id }] predefined topic ids
  *   qosm1        [{ client, port }] QoS -1 senders, known by their UDP source port on 127.0.0.1
  *   port         the gateway's UDP port (default: a free one)
- * Returns { port, log() (its output so far), stop() }.
+ * Returns { port, log() (its output so far), stop(), kill() (at once, for process exit) }.
  */
-export async function startGateway({ brokerPort, bin, predefined = [], qosm1 = [], port } = {}) {
+export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, predefined = [], qosm1 = [], port } = {}) {
   if (!bin) {
     const g = findGateway();
     if (g.problem) throw new Error(g.problem);
@@ -123,7 +131,7 @@ export async function startGateway({ brokerPort, bin, predefined = [], qosm1 = [
     "GatewayName=mqttiny-gw",
     "MaxNumberOfClients=100",
     "KeepAlive=900",
-    "BrokerName=127.0.0.1",
+    `BrokerName=${brokerHost}`,
     `BrokerPortNo=${brokerPort}`,
     `BrokerSecurePortNo=${brokerPort}`,
     "AggregatingGateway=NO",
