@@ -76,3 +76,36 @@ export async function countingUdpProxy(target) {
 
 export const IPV4_UDP = 28; // 20-byte IPv4 header + 8-byte UDP header per datagram
 export const IPV4_TCP = 40; // 20-byte IPv4 header + 20-byte TCP header per segment (no options)
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(f, ms, what) {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error("timed out waiting for " + what);
+    await sleep(2);
+  }
+}
+
+/**
+ * MQTT: the Node build of mqttiny publishing N QoS 1 readings through a counting proxy to mosquitto
+ * (one at a time, each waiting for its PUBACK). Returns bytes and writes per reading each way.
+ */
+export async function mqttPerReading(mqttiny, brokerPort, n = 20) {
+  const px = await countingTcpProxy(brokerPort);
+  const c = mqttiny.connect({ host: "127.0.0.1", port: px.port, clientId: "wire-mqtt", keepalive: 0 });
+  try {
+    await new Promise((r, j) => (c.on("connected", r), c.on("error", j)));
+    await sleep(50);
+    px.reset();
+    for (let i = 0; i < n; i++) {
+      c.publish(TOPIC, PAYLOAD, { qos: 1 });
+      await until(() => c.queued() == 0, 5000, "PUBACK");
+    }
+    await sleep(50);
+    const k = px.counts;
+    return { up: k.up / n, down: k.down / n, upPackets: k.upWrites / n, downPackets: k.downWrites / n };
+  } finally {
+    c.end(true);
+    px.close();
+  }
+}

@@ -94,7 +94,8 @@ export function runDevice({ config, program = "device/telemetry.js", bundle = "b
   // cut to 528 bytes, send() after close() throws. With --lossy, one datagram in 10 is lost each way.
   function createSocket() {
     const handlers = {};
-    const emit = (ev, ...a) => handlers[ev] && handlers[ev](...a);
+    // As on Espruino, a handler runs with `this` = the socket.
+    const emit = (ev, ...a) => handlers[ev] && handlers[ev].apply(sock, a);
     const u = dgram.createSocket("udp4");
     sockets.add(u);
     let closed = false;

@@ -2,8 +2,9 @@
 // Espruino"): send() takes a String only, one char per byte (a Uint8Array stops the interpreter with an
 // ASSERT), so bytes are converted with E.toString first; `message` gives (String, { address, port, size })
 // and cuts a datagram to 528 bytes; bind() on a port in use throws; send() after close throws.
-// One closure per socket (the `message` and `error` handlers); nothing is allocated per datagram but
-// the String the socket itself needs.
+// No closure at all: the socket's handlers are module-level functions that find the events object on the
+// socket itself (Espruino calls them with `this` = the socket), so nothing's text is copied per socket and
+// nothing is allocated per datagram but the String the socket itself needs.
 import type { Datagram, DatagramEvents } from "../sn/udp";
 
 interface Sock extends Datagram {
@@ -15,12 +16,9 @@ interface Sock extends Datagram {
 export function espruinoUdp(ev: DatagramEvents, localPort?: number): Datagram {
   const s = require("dgram").createSocket("udp4");
   const d: Sock = { _s: s, _e: ev, send: udpSend, close: udpClose };
-  s.on("message", function (m: string, r: { address: string; port: number }) {
-    ev.message(m, r.address, r.port);
-  });
-  s.on("error", function (e: unknown) {
-    ev.error(e);
-  });
+  s._e = ev;
+  s.on("message", udpMessage);
+  s.on("error", udpError);
   if (localPort) {
     // A port in use throws here (and leaves the socket closed): reported as an error, after this call returns.
     try {
@@ -31,6 +29,14 @@ export function espruinoUdp(ev: DatagramEvents, localPort?: number): Datagram {
     }
   }
   return d;
+}
+
+function udpMessage(this: any, m: string, r: { address: string; port: number }): void {
+  this._e.message(m, r.address, r.port);
+}
+
+function udpError(this: any, e: unknown): void {
+  this._e.error(e);
 }
 
 function udpFail(a: [DatagramEvents, unknown]): void {
