@@ -109,3 +109,24 @@ export async function mqttPerReading(mqttiny, brokerPort, n = 20) {
     px.close();
   }
 }
+
+/**
+ * The same reading through the real encoders: MQTT (the Node build's encodePublish / encodeAck) and
+ * MQTT-SN (src/sn/codec.ts snEncode). Returns the size in bytes of each message.
+ */
+export async function encodedSizes(mqttiny) {
+  const b = new Uint8Array(256);
+  const { snEncode } = await import("../src/sn/codec.ts");
+  const N = { REGISTER: 0x0a, REGACK: 0x0b, PUBLISH: 0x0c, PUBACK: 0x0d };
+  // Flags: QoS 1 = 0x20, QoS -1 = 0x60; topic id type 0 normal (registered), 1 predefined.
+  return {
+    mqttPublish: mqttiny.encodePublish(b, 0, TOPIC, PAYLOAD, 1, false, false, 1),
+    mqttPuback: mqttiny.encodeAck(b, 0, 4, 1),
+    snRegister: snEncode(N.REGISTER, TOPIC, 0, 1).length,
+    snRegack: snEncode(N.REGACK, null, 1, 1, 0).length,
+    snPublish: snEncode(N.PUBLISH, PAYLOAD, 0x20, 1, 1).length,
+    snPublishPredefined: snEncode(N.PUBLISH, PAYLOAD, 0x21, 1, 1).length,
+    snPublishQm1: snEncode(N.PUBLISH, PAYLOAD, 0x61, 1, 0).length,
+    snPuback: snEncode(N.PUBACK, null, 1, 1, 0).length,
+  };
+}
