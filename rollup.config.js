@@ -125,6 +125,8 @@ device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
 device("src/espruino-sn.ts", "mqttiny-sn", DEVICE_INTERNAL);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
 if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts()], output: { ...cjs, file: "build/node/index.cjs" } });
+// The MQTT-SN client for Node (issue #13): `mqttiny/sn`.
+if (existsSync("src/node-sn.ts")) builds.push({ input: "src/node-sn.ts", external: ["dgram"], plugins: [ts()], output: { ...cjs, file: "build/node/sn.cjs" } });
 
 for (const b of builds) b.plugins.push(cjsScope());
 

@@ -1,0 +1,804 @@
+// The MQTT-SN v1.2 client: one record per client and module-level functions over it, as src/client.ts.
+// No I/O of its own: a datagram transport (src/sn/udp.ts) and a clock. One request is outstanding at a
+// time (spec 6.13): it is resent after `retry` ms, `retries` times, then the gateway counts as lost and
+// the client connects again, keeping what it holds. Lifecycle events are queued and emitted after the
+// state change that caused them.
+import { N, F, RC, SnErr } from "./constants";
+import { snDecode, snEncode, snMsg, snStr, shortId, shortName } from "./codec";
+import type { SnMsg } from "./codec";
+import { regCreate, regId, regName, regPut, regDrop, regClear } from "./registry";
+import type { Reg } from "./registry";
+import { snStore, snHold, snShift } from "./store";
+import type { SnStore, Held, Data } from "./store";
+import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
+import { validTopic, validFilter, match } from "../topic";
+import { strRead } from "../codec/strings";
+import type { Clock } from "../client";
+
+export type { Datagram, DatagramEvents, DatagramTransport, Clock, Data };
+
+export interface SnWill {
+  topic: string;
+  payload?: Data;
+  qos?: 0 | 1 | 2;
+  retain?: boolean;
+}
+
+export interface SnOptions {
+  /** Gateway address; default 127.0.0.1:10000. */
+  host?: string;
+  port?: number;
+  /** Find the gateway first: SEARCHGW by unicast to this address; the one that answers GWINFO is used. */
+  search?: { host?: string; port: number; radius?: number };
+  clientId?: string;
+  /** Seconds; the CONNECT duration and the PINGREQ period. Default 60; 0 turns keepalive off. */
+  keepalive?: number;
+  clean?: boolean;
+  will?: SnWill;
+  /** Topic names the gateway knows by id (its PredefinedTopicList). */
+  predefined?: { [name: string]: number };
+  /** ms before a request is sent again (Tretry), default 10000. */
+  retry?: number;
+  /** Times a request is sent again before the gateway counts as lost (Nretry), default 3. */
+  retries?: number;
+  /** Bytes of held messages, default 2048. */
+  storeSize?: number;
+  /** Topic registrations remembered, default 32. */
+  topics?: number;
+  /** Inbound QoS 1 and QoS 2 message ids remembered against duplicates, default 16. */
+  qos2?: number;
+  /** Reconnect backoff bounds in ms, default 1000 and 60000. */
+  reconnectMin?: number;
+  reconnectMax?: number;
+  /** Local UDP port to send from (a QoS -1 client is known to the gateway by it). */
+  localPort?: number;
+  /** No CONNECT: the client only sends QoS -1 publishes. */
+  passive?: boolean;
+  /** Deliver payloads as bytes instead of strings. */
+  binary?: boolean;
+  transport?: DatagramTransport;
+  clock?: Clock;
+  random?: () => number;
+}
+
+export interface SnPublishOptions {
+  qos?: -1 | 0 | 1;
+  retain?: boolean;
+}
+
+export interface SnPacket {
+  qos: number;
+  retain: boolean;
+  dup: boolean;
+  topicId: number;
+  topicIdType: number;
+  messageId: number;
+}
+
+export type SnPayload = string | Uint8Array;
+export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
+
+export interface SnError extends Error {
+  /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "full", "ended", "callback", "socket", "suback", "regack". */
+  code: string | number;
+}
+
+export interface SnClient {
+  /** true when sent (QoS -1, 0) or held for sending (QoS 1, and QoS 0 waiting for its registration). */
+  publish(topic: string, payload?: Data | null, opts?: SnPublishOptions): boolean;
+  subscribe(filter: string, cb?: SnMessageCallback): void;
+  subscribe(filter: string, opts?: { qos?: 0 | 1 | 2 } | null, cb?: SnMessageCallback): void;
+  unsubscribe(filter: string): void;
+  /** WILLTOPICUPD and WILLMSGUPD; null deletes the will. */
+  updateWill(will: SnWill | null): void;
+  /** DISCONNECT with a duration: asleep, with awake periods (PINGREQ + client id) every `every` s (default 3/4 of seconds). */
+  sleep(seconds: number, every?: number): void;
+  /** Back to active: CONNECT. */
+  wake(): void;
+  /** DISCONNECT and close the socket. */
+  end(): void;
+  on(event: string, f: (...a: any[]) => void): SnClient;
+  /** 0 offline, 1 searching, 2 connecting, 3 connected, 4 asleep, 5 awake, 6 ended. */
+  state(): number;
+  /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
+  queued(): number;
+  dropped: number;
+  attempts: number;
+}
+
+const enum S {
+  OFF = 0,
+  SEARCH = 1,
+  CONN = 2,
+  UP = 3,
+  ASLEEP = 4,
+  AWAKE = 5,
+  END = 6,
+}
+
+const RCN = ["", "congestion", "invalid topic", "not supported"];
+
+interface Sub {
+  f: string;
+  q: number;
+  cb?: SnMessageCallback;
+  /** -1 to be sent, 0 acknowledged, > 0 the message id of the request in flight. */
+  i: number;
+}
+
+/** The client record; short names (a block per long property name on Espruino). */
+interface R {
+  tr: DatagramTransport;
+  so: Datagram | null;
+  ev: Ev;
+  k: Clock;
+  gh: string;
+  gp: number;
+  sh: string | null;
+  sp: number;
+  sr: number;
+  lp: number;
+  cid: string;
+  ka: number;
+  cl: boolean;
+  wl: SnWill | null;
+  /** Will update due: 1 topic, 2 message, 0 none. */
+  wu: number;
+  rt: number;
+  rn: number;
+  r0: number;
+  r1: number;
+  rd: () => number;
+  bi: boolean;
+  pv: boolean;
+  s: number;
+  h: { [e: string]: ((a?: any, b?: any, c?: any) => void) | undefined };
+  eq: any[];
+  ef: boolean;
+  /** The timer of retries, reconnects and awake periods; the keepalive timer. */
+  t: unknown;
+  kt: unknown;
+  /** Request in flight: its datagram, the answer it waits for, its message id, retries made. */
+  fl: Uint8Array | null;
+  fx: number;
+  fm: number;
+  fc: number;
+  /** Held entry or subscription the request is for. */
+  fe: any;
+  /** Time of the last datagram sent, and received. */
+  ls: number;
+  lr: number;
+  /** Failed attempts in a row (backoff). */
+  f: number;
+  mi: number;
+  st: SnStore;
+  rg: Reg;
+  pd: Reg;
+  sb: Sub[];
+  us: Sub[];
+  /** Inbound QoS 2 ids awaiting PUBREL; recent inbound QoS 1 ids. */
+  q2: number[];
+  q1: number[];
+  qn: number;
+  /** Sleep: the duration asked for (0 = none due), awake period in ms. */
+  zz: number;
+  zw: number;
+  m: SnMsg;
+  dropped: number;
+  attempts: number;
+}
+
+interface Ev extends DatagramEvents {
+  c: R;
+}
+
+function fail(msg: string, code: string | number): SnError {
+  const e = new Error(msg) as SnError;
+  e.code = code;
+  return e;
+}
+
+function emit(c: R, e: string, a?: unknown, b?: unknown, d?: unknown) {
+  const f = c.h[e];
+  if (f) f(a, b, d);
+}
+
+function ev(c: R, e: string, a?: unknown) {
+  c.eq.push(e, a);
+  flush(c);
+}
+
+/** Emit what is queued, unless an emission further up the stack is already doing so. */
+function flush(c: R) {
+  if (c.ef) return;
+  c.ef = true;
+  try {
+    while (c.eq.length) {
+      const n = c.eq.shift();
+      const x = c.eq.shift();
+      emit(c, n, x);
+      if (n == "connected") emit(c, "connect", x);
+    }
+  } finally {
+    c.ef = false;
+  }
+}
+
+// ---- timers
+function arm(c: R, f: (c: R) => void, ms: number) {
+  if (c.t != null) c.k.clear(c.t);
+  c.t = c.k.set(f, ms, c);
+}
+
+function disarm(c: R) {
+  if (c.t != null) c.k.clear(c.t);
+  if (c.kt != null) c.k.clear(c.kt);
+  c.t = c.kt = null;
+}
+
+// ---- sending
+function send(c: R, d: Uint8Array | null) {
+  if (!d || !c.so) return;
+  c.ls = c.k.now();
+  try {
+    c.so.send(d, c.gh, c.gp);
+  } catch (x) {
+    ev(c, "error", fail("send failed: " + x, "socket"));
+  }
+}
+
+/** Send `d` as the request in flight, waiting for message type `x` with message id `m` (0 = any). */
+function request(c: R, d: Uint8Array | null, x: number, m: number, e?: any) {
+  c.fl = d;
+  c.fx = x;
+  c.fm = m;
+  c.fc = 0;
+  c.fe = e;
+  send(c, d);
+  arm(c, resend, c.rt);
+}
+
+function done(c: R) {
+  c.fl = null;
+  c.fx = -1;
+  c.fe = null;
+  if (c.t != null) c.k.clear(c.t);
+  c.t = null;
+}
+
+function resend(c: R) {
+  c.t = null;
+  const d = c.fl;
+  if (!d) return pump(c);
+  if (c.fc++ >= c.rn) return lost(c, fail("no answer from the gateway after " + c.rn + " retries", "timeout"));
+  // A PUBLISH sent again carries DUP (flags byte after the length and the type).
+  if (d[d[0] == 1 ? 3 : 1] == N.PUBLISH) d[d[0] == 1 ? 4 : 2] |= F.DUP;
+  send(c, d);
+  arm(c, resend, c.rt);
+}
+
+/** Wait `ms`, then try the request again from the queue (congestion: the gateway asked for a pause). */
+function later(c: R, ms: number) {
+  done(c);
+  arm(c, pump, ms);
+}
+
+function nextId(c: R): number {
+  c.mi = (c.mi % 65535) + 1;
+  return c.mi;
+}
+
+// ---- connection lifecycle
+function start(c: R) {
+  c.t = null;
+  if (c.s == S.END) return;
+  c.attempts++;
+  if (c.sh != null) {
+    c.s = S.SEARCH;
+    c.gh = c.sh;
+    c.gp = c.sp;
+    request(c, snEncode(N.SEARCHGW, null, c.sr), N.GWINFO, 0);
+  } else connect(c, c.cl, !!c.wl);
+}
+
+function connect(c: R, clean: boolean, will: boolean) {
+  c.s = S.CONN;
+  request(c, snEncode(N.CONNECT, c.cid, (clean ? F.CLEAN : 0) | (will ? F.WILL : 0), c.ka), N.CONNACK, 0);
+}
+
+/** The gateway is gone (or refused): plan the next attempt, keeping everything held, then tell the user. */
+function lost(c: R, err: SnError, wait?: number) {
+  const was = c.s;
+  done(c);
+  disarm(c);
+  c.s = S.OFF;
+  c.f++;
+  const step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
+  arm(c, start, step * (0.5 + c.rd() / 2));
+  c.eq.push("error", err);
+  if (was >= S.UP) c.eq.push("offline", undefined);
+  flush(c);
+}
+
+function connected(c: R) {
+  done(c);
+  c.s = S.UP;
+  c.f = 0;
+  c.zz = 0;
+  // Registrations were for the old connection; subscriptions are made again (a restarted gateway has none).
+  regClear(c.rg);
+  for (let k = 0; k < c.sb.length; k++) c.sb[k].i = -1;
+  for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
+  if (c.wu) c.wu = 1;
+  c.lr = c.k.now();
+  keep(c);
+  ev(c, "connected", {});
+  pump(c);
+}
+
+/** Keepalive: a PINGREQ after 3/4 of the keepalive without a datagram sent, or without one received. */
+function keep(c: R) {
+  c.kt = null;
+  if (c.s != S.UP || !c.ka) return;
+  const q = (c.ka * 1000) / 4;
+  const now = c.k.now();
+  if (!c.fl && (now - c.ls >= 3 * q || now - c.lr >= 3 * q)) request(c, snEncode(N.PINGREQ), N.PINGRESP, 0);
+  c.kt = c.k.set(keep, q, c);
+}
+
+// ---- sleep
+function asleep(c: R) {
+  done(c);
+  disarm(c);
+  c.s = S.ASLEEP;
+  arm(c, awake, c.zw);
+  ev(c, "sleep");
+}
+
+/** An awake period: PINGREQ with the client id; the gateway sends what it buffered, then PINGRESP. */
+function awake(c: R) {
+  c.t = null;
+  c.s = S.AWAKE;
+  request(c, snEncode(N.PINGREQ, c.cid), N.PINGRESP, 0);
+}
+
+// ---- outbound queue: one request at a time
+function pump(c: R) {
+  if (c.s != S.UP || c.fl) return;
+  const sb = c.sb;
+  for (let k = 0; k < sb.length; k++) {
+    const s = sb[k];
+    if (s.i >= 0) continue;
+    s.i = nextId(c);
+    const p = regId(c.pd, s.f);
+    const fl = (s.q << F.QOS_SHIFT) | (p ? F.PREDEFINED : isShort(s.f) ? F.SHORT : F.NORMAL);
+    return request(c, snEncode(N.SUBSCRIBE, p ? u16(p) : s.f, fl, s.i), N.SUBACK, s.i, s);
+  }
+  const us = c.us;
+  for (let k = 0; k < us.length; k++) {
+    const s = us[k];
+    if (s.i >= 0) continue;
+    s.i = nextId(c);
+    const p = regId(c.pd, s.f);
+    return request(c, snEncode(N.UNSUBSCRIBE, p ? u16(p) : s.f, p ? F.PREDEFINED : isShort(s.f) ? F.SHORT : F.NORMAL, s.i), N.UNSUBACK, s.i, s);
+  }
+  const w = c.wl;
+  if (c.wu == 1) return request(c, w ? snEncode(N.WILLTOPICUPD, w.topic, willFlags(w)) : snEncode(N.WILLTOPICUPD), N.WILLTOPICRESP, 0);
+  if (c.wu == 2 && w) return request(c, snEncode(N.WILLMSGUPD, w.payload || ""), N.WILLMSGRESP, 0);
+  for (;;) {
+    const h = c.st.e[0];
+    if (!h) break;
+    let tt = F.PREDEFINED;
+    let id = regId(c.pd, h.t);
+    if (!id && isShort(h.t)) {
+      tt = F.SHORT;
+      id = shortId(h.t);
+    } else if (!id) {
+      tt = F.NORMAL;
+      id = regId(c.rg, h.t);
+      if (!id) return request(c, snEncode(N.REGISTER, h.t, 0, nextId(c)), N.REGACK, c.mi, h);
+    }
+    const d = snEncode(N.PUBLISH, h.p, (h.d ? F.DUP : 0) | (h.q << F.QOS_SHIFT) | (h.r ? F.RETAIN : 0) | tt, id, h.q ? h.m : 0);
+    if (h.q) {
+      h.d = true;
+      return request(c, d, N.PUBACK, h.m, h);
+    }
+    send(c, d);
+    snShift(c.st);
+  }
+  if (c.zz) request(c, snEncode(N.DISCONNECT, null, c.zz), N.DISCONNECT, 0);
+}
+
+function isShort(t: string): boolean {
+  return t.length == 2 && validTopic(t);
+}
+
+function u16(v: number): Uint8Array {
+  const b = new Uint8Array(2);
+  b[0] = v >> 8;
+  b[1] = v;
+  return b;
+}
+
+function willFlags(w: SnWill): number {
+  return ((w.qos || 0) << F.QOS_SHIFT) | (w.retain ? F.RETAIN : 0);
+}
+
+// ---- inbound
+function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number) {
+  const c = this.c;
+  if (c.s == S.END) return;
+  const b = typeof d == "string" ? bytes(d) : d;
+  const m = c.m;
+  const t = snDecode(m, b);
+  if (t < 0) return ev(c, "error", fail("malformed datagram from " + host + ":" + port + " (" + t + ")", t));
+  c.lr = c.k.now();
+  const s = c.s;
+  const x = c.fx;
+  const fe = c.fe;
+  const ok = t == x && (!c.fm || m.m == c.fm);
+  if (t == N.GWINFO) {
+    if (s != S.SEARCH) return;
+    // The gateway that answered is the one to use (its address field is only set when a client answers).
+    c.gh = host;
+    c.gp = port;
+    return connect(c, c.cl, !!c.wl);
+  }
+  if (s == S.CONN) {
+    const w = c.wl;
+    if (t == N.WILLTOPICREQ && w) return request(c, snEncode(N.WILLTOPIC, w.topic, willFlags(w)), N.WILLMSGREQ, 0);
+    if (t == N.WILLMSGREQ && w) return request(c, snEncode(N.WILLMSG, w.payload || ""), N.CONNACK, 0);
+    if (t == N.CONNACK) {
+      if (m.c == RC.ACCEPTED) return connected(c);
+      // Congestion passes: try again after the retry time; anything else waits the longest step.
+      return lost(c, fail("connection refused: " + RCN[m.c], RCN[m.c]), m.c == RC.CONGESTION ? c.rt : c.r1);
+    }
+    return;
+  }
+  if (t == N.PUBLISH) return inbound(c);
+  if (t == N.REGISTER) {
+    // The gateway names a topic before publishing to it (wildcard subscriptions).
+    regPut(c.rg, snStr(m), m.i);
+    return send(c, snEncode(N.REGACK, null, m.i, m.m, RC.ACCEPTED));
+  }
+  if (t == N.PUBREL) {
+    const k = c.q2.indexOf(m.m);
+    if (k >= 0) c.q2.splice(k, 1);
+    return send(c, snEncode(N.PUBCOMP, null, m.m));
+  }
+  if (t == N.PINGRESP) {
+    if (s == S.AWAKE) return asleep(c);
+    if (ok) done(c);
+    return pump(c);
+  }
+  if (t == N.DISCONNECT) {
+    if (ok && c.zz) return asleep(c);
+    // The gateway dropped this client (a restart, or it no longer knows it): connect again at once.
+    if (s == S.UP || s == S.AWAKE) return lost(c, fail("disconnected by the gateway", "gateway"), 1);
+    return;
+  }
+  if (!ok) return; // an answer to a request no longer in flight (a retry crossed it)
+  const rc = m.c;
+  if (t == N.REGACK) {
+    if (rc == RC.ACCEPTED) {
+      regPut(c.rg, fe.t, m.i);
+      done(c);
+    } else if (rc == RC.CONGESTION) return later(c, c.rt);
+    else refused(c, "REGISTER " + fe.t, rc);
+  } else if (t == N.PUBACK) {
+    // Matched by message id only: the gateway swaps the topic id bytes in the PUBACK for a short topic.
+    if (rc == RC.CONGESTION) return later(c, c.rt);
+    if (rc == RC.INVALID_TOPIC && regId(c.rg, fe.t)) {
+      // The gateway forgot the registration: register the topic again, then resend.
+      regDrop(c.rg, fe.t);
+      done(c);
+      return pump(c);
+    }
+    if (rc) refused(c, "PUBLISH to " + fe.t, rc);
+    else {
+      done(c);
+      snShift(c.st);
+    }
+  } else if (t == N.SUBACK) {
+    if (rc == RC.CONGESTION) {
+      fe.i = -1;
+      return later(c, c.rt);
+    }
+    done(c);
+    if (rc) {
+      const k = c.sb.indexOf(fe);
+      if (k >= 0) c.sb.splice(k, 1);
+      ev(c, "error", fail("subscription refused: " + fe.f + " (" + RCN[rc] + ")", RCN[rc]));
+    } else {
+      fe.i = 0;
+      // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
+      if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f)) regPut(c.rg, fe.f, m.i);
+    }
+  } else if (t == N.UNSUBACK) {
+    done(c);
+    const k = c.us.indexOf(fe);
+    if (k >= 0) c.us.splice(k, 1);
+  } else if (t == N.WILLTOPICRESP || t == N.WILLMSGRESP) {
+    done(c);
+    c.wu = t == N.WILLTOPICRESP && c.wl ? 2 : 0;
+    if (rc) ev(c, "error", fail("will update refused (" + RCN[rc] + ")", RCN[rc]));
+  }
+  pump(c);
+}
+
+/** The gateway refused a held message: it will not take it later either; drop it and say so. */
+function refused(c: R, what: string, rc: number) {
+  done(c);
+  snShift(c.st);
+  ev(c, "error", fail(what + " refused: " + RCN[rc], RCN[rc]));
+}
+
+function inbound(c: R) {
+  const m = c.m;
+  const tt = m.tt;
+  const q = m.q;
+  const name = tt == F.SHORT ? shortName(m.i) : regName(tt == F.PREDEFINED ? c.pd : c.rg, m.i);
+  if (name == null) {
+    if (q > 0) send(c, snEncode(q == 1 ? N.PUBACK : N.PUBREC, null, m.i, m.m, RC.INVALID_TOPIC));
+    return ev(c, "error", fail("PUBLISH to unknown topic id " + m.i, "invalid topic"));
+  }
+  let fresh = true;
+  if (q == 2) {
+    // Exactly once: an id still awaiting PUBREL is a resend: acknowledge, do not deliver.
+    fresh = c.q2.indexOf(m.m) < 0;
+    if (fresh) remember(c, c.q2, m.m);
+    send(c, snEncode(N.PUBREC, null, m.m));
+  } else if (q == 1) {
+    // A resend (DUP) of an id acknowledged a moment ago: the PUBACK was lost; do not deliver twice.
+    fresh = !(m.f & F.DUP) || c.q1.indexOf(m.m) < 0;
+    if (fresh) remember(c, c.q1, m.m);
+    send(c, snEncode(N.PUBACK, null, m.i, m.m, RC.ACCEPTED));
+  }
+  // Awake period: buffered messages come first; this gateway then wants a second PINGREQ before its PINGRESP.
+  if (c.s == S.AWAKE) {
+    c.fc = 0;
+    arm(c, resend, Math.min(c.rt, 300));
+  }
+  if (fresh) deliver(c, name);
+}
+
+function remember(c: R, l: number[], id: number) {
+  if (l.length >= c.qn) l.shift();
+  l.push(id);
+}
+
+function deliver(c: R, topic: string) {
+  const m = c.m;
+  const p = c.bi ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
+  const pk: SnPacket = { qos: m.q, retain: !!(m.f & F.RETAIN), dup: !!(m.f & F.DUP), topicId: m.i, topicIdType: m.tt, messageId: m.m };
+  const sb = c.sb;
+  for (let k = 0; k < sb.length; k++) {
+    const s = sb[k];
+    if (!s.cb || !match(s.f, topic)) continue;
+    call(c, s.cb, topic, p, pk);
+    const j = sb.indexOf(s);
+    k = j < 0 ? k - 1 : j;
+  }
+  call(c, c.h.message, topic, p, pk);
+}
+
+function call(c: R, f: SnMessageCallback | undefined, t: string, p: SnPayload, pk: SnPacket) {
+  if (!f) return;
+  try {
+    f(t, p, pk);
+  } catch (x) {
+    ev(c, "error", fail("callback threw: " + x, "callback"));
+  }
+}
+
+function onError(this: Ev, x: unknown) {
+  const c = this.c;
+  if (c.s != S.END) ev(c, "error", fail("socket: " + ((x as any) && (x as any).message ? (x as any).message : x), "socket"));
+}
+
+/** A byte String (Espruino datagrams) as bytes. */
+function bytes(s: string): Uint8Array {
+  if (typeof E != "undefined" && E.toUint8Array) return E.toUint8Array(s);
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+function num(o: any, k: string, d: number, min: number, max: number) {
+  const v = o[k] == null ? d : o[k];
+  if (typeof v != "number" || !(v >= min && v <= max)) throw fail("option " + k + " must be a number from " + min + " to " + max, "options");
+  o[k] = v;
+}
+
+const CLOCK: Clock = {
+  now: function () {
+    return Date.now();
+  },
+  set: function (f: (a: any) => void, ms: number, a: any) {
+    return setTimeout(f, ms, a);
+  },
+  clear: function (t: unknown) {
+    clearTimeout(t);
+  },
+};
+
+function topicOf(c: R, t: string, q: number) {
+  if (!validTopic(t)) throw fail("invalid topic: " + t, "topic");
+  if (q == -1 && !regId(c.pd, t) && !isShort(t)) throw fail("QoS -1 needs a predefined topic or a 2-character name: " + t, "topic");
+}
+
+function Client() {}
+Client.prototype = {
+  publish: function (this: R, topic: string, payload?: Data | null, opt?: SnPublishOptions) {
+    const c = this;
+    const q: number = (opt && opt.qos) || 0;
+    const r = !!(opt && opt.retain);
+    if (q !== 0 && q !== 1 && q !== -1) throw fail("qos must be -1, 0 or 1", "qos");
+    topicOf(c, topic, q);
+    const p: Data = payload == null ? "" : payload;
+    if (typeof p != "string" && !(p instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
+    if (c.s == S.END) return false;
+    if (q == -1) {
+      // No connection needed: the gateway knows a QoS -1 client by its address.
+      const id = regId(c.pd, topic);
+      send(c, snEncode(N.PUBLISH, p, (3 << F.QOS_SHIFT) | (r ? F.RETAIN : 0) | (id ? F.PREDEFINED : F.SHORT), id || shortId(topic), 0));
+      return true;
+    }
+    if (q == 0 && c.s != S.UP) {
+      c.dropped++;
+      return false;
+    }
+    const e = snHold(c.st, topic, p, r, q, q ? nextId(c) : 0);
+    if (e < 0) throw fail("message larger than storeSize", "size");
+    if (!e) {
+      if (q) ev(c, "error", fail("store full: message refused", "full"));
+      else c.dropped++;
+      return false;
+    }
+    pump(c);
+    return true;
+  },
+  subscribe: function (this: R, filter: string, opt?: any, cb?: SnMessageCallback) {
+    const c = this;
+    if (typeof opt == "function") {
+      cb = opt;
+      opt = null;
+    }
+    const q = (opt && opt.qos) || 0;
+    if (!validFilter(filter)) throw fail("invalid topic filter: " + filter, "topic");
+    if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
+    if (c.s == S.END) return;
+    forget(c.sb, filter);
+    forget(c.us, filter);
+    c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+    pump(c);
+  },
+  unsubscribe: function (this: R, filter: string) {
+    const c = this;
+    if (!validFilter(filter)) throw fail("invalid topic filter: " + filter, "topic");
+    if (c.s == S.END) return;
+    forget(c.sb, filter);
+    forget(c.us, filter);
+    c.us.push({ f: filter, q: 0, i: -1 });
+    pump(c);
+  },
+  updateWill: function (this: R, w: SnWill | null) {
+    const c = this;
+    if (w && !validTopic(w.topic)) throw fail("invalid will topic", "will");
+    c.wl = w || null;
+    c.wu = 1;
+    pump(c);
+  },
+  sleep: function (this: R, sec: number, every?: number) {
+    const c = this;
+    if (!(sec >= 1 && sec <= 65535)) throw fail("sleep duration must be 1 to 65535 s", "options");
+    c.zz = sec;
+    c.zw = (every || (sec * 3) / 4) * 1000;
+    pump(c);
+  },
+  wake: function (this: R) {
+    const c = this;
+    if (c.s != S.ASLEEP && c.s != S.AWAKE) return;
+    done(c);
+    disarm(c);
+    // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
+    connect(c, false, false);
+  },
+  end: function (this: R) {
+    const c = this;
+    if (c.s == S.END) return;
+    const was = c.s;
+    const n = c.st.e.length;
+    if (was >= S.UP) send(c, snEncode(N.DISCONNECT));
+    done(c);
+    disarm(c);
+    c.s = S.END;
+    const so = c.so;
+    c.so = null;
+    if (so) so.close();
+    if (n) c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
+    if (was >= S.UP) c.eq.push("offline", undefined);
+    ev(c, "close");
+  },
+  on: function (this: R, e: string, f: any) {
+    this.h[e] = f;
+    return this;
+  },
+  state: function (this: R) {
+    return this.s;
+  },
+  queued: function (this: R) {
+    return this.st.e.length;
+  },
+};
+
+function forget(l: Sub[], f: string) {
+  for (let k = 0; k < l.length; k++) if (l[k].f == f) l.splice(k--, 1);
+}
+
+/** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
+export function createSnClient(opts?: SnOptions | null, make?: (o: any) => DatagramTransport, defaults?: SnOptions): SnClient {
+  const o: any = {};
+  for (const k in defaults) o[k] = (defaults as any)[k];
+  for (const k in opts) if ((opts as any)[k] !== undefined) o[k] = (opts as any)[k];
+  o.random = o.random || Math.random;
+  if (!o.transport) o.transport = make ? make(o) : null;
+  if (typeof o.transport != "function") throw fail("no transport", "options");
+  num(o, "port", 10000, 1, 65535);
+  num(o, "keepalive", 60, 0, 65535);
+  num(o, "retry", 10000, 1, 1e9);
+  num(o, "retries", 3, 0, 1000);
+  num(o, "storeSize", 2048, 0, 1e9);
+  num(o, "topics", 32, 1, 65535);
+  num(o, "qos2", 16, 1, 65535);
+  num(o, "reconnectMin", 1000, 1, 1e9);
+  num(o, "reconnectMax", 60000, 1, 1e9);
+  if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
+  if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23) throw fail("clientId must be 1 to 23 characters", "clientId");
+  const w = o.will;
+  if (w && (!validTopic(w.topic) || !(w.qos == null || w.qos === 0 || w.qos === 1 || w.qos === 2))) throw fail("invalid will topic or QoS", "will");
+  const c: R = new (Client as any)();
+  c.pd = regCreate(0);
+  const pd = o.predefined;
+  for (const k in pd) if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535) regPut(c.pd, k, pd[k]);
+  c.tr = o.transport;
+  c.k = o.clock || CLOCK;
+  c.gh = o.host || "127.0.0.1";
+  c.gp = o.port;
+  const sr = o.search;
+  c.sh = sr ? sr.host || "127.0.0.1" : null;
+  c.sp = sr ? sr.port : 0;
+  c.sr = sr ? sr.radius || 1 : 0;
+  c.cid = o.clientId;
+  c.ka = o.keepalive;
+  c.cl = o.clean !== false;
+  c.wl = w || null;
+  c.rt = o.retry;
+  c.rn = o.retries;
+  c.r0 = o.reconnectMin;
+  c.r1 = Math.max(o.reconnectMax, o.reconnectMin);
+  c.rd = o.random;
+  c.bi = !!o.binary;
+  c.pv = !!o.passive;
+  c.s = S.OFF;
+  c.h = {};
+  c.eq = [];
+  c.ef = false;
+  c.t = c.kt = c.fl = c.fe = null;
+  c.fx = -1;
+  c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.zz = c.zw = 0;
+  c.st = snStore(o.storeSize);
+  c.rg = regCreate(o.topics);
+  c.sb = [];
+  c.us = [];
+  c.q2 = [];
+  c.q1 = [];
+  c.qn = o.qos2;
+  c.m = snMsg();
+  c.dropped = c.attempts = 0;
+  c.ev = { c: c, message: onMessage, error: onError };
+  c.so = c.tr(c.ev, o.localPort);
+  // The first attempt is a timer too, so end() right after connect() cancels it.
+  if (!c.pv) c.t = c.k.set(start, 0, c);
+  return c as any;
+}

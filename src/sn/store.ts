@@ -1,0 +1,48 @@
+// Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. The MQTT store keeps
+// encoded packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
+// has answered a REGISTER (and changes with every connection), so entries keep the topic name and are
+// encoded when sent. QoS 1 entries stay until PUBACK, across lost datagrams, reconnects and gateway
+// restarts; QoS 0 entries wait here only for their topic's registration.
+import { strLen } from "../codec/strings";
+
+export type Data = string | Uint8Array;
+
+export interface Held {
+  /** Topic name, payload, retain, QoS (0 or 1), message id. */
+  t: string;
+  p: Data;
+  r: boolean;
+  q: number;
+  m: number;
+  /** Sent before: a resend carries DUP. */
+  d: boolean;
+  /** Bytes it counts against the budget. */
+  z: number;
+}
+
+export interface SnStore {
+  e: Held[];
+  /** Bytes held, and the budget. */
+  n: number;
+  x: number;
+}
+
+export function snStore(size: number): SnStore {
+  return { e: [], n: 0, x: size };
+}
+
+/** Hold a message: 1 held, 0 the budget is used up now, -1 it can never fit. */
+export function snHold(s: SnStore, t: string, p: Data, r: boolean, q: number, m: number): number {
+  const z = 8 + strLen(t) + (typeof p == "string" ? strLen(p) : p.length);
+  if (z > s.x) return -1;
+  if (s.n + z > s.x) return 0;
+  s.e.push({ t: t, p: p, r: r, q: q, m: m, d: false, z: z });
+  s.n += z;
+  return 1;
+}
+
+/** Remove the oldest entry (acknowledged, sent at QoS 0, or refused by the gateway). */
+export function snShift(s: SnStore): void {
+  const h = s.e.shift();
+  if (h) s.n -= h.z;
+}
