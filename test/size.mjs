@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 export const budgets = {
   "build/mqttiny.min.js": { budget: 13200, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
-  // The MQTT-SN device bundle (issue 13): held under the MQTT device bundle's ceiling.
-  "build/mqttiny-sn.min.js": { budget: 13000, target: 6000 },
+  // The MQTT-SN device bundle (issue 13): its ceiling is held under the MQTT device bundle's.
+  "build/mqttiny-sn.min.js": { budget: 13150, target: 6000 },
 };
 
 export function sizes() {
