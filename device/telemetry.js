@@ -6,9 +6,10 @@
 //     tls, ca, cert, key,    (ca/cert/key: PEM text; npm run flash reads them from the files config.json names)
 //     protocol, predefined }
 // "protocol": "sn" speaks MQTT-SN over UDP to a gateway: host/port are then the gateway's (UDP, default
-// 1884 unless given), npm run flash embeds the MQTT-SN bundle as "mqttiny" (same connect/publish/subscribe
+// port 10000), npm run flash embeds the MQTT-SN bundle as "mqttiny" (same connect/publish/subscribe
 // API), and "predefined": { "telemetry/node1/temp": 1 } names topic ids the gateway was configured with
-// (published without a REGISTER); other topics are registered at run time. TLS and credentials are MQTT only.
+// (published without a REGISTER); other topics are registered at run time. TLS, credentials and the will
+// ("offline" when the link dies) are MQTT only; the clean stop publishes "offline" either way.
 // Topics, with base = CONFIG.topic + "/" + CONFIG.id:
 //   base/temp    QoS 1 reading every CONFIG.interval seconds: {"seq":n,"t":21.5,"free":1234}
 //   base/status  retained "online"; retained "offline" from the last will if the link dies, and from
@@ -75,10 +76,12 @@ function startMqtt() {
     clientId: CONFIG.id,
     clean: false,
     keepalive: CONFIG.keepalive || 30,
-    will: { topic: base + "/status", payload: "offline", qos: 1, retain: true },
   };
+  // No will over MQTT-SN: the Paho gateway (1.5.1) answers the WILLTOPIC of a CONNECT with a will by a
+  // DISCONNECT ("is not connecting", its issue 248), so such a client never connects there.
   if (sn) o.predefined = CONFIG.predefined;
   else {
+    o.will = { topic: base + "/status", payload: "offline", qos: 1, retain: true };
     o.username = CONFIG.username;
     o.password = CONFIG.password;
     o.tls = CONFIG.tls;
