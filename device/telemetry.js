@@ -4,7 +4,7 @@
 // Expects a global CONFIG (device/flash.mjs prepends it from device/config.json):
 //   { ssid, wifiPassword, host, port, id, topic, interval, username, password, keepalive, verbose,
 //     tls, ca, cert, key,    (ca/cert/key: PEM text; npm run flash reads them from the files config.json names)
-//     protocol, predefined }
+//     protocol, predefined, retry }
 // "protocol": "sn" speaks MQTT-SN over UDP to a gateway: host/port are then the gateway's (UDP, default
 // port 10000), npm run flash embeds the MQTT-SN bundle as "mqttiny" (same connect/publish/subscribe
 // API), and "predefined": { "telemetry/node1/temp": 1 } names topic ids the gateway was configured with
@@ -79,8 +79,12 @@ function startMqtt() {
   };
   // No will over MQTT-SN: the Paho gateway (1.5.1) answers the WILLTOPIC of a CONNECT with a will by a
   // DISCONNECT ("is not connecting", its issue 248), so such a client never connects there.
-  if (sn) o.predefined = CONFIG.predefined;
-  else {
+  if (sn) {
+    o.predefined = CONFIG.predefined;
+    // ms before an unanswered request is sent again (the client's default is 10 s; one request is in
+    // flight at a time, so on a lossy link each lost datagram holds the readings behind it that long).
+    o.retry = CONFIG.retry;
+  } else {
     o.will = { topic: base + "/status", payload: "offline", qos: 1, retain: true };
     o.username = CONFIG.username;
     o.password = CONFIG.password;

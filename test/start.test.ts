@@ -170,9 +170,16 @@ else {
     assert.is(r.status, 0, r.out + r.err);
   });
 
+  t("--sn --lossy in the emulator: one datagram in 10 lost each way, QoS 1 readings resent until acknowledged; every reading arrives, exit 0", async () => {
+    const r = await start(["--sn", "--lossy", "--duration", "4", "--interval", "0.4", "--drain", "30", "--quiet"], { MQTTSN_GATEWAY: gw.bin });
+    assert.match(r.out, /over MQTT-SN over a lossy link \(one datagram in 10 lost each way\)/);
+    assert.match(r.out, /node1: [1-9]\d* readings published, \d+ received, 0 lost/);
+    assert.is(r.status, 0, r.out + r.err);
+  });
+
   if (haveBoards(t, ["esp8266"]))
     t("--sn with ESPRUINO: the nodes run on the real interpreter (ESP8266 layout, the flash upload with the MQTT-SN bundle); every reading arrives, exit 0", async () => {
-      const r = await start(["--sn", "--duration", "12", "--nodes", "1", "--quiet"], { ESPRUINO: ESP!.from, MQTTSN_GATEWAY: gw.bin });
+      const r = await start(["--sn", "--duration", "12", "--interval", "0.5", "--nodes", "1", "--quiet"], { ESPRUINO: ESP!.from, MQTTSN_GATEWAY: gw.bin });
       assert.match(r.out, /nodes run on the real Espruino interpreter: .*espruino-esp8266/);
       const total = /total: (\d+) QoS 1 readings, (\d+) received/.exec(r.out)!;
       assert.ok(total && +total[1] >= 3 && total[1] == total[2], r.out);

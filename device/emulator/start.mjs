@@ -174,7 +174,8 @@ if (sn) {
 // What a node connects to, and the settings telemetry.js reads for MQTT-SN.
 const nodeHost = sn ? "127.0.0.1" : host;
 const nodePort = sn ? gateway.port : port;
-const snConfig = (id) => (sn ? { protocol: "sn", predefined: { [`telemetry/${id}/temp`]: SN_TEMP_ID } } : {});
+// retry: a lost datagram is sent again after 1 s (the client's default, 10 s, is for real radios).
+const snConfig = (id) => (sn ? { protocol: "sn", predefined: { [`telemetry/${id}/temp`]: SN_TEMP_ID }, retry: 1000 } : {});
 await sub.subscribeAsync("telemetry/#", { qos: 1 });
 sub.on("message", (topic, payload) => {
   const text = payload.toString();
