@@ -325,8 +325,9 @@ function connected(c: R) {
   c.s = S.UP;
   c.f = 0;
   c.zz = 0;
-  // Registrations were for the old connection; subscriptions are made again (a restarted gateway has none).
-  regClear(c.rg);
+  // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
+  // with them at once). Subscriptions are made again either way (a restarted gateway has none).
+  if (c.cl) regClear(c.rg);
   for (let k = 0; k < c.sb.length; k++) c.sb[k].i = -1;
   for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
   if (c.wu) c.wu = 1;
@@ -453,6 +454,13 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
       // Congestion passes: try again after the retry time; anything else waits the longest step.
       return lost(c, fail("connection refused: " + RCN[m.c], RCN[m.c]), m.c == RC.CONGESTION ? c.rt : c.r1);
     }
+    if (t == N.DISCONNECT && c.fx == N.WILLMSGREQ) {
+      // The Paho gateway 1.5.x drops a client that answers WILLTOPICREQ (it counts it as not connected):
+      // say so once, and connect without a will rather than never.
+      c.wl = null;
+      ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
+      return connect(c, c.cl, false);
+    }
     return;
   }
   if (t == N.PUBLISH) return inbound(c);
@@ -520,7 +528,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     if (k >= 0) c.us.splice(k, 1);
   } else if (t == N.WILLTOPICRESP || t == N.WILLMSGRESP) {
     done(c);
-    c.wu = t == N.WILLTOPICRESP && c.wl ? 2 : 0;
+    c.wu = !rc && t == N.WILLTOPICRESP && c.wl ? 2 : 0;
     if (rc) ev(c, "error", fail("will update refused (" + RCN[rc] + ")", RCN[rc]));
   }
   pump(c);

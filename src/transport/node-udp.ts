@@ -15,6 +15,12 @@ export function nodeUdp(o: NodeUdpOptions): DatagramTransport {
   return function (ev: DatagramEvents, localPort?: number): Datagram {
     const s = require("dgram").createSocket("udp4");
     let open = true;
+    // Sends still in dgram's hands: close() waits for them, so a final DISCONNECT is not lost.
+    let busy = 0;
+    function sent(e: unknown) {
+      if (e) ev.error(e);
+      if (!--busy && !open) s.close();
+    }
     s.on("message", function (d: Uint8Array, ri: { address: string; port: number }) {
       ev.message(d, ri.address, ri.port);
     });
@@ -26,12 +32,11 @@ export function nodeUdp(o: NodeUdpOptions): DatagramTransport {
     return {
       send: function (d: Uint8Array | string, host: string, port: number) {
         if (!open) return;
-        s.send(typeof d == "string" ? Buffer.from(d, "latin1") : d, port, host, function (e: unknown) {
-          if (e) ev.error(e);
-        });
+        busy++;
+        s.send(typeof d == "string" ? Buffer.from(d, "latin1") : d, port, host, sent);
       },
       close: function () {
-        if (open) s.close();
+        if (open && !busy) s.close();
         open = false;
       },
     };
