@@ -7,9 +7,8 @@ import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
 import net from "node:net";
 import { startAedes, startMosquitto, mosquittoPath, freePort } from "./brokers";
-import { ESP, CI, haveBoards } from "./espruino-helpers";
-// @ts-ignore: plain ESM module without types
-import { findGateway } from "../device/sn-gateway.mjs";
+import { ESP, haveBoards } from "./espruino-helpers";
+import { GW, haveGateway } from "./sn-gateway";
 
 const t = suite("npm start");
 
@@ -156,10 +155,8 @@ t("--sn without a gateway (MQTTSN_GATEWAY names nothing, or a folder without one
   assert.not.match(none.out + empty.out, /mosquitto|broker|nodes run/, "nothing started");
 });
 
-const gw = findGateway();
-if (gw.problem && CI) t("the MQTT-SN gateway is available under CI", () => assert.unreachable(gw.problem + ": .ci/run sets MQTTSN_GATEWAY to ../shared/mqttsn-gateway"));
-else if (gw.problem) console.log(`  npm start --sn runs skipped (${gw.problem})`);
-else {
+if (haveGateway(t)) {
+  const gw = GW!;
   t("--sn in the emulator: 2 nodes publish over MQTT-SN through the gateway to mosquitto; every reading arrives, exit 0", async () => {
     const r = await start(["--sn", "--duration", "3", "--interval", "0.3", "--nodes", "2", "--quiet"], { MQTTSN_GATEWAY: gw.bin });
     assert.match(r.out, /^mosquitto on mqtt:\/\/127\.0\.0\.1:\d+$/m);
