@@ -33,8 +33,9 @@ export async function countingTcpProxy(target) {
 }
 
 /**
- * A UDP relay to 127.0.0.1:target: datagrams from the client go out from one socket, answers go back to
- * the client. Counts datagrams and bytes each way, and keeps the MQTT-SN message types seen.
+ * A UDP relay to 127.0.0.1:target (or `relay.target`, set later): datagrams from the client go out from
+ * one socket, answers go back to the client. Counts datagrams and bytes each way, and keeps the MQTT-SN
+ * message types seen.
  */
 export async function countingUdpProxy(target) {
   const c = { up: 0, down: 0, upN: 0, downN: 0, types: [] };
@@ -48,7 +49,7 @@ export async function countingUdpProxy(target) {
     c.up += m.length;
     c.upN++;
     c.types.push(">" + type(m).toString(16).padStart(2, "0"));
-    back.send(m, target, "127.0.0.1");
+    back.send(m, px.target, "127.0.0.1");
   });
   back.on("message", (m) => {
     c.down += m.length;
@@ -58,7 +59,8 @@ export async function countingUdpProxy(target) {
   });
   await new Promise((r) => front.bind(0, "127.0.0.1", r));
   await new Promise((r) => back.bind(0, "127.0.0.1", r));
-  return {
+  const px = {
+    target,
     port: front.address().port,
     /** The relay's own source port towards the gateway (QoS -1 senders are known by it). */
     backPort: back.address().port,
@@ -72,6 +74,7 @@ export async function countingUdpProxy(target) {
       back.close();
     },
   };
+  return px;
 }
 
 export const IPV4_UDP = 28; // 20-byte IPv4 header + 8-byte UDP header per datagram
@@ -129,4 +132,46 @@ export async function encodedSizes(mqttiny) {
     snPublishQm1: snEncode(N.PUBLISH, PAYLOAD, 0x61, 1, 0).length,
     snPuback: snEncode(N.PUBACK, null, 1, 1, 0).length,
   };
+}
+
+/**
+ * MQTT-SN: the Node build of the MQTT-SN client through a counting relay to the gateway at
+ * 127.0.0.1:gatewayPort, n QoS 1 readings one at a time. `mode`: "registered" (the first reading
+ * registers the topic: counted apart as `setup`), "predefined" (options.predefined names the topic), or
+ * "qosm1" (QoS -1 without CONNECT; the relay's back port must be a QoS -1 client in the gateway's list:
+ * pass the relay). Returns bytes and datagrams per reading each way, and the message types seen.
+ */
+export async function snPerReading(sn, gatewayPort, mode, n = 20, relay = null) {
+  const px = relay || (await countingUdpProxy(gatewayPort));
+  px.target = gatewayPort;
+  const o = { host: "127.0.0.1", port: px.port, clientId: "wire-" + mode, keepalive: 0, retry: 2000 };
+  if (mode != "registered") o.predefined = { [TOPIC]: 1 };
+  if (mode == "qosm1") Object.assign(o, { passive: true, clientId: "qm1" });
+  const c = sn.connect(o);
+  try {
+    let setup = null;
+    if (mode != "qosm1") {
+      await new Promise((r, j) => (c.on("connected", r), c.on("error", j)));
+      await sleep(50);
+      px.reset();
+      if (mode == "registered") {
+        c.publish(TOPIC, PAYLOAD, { qos: 1 });
+        await until(() => c.queued() == 0, 5000, "PUBACK");
+        await sleep(20);
+        setup = { up: px.counts.up, down: px.counts.down, types: px.counts.types.join(" ") };
+        px.reset();
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      c.publish(TOPIC, PAYLOAD, { qos: mode == "qosm1" ? -1 : 1 });
+      if (mode == "qosm1") await sleep(5);
+      else await until(() => c.queued() == 0, 5000, "PUBACK");
+    }
+    await sleep(50);
+    const k = px.counts;
+    return { up: k.up / n, down: k.down / n, upN: k.upN / n, downN: k.downN / n, types: k.types.slice(0, 4).join(" "), setup };
+  } finally {
+    c.end();
+    if (!relay) px.close();
+  }
 }
