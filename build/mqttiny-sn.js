@@ -68,7 +68,7 @@ function snDecode(m, b, from, to) {
     var t = b[o + h];
     m.b = b;
     m.t = t;
-    m.f = m.q = m.tt = m.i = m.m = m.c = m.g = m.n = 0;
+    m.f = m.q = m.tt = m.i = m.m = m.c = m.g = m.x = m.n = 0;
     m.d = -1;
     if (t == 254 /* N.ENCAPSULATED */) {
         // Length covers Length, MsgType, Ctrl and the node id; a whole MQTT-SN message follows.
@@ -278,8 +278,9 @@ function regClear(g) {
     g.i.splice(0, g.i.length);
 }
 
-// Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. The MQTT store keeps
-// encoded packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
+// Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. (Not "store.ts": the
+// device build swaps every "./store" import for the MQTT board store.) The MQTT store keeps encoded
+// packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
 // has answered a REGISTER (and changes with every connection), so entries keep the topic name and are
 // encoded when sent. QoS 1 entries stay until PUBACK, across lost datagrams, reconnects and gateway
 // restarts; QoS 0 entries wait here only for their topic's registration.
@@ -496,8 +497,10 @@ function connected(c) {
     c.s = 3 /* S.UP */;
     c.f = 0;
     c.zz = 0;
-    // Registrations were for the old connection; subscriptions are made again (a restarted gateway has none).
-    regClear(c.rg);
+    // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
+    // with them at once). Subscriptions are made again either way (a restarted gateway has none).
+    if (c.cl)
+        regClear(c.rg);
     for (var k = 0; k < c.sb.length; k++)
         c.sb[k].i = -1;
     for (var k = 0; k < c.us.length; k++)
@@ -539,24 +542,13 @@ function pump(c) {
     if (c.s != 3 /* S.UP */ || c.fl)
         return;
     var sb = c.sb;
-    for (var k = 0; k < sb.length; k++) {
-        var s = sb[k];
-        if (s.i >= 0)
-            continue;
-        s.i = nextId(c);
-        var p = regId(c.pd, s.f);
-        var fl = (s.q << 5 /* F.QOS_SHIFT */) | (p ? 1 /* F.PREDEFINED */ : isShort(s.f) ? 2 /* F.SHORT */ : 0 /* F.NORMAL */);
-        return request(c, snEncode(18 /* N.SUBSCRIBE */, p ? u16(p) : s.f, fl, s.i), 19 /* N.SUBACK */, s.i, s);
-    }
+    for (var k = 0; k < sb.length; k++)
+        if (sb[k].i < 0)
+            return subReq(c, sb[k], 18 /* N.SUBSCRIBE */, 19 /* N.SUBACK */, sb[k].q);
     var us = c.us;
-    for (var k = 0; k < us.length; k++) {
-        var s = us[k];
-        if (s.i >= 0)
-            continue;
-        s.i = nextId(c);
-        var p = regId(c.pd, s.f);
-        return request(c, snEncode(20 /* N.UNSUBSCRIBE */, p ? u16(p) : s.f, p ? 1 /* F.PREDEFINED */ : isShort(s.f) ? 2 /* F.SHORT */ : 0 /* F.NORMAL */, s.i), 21 /* N.UNSUBACK */, s.i, s);
-    }
+    for (var k = 0; k < us.length; k++)
+        if (us[k].i < 0)
+            return subReq(c, us[k], 20 /* N.UNSUBSCRIBE */, 21 /* N.UNSUBACK */, 0);
     var w = c.wl;
     if (c.wu == 1)
         return request(c, w ? snEncode(26 /* N.WILLTOPICUPD */, w.topic, willFlags(w)) : snEncode(26 /* N.WILLTOPICUPD */), 27 /* N.WILLTOPICRESP */, 0);
@@ -588,6 +580,13 @@ function pump(c) {
     }
     if (c.zz)
         request(c, snEncode(24 /* N.DISCONNECT */, null, c.zz), 24 /* N.DISCONNECT */, 0);
+}
+/** SUBSCRIBE or UNSUBSCRIBE for `s`: by predefined id, short name, or topic name. */
+function subReq(c, s, t, x, q) {
+    s.i = nextId(c);
+    var p = regId(c.pd, s.f);
+    var fl = (q << 5 /* F.QOS_SHIFT */) | (p ? 1 /* F.PREDEFINED */ : isShort(s.f) ? 2 /* F.SHORT */ : 0 /* F.NORMAL */);
+    request(c, snEncode(t, p ? u16(p) : s.f, fl, s.i), x, s.i, s);
 }
 function isShort(t) {
     return t.length == 2 && validTopic(t);
@@ -635,6 +634,13 @@ function onMessage(d, host, port) {
                 return connected(c);
             // Congestion passes: try again after the retry time; anything else waits the longest step.
             return lost(c, fail("connection refused: " + RCN[m.c], RCN[m.c]), m.c == 1 /* RC.CONGESTION */ ? c.rt : c.r1);
+        }
+        if (t == 24 /* N.DISCONNECT */ && c.fx == 8 /* N.WILLMSGREQ */) {
+            // The Paho gateway 1.5.x drops a client that answers WILLTOPICREQ (it counts it as not connected):
+            // say so once, and connect without a will rather than never.
+            c.wl = null;
+            ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
+            return connect$1(c, c.cl, false);
         }
         return;
     }
@@ -723,7 +729,7 @@ function onMessage(d, host, port) {
     }
     else if (t == 27 /* N.WILLTOPICRESP */ || t == 29 /* N.WILLMSGRESP */) {
         done(c);
-        c.wu = t == 27 /* N.WILLTOPICRESP */ && c.wl ? 2 : 0;
+        c.wu = !rc && t == 27 /* N.WILLTOPICRESP */ && c.wl ? 2 : 0;
         if (rc)
             ev(c, "error", fail("will update refused (" + RCN[rc] + ")", RCN[rc]));
     }

@@ -59,6 +59,14 @@ async function withGateway(o: GatewayOptions, f: (x: Ctx, mk: (opts: any) => any
 
 const up = (c: any, what = "connected") => until(() => c.state() == 3, 5000, what);
 
+test("the package export mqttiny/sn is the Node build: connect(), the codec, and its types", () => {
+  const pkg = require("mqttiny/sn");
+  assert.is(typeof pkg.connect, "function");
+  assert.is(typeof pkg.snDecode, "function");
+  assert.ok(require("../package.json").exports["./sn"].types.endsWith("node-sn.d.ts"));
+  assert.ok(require("node:fs").existsSync(new URL("../build/node/node-sn.d.ts", import.meta.url)));
+});
+
 if (haveGateway(test)) {
   test("CONNECT clean: connected after CONNACK", async () => {
     await withGateway({}, async (x, mk) => {
@@ -177,6 +185,7 @@ if (haveGateway(test)) {
       c.on("message", (tp: string) => got.push(tp));
       c.subscribe("u/t", { qos: 1 });
       await up(c);
+      await until(() => t.got.includes(0x13), 3000, "SUBACK");
       await x.m.publishAsync("u/t", "1", { qos: 1 });
       await until(() => got.length == 1, 3000, "first message");
       c.unsubscribe("u/t");

@@ -8,8 +8,8 @@ import { snDecode, snEncode, snMsg, snStr, shortId, shortName } from "./codec";
 import type { SnMsg } from "./codec";
 import { regCreate, regId, regName, regPut, regDrop, regClear } from "./registry";
 import type { Reg } from "./registry";
-import { snStore, snHold, snShift } from "./store";
-import type { SnStore, Held, Data } from "./store";
+import { snStore, snHold, snShift } from "./held";
+import type { SnStore, Held, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import { strRead } from "../codec/strings";
@@ -367,22 +367,9 @@ function awake(c: R) {
 function pump(c: R) {
   if (c.s != S.UP || c.fl) return;
   const sb = c.sb;
-  for (let k = 0; k < sb.length; k++) {
-    const s = sb[k];
-    if (s.i >= 0) continue;
-    s.i = nextId(c);
-    const p = regId(c.pd, s.f);
-    const fl = (s.q << F.QOS_SHIFT) | (p ? F.PREDEFINED : isShort(s.f) ? F.SHORT : F.NORMAL);
-    return request(c, snEncode(N.SUBSCRIBE, p ? u16(p) : s.f, fl, s.i), N.SUBACK, s.i, s);
-  }
+  for (let k = 0; k < sb.length; k++) if (sb[k].i < 0) return subReq(c, sb[k], N.SUBSCRIBE, N.SUBACK, sb[k].q);
   const us = c.us;
-  for (let k = 0; k < us.length; k++) {
-    const s = us[k];
-    if (s.i >= 0) continue;
-    s.i = nextId(c);
-    const p = regId(c.pd, s.f);
-    return request(c, snEncode(N.UNSUBSCRIBE, p ? u16(p) : s.f, p ? F.PREDEFINED : isShort(s.f) ? F.SHORT : F.NORMAL, s.i), N.UNSUBACK, s.i, s);
-  }
+  for (let k = 0; k < us.length; k++) if (us[k].i < 0) return subReq(c, us[k], N.UNSUBSCRIBE, N.UNSUBACK, 0);
   const w = c.wl;
   if (c.wu == 1) return request(c, w ? snEncode(N.WILLTOPICUPD, w.topic, willFlags(w)) : snEncode(N.WILLTOPICUPD), N.WILLTOPICRESP, 0);
   if (c.wu == 2 && w) return request(c, snEncode(N.WILLMSGUPD, w.payload || ""), N.WILLMSGRESP, 0);
@@ -408,6 +395,14 @@ function pump(c: R) {
     snShift(c.st);
   }
   if (c.zz) request(c, snEncode(N.DISCONNECT, null, c.zz), N.DISCONNECT, 0);
+}
+
+/** SUBSCRIBE or UNSUBSCRIBE for `s`: by predefined id, short name, or topic name. */
+function subReq(c: R, s: Sub, t: number, x: number, q: number) {
+  s.i = nextId(c);
+  const p = regId(c.pd, s.f);
+  const fl = (q << F.QOS_SHIFT) | (p ? F.PREDEFINED : isShort(s.f) ? F.SHORT : F.NORMAL);
+  request(c, snEncode(t, p ? u16(p) : s.f, fl, s.i), x, s.i, s);
 }
 
 function isShort(t: string): boolean {

@@ -69,7 +69,7 @@ export function snDecode(m: SnMsg, b: Uint8Array, from?: number, to?: number): n
   const t = b[o + h];
   m.b = b;
   m.t = t;
-  m.f = m.q = m.tt = m.i = m.m = m.c = m.g = m.n = 0;
+  m.f = m.q = m.tt = m.i = m.m = m.c = m.g = m.x = m.n = 0;
   m.d = -1;
   if (t == N.ENCAPSULATED) {
     // Length covers Length, MsgType, Ctrl and the node id; a whole MQTT-SN message follows.

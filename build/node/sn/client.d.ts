@@ -1,4 +1,4 @@
-import type { Data } from "./store";
+import type { Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import type { Clock } from "../client";
 export type { Datagram, DatagramEvents, DatagramTransport, Clock, Data };

@@ -1,5 +1,6 @@
-// Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. The MQTT store keeps
-// encoded packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
+// Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. (Not "store.ts": the
+// device build swaps every "./store" import for the MQTT board store.) The MQTT store keeps encoded
+// packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
 // has answered a REGISTER (and changes with every connection), so entries keep the topic name and are
 // encoded when sent. QoS 1 entries stay until PUBACK, across lost datagrams, reconnects and gateway
 // restarts; QoS 0 entries wait here only for their topic's registration.

@@ -1,0 +1,216 @@
+// The MQTT-SN client (TypeScript source) on the simulator's datagram mode (test/sim/datagram.ts):
+// virtual time, seeded loss, duplication and reordering, a scripted gateway whose broker side records
+// what was delivered. Each test names the behaviour it proves.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { virtualClock } from "./sim/clock";
+import { createDatagramNet } from "./sim/datagram";
+import type { DatagramNetOptions } from "./sim/datagram";
+import { createSnClient } from "../src/sn/client";
+import type { SnOptions } from "../src/sn/client";
+import { snEncode } from "../src/sn/codec";
+
+function rig(opts: Partial<SnOptions> = {}, netOpts: DatagramNetOptions = {}) {
+  const clock = virtualClock(1_000_000);
+  const net = createDatagramNet(clock, netOpts);
+  const c = createSnClient({ transport: net.transport, clock, clientId: "sim1", random: () => 0.5, retry: 1000, retries: 5, keepalive: 30, reconnectMin: 500, reconnectMax: 4000, ...opts });
+  const x = { clock, net, c, g: net.gateway, events: [] as string[], errors: [] as any[], messages: [] as [string, any, any][] };
+  c.on("connected", () => x.events.push("connected"));
+  c.on("offline", () => x.events.push("offline"));
+  c.on("error", (e: any) => (x.events.push("error"), x.errors.push(e)));
+  c.on("message", (t: string, p: any, pk: any) => x.messages.push([t, p, pk]));
+  const up = () => assert.ok(clock.until(() => c.state() == 3, 60_000), "connected");
+  return { ...x, up };
+}
+
+test("1,000 QoS 1 readings over 10% loss, 5% duplication and reordering: none lost, none delivered twice", () => {
+  const r = rig({ storeSize: 64 * 1024, retries: 8 }, { loss: 0.1, dup: 0.05, jitter: 40, seed: 7 });
+  r.up();
+  let n = 0;
+  const every = () => {
+    if (n < 1000) {
+      assert.ok(r.c.publish("sensors/node1/temp", JSON.stringify({ n: n++ }), { qos: 1 }));
+      r.clock.set(every, 100);
+    }
+  };
+  every();
+  assert.ok(r.clock.until(() => n == 1000 && r.c.queued() == 0, 3_600_000), "all acknowledged; held " + r.c.queued());
+  const seq = r.g.delivered.map((d) => JSON.parse(d.payload).n);
+  assert.is(seq.length, 1000, "delivered once each");
+  assert.equal(seq, [...Array(1000).keys()], "in order");
+  assert.ok(r.net.lost > 100 && r.net.duplicated > 50, `the link was lossy: ${r.net.lost} lost, ${r.net.duplicated} duplicated`);
+  assert.ok(r.g.dups > 0, "resends of acknowledged messages were seen and not delivered again");
+  console.log(`  sim: ${r.net.lost} datagrams lost, ${r.net.duplicated} duplicated, ${r.g.dups} resends recognised, ${r.events.filter((e) => e == "connected").length} connect(s)`);
+});
+
+test("keepalive finds a vanished gateway: offline within keepalive + retries, held messages delivered when it is back", () => {
+  const r = rig({ keepalive: 10, retry: 2000, retries: 3 });
+  r.up();
+  const t0 = r.clock.now();
+  r.net.vanish(true);
+  assert.ok(r.clock.until(() => r.events.includes("offline"), 60_000), "offline");
+  const took = r.clock.now() - t0;
+  assert.ok(took <= 10_000 + 4 * 2000, "found within keepalive + (retries + 1) x retry: " + took + " ms");
+  for (let i = 0; i < 5; i++) r.c.publish("held/t", "h" + i, { qos: 1 });
+  r.clock.advance(20_000);
+  r.net.vanish(false);
+  assert.ok(r.clock.until(() => r.c.queued() == 0 && r.c.state() == 3, 120_000), "reconnected and drained");
+  assert.equal(r.g.delivered.map((d) => d.payload), ["h0", "h1", "h2", "h3", "h4"]);
+});
+
+test("a gateway restart (DISCONNECT for an unknown client): reconnect, register again, held messages delivered", () => {
+  const r = rig();
+  r.up();
+  r.c.publish("a/b", "1", { qos: 1 });
+  r.clock.advance(1000);
+  r.g.restart();
+  r.c.publish("a/b", "2", { qos: 1 });
+  assert.ok(r.clock.until(() => r.c.queued() == 0 && r.g.delivered.length == 2, 60_000), "delivered");
+  assert.equal(r.g.delivered.map((d) => d.payload), ["1", "2"]);
+  assert.equal(r.g.got.filter((t) => t == 0x0a).length, 2, "REGISTER again after the restart");
+  assert.equal(r.events.filter((e) => e == "connected").length, 2);
+});
+
+test("PUBACK congestion (1): the message is sent again after the retry time, delivered once, no error", () => {
+  const r = rig();
+  r.up();
+  r.g.pubackRc.push(1, 1);
+  r.c.publish("c/t", "x", { qos: 1 });
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 30_000));
+  assert.equal(r.g.delivered.map((d) => d.payload), ["x"]);
+  assert.is(r.errors.length, 0);
+  assert.is(r.g.got.filter((t) => t == 0x0c).length, 3);
+});
+
+test("PUBACK invalid topic id (2): the topic is registered again and the message resent", () => {
+  const r = rig();
+  r.up();
+  r.g.pubackRc.push(2);
+  r.c.publish("i/t", "y", { qos: 1 });
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 30_000));
+  assert.equal(r.g.delivered.map((d) => d.payload), ["y"]);
+  assert.is(r.g.got.filter((t) => t == 0x0a).length, 2);
+});
+
+test("REGACK not supported (3): an error event names it, the message is dropped, the next one goes", () => {
+  const r = rig();
+  r.up();
+  r.g.regackRc.push(3);
+  r.c.publish("n/t", "dropped", { qos: 1 });
+  r.c.publish("n/t", "next", { qos: 1 });
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 30_000));
+  assert.equal(r.errors.map((e) => e.code), ["not supported"]);
+  assert.equal(r.g.delivered.map((d) => d.payload), ["next"]);
+});
+
+test("QoS 0 to an unregistered topic waits for REGACK, then goes; QoS 0 offline is dropped", () => {
+  const r = rig();
+  assert.is(r.c.publish("q/0", "early", { qos: 0 }), false);
+  r.up();
+  assert.ok(r.c.publish("q/0", "now", { qos: 0 }));
+  r.clock.advance(100);
+  assert.equal(r.g.delivered.map((d) => [d.payload, d.qos]), [["now", 0]]);
+  assert.is(r.c.dropped, 1);
+});
+
+test("inbound QoS 2 sent twice before PUBREL is delivered once; PUBREL gets PUBCOMP", () => {
+  const r = rig();
+  r.c.subscribe("s/#", { qos: 2 });
+  r.up();
+  r.clock.advance(100);
+  const reg = snEncode(0x0a, "s/x", 9, 1)!;
+  const pub = snEncode(0x0c, "p", 0x40, 9, 77)!;
+  r.g.send(reg);
+  r.g.send(pub);
+  r.g.send(pub);
+  r.clock.advance(100);
+  r.g.send(snEncode(0x10, null, 77)!);
+  r.clock.advance(100);
+  assert.equal(r.messages.map((m) => [m[0], String(m[1]), m[2].qos]), [["s/x", "p", 2]]);
+  assert.is(r.g.got.filter((t) => t == 0x0e).length, r.g.sent.filter((t) => t == 0x10).length, "a PUBCOMP for every PUBREL");
+  assert.ok(r.g.got.includes(0x0b), "REGACK for the gateway's REGISTER");
+});
+
+test("inbound QoS 1 resent with DUP after a lost PUBACK is acknowledged again, not delivered twice", () => {
+  const r = rig();
+  r.c.subscribe("ab", { qos: 1 });
+  r.up();
+  const pub = snEncode(0x0c, "v", 0x22, 0x6162, 5)!;
+  r.g.send(pub);
+  r.clock.advance(50);
+  pub[2] |= 0x80;
+  r.g.send(pub);
+  r.clock.advance(50);
+  assert.is(r.messages.length, 1);
+  assert.is(r.g.got.filter((t) => t == 0x0d).length, 2);
+});
+
+test("inbound PUBLISH to an unknown topic id: PUBACK with invalid topic id (2) and an error event", () => {
+  const r = rig();
+  r.up();
+  r.g.send(snEncode(0x0c, "v", 0x20, 99, 6)!);
+  r.clock.advance(50);
+  assert.is(r.messages.length, 0);
+  assert.equal(r.errors.map((e) => e.code), ["invalid topic"]);
+});
+
+test("a malformed datagram from the gateway is an error event; the client carries on", () => {
+  const r = rig();
+  r.up();
+  r.g.send(Uint8Array.from([9, 0x0c, 0]));
+  r.c.publish("m/t", "ok", { qos: 1 });
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 10_000));
+  assert.equal(r.errors.map((e) => e.code), [-1]);
+});
+
+test("sleep: DISCONNECT with the duration; awake periods ping with the client id; the second PINGREQ quirk is handled", () => {
+  const r = rig({ keepalive: 60 });
+  r.c.subscribe("z/#", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  r.c.sleep(60, 20);
+  assert.ok(r.clock.until(() => r.c.state() == 4, 5000), "asleep");
+  // Like Paho: on the awake PINGREQ, the buffered message, and no PINGRESP until the next PINGREQ.
+  r.g.pingresp = false;
+  const reg = snEncode(0x0a, "z/1", 3, 2)!;
+  const pings = () => r.g.got.filter((t) => t == 0x16).length;
+  assert.ok(r.clock.until(() => pings() == 1, 25_000), "awake period");
+  r.g.send(reg);
+  r.g.send(snEncode(0x0c, "buffered", 0x20, 3, 8)!);
+  r.clock.advance(50);
+  r.g.pingresp = true;
+  assert.ok(r.clock.until(() => pings() == 2 && r.c.state() == 4, 2000), "second PINGREQ within moments, asleep again");
+  assert.equal(r.messages.map((m) => String(m[1])), ["buffered"]);
+  r.c.wake();
+  assert.ok(r.clock.until(() => r.c.state() == 3, 5000), "active again");
+});
+
+test("the registry is bounded: with room for 2 topics, a third evicts the oldest, which is registered again", () => {
+  const r = rig({ topics: 2 });
+  r.up();
+  for (const t of ["t/1", "t/2", "t/3", "t/1"]) r.c.publish(t, t, { qos: 1 });
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 30_000));
+  assert.equal(r.g.delivered.map((d) => d.topic), ["t/1", "t/2", "t/3", "t/1"]);
+  assert.is(r.g.got.filter((t) => t == 0x0a).length, 4, "t/1 registered twice");
+});
+
+test("datagrams as byte Strings (Espruino): inbound messages decode the same", () => {
+  const r = rig({ binary: false }, { strings: true });
+  r.c.subscribe("ab", { qos: 1 });
+  r.up();
+  r.g.send(snEncode(0x0c, "\xb0C", 0x22, 0x6162, 5)!);
+  r.clock.advance(50);
+  assert.equal(r.messages.map((m) => [m[0], m[1]]), [["ab", "\xb0C"]]);
+});
+
+test("end(): DISCONNECT, close, and publish refused afterwards", () => {
+  const r = rig();
+  r.up();
+  r.c.end();
+  r.clock.advance(100);
+  assert.is(r.c.state(), 6);
+  assert.ok(r.g.got.includes(0x18));
+  assert.is(r.c.publish("e/t", "x", { qos: 1 }), false);
+});
+
+test.run();
