@@ -203,6 +203,16 @@ test("datagrams as byte Strings (Espruino): inbound messages decode the same", (
   assert.equal(r.messages.map((m) => [m[0], m[1]]), [["ab", "\xb0C"]]);
 });
 
+test("sleep() before the connection is up: held messages go first, then the client sleeps", () => {
+  const r = rig();
+  r.c.publish("h/t", "first", { qos: 1 });
+  r.c.sleep(30);
+  assert.ok(r.clock.until(() => r.c.state() == 4, 10_000), "asleep");
+  assert.equal(r.g.delivered.map((d) => d.payload), ["first"]);
+  const disc = r.g.got.lastIndexOf(0x18);
+  assert.ok(disc > r.g.got.indexOf(0x0c), "DISCONNECT after the PUBLISH");
+});
+
 test("end(): DISCONNECT, close, and publish refused afterwards", () => {
   const r = rig();
   r.up();

@@ -324,7 +324,6 @@ function connected(c: R) {
   done(c);
   c.s = S.UP;
   c.f = 0;
-  c.zz = 0;
   // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
   // with them at once). Subscriptions are made again either way (a restarted gateway has none).
   if (c.cl) regClear(c.rg);
@@ -352,6 +351,7 @@ function asleep(c: R) {
   done(c);
   disarm(c);
   c.s = S.ASLEEP;
+  c.zz = 0;
   arm(c, awake, c.zw);
   ev(c, "sleep");
 }
@@ -475,7 +475,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     return pump(c);
   }
   if (t == N.DISCONNECT) {
-    if (ok && c.zz) return asleep(c);
+    if (ok) return asleep(c); // the answer to a sleep request
     // The gateway dropped this client (a restart, or it no longer knows it): connect again at once.
     if (s == S.UP || s == S.AWAKE) return lost(c, fail("disconnected by the gateway", "gateway"), 1);
     return;
