@@ -496,7 +496,6 @@ function connected(c) {
     done(c);
     c.s = 3 /* S.UP */;
     c.f = 0;
-    c.zz = 0;
     // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
     // with them at once). Subscriptions are made again either way (a restarted gateway has none).
     if (c.cl)
@@ -528,6 +527,7 @@ function asleep(c) {
     done(c);
     disarm(c);
     c.s = 4 /* S.ASLEEP */;
+    c.zz = 0;
     arm(c, awake, c.zw);
     ev(c, "sleep");
 }
@@ -665,8 +665,8 @@ function onMessage(d, host, port) {
         return pump(c);
     }
     if (t == 24 /* N.DISCONNECT */) {
-        if (ok && c.zz)
-            return asleep(c);
+        if (ok)
+            return asleep(c); // the answer to a sleep request
         // The gateway dropped this client (a restart, or it no longer knows it): connect again at once.
         if (s == 3 /* S.UP */ || s == 5 /* S.AWAKE */)
             return lost(c, fail("disconnected by the gateway", "gateway"), 1);
