@@ -41,24 +41,29 @@ async function run(esp, board, code, timeoutMs) {
   return v;
 }
 
-export async function deviceRows(quick, mqttPort) {
+/** The interpreter with an ESP8266 layout ($ESPRUINO, or ../shared/espruino), or null. */
+function interpreter() {
   const esp = findEspruino(process.env.ESPRUINO || resolve("../shared/espruino"));
-  if (!esp || !esp.boards.esp8266) return { skipped: "no Espruino interpreter (set ESPRUINO to a folder of Linux builds; see README)" };
+  return esp && esp.boards.esp8266 ? esp : null;
+}
+const NO_INTERPRETER = { skipped: "no Espruino interpreter (set ESPRUINO to a folder of Linux builds; see README)" };
+
+/** ESP8266 layout, module from Storage: blocks of the module (load) and in use (used of total) once a client with default options connected to 127.0.0.1:port. */
+function connectedRows(esp, port, bundle) {
+  const code = `
+var c=mq.connect({host:"127.0.0.1",port:${port},clientId:"bench-mem"});
+c.on("connected",function(){ out("load",mLoad); out("used",process.memory().usage); out("total",process.memory().total); c.end(true); });
+c.on("error",function(e){ out("error",e.message); });`;
+  return run(esp, "esp8266", program(code, true, bundle), 60000);
+}
+
+export async function deviceRows(quick, mqttPort) {
+  const esp = interpreter();
+  if (!esp) return NO_INTERPRETER;
   const rows = {};
   const n = quick ? 200 : 1000;
-  // Memory: module from Storage, a connected client with default options on mosquitto.
-  Object.assign(
-    rows,
-    await run(
-      esp,
-      "esp8266",
-      program(`
-var c=mq.connect({host:"127.0.0.1",port:${mqttPort},clientId:"bench-mem"});
-c.on("connected",function(){ out("load",mLoad); out("used",process.memory().usage); out("total",process.memory().total); c.end(true); });
-c.on("error",function(e){ out("error",e.message); });`),
-      60000,
-    ),
-  );
+  // Memory: a connected client on mosquitto.
+  Object.assign(rows, await connectedRows(esp, mqttPort, BUNDLE));
   // Loaded as the Web IDE does: source as a RAM string.
   const ram = await runProgram({ esp, board: "esp8266", code: program(`out("ramload",mLoad);`, false), timeoutMs: 60000 });
   rows.ramload = /@ramload=(\d+)/.test(ram.output) ? +RegExp.$1 : /MEMORY/.test(ram.output) ? "out of memory" : "failed";
@@ -107,26 +112,11 @@ function sflush(){ var a=sq; sq=[]; for (var k=0;k<a.length;k++) sev.message(a[k
  * QoS 1 and for n QoS 1 acknowledged, over the in-program gateway above (the client's own cost).
  */
 export async function deviceSnRows(quick, gatewayPort) {
-  const esp = findEspruino(process.env.ESPRUINO || resolve("../shared/espruino"));
-  if (!esp || !esp.boards.esp8266) return { skipped: "no Espruino interpreter (set ESPRUINO to a folder of Linux builds; see README)" };
+  const esp = interpreter();
+  if (!esp) return NO_INTERPRETER;
   const rows = {};
   const n = quick ? 200 : 1000;
-  Object.assign(
-    rows,
-    await run(
-      esp,
-      "esp8266",
-      program(
-        `
-var c=mq.connect({host:"127.0.0.1",port:${gatewayPort},clientId:"bench-sn-mem"});
-c.on("connected",function(){ out("load",mLoad); out("used",process.memory().usage); out("total",process.memory().total); c.end(); });
-c.on("error",function(e){ out("error",e.message); });`,
-        true,
-        SN_BUNDLE,
-      ),
-      60000,
-    ),
-  );
+  Object.assign(rows, await connectedRows(esp, gatewayPort, SN_BUNDLE));
   const timing = (tag) => `${FAKE_SN}
 var c=mq.connect({transport:sfake, clientId:"bench", keepalive:0});
 c.on("connected",function(){
