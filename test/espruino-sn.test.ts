@@ -5,6 +5,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import mqtt from "mqtt";
+import dgram from "node:dgram";
 import { DEVICE_SN } from "./bundle-helpers";
 import { haveBoards, deviceRun, loadModule, results, deviceErrors, until } from "./espruino-helpers";
 import { haveGateway, startGateway, freeUdpPort } from "./sn-gateway";
@@ -117,5 +118,36 @@ c.on("connected", function () {
       });
     });
   }
+
+// The transport's own edge, no gateway needed: Espruino's bind() throws on a port in use and leaves the
+// socket closed (README, "UDP on Espruino"); the client must get an error, not an uncaught exception.
+if (haveBoards(t, ["esp8266"]))
+  t("esp8266: localPort already in use: an error with code socket from the client, nothing uncaught, and publish() still returns", async () => {
+    const taken = dgram.createSocket("udp4");
+    await new Promise<void>((r) => taken.bind(0, "127.0.0.1", r));
+    const port = taken.address().port;
+    const h = deviceRun("esp8266", {
+      storage: { mqttiny: DEVICE_SN },
+      timeoutMs: 30000,
+      program:
+        loadModule("mqttiny", DEVICE_SN, "storage") +
+        `var c = lib.connect({ host: "127.0.0.1", port: 9, passive: true, localPort: ${port}, clientId: "qm1", predefined: { "sn/predef": 1 } });
+c.on("error", function (e) { out("error", { code: e.code, message: e.message }); });
+setTimeout(function () { out("sent", c.publish("sn/predef", "x", { qos: -1 })); c.end(); }, 300);
+`,
+    });
+    try {
+      await until(() => results(h.lines.join("\n")).sent != null, 20000, "the publish after the failed bind", h);
+      const x = results(h.lines.join("\n"));
+      assert.equal(h.lines.filter((l: string) => /Uncaught/.test(l)), [], h.lines.join("\n"));
+      assert.is(x.error.code, "socket", JSON.stringify(x.error));
+      assert.match(x.error.message, /Unable to create socket/);
+      console.log(`  esp8266: bind to a taken port -> ${JSON.stringify(x.error)}; publish() returned ${x.sent}`);
+    } finally {
+      h.kill();
+      await h.done;
+      taken.close();
+    }
+  });
 
 t.run();
