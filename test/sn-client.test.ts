@@ -177,6 +177,24 @@ if (haveGateway(test)) {
     });
   });
 
+  test("subscribe by predefined topic id and by short name: inbound messages carry the names", async () => {
+    await withGateway({ predefined: [["*", "sn/cmd", 200]] }, async (x, mk) => {
+      const t = tap();
+      const c = mk({ clientId: "sub2", predefined: { "sn/cmd": 200 }, transport: t.transport });
+      const got: string[] = [];
+      c.on("message", (tp: string, p: Buffer, pk: any) => got.push(`${tp}=${p}/${pk.topicIdType}`));
+      c.subscribe("sn/cmd", { qos: 1 });
+      c.subscribe("xy", { qos: 1 });
+      await up(c);
+      await until(() => t.got.filter((y) => y == 0x13).length == 2, 3000, "two SUBACKs");
+      assert.ok(t.out.some((h) => h.startsWith("071221") && h.endsWith("00c8")), "SUBSCRIBE by predefined id 200");
+      await x.m.publishAsync("sn/cmd", "on", { qos: 1 });
+      await x.m.publishAsync("xy", "short", { qos: 1 });
+      await until(() => got.length == 2, 3000, "two messages");
+      assert.equal(got.sort(), ["sn/cmd=on/1", "xy=short/2"]);
+    });
+  });
+
   test("unsubscribe: UNSUBACK, and no more messages", async () => {
     await withGateway({}, async (x, mk) => {
       const t = tap();

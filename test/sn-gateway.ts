@@ -28,15 +28,17 @@ export function findGateway(): { bin: string; example: string } | null {
 
 export const GW = findGateway();
 
+let told = false;
 /**
  * True when the gateway and mosquitto can run. Otherwise: outside CI one line, and the caller registers
- * nothing; under CI=true a failing test in `t`.
+ * nothing (one line for the whole run, whichever suites ask); under CI=true a failing test in `t`.
  */
 export function haveGateway(t: any): boolean {
   const why = !GW ? "no MQTT-SN gateway at " + resolve(ROOT, process.env.MQTTSN_GATEWAY || "../shared/mqttsn-gateway") : !mosquittoPath() ? "mosquitto is not installed" : "";
   if (!why) return true;
   if (CI) t("the MQTT-SN gateway and mosquitto are available under CI", () => assert.unreachable(why + ": set MQTTSN_GATEWAY to the gateway's folder or binary"));
-  else console.log(`  sn-client.test.ts skipped (${why}): MQTTSN_GATEWAY=/path/to/mqttsn-gateway npm test enables it`);
+  else if (!told) console.log(`  tests that need the MQTT-SN gateway skipped (${why}): MQTTSN_GATEWAY=/path/to/mqttsn-gateway npm test enables them`);
+  told = true;
   return false;
 }
 
@@ -76,42 +78,47 @@ export interface GatewayOptions {
 export async function startGateway(o: GatewayOptions = {}): Promise<Gateway> {
   if (!GW) throw new Error("no MQTT-SN gateway");
   const broker = await startMosquitto();
-  const dir = mkdtempSync(join(tmpdir(), "mqttsn-gw-"));
   const port = await freeUdpPort();
-  const clients = join(dir, "clients.conf");
-  const predef = join(dir, "predefined.conf");
-  writeFileSync(clients, (o.clients || []).map((c) => `${c[0]},127.0.0.1:${c[1]},${c[2]}`).join("\n") + "\n");
-  writeFileSync(predef, (o.predefined || []).map((p) => p.join(",")).join("\n") + "\n");
-  const conf = readFileSync(GW.example, "utf8")
-    .replace(/^BrokerPortNo=.*$/m, `BrokerPortNo=${broker.port}`)
-    .replace(/^BrokerSecurePortNo=.*$/m, `BrokerSecurePortNo=${broker.port}`)
-    .replace(/^ClientsList=.*$/m, `ClientsList=${clients}`)
-    .replace(/^PredefinedTopicList=.*$/m, `PredefinedTopicList=${predef}`)
-    .replace(/^GatewayPortNo=.*$/m, `GatewayPortNo=${port}`);
-  writeFileSync(join(dir, "gateway.conf"), conf.endsWith("\n") ? conf : conf + "\n");
+  // A fresh folder per start: the gateway makes its SysV shared memory keys with ftok() on files in it
+  // (inode-based), and a segment leaked by a gateway killed elsewhere whose key a new inode happens to
+  // match makes it abort ("RingBuffer can't create a shared memory"). A new folder is a new inode.
+  let dir = "";
+  function prepare() {
+    if (dir) leftovers.push(dir);
+    dir = mkdtempSync(join(tmpdir(), "mqttsn-gw-"));
+    const clients = join(dir, "clients.conf");
+    const predef = join(dir, "predefined.conf");
+    writeFileSync(clients, (o.clients || []).map((c) => `${c[0]},127.0.0.1:${c[1]},${c[2]}`).join("\n") + "\n");
+    writeFileSync(predef, (o.predefined || []).map((p) => p.join(",")).join("\n") + "\n");
+    const conf = readFileSync(GW!.example, "utf8")
+      .replace(/^BrokerPortNo=.*$/m, `BrokerPortNo=${broker.port}`)
+      .replace(/^BrokerSecurePortNo=.*$/m, `BrokerSecurePortNo=${broker.port}`)
+      .replace(/^ClientsList=.*$/m, `ClientsList=${clients}`)
+      .replace(/^PredefinedTopicList=.*$/m, `PredefinedTopicList=${predef}`)
+      .replace(/^GatewayPortNo=.*$/m, `GatewayPortNo=${port}`);
+    writeFileSync(join(dir, "gateway.conf"), conf.endsWith("\n") ? conf : conf + "\n");
+  }
   const log: string[] = [];
   let proc: ChildProcess | null = null;
-  let again = false;
   const g: Gateway = {
     port,
     broker,
     log,
     async start() {
-      const p = spawn(GW!.bin, ["-f", join(dir, "gateway.conf")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-      proc = p;
-      const take = (d: Buffer) => log.push(...d.toString().replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter((l) => l.trim()));
-      p.stdout!.on("data", take);
-      p.stderr!.on("data", take);
-      try {
-        await ready(port, p);
-      } catch (e: any) {
-        // Seen once in a while right after another gateway stopped: it exits at start. One more try.
-        if (p.exitCode == null || again) throw new Error(e.message + "; gateway output:\n" + log.slice(-15).join("\n"));
-        again = true;
-        await new Promise((r) => setTimeout(r, 300));
-        await g.start();
+      for (let attempt = 1; ; attempt++) {
+        prepare();
+        const p = spawn(GW!.bin, ["-f", join(dir, "gateway.conf")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        proc = p;
+        const take = (d: Buffer) => log.push(...d.toString().replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter((l) => l.trim()));
+        p.stdout!.on("data", take);
+        p.stderr!.on("data", take);
+        try {
+          return await ready(port, p);
+        } catch (e: any) {
+          // It aborted at start (see prepare): again, from a new folder.
+          if (p.exitCode == null || attempt == 5) throw new Error(e.message + "; gateway output:\n" + log.slice(-15).join("\n"));
+        }
       }
-      again = false;
     },
     async stop() {
       const p = proc;

@@ -477,7 +477,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
   if (t == N.DISCONNECT) {
     if (ok) return asleep(c); // the answer to a sleep request
     // The gateway dropped this client (a restart, or it no longer knows it): connect again at once.
-    if (s == S.UP || s == S.AWAKE) return lost(c, fail("disconnected by the gateway", "gateway"), 1);
+    if (s == S.UP || s == S.AWAKE) return lost(c, fail("disconnected by the gateway", "gateway"));
     return;
   }
   if (!ok) return; // an answer to a request no longer in flight (a retry crossed it)
