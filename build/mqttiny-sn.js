@@ -669,7 +669,7 @@ function onMessage(d, host, port) {
             return asleep(c); // the answer to a sleep request
         // The gateway dropped this client (a restart, or it no longer knows it): connect again at once.
         if (s == 3 /* S.UP */ || s == 5 /* S.AWAKE */)
-            return lost(c, fail("disconnected by the gateway", "gateway"), 1);
+            return lost(c, fail("disconnected by the gateway", "gateway"));
         return;
     }
     if (!ok)
