@@ -4,7 +4,7 @@ import typescript from "@rollup/plugin-typescript";
 import { minify } from "terser";
 import * as acorn from "acorn";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { resolve, dirname } from "node:path";
 
 // Espruino loads modules with Modules.addCached(name, source): no "use strict", no __esModule marker,
 // no Object.freeze, plain exports assignments.
@@ -94,9 +94,10 @@ function raw(on) {
 
 // The device bundles use the String wire and store (native String operations on Espruino) in place of
 // the byte ones: same functions, swapped at build time.
+// Only src/wire.ts and src/store.ts are swapped: src/sn/store.ts (the MQTT-SN store) is imported as "./store" too.
 function textWire() {
-  const swap = { "./wire": "src/wire-text.ts", "./store": "src/store-text.ts" };
-  return { name: "text-wire", resolveId: (id, from) => (swap[id] && from && !from.includes("-text") ? resolve(swap[id]) : null) };
+  const swap = { [resolve("src/wire")]: "src/wire-text.ts", [resolve("src/store")]: "src/store-text.ts" };
+  return { name: "text-wire", resolveId: (id, from) => (from && id.startsWith(".") && swap[resolve(dirname(from), id)] && !from.includes("-text") ? resolve(swap[resolve(dirname(from), id)]) : null) };
 }
 
 // Everything in build/ is CommonJS (the device bundles assign to `exports`, the Node build is index.cjs),
@@ -121,6 +122,8 @@ function device(input, name, regex, minOnly) {
 }
 
 device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
+// MQTT-SN over UDP (issue 13): build/mqttiny-sn.js and build/mqttiny-sn.min.js, the same pipeline.
+device("src/espruino-sn.ts", "mqttiny-sn", DEVICE_INTERNAL);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
 if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts()], output: { ...cjs, file: "build/node/index.cjs" } });
 // The MQTT-SN client for Node (issue #13): `mqttiny/sn`.

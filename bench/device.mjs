@@ -9,15 +9,16 @@ import { resolve } from "node:path";
 import { findEspruino, runProgram } from "../device/interpreter.mjs";
 
 const BUNDLE = resolve("build/mqttiny.min.js");
+const SN_BUNDLE = resolve("build/mqttiny-sn.min.js");
 
 /** Writes the bundle into Storage in 512-byte pieces (a whole read does not fit the ESP8266 heap), then runs `body`. */
-function program(body, fromStorage = true) {
+function program(body, fromStorage = true, bundle = BUNDLE) {
   const load = fromStorage
-    ? `var S=require("Storage");(function(){var f=E.openFile(${JSON.stringify(BUNDLE)},"r"),n=${readFileSync(BUNDLE).length},o=0,d;while(o<n){d=f.read(512);S.write("mqttiny",d,o,n);o+=d.length;}f.close();})();`
+    ? `var S=require("Storage");(function(){var f=E.openFile(${JSON.stringify(bundle)},"r"),n=${readFileSync(bundle).length},o=0,d;while(o<n){d=f.read(512);S.write("mqttiny",d,o,n);o+=d.length;}f.close();})();`
     : "";
   return `${load}
 var m0=process.memory().usage;
-${fromStorage ? "" : `Modules.addCached("mqttiny", require("fs").readFileSync(${JSON.stringify(BUNDLE)}));`}
+${fromStorage ? "" : `Modules.addCached("mqttiny", require("fs").readFileSync(${JSON.stringify(bundle)}));`}
 var mq=require("mqttiny");
 var mLoad=process.memory().usage-m0;
 function out(k,v){print("@"+k+"="+v);}
@@ -40,24 +41,29 @@ async function run(esp, board, code, timeoutMs) {
   return v;
 }
 
-export async function deviceRows(quick, mqttPort) {
+/** The interpreter with an ESP8266 layout ($ESPRUINO, or ../shared/espruino), or null. */
+function interpreter() {
   const esp = findEspruino(process.env.ESPRUINO || resolve("../shared/espruino"));
-  if (!esp || !esp.boards.esp8266) return { skipped: "no Espruino interpreter (set ESPRUINO to a folder of Linux builds; see README)" };
+  return esp && esp.boards.esp8266 ? esp : null;
+}
+const NO_INTERPRETER = { skipped: "no Espruino interpreter (set ESPRUINO to a folder of Linux builds; see README)" };
+
+/** ESP8266 layout, module from Storage: blocks of the module (load) and in use (used of total) once a client with default options connected to 127.0.0.1:port. */
+function connectedRows(esp, port, bundle) {
+  const code = `
+var c=mq.connect({host:"127.0.0.1",port:${port},clientId:"bench-mem"});
+c.on("connected",function(){ out("load",mLoad); out("used",process.memory().usage); out("total",process.memory().total); c.end(true); });
+c.on("error",function(e){ out("error",e.message); });`;
+  return run(esp, "esp8266", program(code, true, bundle), 60000);
+}
+
+export async function deviceRows(quick, mqttPort) {
+  const esp = interpreter();
+  if (!esp) return NO_INTERPRETER;
   const rows = {};
   const n = quick ? 200 : 1000;
-  // Memory: module from Storage, a connected client with default options on mosquitto.
-  Object.assign(
-    rows,
-    await run(
-      esp,
-      "esp8266",
-      program(`
-var c=mq.connect({host:"127.0.0.1",port:${mqttPort},clientId:"bench-mem"});
-c.on("connected",function(){ out("load",mLoad); out("used",process.memory().usage); out("total",process.memory().total); c.end(true); });
-c.on("error",function(e){ out("error",e.message); });`),
-      60000,
-    ),
-  );
+  // Memory: a connected client on mosquitto.
+  Object.assign(rows, await connectedRows(esp, mqttPort, BUNDLE));
   // Loaded as the Web IDE does: source as a RAM string.
   const ram = await runProgram({ esp, board: "esp8266", code: program(`out("ramload",mLoad);`, false), timeoutMs: 60000 });
   rows.ramload = /@ramload=(\d+)/.test(ram.output) ? +RegExp.$1 : /MEMORY/.test(ram.output) ? "out of memory" : "failed";
@@ -85,5 +91,49 @@ c.on("connected",function(){
     // back through that file, so the module-from-Storage figures carry that cost too.
     Object.assign(rows, await run(esp, "linux64", program(timing("r"), false), 60000));
   }
+  return rows;
+}
+
+// A datagram transport inside the program that answers like a gateway, after the call returns: CONNACK to
+// CONNECT, REGACK (topic id 1) to REGISTER, PUBACK to a QoS 1 PUBLISH; answers come as Strings, as from dgram.
+const FAKE_SN = `
+var sev=null, sq=[];
+function sfake(h){ sev=h; return { close: function(){}, send: function(d){ var t=d[1];
+  if (t==4) sq.push("\\x03\\x05\\x00");
+  else if (t==10) sq.push("\\x07\\x0b\\x00\\x01"+String.fromCharCode(d[4],d[5])+"\\x00");
+  else if (t==12 && (d[2]&0x60)==0x20) sq.push("\\x07\\x0d"+String.fromCharCode(d[3],d[4],d[5],d[6])+"\\x00");
+  if (sq.length==1) setTimeout(sflush,0); } }; }
+function sflush(){ var a=sq; sq=[]; for (var k=0;k<a.length;k++) sev.message(a[k],"127.0.0.1",10000); }
+`;
+
+/**
+ * The MQTT-SN bundle on the interpreter: blocks in use with a connected client (module from Storage, the
+ * real gateway at 127.0.0.1:gatewayPort, default options), and the time inside publish() at QoS 0 and
+ * QoS 1 and for n QoS 1 acknowledged, over the in-program gateway above (the client's own cost).
+ */
+export async function deviceSnRows(quick, gatewayPort) {
+  const esp = interpreter();
+  if (!esp) return NO_INTERPRETER;
+  const rows = {};
+  const n = quick ? 200 : 1000;
+  Object.assign(rows, await connectedRows(esp, gatewayPort, SN_BUNDLE));
+  const timing = (tag) => `${FAKE_SN}
+var c=mq.connect({transport:sfake, clientId:"bench", keepalive:0});
+c.on("connected",function(){
+  // The first QoS 1 publish registers the topic; then every publish goes out with its id.
+  c.publish("telemetry/node1/temp","21.5",{qos:1});
+  (function reg(){ if (c.queued()) return setTimeout(reg,0);
+    var t=getTime(), i;
+    for(i=0;i<${n};i++) c.publish("telemetry/node1/temp","21.5");
+    var q0=getTime()-t;
+    t=getTime(); var sent=0, inside=0;
+    function more(){ var t1=getTime(); while(sent<${n} && c.queued()<4 && c.publish("telemetry/node1/temp","21.5",{qos:1})) sent++; inside+=getTime()-t1; if(sent<${n} || c.queued()) setTimeout(more,0); else done(); }
+    function done(){ var q1=getTime()-t; out("${tag}q0",(q0*1000/${n}).toFixed(4)); out("${tag}q1",(inside*1000/${n}).toFixed(4)); out("${tag}q1all",(q1*1000).toFixed(1)); out("${tag}q0all",(q0*1000).toFixed(1)); c.end(); }
+    more();
+  })();
+});
+c.on("error",function(e){ out("error",e.message); });`;
+  Object.assign(rows, await run(esp, "esp8266", program(timing("e"), true, SN_BUNDLE), quick ? 120000 : 300000));
+  if (esp.boards.linux64) Object.assign(rows, await run(esp, "linux64", program(timing("r"), false, SN_BUNDLE), 60000));
   return rows;
 }

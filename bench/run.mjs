@@ -5,7 +5,8 @@ import { fork, execFileSync } from "node:child_process";
 import { codecRows } from "./codec.mjs";
 import { qos0, qos1, startSink, sinkRate } from "./e2e.mjs";
 import { dukRates } from "./duk.mjs";
-import { deviceRows } from "./device.mjs";
+import { deviceRows, deviceSnRows } from "./device.mjs";
+import { snRows } from "./sn.mjs";
 import { interleave, median, spread, fmt, pct } from "./stats.mjs";
 import { sizes } from "../test/size.mjs";
 import { startMosquitto, mosquittoPath } from "../test/brokers.ts";
@@ -94,7 +95,7 @@ if (mosq) await mosq.stop();
 
 // 6. Size
 for (const s of sizes()) {
-  const name = s.file.includes("codec") ? "codec alone" : "full client (device bundle)";
+  const name = s.file.includes("codec") ? "codec alone" : s.file.includes("-sn") ? "MQTT-SN client (device bundle)" : "full client (device bundle)";
   row("size", `${name}: ${s.file}`, `${s.bytes} B (${s.gzip} B gzip)`, "", "", `<= ${s.target} B`, mark(s.bytes <= s.target));
 }
 
@@ -107,10 +108,12 @@ row("interpreter (duk)", "device bundle: client QoS 0 publish / QoS 1 publish + 
 
 // 8. The real interpreter (Espruino 2v29 Linux builds): blocks and time per call, on the device bundle.
 say("espruino interpreter...");
+let mqttDev = null;
 {
   const m = mosquittoPath() ? await startMosquitto() : null;
   const d = m ? await deviceRows(quick, m.port).catch((e) => ({ skipped: String(e.message || e).slice(0, 200) })) : { skipped: "mosquitto not installed" };
   if (m) await m.stop();
+  mqttDev = d;
   const dev = (what, ours, theirs, ratio, target, met) => row("device (Espruino 2v29)", what, ours, theirs, ratio, target, met);
   if (d.skipped) dev("device rows", "skipped: " + d.skipped, "", "", "", "");
   else {
@@ -125,6 +128,10 @@ say("espruino interpreter...");
     dev("inbound 534-byte PUBLISH decoded and delivered: 64-bit build, from Storage (from RAM) / ESP8266 layout", `${d.lin ?? "-"} ms (from RAM ${d.rin ?? "-"} ms) / ${d.ein} ms`, "mqttiny before: 4.5 ms body copy (ESP8266)", "", "< 0.5 ms (64-bit)", d.lin ? mark(+d.lin < 0.5) : "");
   }
 }
+
+// 9. MQTT-SN (issue 13): bytes on the wire per reading against MQTT, and the MQTT-SN bundle on the interpreter.
+say("MQTT-SN...");
+await snRows(quick, mqttDev, row);
 
 const cpu = os.cpus()[0]?.model || "unknown CPU";
 console.log(`\n### mqttiny benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString().slice(0, 10)}\n`);

@@ -153,7 +153,11 @@ const redact = (s) => {
 if (port && port.startsWith("/") && !existsSync(port)) problems.push(noPort(port));
 if (problems.length) fail("cannot upload:\n  " + problems.join("\n  "));
 
-const bundle = join(root, "build/mqttiny.min.js");
+// "protocol": "sn" in the config: the MQTT-SN bundle is what require("mqttiny") gives on the board (same
+// connect/publish/subscribe API, over UDP through an MQTT-SN gateway).
+const sn = !!(config && config.protocol == "sn");
+if (config && config.protocol != null && config.protocol != "sn" && config.protocol != "mqtt") fail(`${configFrom}: "protocol" is "mqtt" (default) or "sn" (MQTT-SN over UDP), not ${JSON.stringify(config.protocol)}`);
+const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : "build/mqttiny.min.js");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
 
 const dir = mkdtempSync(join(tmpdir(), "mqttiny-flash-"));
@@ -182,7 +186,7 @@ if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
 const where = save == "flash" ? "to flash (Storage .bootcde: runs at once and at every boot)" : "to RAM (type save() on the board to keep it)";
 const dest = [port && "port " + port, out && "file " + out].filter(Boolean).join(" and ");
-console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny (${code.length} bytes); board ${board}; ${where}; -> ${dest}`);
+console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny${sn ? " = MQTT-SN build/mqttiny-sn.min.js" : ""} (${code.length} bytes); board ${board}; ${where}; -> ${dest}`);
 const child = spawn(process.execPath, cliArgs, { stdio: ["inherit", "pipe", "pipe"] });
 let log = "";
 child.stdout.on("data", (d) => (log += d));

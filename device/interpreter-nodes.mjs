@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import net from "node:net";
+import dgram from "node:dgram";
 import { runEspruino } from "./interpreter.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -47,17 +48,39 @@ async function lossyProxy(host, port, log) {
   return { port: server.address().port, close: () => server.close() };
 }
 
+/** A loopback UDP relay that loses one datagram in 10 each way (--lossy with --sn): the flaky radio. */
+async function lossyUdpRelay(host, port, log) {
+  const front = dgram.createSocket("udp4");
+  const back = dgram.createSocket("udp4");
+  let node = null;
+  let lost = 0;
+  const drop = () => {
+    if (Math.random() >= 0.1) return false;
+    if (++lost % 10 == 1) log(`datagram lost (${lost} so far)`);
+    return true;
+  };
+  front.on("message", (m, r) => {
+    node = r;
+    if (!drop()) back.send(m, port, host);
+  });
+  back.on("message", (m) => node && !drop() && front.send(m, node.port, node.address));
+  await new Promise((r) => front.bind(0, "127.0.0.1", r));
+  await new Promise((r) => back.bind(0, "127.0.0.1", r));
+  return { port: front.address().port, close: () => (front.close(), back.close()) };
+}
+
 /**
  * Starts `nodes` interpreter processes. Options: { esp, board, nodes, host, port, username, password, interval, quiet, lossy, log(line),
- * timeoutMs (each process is killed after it, should this process die without stopping them) }.
+ * timeoutMs (each process is killed after it, should this process die without stopping them), extra(id) (more
+ * config for the node, e.g. { protocol: "sn", predefined }), udp (host:port is an MQTT-SN gateway: --lossy loses datagrams) }.
  * Returns { nodes: [{ id, state() -> Promise<{seq, queued, attempts}>, stopReadings(), stop() }] }.
  */
-export async function startInterpreterNodes({ esp, board = "esp8266", nodes = 1, host, port, username, password, interval = 1, quiet = false, lossy = false, log = console.log, timeoutMs = 24 * 3600 * 1000 }) {
+export async function startInterpreterNodes({ esp, board = "esp8266", nodes = 1, host, port, username, password, interval = 1, quiet = false, lossy = false, log = console.log, timeoutMs = 24 * 3600 * 1000, extra = () => ({}), udp = false }) {
   const out = [];
   for (let i = 1; i <= nodes; i++) {
     const id = "node" + i;
-    const proxy = lossy ? await lossyProxy(host, port, (m) => log(`[${id}] ${m}`)) : null;
-    const config = { ssid: "interpreter", wifiPassword: "", host: proxy ? "127.0.0.1" : host, port: proxy ? proxy.port : port, username, password, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet };
+    const proxy = lossy ? await (udp ? lossyUdpRelay : lossyProxy)(host, port, (m) => log(`[${id}] ${m}`)) : null;
+    const config = { ssid: "interpreter", wifiPassword: "", host: proxy ? "127.0.0.1" : host, port: proxy ? proxy.port : port, username, password, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet, ...extra(id) };
     const waiting = [];
     const h = runEspruino({
       esp,

@@ -3,7 +3,13 @@
 //
 // Expects a global CONFIG (device/flash.mjs prepends it from device/config.json):
 //   { ssid, wifiPassword, host, port, id, topic, interval, username, password, keepalive, verbose,
-//     tls, ca, cert, key }   (ca/cert/key: PEM text; npm run flash reads them from the files config.json names)
+//     tls, ca, cert, key,    (ca/cert/key: PEM text; npm run flash reads them from the files config.json names)
+//     protocol, predefined, retry }
+// "protocol": "sn" speaks MQTT-SN over UDP to a gateway: host/port are then the gateway's (UDP, default
+// port 10000), npm run flash embeds the MQTT-SN bundle as "mqttiny" (same connect/publish/subscribe
+// API), and "predefined": { "telemetry/node1/temp": 1 } names topic ids the gateway was configured with
+// (published without a REGISTER); other topics are registered at run time. TLS, credentials and the will
+// ("offline" when the link dies) are MQTT only; the clean stop publishes "offline" either way.
 // Topics, with base = CONFIG.topic + "/" + CONFIG.id:
 //   base/temp    QoS 1 reading every CONFIG.interval seconds: {"seq":n,"t":21.5,"free":1234}
 //   base/status  retained "online"; retained "offline" from the last will if the link dies, and from
@@ -12,6 +18,7 @@
 //   base/cmd     commands: "led on", "led off", "interval 5"
 
 var mqttiny = require("mqttiny");
+var sn = CONFIG.protocol == "sn";
 var base = CONFIG.topic + "/" + CONFIG.id;
 var period = CONFIG.interval || 10;
 var seq = 0;
@@ -63,20 +70,30 @@ function onCommand(topic, msg) {
 
 function startMqtt() {
   // Handlers use `c`: events of a client being stopped still arrive after `client` is cleared.
-  var c = mqttiny.connect({
+  var o = {
     host: CONFIG.host,
     port: CONFIG.port,
     clientId: CONFIG.id,
     clean: false,
     keepalive: CONFIG.keepalive || 30,
-    username: CONFIG.username,
-    password: CONFIG.password,
-    tls: CONFIG.tls,
-    ca: CONFIG.ca,
-    cert: CONFIG.cert,
-    key: CONFIG.key,
-    will: { topic: base + "/status", payload: "offline", qos: 1, retain: true },
-  });
+  };
+  // No will over MQTT-SN: the Paho gateway (1.5.1) answers the WILLTOPIC of a CONNECT with a will by a
+  // DISCONNECT ("is not connecting", its issue 248), so such a client never connects there.
+  if (sn) {
+    o.predefined = CONFIG.predefined;
+    // ms before an unanswered request is sent again (the client's default is 10 s; one request is in
+    // flight at a time, so on a lossy link each lost datagram holds the readings behind it that long).
+    o.retry = CONFIG.retry;
+  } else {
+    o.will = { topic: base + "/status", payload: "offline", qos: 1, retain: true };
+    o.username = CONFIG.username;
+    o.password = CONFIG.password;
+    o.tls = CONFIG.tls;
+    o.ca = CONFIG.ca;
+    o.cert = CONFIG.cert;
+    o.key = CONFIG.key;
+  }
+  var c = mqttiny.connect(o);
   client = c;
   c.on("connected", function () {
     log("connected");

@@ -8,6 +8,8 @@ import * as acorn from "acorn";
 export const DEVICE = "build/mqttiny.min.js";
 export const DEVICE_READABLE = "build/mqttiny.js";
 export const CODEC = "build/mqttiny-codec.min.js";
+export const DEVICE_SN = "build/mqttiny-sn.min.js";
+export const DEVICE_SN_READABLE = "build/mqttiny-sn.js";
 
 export const HELPERS = ["__extends", "__assign", "__spreadArray", "__spread", "__values", "__read", "__awaiter", "__generator", "__rest"];
 export const ES2015_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "Promise", "Proxy", "Reflect", "TextEncoder", "TextDecoder", "setImmediate", "queueMicrotask"];

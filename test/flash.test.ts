@@ -69,6 +69,24 @@ t("--out writes exactly what --port would upload: flash (.bootcde) by default, a
   assert.ok(file.includes('Modules.addCached("mqttiny"') && file.includes('var CONFIG = {"ssid":"lab"') && file.includes("function stopMqtt(now)"));
 });
 
+t('"protocol": "sn" in the config: the MQTT-SN bundle is embedded as mqttiny and the summary says so; another protocol is refused', () => {
+  const cfg = join(dir, "sn.json");
+  writeFileSync(cfg, JSON.stringify({ ssid: "lab", wifiPassword: "pw", host: "10.0.0.2", port: 10000, id: "node1", topic: "telemetry", protocol: "sn", predefined: { "telemetry/node1/temp": 1 } }));
+  const out = join(dir, "sn-up.js");
+  const r = flash("--out", out, "--config", cfg);
+  assert.is(r.status, 0, r.err);
+  assert.match(r.out, /module mqttiny = MQTT-SN build\/mqttiny-sn\.min\.js \(\d+ bytes\)/);
+  const file = bootcde(readFileSync(out, "utf8"));
+  assert.ok(file.includes('Modules.addCached("mqttiny"') && file.includes('"protocol":"sn"'), "module and CONFIG in .bootcde");
+  assert.ok(file.includes('require("dgram")'), "the MQTT-SN bundle (dgram), not the MQTT one");
+  assert.not.ok(file.includes('require(t?"tls":"net")') || file.includes('"tls":"net"'), "no net/tls transport");
+  writeFileSync(cfg, JSON.stringify({ ssid: "lab", wifiPassword: "pw", protocol: "udp" }));
+  const bad = flash("--out", out, "--config", cfg);
+  assert.is(bad.status, 1);
+  assert.match(bad.err, /"protocol" is "mqtt" \(default\) or "sn" \(MQTT-SN over UDP\), not "udp"/);
+  assert.ok(noStack(bad.err), bad.err);
+});
+
 t("--program FILE: one's own board program with the module embedded (CONFIG only with --config)", () => {
   const prog = join(dir, "my.js");
   writeFileSync(prog, 'var mqtt = require("mqttiny").connect({ host: "10.0.0.2", clientId: "mine" });\nmqtt.on("connected", function () { mqtt.publish("mine/hello", "hi"); });\n');
@@ -111,7 +129,7 @@ t("TLS: ca, cert and key in config.json name PEM files (relative to it); their t
   assert.is(config.key, key, "the key's text is in the upload");
   assert.is(config.cert, readFileSync(c.clientCertFile, "utf8"));
   assert.is(config.ca, readFileSync(c.caFile, "utf8"));
-  assert.ok(file.includes("key: CONFIG.key") && file.includes("tls: CONFIG.tls"), "the telemetry program passes them to connect");
+  assert.ok(file.includes("o.key = CONFIG.key") && file.includes("o.tls = CONFIG.tls"), "the telemetry program passes them to connect");
   assert.match(r.out, /TLS files ca .*ca\.crt, cert .*client\.crt, key .*client\.key/);
   const body = key.split("\n").filter((l) => l && !l.startsWith("-----"));
   for (const s of [r.out, r.err]) for (const l of body) assert.not.ok(s.includes(l), "a line of the key printed: " + s);

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import net from "node:net";
 import { startAedes, startMosquitto, mosquittoPath, freePort } from "./brokers";
 import { ESP, haveBoards } from "./espruino-helpers";
+import { GW, haveGateway } from "./sn-gateway";
 
 const t = suite("npm start");
 
@@ -28,7 +29,7 @@ const oneLine = (s: string) => s.trim().split("\n").length == 1 && !/\n\s+at |No
 t("--help lists the flags and exits 0; bad or unknown flags are one-line errors with exit 2", async () => {
   const h = await start(["--help"]);
   assert.is(h.status, 0);
-  for (const f of ["--nodes N", "--lossy", "--interval S", "--duration S", "--drain S", "--board B", "--quiet", "--help", "MQTT_URL"]) assert.ok(h.out.includes(f), f);
+  for (const f of ["--nodes N", "--lossy", "--interval S", "--duration S", "--drain S", "--board B", "--sn", "MQTTSN_GATEWAY", "--quiet", "--help", "MQTT_URL"]) assert.ok(h.out.includes(f), f);
   const cases: [string[], RegExp][] = [
     [["--nodes", "abc"], /^--nodes abc: a whole number/],
     [["--nodes", "0"], /^--nodes 0: a whole number/],
@@ -142,5 +143,45 @@ t("without ESPRUINO the nodes run in the emulator and it says how to use the int
   assert.match(r.out, /nodes run in the Espruino-like emulator .*set ESPRUINO to run them on the real interpreter/);
   assert.is(r.status, 0, r.err);
 });
+
+// ---- --sn: MQTT-SN through the Paho gateway
+t("--sn without a gateway (MQTTSN_GATEWAY names nothing, or a folder without one): one line saying so, exit 1, nothing started", async () => {
+  const [none, empty] = await Promise.all([start(["--sn", "--duration", "2"], { MQTTSN_GATEWAY: "/nonexistent/gw" }), start(["--sn", "--duration", "2"], { MQTTSN_GATEWAY: "test" })]);
+  assert.is(none.status, 1);
+  assert.ok(oneLine(none.err), none.err);
+  assert.is(none.err.trim(), '--sn: no MQTT-SN gateway: MQTTSN_GATEWAY=/nonexistent/gw does not exist; set MQTTSN_GATEWAY to the MQTT-SNGateway binary or its folder (README "MQTT-SN over UDP")');
+  assert.is(empty.status, 1);
+  assert.match(empty.err, /^--sn: no MQTT-SN gateway: .*test holds no MQTT-SNGateway; set MQTTSN_GATEWAY/);
+  assert.not.match(none.out + empty.out, /mosquitto|broker|nodes run/, "nothing started");
+});
+
+if (haveGateway(t)) {
+  const gw = GW!;
+  t("--sn in the emulator: 2 nodes publish over MQTT-SN through the gateway to mosquitto; every reading arrives, exit 0", async () => {
+    const r = await start(["--sn", "--duration", "3", "--interval", "0.3", "--nodes", "2", "--quiet"], { MQTTSN_GATEWAY: gw.bin });
+    assert.match(r.out, /^mosquitto on mqtt:\/\/127\.0\.0\.1:\d+$/m);
+    assert.match(r.out, /^MQTT-SN gateway .*MQTT-SNGateway on udp:\/\/127\.0\.0\.1:\d+, bridging to mqtt:\/\/127\.0\.0\.1:\d+/m);
+    assert.match(r.out, /publishing a QoS 1 reading every 0\.3 s over MQTT-SN/);
+    assert.match(r.out, /node1: [1-9]\d* readings published, \d+ received, 0 lost/);
+    assert.match(r.out, /node2: [1-9]\d* readings published, \d+ received, 0 lost/);
+    assert.is(r.status, 0, r.out + r.err);
+  });
+
+  t("--sn --lossy in the emulator: one datagram in 10 lost each way, QoS 1 readings resent until acknowledged; every reading arrives, exit 0", async () => {
+    const r = await start(["--sn", "--lossy", "--duration", "4", "--interval", "0.4", "--drain", "30", "--quiet"], { MQTTSN_GATEWAY: gw.bin });
+    assert.match(r.out, /over MQTT-SN over a lossy link \(one datagram in 10 lost each way\)/);
+    assert.match(r.out, /node1: [1-9]\d* readings published, \d+ received, 0 lost/);
+    assert.is(r.status, 0, r.out + r.err);
+  });
+
+  if (haveBoards(t, ["esp8266"]))
+    t("--sn with ESPRUINO: the nodes run on the real interpreter (ESP8266 layout, the flash upload with the MQTT-SN bundle); every reading arrives, exit 0", async () => {
+      const r = await start(["--sn", "--duration", "12", "--interval", "0.5", "--nodes", "1", "--quiet"], { ESPRUINO: ESP!.from, MQTTSN_GATEWAY: gw.bin });
+      assert.match(r.out, /nodes run on the real Espruino interpreter: .*espruino-esp8266/);
+      const total = /total: (\d+) QoS 1 readings, (\d+) received/.exec(r.out)!;
+      assert.ok(total && +total[1] >= 3 && total[1] == total[2], r.out);
+      assert.is(r.status, 0, r.out + r.err);
+    });
+}
 
 t.run();

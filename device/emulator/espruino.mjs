@@ -6,13 +6,17 @@
 // The program runs in its own vm context per node, with only ES5 globals plus Espruino's.
 import vm from "node:vm";
 import net from "node:net";
+import dgram from "node:dgram";
 import { readFileSync } from "node:fs";
 import { rng } from "../../test/sim/rng.mjs";
 
 const CHUNK = 536;
+// Espruino's dgram cuts an inbound datagram to 528 bytes (its 536-byte buffer less an 8-byte header).
+const DGRAM_MAX = 528;
 
 /**
- * Options: { config, bundle (path), link: { lossy, seed, log }, log(line) }.
+ * Options: { config, bundle (path), link: { lossy, seed, log }, log(line) }. `bundle` is what
+ * require("mqttiny") loads (build/mqttiny-sn.min.js for MQTT-SN, as npm run flash embeds it).
  * Returns { context, stop() }.
  */
 export function runDevice({ config, program = "device/telemetry.js", bundle = "build/mqttiny.min.js", link = {}, log = console.log }) {
@@ -86,8 +90,52 @@ export function runDevice({ config, program = "device/telemetry.js", bundle = "b
     return sock;
   }
 
+  // require("dgram") as on Espruino 2v29 (README "UDP on Espruino"): send() takes a String only (anything
+  // else stops the real interpreter: here it throws), `message` gives (String, { address, port, size })
+  // cut to 528 bytes, send() after close() throws. With --lossy, one datagram in 10 is lost each way.
+  function createSocket() {
+    const handlers = {};
+    // As on Espruino, a handler runs with `this` = the socket.
+    const emit = (ev, ...a) => handlers[ev] && handlers[ev].apply(sock, a);
+    const u = dgram.createSocket("udp4");
+    sockets.add(u);
+    let closed = false;
+    const lose = () => link.lossy && rnd() < 0.1;
+    u.on("message", (buf, r) => {
+      if (closed || lose()) return;
+      const n = Math.min(buf.length, DGRAM_MAX);
+      emit("message", buf.toString("latin1", 0, n), { address: r.address, port: r.port, size: n });
+    });
+    u.on("error", (e) => emit("error", e));
+    const sock = {
+      on(ev, f) {
+        handlers[ev] = f;
+        return sock;
+      },
+      bind(port, cb) {
+        u.bind(port, () => cb && cb(sock));
+        return sock;
+      },
+      send(data, port, host) {
+        if (typeof data != "string") throw new Error("dgram send() of a " + typeof data + ": the Espruino interpreter stops here (ASSERT(jsvIsString(buffer)))");
+        if (closed) throw new Error("This socket is closed");
+        if (lose()) return;
+        u.send(Buffer.from(data, "latin1"), port, host);
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        sockets.delete(u);
+        u.close();
+        setImmediate(() => emit("close", false));
+      },
+    };
+    return sock;
+  }
+
   const modules = {
     net: { connect },
+    dgram: { createSocket },
     tls: { connect: (o, cb) => connect(o, cb) },
     Wifi: {
       connect(ssid, o, cb) {
@@ -161,7 +209,7 @@ export function runDevice({ config, program = "device/telemetry.js", bundle = "b
         clearTimeout(t);
         clearInterval(t);
       }
-      for (const s of sockets) s.destroy();
+      for (const s of sockets) s.destroy ? s.destroy() : s.close();
     },
   };
 }

@@ -2,7 +2,10 @@
 // publishing to an embedded broker (aedes) or to MQTT_URL, while an independent subscriber (MQTT.js)
 // prints what it receives. The nodes run on the real Espruino interpreter when $ESPRUINO names one
 // (device/interpreter.mjs), else in the Espruino-like environment of device/emulator/espruino.mjs.
-//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--board B] [--quiet] [--help]
+// With --sn the nodes speak MQTT-SN over UDP (build/mqttiny-sn.min.js) to the Eclipse Paho MQTT-SN gateway
+// ($MQTTSN_GATEWAY, default ../shared/mqttsn-gateway beside the repository), which bridges to a mosquitto
+// started here (or to MQTT_URL); see device/sn-gateway.mjs.
+//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--board B] [--sn] [--quiet] [--help]
 import { existsSync } from "node:fs";
 import { execSync } from "node:child_process";
 import net from "node:net";
@@ -11,6 +14,7 @@ import { Aedes } from "aedes";
 import { runDevice } from "./espruino.mjs";
 import { findEspruino, BOARDS } from "../interpreter.mjs";
 import { startInterpreterNodes } from "../interpreter-nodes.mjs";
+import { findGateway, mosquittoBin, startPlainMosquitto, startGateway } from "../sn-gateway.mjs";
 
 const USAGE = `usage: npm start -- [flags]        (MQTT_URL=mqtt://[user:password@]host[:port] to use your broker)
 
@@ -20,6 +24,11 @@ const USAGE = `usage: npm start -- [flags]        (MQTT_URL=mqtt://[user:passwor
   --duration S    seconds to run (default 30; 0 = until Ctrl-C)
   --drain S       at the end, seconds to wait for readings still held by the nodes (default 20)
   --quiet         print only connects, drops, errors and the summary
+  --sn            MQTT-SN over UDP: the nodes publish through the Eclipse Paho MQTT-SN gateway
+                  (MQTTSN_GATEWAY=/path/to/MQTT-SNGateway or its folder; default ../shared/mqttsn-gateway
+                  beside the repository) to a mosquitto started here (or MQTT_URL's broker); each node's
+                  temp topic has a predefined topic id, status and mem are registered; with --lossy one
+                  datagram in 10 is lost each way
   --board B       with ESPRUINO set (a Linux Espruino build, see README): the layout the nodes run on,
                   esp8266 (default), esp32 or linux64; without it the nodes run in the emulator
   --help          this text
@@ -33,7 +42,7 @@ function fail(msg, code = 1) {
   process.exit(code);
 }
 
-const FLAGS = { nodes: "count", lossy: "bool", interval: "seconds", duration: "seconds0", drain: "seconds0", quiet: "bool", help: "bool", board: "board" };
+const FLAGS = { nodes: "count", lossy: "bool", interval: "seconds", duration: "seconds0", drain: "seconds0", quiet: "bool", help: "bool", board: "board", sn: "bool" };
 const opts = {};
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -67,6 +76,7 @@ const interval = opts.interval ?? 1;
 const drain = opts.drain ?? 20;
 const quiet = !!opts.quiet;
 const board = opts.board ?? "esp8266";
+const sn = !!opts.sn;
 
 // The URL as printed: the password masked.
 function shown(u) {
@@ -76,16 +86,33 @@ function shown(u) {
   return c.href.replace("%2A%2A%2A", "***");
 }
 
-if (!existsSync("build/mqttiny.min.js")) {
+const BUNDLE = sn ? "build/mqttiny-sn.min.js" : "build/mqttiny.min.js";
+// MQTT-SN needs the gateway and a broker for it: say which is missing before anything starts.
+let gatewayBin = null;
+if (sn) {
+  const g = findGateway();
+  if (g.problem) fail(`--sn: ${g.problem}; set MQTTSN_GATEWAY to the MQTT-SNGateway binary or its folder (README "MQTT-SN over UDP")`);
+  gatewayBin = g.bin;
+  if (!process.env.MQTT_URL && !mosquittoBin()) fail("--sn: mosquitto is not installed (Debian package mosquitto): the MQTT-SN gateway needs an MQTT broker to bridge to (or set MQTT_URL)");
+}
+
+if (!existsSync(BUNDLE)) {
   console.log("building the bundle first (npm run build)...");
   execSync("npm run build", { stdio: "inherit" });
 }
 
 let broker = null;
 let server = null;
+let mosq = null;
+let gateway = null;
 let url = process.env.MQTT_URL;
 let u;
-if (!url) {
+if (!url && sn) {
+  mosq = await startPlainMosquitto();
+  url = "mqtt://127.0.0.1:" + mosq.port;
+  u = new URL(url);
+  console.log(`mosquitto on ${url}`);
+} else if (!url) {
   broker = await Aedes.createBroker();
   server = net.createServer(broker.handle);
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
@@ -106,6 +133,12 @@ const port = Number(u.port || 1883);
 // Credentials in the URL go to the nodes as well as to the subscriber.
 const username = u.username ? decodeURIComponent(u.username) : undefined;
 const password = u.password ? decodeURIComponent(u.password) : undefined;
+if (sn && username) fail(`--sn: MQTT_URL ${shown(u)} has credentials, which the MQTT-SN gateway started here does not pass to the broker: use a broker that takes anonymous clients on loopback`);
+// A process that ends by fail() or Ctrl-C takes the mosquitto and the gateway it started with it.
+process.on("exit", () => {
+  if (gateway) gateway.kill();
+  if (mosq) mosq.kill();
+});
 
 // The independent subscriber: counts distinct readings per node and duplicates. If it cannot connect,
 // nothing the nodes do can be checked: say why in one line and stop.
@@ -125,6 +158,24 @@ if (why) {
   fail(`cannot reach the broker at ${shown(u)}: ${typeof why == "string" ? why : why.message}`);
 }
 sub.on("error", (e) => console.log(`subscriber: ${e.message}`));
+// Each node's temp topic is predefined in the gateway (the same id on every node, the node's own line);
+// status and mem are registered by the client at run time.
+const SN_TEMP_ID = 1;
+if (sn) {
+  const predefined = [];
+  for (let i = 1; i <= nodes; i++) predefined.push({ client: "node" + i, topic: `telemetry/node${i}/temp`, id: SN_TEMP_ID });
+  try {
+    gateway = await startGateway({ bin: gatewayBin, brokerHost: host, brokerPort: port, predefined });
+  } catch (e) {
+    fail(`--sn: ${e.message.split("\n")[0]}`);
+  }
+  console.log(`MQTT-SN gateway ${gatewayBin} on udp://127.0.0.1:${gateway.port}, bridging to ${shown(u)}`);
+}
+// What a node connects to, and the settings telemetry.js reads for MQTT-SN.
+const nodeHost = sn ? "127.0.0.1" : host;
+const nodePort = sn ? gateway.port : port;
+// retry: a lost datagram is sent again after 1 s (the client's default, 10 s, is for real radios).
+const snConfig = (id) => (sn ? { protocol: "sn", predefined: { [`telemetry/${id}/temp`]: SN_TEMP_ID }, retry: 1000 } : {});
 await sub.subscribeAsync("telemetry/#", { qos: 1 });
 sub.on("message", (topic, payload) => {
   const text = payload.toString();
@@ -151,14 +202,15 @@ else console.log(`nodes run in the Espruino-like emulator (device/emulator/espru
 const devices = [];
 if (onInterpreter) {
   const timeoutMs = duration ? (duration + drain + 120) * 1000 : undefined; // a bound should this process die without stopping them
-  const fleet = await startInterpreterNodes({ esp, board, nodes, host, port, username, password, interval, quiet, lossy, log: show, timeoutMs });
+  const fleet = await startInterpreterNodes({ esp, board, nodes, host: nodeHost, port: nodePort, username, password, interval, quiet, lossy, log: show, timeoutMs, extra: snConfig, udp: sn });
   devices.push(...fleet.nodes);
 } else
   for (let i = 1; i <= nodes; i++) {
     const id = "node" + i;
-    const config = { ssid: "emulated", wifiPassword: "", host, port, username, password, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet };
+    const config = { ssid: "emulated", wifiPassword: "", host: nodeHost, port: nodePort, username, password, id, topic: "telemetry", interval, keepalive: 10, verbose: !quiet, ...snConfig(id) };
     const dev = runDevice({
       config,
+      bundle: BUNDLE,
       link: { lossy, seed: i, log: (m) => console.log(`[${id}] ${m}`) },
       log: (line) => (!quiet || /connected|offline|error|dropped|mqtt/.test(line)) && show(line),
     });
@@ -175,7 +227,8 @@ if (onInterpreter) {
       },
     });
   }
-console.log(`${nodes} node(s) publishing a QoS 1 reading every ${interval} s${lossy ? " over a lossy link (drops every 2-8 s" + (onInterpreter ? ")" : ", random fragmentation)") : ""}; ${duration ? duration + " s" : "Ctrl-C to stop"}`);
+const lossyText = sn ? " over a lossy link (one datagram in 10 lost each way)" : " over a lossy link (drops every 2-8 s" + (onInterpreter ? ")" : ", random fragmentation)");
+console.log(`${nodes} node(s) publishing a QoS 1 reading every ${interval} s${sn ? " over MQTT-SN" : ""}${lossy ? lossyText : ""}; ${duration ? duration + " s" : "Ctrl-C to stop"}`);
 
 async function finish() {
   if (finishing) return;
@@ -220,6 +273,9 @@ async function finish() {
   sub.end(true);
   if (server) server.close();
   if (broker) broker.close();
+  if (gateway) await gateway.stop();
+  if (mosq) await mosq.stop();
+  gateway = mosq = null;
   // Exit 1 on any lost reading, whether the event loop empties first or the timer fires.
   process.exitCode = lostAll || sent == 0 ? 1 : 0;
   if (lostAll) console.error(`${lostAll} reading(s) lost`);

@@ -1,0 +1,1114 @@
+// The string-to-bytes rule differs per platform and is explicit:
+// - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
+// - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
+//   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
+// It is a property of the interpreter, not of a connection, so it is one switch for the process.
+// The device bundle is built with true = true: the UTF-8 code is then dead and removed by terser.
+/** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
+function strLen(s) {
+    var n = s.length;
+    return n;
+}
+/** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
+function strWrite(b, o, s) {
+    var n = s.length;
+    for (var i = 0; i < n; i++) {
+        var c = s.charCodeAt(i);
+        b[o++] = c;
+    }
+    return o;
+}
+/** The string held in b[o, o+n) under the current rule. Allocates: call it only when a string is wanted. */
+function strRead(b, o, n) {
+    // Espruino builds the string natively; a JS loop per byte is slow on an interpreter.
+    if (typeof E != "undefined")
+        return E.toString(b.subarray(o, o + n));
+    var end = o + n;
+    var s = "";
+    while (o < end) {
+        var c = b[o++];
+        s += String.fromCharCode(c);
+    }
+    return s;
+}
+
+// Index = message type; null = reserved.
+var L = [
+    "gd", "g", "gx", null, "fpdx", "c", "", "Fx", "", "x", "tmx", "tmc", "ftmx", "tmc", "m", "m",
+    "m", null, "fmx", "ftmc", "fmx", "m", "x", "", "D", null, "Fx", "c", "x", "c",
+];
+function snMsg() {
+    return { t: 0, f: 0, q: 0, tt: 0, i: 0, m: 0, c: 0, d: -1, g: 0, x: 0, n: 0, b: new Uint8Array(0) };
+}
+function u16$1(b, o) {
+    return (b[o] << 8) | b[o + 1];
+}
+/**
+ * Decode the datagram b[from, to) (default: all of b) into `m`. Returns the message type, or an SnErr.
+ * ENCAPSULATED reports ctrl in m.f, the wireless node id as m.x/m.n and the inner message's offset in
+ * m.g: decode it with snDecode(m2, b, m.g, to).
+ */
+function snDecode(m, b, from, to) {
+    var o = 0;
+    var e = b.length ;
+    if (e - o < 2)
+        return -1 /* SnErr.SHORT */;
+    var n = b[o];
+    var h = 1;
+    if (n == 1) {
+        if (e - o < 4)
+            return -3 /* SnErr.LONG */;
+        n = u16$1(b, o + 1);
+        h = 3;
+        if (n < 4)
+            return -3 /* SnErr.LONG */;
+    }
+    else if (n < 2)
+        return -2 /* SnErr.LENGTH */;
+    var t = b[o + h];
+    m.b = b;
+    m.t = t;
+    m.f = m.q = m.tt = m.i = m.m = m.c = m.g = m.x = m.n = 0;
+    m.d = -1;
+    if (t == 254 /* N.ENCAPSULATED */) {
+        // Length covers Length, MsgType, Ctrl and the node id; a whole MQTT-SN message follows.
+        if (h > 1 || n < 3)
+            return -2 /* SnErr.LENGTH */;
+        if (e - o < n + 2)
+            return -1 /* SnErr.SHORT */;
+        m.f = b[o + 2];
+        m.x = o + 3;
+        m.n = n - 3;
+        m.g = o + n;
+        return t;
+    }
+    if (n > e - o)
+        return -1 /* SnErr.SHORT */;
+    if (n < e - o)
+        return -2 /* SnErr.LENGTH */;
+    var lay = t < L.length ? L[t] : null;
+    if (lay == null)
+        return -4 /* SnErr.TYPE */;
+    o += h + 1;
+    for (var k = 0; k < lay.length; k++) {
+        var c = lay.charAt(k);
+        var w = c == "d" || c == "t" || c == "m" ? 2 : c == "D" ? (e - o ? 2 : 0) : c == "F" ? (e - o ? 1 : 0) : c == "x" ? e - o : 1;
+        if (o + w > e)
+            return -5 /* SnErr.FIELD */;
+        if (c == "g")
+            m.g = b[o];
+        else if (c == "f" || (c == "F" && w)) {
+            m.f = b[o];
+            m.q = ((m.f >> 5 /* F.QOS_SHIFT */) & 3) == 3 ? -1 : (m.f >> 5 /* F.QOS_SHIFT */) & 3;
+            m.tt = m.f & 3;
+        }
+        else if (c == "p") {
+            if (b[o] != 1)
+                return -6 /* SnErr.VALUE */;
+        }
+        else if (c == "d" || (c == "D" && w))
+            m.d = u16$1(b, o);
+        else if (c == "t")
+            m.i = u16$1(b, o);
+        else if (c == "m")
+            m.m = u16$1(b, o);
+        else if (c == "c") {
+            m.c = b[o];
+            if (m.c > 3)
+                return -6 /* SnErr.VALUE */;
+        }
+        else if (c == "x") {
+            m.x = o;
+            m.n = w;
+        }
+        o += w;
+    }
+    if (o != e)
+        return -5 /* SnErr.FIELD */;
+    if (t == 12 /* N.PUBLISH */ || t == 18 /* N.SUBSCRIBE */ || t == 20 /* N.UNSUBSCRIBE */) {
+        if (m.tt == 3)
+            return -6 /* SnErr.VALUE */;
+        // SUBSCRIBE / UNSUBSCRIBE: a topic name, or exactly the two bytes of a predefined id or short name.
+        if (t != 12 /* N.PUBLISH */ && (m.tt ? m.n != 2 : !m.n))
+            return -5 /* SnErr.FIELD */;
+        if (t != 12 /* N.PUBLISH */ && m.tt)
+            m.i = u16$1(b, m.x);
+    }
+    if (t == 10 /* N.REGISTER */ && !m.n)
+        return -5 /* SnErr.FIELD */;
+    return t;
+}
+/** The variable part of the last decoded message as a string (UTF-8 on Node, bytes on a board). */
+function snStr(m) {
+    return strRead(m.b, m.x, m.n);
+}
+/** Two characters as a 16-bit topic id (a short topic name), or the reverse. */
+function shortId(s) {
+    return (s.charCodeAt(0) << 8) | s.charCodeAt(1);
+}
+function shortName(i) {
+    return String.fromCharCode(i >> 8, i & 255);
+}
+/**
+ * Encode a message of type `t`: `x` is the variable part (string or bytes), `a`..`d` the numeric fields
+ * in layout order (the protocol id is implied). An optional flags byte (F) is written when x is not
+ * empty; an optional duration (D) when its value is >= 0. Returns null for a reserved type or a message
+ * over 65,535 bytes.
+ */
+function snEncode(t, x, a, b, c, d) {
+    var lay = t < L.length ? L[t] : null;
+    if (lay == null)
+        return null;
+    var xs = x == null ? 0 : typeof x == "string" ? strLen(x) : x.length;
+    var n = 0;
+    var v = 0;
+    for (var k = 0; k < lay.length; k++) {
+        var ch = lay.charAt(k);
+        if (ch == "x")
+            n += xs;
+        else if (ch == "F") {
+            v++;
+            if (xs)
+                n++;
+        }
+        else if (ch == "D")
+            n += arg(v++, a, b, c, d) >= 0 ? 2 : 0;
+        else {
+            n += ch == "d" || ch == "t" || ch == "m" ? 2 : 1;
+            if (ch != "p")
+                v++;
+        }
+    }
+    var r = head(t, n);
+    if (!r)
+        return null;
+    var o = r.length - n;
+    v = 0;
+    for (var k = 0; k < lay.length; k++) {
+        var ch = lay.charAt(k);
+        if (ch == "p")
+            r[o++] = 1;
+        else if (ch == "x")
+            o = put(r, o, x);
+        else {
+            var y = arg(v++, a, b, c, d);
+            if (ch == "d" || ch == "t" || ch == "m" || (ch == "D" && y >= 0)) {
+                r[o++] = y >> 8;
+                r[o++] = y;
+            }
+            else if (ch != "D" && (ch != "F" || xs))
+                r[o++] = y;
+        }
+    }
+    return r;
+}
+function arg(k, a, b, c, d) {
+    var y = k == 0 ? a : k == 1 ? b : k == 2 ? c : d;
+    return y == null ? -1 : y;
+}
+/** A message buffer for type t with a body of n bytes after the type: 1-byte length form up to 255 bytes in all, else 01 LL LL. */
+function head(t, n) {
+    var s = n + 2 <= 255 ? n + 2 : n + 4;
+    if (s > 65535)
+        return null;
+    var r = new Uint8Array(s);
+    if (s > 255) {
+        r[0] = 1;
+        r[1] = s >> 8;
+        r[2] = s;
+        r[3] = t;
+    }
+    else {
+        r[0] = s;
+        r[1] = t;
+    }
+    return r;
+}
+function put(r, o, x) {
+    if (x == null)
+        return o;
+    if (typeof x == "string")
+        return strWrite(r, o, x);
+    r.set(x, o);
+    return o + x.length;
+}
+
+// Topic name <-> topic id, bounded: ids the gateway gave in REGACK or SUBACK, or sent in REGISTER.
+// Two parallel arrays, oldest first; when full, the oldest registration is forgotten (a topic
+// published again is simply registered again). Predefined topics live in a registry of their own that
+// nothing evicts. Linear search: registries hold tens of names, and this is all Espruino has.
+function regCreate(max) {
+    return { n: [], i: [], z: max };
+}
+/** The id registered for `name`, or 0. */
+function regId(g, name) {
+    var k = g.n.indexOf(name);
+    return k < 0 ? 0 : g.i[k];
+}
+/** The name registered for `id`, or null. */
+function regName(g, id) {
+    var k = g.i.indexOf(id);
+    return k < 0 ? null : g.n[k];
+}
+/** Record name <-> id; an older entry with either the name or the id is replaced. */
+function regPut(g, name, id) {
+    regDrop(g, name);
+    var k = g.i.indexOf(id);
+    if (k >= 0) {
+        g.n.splice(k, 1);
+        g.i.splice(k, 1);
+    }
+    if (g.z && g.n.length >= g.z) {
+        g.n.shift();
+        g.i.shift();
+    }
+    g.n.push(name);
+    g.i.push(id);
+}
+function regDrop(g, name) {
+    var k = g.n.indexOf(name);
+    if (k >= 0) {
+        g.n.splice(k, 1);
+        g.i.splice(k, 1);
+    }
+}
+/** Forget every registration (a new connection: the gateway's ids were for the old one). */
+function regClear(g) {
+    g.n.splice(0, g.n.length);
+    g.i.splice(0, g.i.length);
+}
+
+// Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. (Not "store.ts": the
+// device build swaps every "./store" import for the MQTT board store.) The MQTT store keeps encoded
+// packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
+// has answered a REGISTER (and changes with every connection), so entries keep the topic name and are
+// encoded when sent. QoS 1 entries stay until PUBACK, across lost datagrams, reconnects and gateway
+// restarts; QoS 0 entries wait here only for their topic's registration.
+function snStore(size) {
+    return { e: [], n: 0, x: size };
+}
+/** Hold a message: 1 held, 0 the budget is used up now, -1 it can never fit. */
+function snHold(s, t, p, r, q, m) {
+    var z = 8 + strLen(t) + (typeof p == "string" ? strLen(p) : p.length);
+    if (z > s.x)
+        return -1;
+    if (s.n + z > s.x)
+        return 0;
+    s.e.push({ t: t, p: p, r: r, q: q, m: m, d: false, z: z });
+    s.n += z;
+    return 1;
+}
+/** Remove the oldest entry (acknowledged, sent at QoS 0, or refused by the gateway). */
+function snShift(s) {
+    var h = s.e.shift();
+    if (h)
+        s.n -= h.z;
+}
+
+// Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
+// Module constants: a regex literal inside a function is a new RegExp object on every call.
+var WILD = /[+#\0]/;
+// `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
+var BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
+/** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
+function validTopic(t) {
+    return typeof t == "string" && t.length > 0 && t.length <= 65535 && !WILD.test(t);
+}
+/** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
+function validFilter(f) {
+    return typeof f == "string" && f.length > 0 && !BAD_FILTER.test(f);
+}
+/**
+ * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
+ * including the parent (`a/#` matches `a`). Topics starting with `$` are not matched by a filter that
+ * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
+ */
+function match(filter, topic) {
+    var fl = filter.length;
+    var tl = topic.length;
+    var i = 0;
+    var j = 0;
+    var f0 = filter.charCodeAt(0);
+    if (topic.charCodeAt(0) == 36 && (f0 == 43 || f0 == 35))
+        return false;
+    for (;;) {
+        var c = filter.charCodeAt(i);
+        if (c == 35)
+            return true; // '#'
+        if (c == 43) {
+            // '+': consume one topic level
+            while (j < tl && topic.charCodeAt(j) != 47)
+                j++;
+            i++;
+        }
+        else {
+            while (i < fl && filter.charCodeAt(i) != 47) {
+                if (j >= tl || topic.charCodeAt(j) != filter.charCodeAt(i))
+                    return false;
+                i++;
+                j++;
+            }
+        }
+        // Both must now be at the end of a level.
+        if (j < tl && topic.charCodeAt(j) != 47)
+            return false;
+        if (i >= fl)
+            return j >= tl;
+        i++; // past '/' in the filter
+        if (j >= tl)
+            return filter.charCodeAt(i) == 35 && i + 1 == fl; // "a/#" matches "a"
+        j++; // past '/' in the topic
+    }
+}
+
+var RCN = ["", "congestion", "invalid topic", "not supported"];
+function fail(msg, code) {
+    var e = new Error(msg);
+    e.code = code;
+    return e;
+}
+function emit(c, e, a, b, d) {
+    var f = c.h[e];
+    if (f)
+        f(a, b, d);
+}
+function ev(c, e, a) {
+    c.eq.push(e, a);
+    flush(c);
+}
+/** Emit what is queued, unless an emission further up the stack is already doing so. */
+function flush(c) {
+    if (c.ef)
+        return;
+    c.ef = true;
+    try {
+        while (c.eq.length) {
+            var n = c.eq.shift();
+            var x = c.eq.shift();
+            emit(c, n, x);
+            if (n == "connected")
+                emit(c, "connect", x);
+        }
+    }
+    finally {
+        c.ef = false;
+    }
+}
+// ---- timers
+function arm(c, f, ms) {
+    if (c.t != null)
+        c.k.clear(c.t);
+    c.t = c.k.set(f, ms, c);
+}
+function disarm(c) {
+    if (c.t != null)
+        c.k.clear(c.t);
+    if (c.kt != null)
+        c.k.clear(c.kt);
+    c.t = c.kt = null;
+}
+// ---- sending
+function send(c, d) {
+    if (!d || !c.so)
+        return;
+    c.ls = c.k.now();
+    try {
+        c.so.send(d, c.gh, c.gp);
+    }
+    catch (x) {
+        ev(c, "error", fail("send failed: " + x, "socket"));
+    }
+}
+/** Send `d` as the request in flight, waiting for message type `x` with message id `m` (0 = any). */
+function request(c, d, x, m, e) {
+    c.fl = d;
+    c.fx = x;
+    c.fm = m;
+    c.fc = 0;
+    c.fe = e;
+    send(c, d);
+    arm(c, resend, c.rt);
+}
+function done(c) {
+    c.fl = null;
+    c.fx = -1;
+    c.fe = null;
+    if (c.t != null)
+        c.k.clear(c.t);
+    c.t = null;
+}
+function resend(c) {
+    c.t = null;
+    var d = c.fl;
+    if (!d)
+        return pump(c);
+    if (c.fc++ >= c.rn)
+        return lost(c, fail("no answer from the gateway after " + c.rn + " retries", "timeout"));
+    // A PUBLISH sent again carries DUP (flags byte after the length and the type).
+    if (d[d[0] == 1 ? 3 : 1] == 12 /* N.PUBLISH */)
+        d[d[0] == 1 ? 4 : 2] |= 128 /* F.DUP */;
+    send(c, d);
+    arm(c, resend, c.rt);
+}
+/** Wait `ms`, then try the request again from the queue (congestion: the gateway asked for a pause). */
+function later(c, ms) {
+    done(c);
+    arm(c, pump, ms);
+}
+function nextId(c) {
+    c.mi = (c.mi % 65535) + 1;
+    return c.mi;
+}
+// ---- connection lifecycle
+function start(c) {
+    c.t = null;
+    if (c.s == 6 /* S.END */)
+        return;
+    c.attempts++;
+    if (c.sh != null) {
+        c.s = 1 /* S.SEARCH */;
+        c.gh = c.sh;
+        c.gp = c.sp;
+        request(c, snEncode(1 /* N.SEARCHGW */, null, c.sr), 2 /* N.GWINFO */, 0);
+    }
+    else
+        connect$1(c, c.cl, !!c.wl);
+}
+function connect$1(c, clean, will) {
+    c.s = 2 /* S.CONN */;
+    request(c, snEncode(4 /* N.CONNECT */, c.cid, (clean ? 4 /* F.CLEAN */ : 0) | (will ? 8 /* F.WILL */ : 0), c.ka), 5 /* N.CONNACK */, 0);
+}
+/** The gateway is gone (or refused): plan the next attempt, keeping everything held, then tell the user. */
+function lost(c, err, wait) {
+    var was = c.s;
+    done(c);
+    disarm(c);
+    c.s = 0 /* S.OFF */;
+    c.f++;
+    var step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
+    arm(c, start, step * (0.5 + c.rd() / 2));
+    c.eq.push("error", err);
+    if (was >= 3 /* S.UP */)
+        c.eq.push("offline", undefined);
+    flush(c);
+}
+function connected(c) {
+    done(c);
+    c.s = 3 /* S.UP */;
+    c.f = 0;
+    // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
+    // with them at once). Subscriptions are made again either way (a restarted gateway has none).
+    if (c.cl)
+        regClear(c.rg);
+    for (var k = 0; k < c.sb.length; k++)
+        c.sb[k].i = -1;
+    for (var k = 0; k < c.us.length; k++)
+        c.us[k].i = -1;
+    if (c.wu)
+        c.wu = 1;
+    c.lr = c.k.now();
+    keep(c);
+    ev(c, "connected", {});
+    pump(c);
+}
+/** Keepalive: a PINGREQ after 3/4 of the keepalive without a datagram sent, or without one received. */
+function keep(c) {
+    c.kt = null;
+    if (c.s != 3 /* S.UP */ || !c.ka)
+        return;
+    var q = (c.ka * 1000) / 4;
+    var now = c.k.now();
+    if (!c.fl && (now - c.ls >= 3 * q || now - c.lr >= 3 * q))
+        request(c, snEncode(22 /* N.PINGREQ */), 23 /* N.PINGRESP */, 0);
+    c.kt = c.k.set(keep, q, c);
+}
+// ---- sleep
+function asleep(c) {
+    done(c);
+    disarm(c);
+    c.s = 4 /* S.ASLEEP */;
+    c.zz = 0;
+    arm(c, awake, c.zw);
+    ev(c, "sleep");
+}
+/** An awake period: PINGREQ with the client id; the gateway sends what it buffered, then PINGRESP. */
+function awake(c) {
+    c.t = null;
+    c.s = 5 /* S.AWAKE */;
+    request(c, snEncode(22 /* N.PINGREQ */, c.cid), 23 /* N.PINGRESP */, 0);
+}
+// ---- outbound queue: one request at a time
+function pump(c) {
+    if (c.s != 3 /* S.UP */ || c.fl)
+        return;
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++)
+        if (sb[k].i < 0)
+            return subReq(c, sb[k], 18 /* N.SUBSCRIBE */, 19 /* N.SUBACK */, sb[k].q);
+    var us = c.us;
+    for (var k = 0; k < us.length; k++)
+        if (us[k].i < 0)
+            return subReq(c, us[k], 20 /* N.UNSUBSCRIBE */, 21 /* N.UNSUBACK */, 0);
+    var w = c.wl;
+    if (c.wu == 1)
+        return request(c, w ? snEncode(26 /* N.WILLTOPICUPD */, w.topic, willFlags(w)) : snEncode(26 /* N.WILLTOPICUPD */), 27 /* N.WILLTOPICRESP */, 0);
+    if (c.wu == 2 && w)
+        return request(c, snEncode(28 /* N.WILLMSGUPD */, w.payload || ""), 29 /* N.WILLMSGRESP */, 0);
+    for (;;) {
+        var h = c.st.e[0];
+        if (!h)
+            break;
+        var tt = 1 /* F.PREDEFINED */;
+        var id = regId(c.pd, h.t);
+        if (!id && isShort(h.t)) {
+            tt = 2 /* F.SHORT */;
+            id = shortId(h.t);
+        }
+        else if (!id) {
+            tt = 0 /* F.NORMAL */;
+            id = regId(c.rg, h.t);
+            if (!id)
+                return request(c, snEncode(10 /* N.REGISTER */, h.t, 0, nextId(c)), 11 /* N.REGACK */, c.mi, h);
+        }
+        var d = snEncode(12 /* N.PUBLISH */, h.p, (h.d ? 128 /* F.DUP */ : 0) | (h.q << 5 /* F.QOS_SHIFT */) | (h.r ? 16 /* F.RETAIN */ : 0) | tt, id, h.q ? h.m : 0);
+        if (h.q) {
+            h.d = true;
+            return request(c, d, 13 /* N.PUBACK */, h.m, h);
+        }
+        send(c, d);
+        snShift(c.st);
+    }
+    if (c.zz)
+        request(c, snEncode(24 /* N.DISCONNECT */, null, c.zz), 24 /* N.DISCONNECT */, 0);
+}
+/** SUBSCRIBE or UNSUBSCRIBE for `s`: by predefined id, short name, or topic name. */
+function subReq(c, s, t, x, q) {
+    s.i = nextId(c);
+    var p = regId(c.pd, s.f);
+    var fl = (q << 5 /* F.QOS_SHIFT */) | (p ? 1 /* F.PREDEFINED */ : isShort(s.f) ? 2 /* F.SHORT */ : 0 /* F.NORMAL */);
+    request(c, snEncode(t, p ? u16(p) : s.f, fl, s.i), x, s.i, s);
+}
+function isShort(t) {
+    return t.length == 2 && validTopic(t);
+}
+function u16(v) {
+    var b = new Uint8Array(2);
+    b[0] = v >> 8;
+    b[1] = v;
+    return b;
+}
+function willFlags(w) {
+    return ((w.qos || 0) << 5 /* F.QOS_SHIFT */) | (w.retain ? 16 /* F.RETAIN */ : 0);
+}
+// ---- inbound
+function onMessage(d, host, port) {
+    var c = this.c;
+    if (c.s == 6 /* S.END */)
+        return;
+    var b = typeof d == "string" ? bytes(d) : d;
+    var m = c.m;
+    var t = snDecode(m, b);
+    if (t < 0)
+        return ev(c, "error", fail("malformed datagram from " + host + ":" + port + " (" + t + ")", t));
+    c.lr = c.k.now();
+    var s = c.s;
+    var x = c.fx;
+    var fe = c.fe;
+    var ok = t == x && (!c.fm || m.m == c.fm);
+    if (t == 2 /* N.GWINFO */) {
+        if (s != 1 /* S.SEARCH */)
+            return;
+        // The gateway that answered is the one to use (its address field is only set when a client answers).
+        c.gh = host;
+        c.gp = port;
+        return connect$1(c, c.cl, !!c.wl);
+    }
+    if (s == 2 /* S.CONN */) {
+        var w = c.wl;
+        if (t == 6 /* N.WILLTOPICREQ */ && w)
+            return request(c, snEncode(7 /* N.WILLTOPIC */, w.topic, willFlags(w)), 8 /* N.WILLMSGREQ */, 0);
+        if (t == 8 /* N.WILLMSGREQ */ && w)
+            return request(c, snEncode(9 /* N.WILLMSG */, w.payload || ""), 5 /* N.CONNACK */, 0);
+        if (t == 5 /* N.CONNACK */) {
+            if (m.c == 0 /* RC.ACCEPTED */)
+                return connected(c);
+            // Congestion passes: try again after the retry time; anything else waits the longest step.
+            return lost(c, fail("connection refused: " + RCN[m.c], RCN[m.c]), m.c == 1 /* RC.CONGESTION */ ? c.rt : c.r1);
+        }
+        if (t == 24 /* N.DISCONNECT */ && c.fx == 8 /* N.WILLMSGREQ */) {
+            // The Paho gateway 1.5.x drops a client that answers WILLTOPICREQ (it counts it as not connected):
+            // say so once, and connect without a will rather than never.
+            c.wl = null;
+            ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
+            return connect$1(c, c.cl, false);
+        }
+        return;
+    }
+    if (t == 12 /* N.PUBLISH */)
+        return inbound(c);
+    if (t == 10 /* N.REGISTER */) {
+        // The gateway names a topic before publishing to it (wildcard subscriptions).
+        regPut(c.rg, snStr(m), m.i);
+        return send(c, snEncode(11 /* N.REGACK */, null, m.i, m.m, 0 /* RC.ACCEPTED */));
+    }
+    if (t == 16 /* N.PUBREL */) {
+        var k = c.q2.indexOf(m.m);
+        if (k >= 0)
+            c.q2.splice(k, 1);
+        return send(c, snEncode(14 /* N.PUBCOMP */, null, m.m));
+    }
+    if (t == 23 /* N.PINGRESP */) {
+        if (s == 5 /* S.AWAKE */)
+            return asleep(c);
+        if (ok)
+            done(c);
+        return pump(c);
+    }
+    if (t == 24 /* N.DISCONNECT */) {
+        if (ok)
+            return asleep(c); // the answer to a sleep request
+        // The gateway dropped this client (a restart, or it no longer knows it): connect again at once.
+        if (s == 3 /* S.UP */ || s == 5 /* S.AWAKE */)
+            return lost(c, fail("disconnected by the gateway", "gateway"));
+        return;
+    }
+    if (!ok)
+        return; // an answer to a request no longer in flight (a retry crossed it)
+    var rc = m.c;
+    if (t == 11 /* N.REGACK */) {
+        if (rc == 0 /* RC.ACCEPTED */) {
+            regPut(c.rg, fe.t, m.i);
+            done(c);
+        }
+        else if (rc == 1 /* RC.CONGESTION */)
+            return later(c, c.rt);
+        else
+            refused(c, "REGISTER " + fe.t, rc);
+    }
+    else if (t == 13 /* N.PUBACK */) {
+        // Matched by message id only: the gateway swaps the topic id bytes in the PUBACK for a short topic.
+        if (rc == 1 /* RC.CONGESTION */)
+            return later(c, c.rt);
+        if (rc == 2 /* RC.INVALID_TOPIC */ && regId(c.rg, fe.t)) {
+            // The gateway forgot the registration: register the topic again, then resend.
+            regDrop(c.rg, fe.t);
+            done(c);
+            return pump(c);
+        }
+        if (rc)
+            refused(c, "PUBLISH to " + fe.t, rc);
+        else {
+            done(c);
+            snShift(c.st);
+        }
+    }
+    else if (t == 19 /* N.SUBACK */) {
+        if (rc == 1 /* RC.CONGESTION */) {
+            fe.i = -1;
+            return later(c, c.rt);
+        }
+        done(c);
+        if (rc) {
+            var k = c.sb.indexOf(fe);
+            if (k >= 0)
+                c.sb.splice(k, 1);
+            ev(c, "error", fail("subscription refused: " + fe.f + " (" + RCN[rc] + ")", RCN[rc]));
+        }
+        else {
+            fe.i = 0;
+            // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
+            if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f))
+                regPut(c.rg, fe.f, m.i);
+        }
+    }
+    else if (t == 21 /* N.UNSUBACK */) {
+        done(c);
+        var k = c.us.indexOf(fe);
+        if (k >= 0)
+            c.us.splice(k, 1);
+    }
+    else if (t == 27 /* N.WILLTOPICRESP */ || t == 29 /* N.WILLMSGRESP */) {
+        done(c);
+        c.wu = !rc && t == 27 /* N.WILLTOPICRESP */ && c.wl ? 2 : 0;
+        if (rc)
+            ev(c, "error", fail("will update refused (" + RCN[rc] + ")", RCN[rc]));
+    }
+    pump(c);
+}
+/** The gateway refused a held message: it will not take it later either; drop it and say so. */
+function refused(c, what, rc) {
+    done(c);
+    snShift(c.st);
+    ev(c, "error", fail(what + " refused: " + RCN[rc], RCN[rc]));
+}
+function inbound(c) {
+    var m = c.m;
+    var tt = m.tt;
+    var q = m.q;
+    var name = tt == 2 /* F.SHORT */ ? shortName(m.i) : regName(tt == 1 /* F.PREDEFINED */ ? c.pd : c.rg, m.i);
+    if (name == null) {
+        if (q > 0)
+            send(c, snEncode(q == 1 ? 13 /* N.PUBACK */ : 15 /* N.PUBREC */, null, m.i, m.m, 2 /* RC.INVALID_TOPIC */));
+        return ev(c, "error", fail("PUBLISH to unknown topic id " + m.i, "invalid topic"));
+    }
+    var fresh = true;
+    if (q == 2) {
+        // Exactly once: an id still awaiting PUBREL is a resend: acknowledge, do not deliver.
+        fresh = c.q2.indexOf(m.m) < 0;
+        if (fresh)
+            remember(c, c.q2, m.m);
+        send(c, snEncode(15 /* N.PUBREC */, null, m.m));
+    }
+    else if (q == 1) {
+        // A resend (DUP) of an id acknowledged a moment ago: the PUBACK was lost; do not deliver twice.
+        fresh = !(m.f & 128 /* F.DUP */) || c.q1.indexOf(m.m) < 0;
+        if (fresh)
+            remember(c, c.q1, m.m);
+        send(c, snEncode(13 /* N.PUBACK */, null, m.i, m.m, 0 /* RC.ACCEPTED */));
+    }
+    // Awake period: buffered messages come first; this gateway then wants a second PINGREQ before its PINGRESP.
+    if (c.s == 5 /* S.AWAKE */) {
+        c.fc = 0;
+        arm(c, resend, Math.min(c.rt, 300));
+    }
+    if (fresh)
+        deliver(c, name);
+}
+function remember(c, l, id) {
+    if (l.length >= c.qn)
+        l.shift();
+    l.push(id);
+}
+function deliver(c, topic) {
+    var m = c.m;
+    var p = c.bi ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
+    var pk = { qos: m.q, retain: !!(m.f & 16 /* F.RETAIN */), dup: !!(m.f & 128 /* F.DUP */), topicId: m.i, topicIdType: m.tt, messageId: m.m };
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++) {
+        var s = sb[k];
+        if (!s.cb || !match(s.f, topic))
+            continue;
+        call(c, s.cb, topic, p, pk);
+        var j = sb.indexOf(s);
+        k = j < 0 ? k - 1 : j;
+    }
+    call(c, c.h.message, topic, p, pk);
+}
+function call(c, f, t, p, pk) {
+    if (!f)
+        return;
+    try {
+        f(t, p, pk);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw: " + x, "callback"));
+    }
+}
+function onError(x) {
+    var c = this.c;
+    if (c.s != 6 /* S.END */)
+        ev(c, "error", fail("socket: " + (x && x.message ? x.message : x), "socket"));
+}
+/** A byte String (Espruino datagrams) as bytes. */
+function bytes(s) {
+    if (typeof E != "undefined" && E.toUint8Array)
+        return E.toUint8Array(s);
+    var b = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++)
+        b[i] = s.charCodeAt(i);
+    return b;
+}
+function num(o, k, d, min, max) {
+    var v = o[k] == null ? d : o[k];
+    if (typeof v != "number" || !(v >= min && v <= max))
+        throw fail("option " + k + " must be a number from " + min + " to " + max, "options");
+    o[k] = v;
+}
+var CLOCK = {
+    now: function () {
+        return Date.now();
+    },
+    set: function (f, ms, a) {
+        return setTimeout(f, ms, a);
+    },
+    clear: function (t) {
+        clearTimeout(t);
+    },
+};
+function topicOf(c, t, q) {
+    if (!validTopic(t))
+        throw fail("invalid topic: " + t, "topic");
+    if (q == -1 && !regId(c.pd, t) && !isShort(t))
+        throw fail("QoS -1 needs a predefined topic or a 2-character name: " + t, "topic");
+}
+function Client() { }
+Client.prototype = {
+    publish: function (topic, payload, opt) {
+        var c = this;
+        var q = (opt && opt.qos) || 0;
+        var r = !!(opt && opt.retain);
+        if (q !== 0 && q !== 1 && q !== -1)
+            throw fail("qos must be -1, 0 or 1", "qos");
+        topicOf(c, topic, q);
+        var p = payload == null ? "" : payload;
+        if (typeof p != "string" && !(p instanceof Uint8Array))
+            throw fail("payload must be a string or Uint8Array", "payload");
+        if (c.s == 6 /* S.END */)
+            return false;
+        if (q == -1) {
+            // No connection needed: the gateway knows a QoS -1 client by its address.
+            var id = regId(c.pd, topic);
+            send(c, snEncode(12 /* N.PUBLISH */, p, (3 << 5 /* F.QOS_SHIFT */) | (r ? 16 /* F.RETAIN */ : 0) | (id ? 1 /* F.PREDEFINED */ : 2 /* F.SHORT */), id || shortId(topic), 0));
+            return true;
+        }
+        if (q == 0 && c.s != 3 /* S.UP */) {
+            c.dropped++;
+            return false;
+        }
+        var e = snHold(c.st, topic, p, r, q, q ? nextId(c) : 0);
+        if (e < 0)
+            throw fail("message larger than storeSize", "size");
+        if (!e) {
+            if (q)
+                ev(c, "error", fail("store full: message refused", "full"));
+            else
+                c.dropped++;
+            return false;
+        }
+        pump(c);
+        return true;
+    },
+    subscribe: function (filter, opt, cb) {
+        var c = this;
+        if (typeof opt == "function") {
+            cb = opt;
+            opt = null;
+        }
+        var q = (opt && opt.qos) || 0;
+        if (!validFilter(filter))
+            throw fail("invalid topic filter: " + filter, "topic");
+        if (q !== 0 && q !== 1 && q !== 2)
+            throw fail("qos must be 0, 1 or 2", "qos");
+        if (c.s == 6 /* S.END */)
+            return;
+        forget(c.sb, filter);
+        forget(c.us, filter);
+        c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+        pump(c);
+    },
+    unsubscribe: function (filter) {
+        var c = this;
+        if (!validFilter(filter))
+            throw fail("invalid topic filter: " + filter, "topic");
+        if (c.s == 6 /* S.END */)
+            return;
+        forget(c.sb, filter);
+        forget(c.us, filter);
+        c.us.push({ f: filter, q: 0, i: -1 });
+        pump(c);
+    },
+    updateWill: function (w) {
+        var c = this;
+        if (w && !validTopic(w.topic))
+            throw fail("invalid will topic", "will");
+        c.wl = w || null;
+        c.wu = 1;
+        pump(c);
+    },
+    sleep: function (sec, every) {
+        var c = this;
+        if (!(sec >= 1 && sec <= 65535))
+            throw fail("sleep duration must be 1 to 65535 s", "options");
+        c.zz = sec;
+        c.zw = (every || (sec * 3) / 4) * 1000;
+        pump(c);
+    },
+    wake: function () {
+        var c = this;
+        if (c.s != 4 /* S.ASLEEP */ && c.s != 5 /* S.AWAKE */)
+            return;
+        done(c);
+        disarm(c);
+        // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
+        connect$1(c, false, false);
+    },
+    end: function () {
+        var c = this;
+        if (c.s == 6 /* S.END */)
+            return;
+        var was = c.s;
+        var n = c.st.e.length;
+        if (was >= 3 /* S.UP */)
+            send(c, snEncode(24 /* N.DISCONNECT */));
+        done(c);
+        disarm(c);
+        c.s = 6 /* S.END */;
+        var so = c.so;
+        c.so = null;
+        if (so)
+            so.close();
+        if (n)
+            c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
+        if (was >= 3 /* S.UP */)
+            c.eq.push("offline", undefined);
+        ev(c, "close");
+    },
+    on: function (e, f) {
+        this.h[e] = f;
+        return this;
+    },
+    state: function () {
+        return this.s;
+    },
+    queued: function () {
+        return this.st.e.length;
+    },
+};
+function forget(l, f) {
+    for (var k = 0; k < l.length; k++)
+        if (l[k].f == f)
+            l.splice(k--, 1);
+}
+/** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
+function createSnClient(opts, make, defaults) {
+    var o = {};
+    for (var k in defaults)
+        o[k] = defaults[k];
+    for (var k in opts)
+        if (opts[k] !== undefined)
+            o[k] = opts[k];
+    o.random = o.random || Math.random;
+    if (!o.transport)
+        o.transport = make ? make(o) : null;
+    if (typeof o.transport != "function")
+        throw fail("no transport", "options");
+    num(o, "port", 10000, 1, 65535);
+    num(o, "keepalive", 60, 0, 65535);
+    num(o, "retry", 10000, 1, 1e9);
+    num(o, "retries", 3, 0, 1000);
+    num(o, "storeSize", 2048, 0, 1e9);
+    num(o, "topics", 32, 1, 65535);
+    num(o, "qos2", 16, 1, 65535);
+    num(o, "reconnectMin", 1000, 1, 1e9);
+    num(o, "reconnectMax", 60000, 1, 1e9);
+    if (o.clientId == null)
+        o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
+    if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23)
+        throw fail("clientId must be 1 to 23 characters", "clientId");
+    var w = o.will;
+    if (w && (!validTopic(w.topic) || !(w.qos == null || w.qos === 0 || w.qos === 1 || w.qos === 2)))
+        throw fail("invalid will topic or QoS", "will");
+    var c = new Client();
+    c.pd = regCreate(0);
+    var pd = o.predefined;
+    for (var k in pd)
+        if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535)
+            regPut(c.pd, k, pd[k]);
+    c.tr = o.transport;
+    c.k = o.clock || CLOCK;
+    c.gh = o.host || "127.0.0.1";
+    c.gp = o.port;
+    var sr = o.search;
+    c.sh = sr ? sr.host || "127.0.0.1" : null;
+    c.sp = sr ? sr.port : 0;
+    c.sr = sr ? sr.radius || 1 : 0;
+    c.cid = o.clientId;
+    c.ka = o.keepalive;
+    c.cl = o.clean !== false;
+    c.wl = w || null;
+    c.rt = o.retry;
+    c.rn = o.retries;
+    c.r0 = o.reconnectMin;
+    c.r1 = Math.max(o.reconnectMax, o.reconnectMin);
+    c.rd = o.random;
+    c.bi = !!o.binary;
+    c.pv = !!o.passive;
+    c.s = 0 /* S.OFF */;
+    c.h = {};
+    c.eq = [];
+    c.ef = false;
+    c.t = c.kt = c.fl = c.fe = null;
+    c.fx = -1;
+    c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.zz = c.zw = 0;
+    c.st = snStore(o.storeSize);
+    c.rg = regCreate(o.topics);
+    c.sb = [];
+    c.us = [];
+    c.q2 = [];
+    c.q1 = [];
+    c.qn = o.qos2;
+    c.m = snMsg();
+    c.dropped = c.attempts = 0;
+    c.ev = { c: c, message: onMessage, error: onError };
+    c.so = c.tr(c.ev, o.localPort);
+    // The first attempt is a timer too, so end() right after connect() cancels it.
+    if (!c.pv)
+        c.t = c.k.set(start, 0, c);
+    return c;
+}
+
+function espruinoUdp(ev, localPort) {
+    var s = require("dgram").createSocket("udp4");
+    var d = { _s: s, _e: ev, send: udpSend, close: udpClose };
+    s._e = ev;
+    s.on("message", udpMessage);
+    s.on("error", udpError);
+    if (localPort) {
+        // A port in use throws here (and leaves the socket closed): reported as an error, after this call returns.
+        try {
+            s.bind(localPort);
+        }
+        catch (e) {
+            d._s = null;
+            setTimeout(udpFail, 0, [ev, e]);
+        }
+    }
+    return d;
+}
+function udpMessage(m, r) {
+    this._e.message(m, r.address, r.port);
+}
+function udpError(e) {
+    this._e.error(e);
+}
+function udpFail(a) {
+    a[0].error(a[1]);
+}
+function udpSend(data, host, port) {
+    var s = this._s;
+    if (!s)
+        return;
+    var str = typeof data == "string" ? data : E.toString(data);
+    // E.toString gives undefined when the String cannot be allocated; send() would stop the interpreter on it.
+    if (typeof str != "string")
+        return this._e.error(new Error("out of memory"));
+    try {
+        s.send(str, port, host);
+    }
+    catch (e) {
+        this._e.error(e);
+    }
+}
+function udpClose() {
+    var s = this._s;
+    this._s = null;
+    if (s)
+        s.close();
+}
+
+// The MQTT-SN device bundle's entry (build/mqttiny-sn.min.js): what `require("mqttiny")` gives on an
+// Espruino board when `npm run flash` embeds the MQTT-SN build ("protocol": "sn" in the config).
+//   var sn = require("mqttiny").connect({ host: "192.168.1.10", port: 10000, clientId: "node1" });
+// Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the store
+// holds at most 1 KB; the topic registry and the inbound duplicate ids are kept short. An ESP32 can take
+// storeSize: 8192, topics: 64.
+var BOARD = { storeSize: 1024, topics: 16, qos2: 8 };
+function board() {
+    return espruinoUdp;
+}
+/** `transport` in the options replaces the dgram socket (tests and benchmarks pass an in-program one). */
+function connect(o) {
+    return createSnClient(o, board, BOARD);
+}
+
+exports.connect = connect;

@@ -1,0 +1,185 @@
+// The MQTT-SN device bundle (build/mqttiny-sn.min.js) on the real Espruino interpreter, ESP8266 and ESP32
+// layouts, against the real Eclipse Paho MQTT-SN gateway and a mosquitto started for each test; an MQTT.js
+// subscriber on the broker says what arrived. The bundle loads from Storage, as `npm run flash` puts it on
+// a board; every test prints what it measured.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import mqtt from "mqtt";
+import dgram from "node:dgram";
+import { DEVICE_SN } from "./bundle-helpers";
+import { haveBoards, deviceRun, loadModule, results, deviceErrors, until } from "./espruino-helpers";
+import { haveGateway, startGateway, freeUdpPort } from "./sn-gateway";
+
+const t = suite("espruino: MQTT-SN client");
+
+const PREDEF = 100;
+
+/**
+ * mosquitto + the gateway (predefined "sn/predef" = 100 for every client; `qosm1`: QoS -1 senders by
+ * source port), a subscriber on sn/#, then `body` (ES5, after `lib` is loaded and `G` is the gateway's
+ * port) on `board`; `test` checks; everything is stopped after.
+ */
+async function onDevice(board: string, o: { body: string; qosm1?: [string, number, string][] }, test: (x: { h: any; r: () => Record<string, any>; got: [string, string][]; w: mqtt.MqttClient }) => Promise<void>) {
+  const g = await startGateway({ predefined: [["*", "sn/predef", PREDEF]], clients: o.qosm1 });
+  const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${g.broker.port}`, { clientId: "watch" });
+  const got: [string, string][] = [];
+  w.on("message", (topic, p) => got.push([topic, p.toString()]));
+  await w.subscribeAsync("sn/#", { qos: 1 });
+  const h = deviceRun(board, {
+    storage: { mqttiny: DEVICE_SN },
+    timeoutMs: 60000,
+    program: `var G = ${g.port};\n` + loadModule("mqttiny", DEVICE_SN, "storage") + `function fail(e) { out("error", { code: e.code, message: e.message }); }\n` + o.body,
+  });
+  try {
+    await test({ h, r: () => results(h.lines.join("\n")), got, w });
+  } catch (e) {
+    console.log(`  gateway log, last lines:\n${g.log.slice(-25).join("\n")}`);
+    throw e;
+  } finally {
+    h.kill();
+    await h.done;
+    w.end(true);
+    await g.close();
+  }
+}
+
+const noErrors = (h: any, r: Record<string, any>) => {
+  assert.equal(deviceErrors(h.lines.join("\n")), [], h.lines.join("\n"));
+  assert.is(r.error, undefined, JSON.stringify(r.error));
+};
+
+const gateway = haveGateway(t);
+if (gateway)
+  for (const board of ["esp8266", "esp32"]) {
+    if (!haveBoards(t, [board])) continue;
+
+    t(`${board}: connect, REGISTER + publish QoS 0 and QoS 1, a predefined-id QoS 1 publish: the broker's subscriber gets all three; blocks of a connected client`, async () => {
+      const body = `
+var m1 = mem().usage;
+var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "dev-${board}", keepalive: 30, predefined: { "sn/predef": ${PREDEF} } });
+c.on("error", fail);
+var made = mem().usage - m1;
+c.on("connected", function () {
+  out("connected", { blocks: mem().usage - m1, created: made, free: mem().free, state: c.state() });
+  out("sent", [c.publish("sn/reg", "qos0", { qos: 0 }), c.publish("sn/reg", "qos1", { qos: 1 }), c.publish("sn/predef", "predefined", { qos: 1 })]);
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("acked", { blocks: mem().usage - m1, free: mem().free }); })();
+});
+`;
+      await onDevice(board, { body }, async ({ h, r, got }) => {
+        await until(() => r().acked != null || r().error != null || deviceErrors(h.lines.join("\n")).length > 0, 40000, "the three publishes acknowledged", h);
+        await until(() => got.length >= 3, 5000, "three messages at the subscriber");
+        const x = r();
+        noErrors(h, x);
+        assert.equal(x.sent, [true, true, true]);
+        assert.is(x.connected.state, 3);
+        assert.equal(got.slice().sort(), [["sn/predef", "predefined"], ["sn/reg", "qos0"], ["sn/reg", "qos1"]]);
+        console.log(`  ${board}: module +${x.load.blocks} blocks (from Storage), client created +${x.connected.created}, connected +${x.connected.blocks} (free ${x.connected.free}), after the PUBACKs +${x.acked.blocks} (free ${x.acked.free}); subscriber: ${got.map((g) => g.join(" ")).join(", ")}`);
+      });
+    });
+
+    t(`${board}: QoS -1 publish with a predefined id, no CONNECT, from the port the gateway lists as a QoS -1 client: the subscriber gets it`, async () => {
+      const port = await freeUdpPort();
+      const body = `
+var c = lib.connect({ host: "127.0.0.1", port: G, passive: true, localPort: ${port}, clientId: "qm1", predefined: { "sn/predef": ${PREDEF} } });
+c.on("error", fail);
+// The gateway's QoS -1 proxy connects to the broker about 2 s after the gateway starts, and drops what
+// comes before: the device sends a reading every 300 ms, as a QoS -1 sensor would, 20 times.
+var n = 0;
+(function next() { out("sent" + n, [c.publish("sn/predef", "minus one " + n, { qos: -1 }), c.state()]); if (++n < 20) setTimeout(next, 300); })();
+`;
+      await onDevice(board, { body, qosm1: [["qm1", port, "QoS-1"]] }, async ({ h, r, got }) => {
+        await until(() => got.length >= 1 || r().error != null, 20000, "a QoS -1 message at the subscriber", h);
+        noErrors(h, r());
+        assert.is(r().sent0[0], true);
+        assert.is(r().sent0[1], 0, "no CONNECT: the client stays offline");
+        for (const [topic, msg] of got) assert.ok(topic == "sn/predef" && /^minus one \d+$/.test(msg), topic + " " + msg);
+        console.log(`  ${board}: QoS -1 from 127.0.0.1:${port} without CONNECT -> subscriber: ${got[0].join(" ")} (the first after the gateway's QoS -1 proxy came up)`);
+      });
+    });
+
+    t(`${board}: subscribe (QoS 1), then a message published on the broker reaches the callback with its topic name`, async () => {
+      // One request is in flight at a time (spec 6.13): once the QoS 1 publish made after subscribe() is
+      // acknowledged, the SUBSCRIBE before it has its SUBACK.
+      const body = `
+var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "sub-${board}" });
+c.on("error", fail);
+c.subscribe("sn/cmd/+", { qos: 1 }, function (topic, msg) { out("got", [topic, msg, mem().free]); });
+c.on("connected", function () {
+  c.publish("sn/ready", "1", { qos: 1 });
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("ready", mem().free); })();
+});
+`;
+      await onDevice(board, { body }, async ({ h, r, w }) => {
+        await until(() => r().ready != null || r().error != null, 30000, "the device to subscribe", h);
+        await w.publishAsync("sn/cmd/led", "on", { qos: 1 });
+        await until(() => r().got != null || r().error != null, 15000, "the delivery", h);
+        noErrors(h, r());
+        assert.equal(r().got.slice(0, 2), ["sn/cmd/led", "on"]);
+        console.log(`  ${board}: delivered ${JSON.stringify(r().got.slice(0, 2))}; free when subscribed ${r().ready}, in the callback ${r().got[2]}`);
+      });
+    });
+  }
+
+// Espruino's dgram cuts an inbound datagram to 528 bytes (README, "UDP on Espruino"): a longer MQTT-SN
+// PUBLISH cannot reach a board. What the client does with the cut one: a "malformed" error naming the
+// decoder's code, no delivery, no PUBACK; the next message arrives as usual.
+if (gateway && haveBoards(t, ["esp32"]))
+  t("esp32: an inbound PUBLISH over 528 bytes arrives cut: an error (malformed datagram, -1), not delivered; 500 bytes before and 10 after are delivered", async () => {
+    const body = `
+var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "big" });
+c.on("error", function (e) { out("error", { code: e.code, message: e.message }); });
+c.subscribe("sn/big/+", { qos: 1 }, function (topic, msg) { out("got_" + topic.substr(7), msg.length); });
+c.on("connected", function () {
+  c.publish("sn/ready", "1", { qos: 1 });
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("ready", 1); })();
+});
+`;
+    await onDevice("esp32", { body }, async ({ h, r, w }) => {
+      await until(() => r().ready != null, 30000, "the device to subscribe", h);
+      await w.publishAsync("sn/big/a", "x".repeat(500), { qos: 1 });
+      await w.publishAsync("sn/big/b", "y".repeat(600), { qos: 1 });
+      await w.publishAsync("sn/big/c", "z".repeat(10), { qos: 1 });
+      await until(() => r().got_c != null, 15000, "the message after the long one", h);
+      const x = r();
+      assert.equal(deviceErrors(h.lines.join("\n")), [], h.lines.join("\n"));
+      assert.is(x.got_a, 500);
+      assert.is(x.got_b, undefined);
+      assert.is(x.got_c, 10);
+      assert.is(x.error.code, -1, JSON.stringify(x.error));
+      assert.match(x.error.message, /^malformed datagram from 127\.0\.0\.1:\d+ \(-1\)$/);
+      console.log(`  esp32: 500-byte payload delivered; 600-byte payload (a 610-byte datagram): ${JSON.stringify(x.error)}, not delivered; the next one delivered`);
+    });
+  });
+
+// The transport's own edge, no gateway needed: Espruino's bind() throws on a port in use and leaves the
+// socket closed (README, "UDP on Espruino"); the client must get an error, not an uncaught exception.
+if (haveBoards(t, ["esp8266"]))
+  t("esp8266: localPort already in use: an error with code socket from the client, nothing uncaught, and publish() still returns", async () => {
+    const taken = dgram.createSocket("udp4");
+    await new Promise<void>((r) => taken.bind(0, "127.0.0.1", r));
+    const port = taken.address().port;
+    const h = deviceRun("esp8266", {
+      storage: { mqttiny: DEVICE_SN },
+      timeoutMs: 30000,
+      program:
+        loadModule("mqttiny", DEVICE_SN, "storage") +
+        `var c = lib.connect({ host: "127.0.0.1", port: 9, passive: true, localPort: ${port}, clientId: "qm1", predefined: { "sn/predef": 1 } });
+c.on("error", function (e) { out("error", { code: e.code, message: e.message }); });
+setTimeout(function () { out("sent", c.publish("sn/predef", "x", { qos: -1 })); c.end(); }, 300);
+`,
+    });
+    try {
+      await until(() => results(h.lines.join("\n")).sent != null, 20000, "the publish after the failed bind", h);
+      const x = results(h.lines.join("\n"));
+      assert.equal(h.lines.filter((l: string) => /Uncaught/.test(l)), [], h.lines.join("\n"));
+      assert.is(x.error.code, "socket", JSON.stringify(x.error));
+      assert.match(x.error.message, /Unable to create socket/);
+      console.log(`  esp8266: bind to a taken port -> ${JSON.stringify(x.error)}; publish() returned ${x.sent}`);
+    } finally {
+      h.kill();
+      await h.done;
+      taken.close();
+    }
+  });
+
+t.run();
