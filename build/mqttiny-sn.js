@@ -324,7 +324,13 @@ function validFilter(f) {
  * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
  */
 function match(filter, topic) {
+    // The common filters, by native String operations (each step of the walk below is an interpreted
+    // step on a board): the topic itself, and a plain prefix ending in "/#".
+    if (filter == topic)
+        return true;
     var fl = filter.length;
+    if (filter.indexOf("+") < 0 && filter.indexOf("#") == fl - 1 && fl > 1 && topic.charCodeAt(0) != 36)
+        return topic.length >= fl - 2 && topic.substr(0, fl - 2) == filter.substr(0, fl - 2) && (topic.length == fl - 2 || topic.charCodeAt(fl - 2) == 47);
     var tl = topic.length;
     var i = 0;
     var j = 0;
@@ -361,39 +367,39 @@ function match(filter, topic) {
     }
 }
 
-var RCN = ["", "congestion", "invalid topic", "not supported"];
-function fail(msg, code) {
-    var e = new Error(msg);
+// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, and the
+// one queue lifecycle events go through. Below the clients, above nothing.
+/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+function fail(msg, code, x) {
+    var e = new Error(msg + (""));
     e.code = code;
     return e;
 }
-function emit(c, e, a, b, d) {
-    var f = c.h[e];
-    if (f)
-        f(a, b, d);
-}
+/**
+ * Lifecycle events (connected, error, offline, close, ...) go through one queue: a handler that calls
+ * end() or publish() runs after the transition that emitted it is complete, and each event fires once.
+ * With no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
+ */
 function ev(c, e, a) {
-    c.eq.push(e, a);
-    flush(c);
-}
-/** Emit what is queued, unless an emission further up the stack is already doing so. */
-function flush(c) {
+    if (e)
+        c.eq.push(e, a);
     if (c.ef)
         return;
-    c.ef = true;
+    c.ef = 1;
     try {
         while (c.eq.length) {
-            var n = c.eq.shift();
+            var f = c.h[c.eq.shift()];
             var x = c.eq.shift();
-            emit(c, n, x);
-            if (n == "connected")
-                emit(c, "connect", x);
+            if (f)
+                f(x);
         }
     }
     finally {
-        c.ef = false;
+        c.ef = 0;
     }
 }
+
+var RCN = ["", "congestion", "invalid topic", "not supported"];
 // ---- timers
 function arm(c, f, ms) {
     if (c.t != null)
@@ -490,7 +496,7 @@ function lost(c, err, wait) {
     c.eq.push("error", err);
     if (was >= 3 /* S.UP */)
         c.eq.push("offline", undefined);
-    flush(c);
+    ev(c);
 }
 function connected(c) {
     done(c);
@@ -508,7 +514,9 @@ function connected(c) {
         c.wu = 1;
     c.lr = c.k.now();
     keep(c);
-    ev(c, "connected", {});
+    // "connect" is the same event under the name MQTT.js users know.
+    c.eq.push("connected", {}, "connect", {});
+    ev(c);
     pump(c);
 }
 /** Keepalive: a PINGREQ after 3/4 of the keepalive without a datagram sent, or without one received. */
@@ -824,17 +832,6 @@ function num(o, k, d, min, max) {
         throw fail("option " + k + " must be a number from " + min + " to " + max, "options");
     o[k] = v;
 }
-var CLOCK = {
-    now: function () {
-        return Date.now();
-    },
-    set: function (f, ms, a) {
-        return setTimeout(f, ms, a);
-    },
-    clear: function (t) {
-        clearTimeout(t);
-    },
-};
 function topicOf(c, t, q) {
     if (!validTopic(t))
         throw fail("invalid topic: " + t, "topic");
@@ -1005,7 +1002,7 @@ function createSnClient(opts, make, defaults) {
         if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535)
             regPut(c.pd, k, pd[k]);
     c.tr = o.transport;
-    c.k = o.clock || CLOCK;
+    c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
     c.gh = o.host || "127.0.0.1";
     c.gp = o.port;
     var sr = o.search;
@@ -1026,7 +1023,7 @@ function createSnClient(opts, make, defaults) {
     c.s = 0 /* S.OFF */;
     c.h = {};
     c.eq = [];
-    c.ef = false;
+    c.ef = 0;
     c.t = c.kt = c.fl = c.fe = null;
     c.fx = -1;
     c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.zz = c.zw = 0;

@@ -336,13 +336,8 @@ function match(filter, topic) {
     }
 }
 
-// The client: one record per client and module-level functions over it (on Espruino a function defined
-// inside a factory copies its text per client; here each function exists once). No I/O of its own: a
-// transport opens links and a clock tells time. One numeric state; each transition is made in one
-// function, which changes the state before any event is emitted.
-// CONNACK return codes 1..5 [MQTT-3.2.2.3], one String until one is needed (an array of six costs a
-// dozen blocks on Espruino for as long as the module is loaded).
-var REFUSED = "unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized";
+// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, and the
+// one queue lifecycle events go through. Below the clients, above nothing.
 /** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
 function fail(msg, code, x) {
     var e = new Error(msg + (x ? ": " + (x.message || x) : ""));
@@ -350,9 +345,9 @@ function fail(msg, code, x) {
     return e;
 }
 /**
- * Lifecycle events (connected, error, offline, close) go through one queue: a handler that calls end()
- * or publish() runs after the transition that emitted it is complete, and each event fires once. With
- * no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
+ * Lifecycle events (connected, error, offline, close, ...) go through one queue: a handler that calls
+ * end() or publish() runs after the transition that emitted it is complete, and each event fires once.
+ * With no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
  */
 function ev(c, e, a) {
     if (e)
@@ -372,6 +367,14 @@ function ev(c, e, a) {
         c.ef = 0;
     }
 }
+
+// The client: one record per client and module-level functions over it (on Espruino a function defined
+// inside a factory copies its text per client; here each function exists once). No I/O of its own: a
+// transport opens links and a clock tells time. One numeric state; each transition is made in one
+// function, which changes the state before any event is emitted.
+// CONNACK return codes 1..5 [MQTT-3.2.2.3], one String until one is needed (an array of six costs a
+// dozen blocks on Espruino for as long as the module is loaded).
+var REFUSED = "unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized";
 // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
 function arm(c, ms) {
     if (c.t != null)

@@ -1,4 +1,5 @@
 import type { Data, Will } from "./codec/encode";
+import type { CodedError } from "./events";
 import type { Link, LinkEvents, Transport } from "./link";
 export type { Link, LinkEvents, Transport };
 export interface Clock {
@@ -46,7 +47,7 @@ export interface ClientOptions {
 }
 export type Payload = string | Uint8Array;
 export type MessageCallback = (topic: string, payload: Payload) => void;
-export interface MqttError extends Error {
+export interface MqttError extends CodedError {
     /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "full", "ended", "callback", or a decoder code (-2..-8). */
     code: string | number;
 }

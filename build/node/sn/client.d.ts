@@ -1,6 +1,7 @@
 import type { Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import type { Clock } from "../client";
+import type { CodedError } from "../events";
 export type { Datagram, DatagramEvents, DatagramTransport, Clock, Data };
 export interface SnWill {
     topic: string;
@@ -64,7 +65,7 @@ export interface SnPacket {
 }
 export type SnPayload = string | Uint8Array;
 export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
-export interface SnError extends Error {
+export interface SnError extends CodedError {
     /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "full", "ended", "callback", "socket", "suback", "regack". */
     code: string | number;
 }

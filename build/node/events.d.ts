@@ -1,0 +1,20 @@
+/** An error with a machine-readable `code` (each client documents its codes). */
+export interface CodedError extends Error {
+    code: string | number;
+}
+/** The part of a client record that events touch: the handlers, the queue, and whether it is being emitted. */
+export interface Emitter {
+    h: {
+        [e: string]: ((a?: any, b?: any, d?: any) => void) | undefined;
+    };
+    eq: any[];
+    ef: number;
+}
+/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+export declare function fail(msg: string, code: string | number, x?: any): CodedError;
+/**
+ * Lifecycle events (connected, error, offline, close, ...) go through one queue: a handler that calls
+ * end() or publish() runs after the transition that emitted it is complete, and each event fires once.
+ * With no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
+ */
+export declare function ev(c: Emitter, e?: string, a?: unknown): void;
