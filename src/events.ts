@@ -1,5 +1,5 @@
-// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, and the
-// one queue lifecycle events go through. Below the clients, above nothing.
+// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
+// queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
 
 /** An error with a machine-readable `code` (each client documents its codes). */
 export interface CodedError extends Error {
@@ -37,5 +37,19 @@ export function ev(c: Emitter, e?: string, a?: unknown) {
     }
   } finally {
     c.ef = 0;
+  }
+}
+
+/**
+ * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ */
+export function numbers(o: any, spec: string) {
+  const a = spec.split(" ");
+  for (let k = 0; k < a.length; k += 4) {
+    const n = a[k];
+    const v = o[n] == null ? +a[k + 1] : o[n];
+    if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1) throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+    o[n] = v;
   }
 }

@@ -10,7 +10,7 @@ export const budgets = {
   "build/mqttiny.min.js": { budget: 12700, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its ceiling is held under the MQTT device bundle's.
-  "build/mqttiny-sn.min.js": { budget: 13150, target: 6000 },
+  "build/mqttiny-sn.min.js": { budget: 13600, target: 6000 },
 };
 
 export function sizes() {

@@ -18,3 +18,8 @@ export declare function fail(msg: string, code: string | number, x?: any): Coded
  * With no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
  */
 export declare function ev(c: Emitter, e?: string, a?: unknown): void;
+/**
+ * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ */
+export declare function numbers(o: any, spec: string): void;

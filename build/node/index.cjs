@@ -684,8 +684,8 @@ function match(filter, topic) {
     }
 }
 
-// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, and the
-// one queue lifecycle events go through. Below the clients, above nothing.
+// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
+// queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
 /** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
 function fail(msg, code, x) {
     var e = new Error(msg + (x ? ": " + (x.message || x) : ""));
@@ -713,6 +713,20 @@ function ev(c, e, a) {
     }
     finally {
         c.ef = 0;
+    }
+}
+/**
+ * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ */
+function numbers(o, spec) {
+    var a = spec.split(" ");
+    for (var k = 0; k < a.length; k += 4) {
+        var n = a[k];
+        var v = o[n] == null ? +a[k + 1] : o[n];
+        if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
+            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+        o[n] = v;
     }
 }
 
@@ -1152,15 +1166,7 @@ function createClient(opts, make, defaults) {
         o.protocol = 4;
     if (o.protocol !== 3 && o.protocol !== 4)
         throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
-    // Whole-number options as name, default, least, most (a literal in the code, not a table held in RAM).
-    var spec = "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000 connectTimeout 10000 1 1000000000 ackTimeout 30000 1 1000000000 pingTimeout 10000 1 1000000000 endTimeout 10000 0 1000000000 qos2 16 1 65535".split(" ");
-    for (var k = 0; k < spec.length; k += 4) {
-        var n = spec[k];
-        var v = o[n] == null ? +spec[k + 1] : o[n];
-        if (typeof v != "number" || !(v >= +spec[k + 2] && v <= +spec[k + 3]) || v % 1)
-            throw fail("option " + n + " must be a whole number from " + spec[k + 2] + " to " + spec[k + 3], "options");
-        o[n] = v;
-    }
+    numbers(o, "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000 connectTimeout 10000 1 1000000000 ackTimeout 30000 1 1000000000 pingTimeout 10000 1 1000000000 endTimeout 10000 0 1000000000 qos2 16 1 65535");
     if (o.reconnectMax < o.reconnectMin)
         o.reconnectMax = o.reconnectMin;
     if (o.clientId == null)

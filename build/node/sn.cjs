@@ -448,8 +448,8 @@ function match(filter, topic) {
     }
 }
 
-// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, and the
-// one queue lifecycle events go through. Below the clients, above nothing.
+// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
+// queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
 /** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
 function fail(msg, code, x) {
     var e = new Error(msg + (""));
@@ -477,6 +477,20 @@ function ev(c, e, a) {
     }
     finally {
         c.ef = 0;
+    }
+}
+/**
+ * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ */
+function numbers(o, spec) {
+    var a = spec.split(" ");
+    for (var k = 0; k < a.length; k += 4) {
+        var n = a[k];
+        var v = o[n] == null ? +a[k + 1] : o[n];
+        if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
+            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+        o[n] = v;
     }
 }
 
@@ -900,18 +914,12 @@ function onError(x) {
 }
 /** A byte String (Espruino datagrams) as bytes. */
 function bytes(s) {
-    if (typeof E != "undefined" && E.toUint8Array)
+    if (RAW || (typeof E != "undefined" && E.toUint8Array))
         return E.toUint8Array(s);
     var b = new Uint8Array(s.length);
     for (var i = 0; i < s.length; i++)
         b[i] = s.charCodeAt(i);
     return b;
-}
-function num(o, k, d, min, max) {
-    var v = o[k] == null ? d : o[k];
-    if (typeof v != "number" || !(v >= min && v <= max))
-        throw fail("option " + k + " must be a number from " + min + " to " + max, "options");
-    o[k] = v;
 }
 function topicOf(c, t, q) {
     if (!validTopic(t))
@@ -1060,15 +1068,7 @@ function createSnClient(opts, make, defaults) {
         o.transport = make ? make(o) : null;
     if (typeof o.transport != "function")
         throw fail("no transport", "options");
-    num(o, "port", 10000, 1, 65535);
-    num(o, "keepalive", 60, 0, 65535);
-    num(o, "retry", 10000, 1, 1e9);
-    num(o, "retries", 3, 0, 1000);
-    num(o, "storeSize", 2048, 0, 1e9);
-    num(o, "topics", 32, 1, 65535);
-    num(o, "qos2", 16, 1, 65535);
-    num(o, "reconnectMin", 1000, 1, 1e9);
-    num(o, "reconnectMax", 60000, 1, 1e9);
+    numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1000000000 retries 3 0 1000 storeSize 2048 0 1000000000 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000");
     if (o.clientId == null)
         o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
     if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23)

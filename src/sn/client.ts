@@ -13,8 +13,9 @@ import type { SnStore, Held, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import { strRead } from "../codec/strings";
+import { RAW } from "../codec/native";
 import type { Clock } from "../client";
-import { fail, ev } from "../events";
+import { fail, ev, numbers } from "../events";
 import type { Emitter, CodedError } from "../events";
 
 export type { Datagram, DatagramEvents, DatagramTransport, Clock, Data };
@@ -573,17 +574,12 @@ function onError(this: Ev, x: unknown) {
 
 /** A byte String (Espruino datagrams) as bytes. */
 function bytes(s: string): Uint8Array {
-  if (typeof E != "undefined" && E.toUint8Array) return E.toUint8Array(s);
+  if (RAW || (typeof E != "undefined" && E.toUint8Array)) return E.toUint8Array(s);
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
 }
 
-function num(o: any, k: string, d: number, min: number, max: number) {
-  const v = o[k] == null ? d : o[k];
-  if (typeof v != "number" || !(v >= min && v <= max)) throw fail("option " + k + " must be a number from " + min + " to " + max, "options");
-  o[k] = v;
-}
 
 
 function topicOf(c: R, t: string, q: number) {
@@ -708,15 +704,7 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   o.random = o.random || Math.random;
   if (!o.transport) o.transport = make ? make(o) : null;
   if (typeof o.transport != "function") throw fail("no transport", "options");
-  num(o, "port", 10000, 1, 65535);
-  num(o, "keepalive", 60, 0, 65535);
-  num(o, "retry", 10000, 1, 1e9);
-  num(o, "retries", 3, 0, 1000);
-  num(o, "storeSize", 2048, 0, 1e9);
-  num(o, "topics", 32, 1, 65535);
-  num(o, "qos2", 16, 1, 65535);
-  num(o, "reconnectMin", 1000, 1, 1e9);
-  num(o, "reconnectMax", 60000, 1, 1e9);
+  numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1000000000 retries 3 0 1000 storeSize 2048 0 1000000000 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000");
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
   if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23) throw fail("clientId must be 1 to 23 characters", "clientId");
   const w = o.will;
