@@ -9,8 +9,9 @@ import { fileURLToPath } from "node:url";
 export const budgets = {
   "build/mqttiny.min.js": { budget: 12700, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
-  // The MQTT-SN device bundle (issue 13): its ceiling is held under the MQTT device bundle's.
-  "build/mqttiny-sn.min.js": { budget: 13600, target: 6000 },
+  // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; not
+  // met yet (about 900 B over), so its ceiling only stops it growing.
+  "build/mqttiny-sn.min.js": { budget: 13600, target: "build/mqttiny.min.js" },
 };
 
 export function sizes() {
@@ -18,7 +19,9 @@ export function sizes() {
   for (const [file, { budget, target }] of Object.entries(budgets)) {
     if (!existsSync(file)) continue;
     const src = readFileSync(file);
-    out.push({ file, bytes: src.length, gzip: gzipSync(src, { level: 9 }).length, budget, target });
+    // A target naming another bundle means "smaller than that one".
+    const t = typeof target == "string" ? (existsSync(target) ? readFileSync(target).length - 1 : 0) : target;
+    out.push({ file, bytes: src.length, gzip: gzipSync(src, { level: 9 }).length, budget, target: t });
   }
   return out;
 }
