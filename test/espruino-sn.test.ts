@@ -7,31 +7,35 @@ import * as assert from "uvu/assert";
 import mqtt from "mqtt";
 import dgram from "node:dgram";
 import { DEVICE_SN } from "./bundle-helpers";
-import { haveBoards, deviceRun, loadModule, results, deviceErrors, until } from "./espruino-helpers";
+import { haveBoards, deviceRun, loadModule, results, deviceErrors, until, sleep } from "./espruino-helpers";
 import { haveGateway, startGateway, freeUdpPort } from "./sn-gateway";
 
 const t = suite("espruino: MQTT-SN client");
 
 const PREDEF = 100;
 
+type Relay = { port: number; up: number[]; down: number[]; close: () => void };
+
 /**
  * mosquitto + the gateway (predefined "sn/predef" = 100 for every client; `qosm1`: QoS -1 senders by
  * source port), a subscriber on sn/#, then `body` (ES5, after `lib` is loaded and `G` is the gateway's
- * port) on `board`; `test` checks; everything is stopped after.
+ * port; with `relay`, `R` is the port of a relay in front of it, see relay()) on `board`; `test` checks;
+ * everything is stopped after.
  */
-async function onDevice(board: string, o: { body: string; qosm1?: [string, number, string][] }, test: (x: { h: any; r: () => Record<string, any>; got: [string, string][]; w: mqtt.MqttClient }) => Promise<void>) {
+async function onDevice(board: string, o: { body: string; qosm1?: [string, number, string][]; relay?: boolean }, test: (x: { h: any; r: () => Record<string, any>; got: [string, string][]; w: mqtt.MqttClient; rl: Relay }) => Promise<void>) {
   const g = await startGateway({ predefined: [["*", "sn/predef", PREDEF]], clients: o.qosm1 });
   const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${g.broker.port}`, { clientId: "watch" });
   const got: [string, string][] = [];
   w.on("message", (topic, p) => got.push([topic, p.toString()]));
   await w.subscribeAsync("sn/#", { qos: 1 });
+  const rl = o.relay ? await relay(g.port) : null;
   const h = deviceRun(board, {
     storage: { mqttiny: DEVICE_SN },
     timeoutMs: 60000,
-    program: `var G = ${g.port};\n` + loadModule("mqttiny", DEVICE_SN, "storage") + `function fail(e) { out("error", { code: e.code, message: e.message }); }\n` + o.body,
+    program: `var G = ${g.port}${rl ? ", R = " + rl.port : ""};\n` + loadModule("mqttiny", DEVICE_SN, "storage") + `function fail(e) { out("error", { code: e.code, message: e.message }); }\n` + o.body,
   });
   try {
-    await test({ h, r: () => results(h.lines.join("\n")), got, w });
+    await test({ h, r: () => results(h.lines.join("\n")), got, w, rl: rl! });
   } catch (e) {
     console.log(`  gateway log, last lines:\n${g.log.slice(-25).join("\n")}`);
     throw e;
@@ -39,8 +43,32 @@ async function onDevice(board: string, o: { body: string; qosm1?: [string, numbe
     h.kill();
     await h.done;
     w.end(true);
+    rl?.close();
     await g.close();
   }
+}
+
+/**
+ * A UDP relay on loopback in front of the gateway at port `to`: the device is pointed at `port`, and
+ * `up` / `down` list the MQTT-SN message types the device sent and the gateway answered, as they passed.
+ */
+async function relay(to: number): Promise<Relay> {
+  const dev = dgram.createSocket("udp4");
+  const gw = dgram.createSocket("udp4");
+  await Promise.all([dev, gw].map((s) => new Promise<void>((r) => s.bind(0, "127.0.0.1", r))));
+  const type = (d: Buffer) => (d[0] == 1 ? d[3] : d[1]);
+  const x: Relay = { port: dev.address().port, up: [], down: [], close: () => (dev.close(), gw.close()) };
+  let from: dgram.RemoteInfo | null = null;
+  dev.on("message", (d, ri) => {
+    from = ri;
+    x.up.push(type(d));
+    gw.send(d, to, "127.0.0.1");
+  });
+  gw.on("message", (d) => {
+    x.down.push(type(d));
+    if (from) dev.send(d, from.port, from.address);
+  });
+  return x;
 }
 
 const noErrors = (h: any, r: Record<string, any>) => {
@@ -119,6 +147,134 @@ c.on("connected", function () {
       });
     });
   }
+
+// The rest of the MQTT-SN protocol that test/sn-client.test.ts covers on Node, on the ESP8266 layout (the
+// smaller heap): sleeping, SEARCHGW, unsubscribe, keepalive.
+if (gateway && haveBoards(t, ["esp8266"])) {
+  const board = "esp8266";
+
+  t(`${board}: sleeping client: QoS 1 messages published on the broker while it sleeps are delivered in its next awake period, then it sleeps again`, async () => {
+    // sleep(4, 1.5): DISCONNECT with a 4 s duration, an awake period (PINGREQ with the client id) every
+    // 1.5 s. The state at each delivery says when it came: 5 = in an awake period; `sleeps` = after which sleep.
+    const body = `
+var n = 0, sleeps = 0;
+var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "zz-${board}" });
+c.on("error", fail);
+c.on("sleep", function () { sleeps++; out("sleep" + sleeps, { state: c.state(), free: mem().free }); });
+c.subscribe("sn/z/#", { qos: 1 }, function (topic, msg) { n++; out("got" + n, [topic, msg, c.state(), sleeps]); });
+c.on("connected", function () { c.sleep(4, 1.5); });
+`;
+    await onDevice(board, { body }, async ({ h, r, w }) => {
+      await until(() => r().sleep1 != null || r().error != null, 30000, "the device to subscribe and go to sleep", h);
+      assert.is(r().sleep1.state, 4, "asleep");
+      const t0 = Date.now();
+      await w.publishAsync("sn/z/1", "a", { qos: 1 });
+      await w.publishAsync("sn/z/2", "b", { qos: 1 });
+      assert.is(r().got1, undefined, "nothing delivered while asleep");
+      await until(() => (r().got2 != null && r().sleep2 != null) || r().error != null, 15000, "both messages, then asleep again", h);
+      const x = r();
+      noErrors(h, x);
+      assert.equal(x.got1, ["sn/z/1", "a", 5, 1]);
+      assert.equal(x.got2, ["sn/z/2", "b", 5, 1]);
+      assert.is(x.sleep2.state, 4);
+      console.log(`  ${board}: asleep (free ${x.sleep1.free}); published 2 on the broker; delivered in the awake period after the first sleep, ${Date.now() - t0} ms after publishing until asleep again (free ${x.sleep2.free})`);
+    });
+  });
+
+  t(`${board}: SEARCHGW by unicast: the address that answers GWINFO is the gateway: CONNECT to it, and a QoS 1 publish reaches the subscriber`, async () => {
+    // The client's own gateway address is port 1 (nothing there): only the GWINFO answer can lead it to
+    // the gateway. The search goes through a relay, which records the message types on the wire.
+    const body = `
+var c = lib.connect({ host: "127.0.0.1", port: 1, search: { host: "127.0.0.1", port: R }, clientId: "find-${board}" });
+c.on("error", fail);
+c.on("connected", function () {
+  out("connected", { state: c.state(), attempts: c.attempts });
+  c.publish("sn/found", "via GWINFO", { qos: 1 });
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("acked", mem().free); })();
+});
+`;
+    await onDevice(board, { body, relay: true }, async ({ h, r, got, rl }) => {
+      await until(() => r().acked != null || r().error != null, 30000, "connected through the found gateway, the publish acknowledged", h);
+      await until(() => got.some((m) => m[0] == "sn/found"), 5000, "the message at the subscriber");
+      const x = r();
+      noErrors(h, x);
+      assert.equal(x.connected, { state: 3, attempts: 1 });
+      assert.equal(rl.up.slice(0, 2), [0x01, 0x04], "SEARCHGW, then CONNECT: " + rl.up.join(" "));
+      assert.equal(rl.down.slice(0, 2), [0x02, 0x05], "GWINFO, then CONNACK: " + rl.down.join(" "));
+      assert.equal(got, [["sn/found", "via GWINFO"]]);
+      console.log(`  ${board}: wire (types) device -> ${rl.up.map((y) => y.toString(16)).join(" ")}, gateway -> ${rl.down.map((y) => y.toString(16)).join(" ")}; publish acknowledged (free ${x.acked}); subscriber: sn/found via GWINFO`);
+    });
+  });
+
+  t(`${board}: unsubscribe: after UNSUBACK a message on the filter is not delivered (one on a kept subscription published after it is)`, async () => {
+    // The device unsubscribes in the callback of the first message, then makes a QoS 1 publish: one
+    // request at a time (spec 6.13), so once it is acknowledged the UNSUBACK came. The broker then gets a
+    // message on the dropped filter and one on "sn/ctl", still subscribed: when that one has arrived,
+    // the one before it would have too.
+    const body = `
+var n = 0;
+var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "uns-${board}" });
+c.on("error", fail);
+c.subscribe("sn/u/+", { qos: 1 }, function (topic, msg) {
+  out("u" + (++n), [topic, msg]);
+  if (n > 1) return;
+  c.unsubscribe("sn/u/+");
+  c.publish("sn/unsub", "1", { qos: 1 });
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("unsubscribed", mem().free); })();
+});
+c.subscribe("sn/ctl", { qos: 1 }, function (topic, msg) { out("ctl", msg); });
+c.on("connected", function () {
+  c.publish("sn/ready", "1", { qos: 1 });
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("ready", mem().free); })();
+});
+`;
+    await onDevice(board, { body }, async ({ h, r, w, got }) => {
+      await until(() => r().ready != null || r().error != null, 30000, "the device to subscribe", h);
+      await w.publishAsync("sn/u/a", "1", { qos: 1 });
+      await until(() => r().unsubscribed != null || r().error != null, 15000, "the first message and the unsubscribe", h);
+      await w.publishAsync("sn/u/b", "2", { qos: 1 });
+      await w.publishAsync("sn/ctl", "after", { qos: 1 });
+      await until(() => r().ctl != null || r().error != null, 15000, "the message on the kept subscription", h);
+      await sleep(300);
+      const x = r();
+      noErrors(h, x);
+      assert.equal(x.u1, ["sn/u/a", "1"]);
+      assert.is(x.u2, undefined, "delivered after unsubscribe: " + JSON.stringify(x.u2));
+      assert.is(x.ctl, "after");
+      assert.ok(got.some((m) => m[0] == "sn/u/b" && m[1] == "2"), "the broker's subscriber got sn/u/b");
+      console.log(`  ${board}: sn/u/a delivered, unsubscribed (free ${x.unsubscribed}); sn/u/b (at the broker's subscriber) not delivered, sn/ctl after it delivered`);
+    });
+  });
+
+  t(`${board}: keepalive 1 s, idle: PINGREQ answered by PINGRESP keep it connected for 5 keepalive periods (no offline, no reconnect)`, async () => {
+    // retry 500 ms, retries 2: a PINGREQ unanswered for 1.5 s would make the client offline. A relay
+    // counts the PINGREQs and PINGRESPs on the wire.
+    const body = `
+var c = lib.connect({ host: "127.0.0.1", port: R, clientId: "ka-${board}", keepalive: 1, retry: 500, retries: 2 });
+c.on("error", fail);
+c.on("offline", function () { out("offline", 1); });
+c.on("connected", function () {
+  out("connected", c.attempts);
+  setTimeout(function () { out("after", { state: c.state(), attempts: c.attempts, free: mem().free }); }, 5000);
+});
+`;
+    await onDevice(board, { body, relay: true }, async ({ h, r, rl }) => {
+      await until(() => r().connected != null || r().error != null, 30000, "connected", h);
+      const n0 = [rl.up.filter((y) => y == 0x16).length, rl.down.filter((y) => y == 0x17).length];
+      await until(() => r().after != null || r().error != null || r().offline != null, 15000, "5 s connected", h);
+      const x = r();
+      noErrors(h, x);
+      assert.is(x.offline, undefined, "offline");
+      assert.equal(x.after.state, 3);
+      assert.is(x.after.attempts, 1, "no reconnect");
+      const ping = rl.up.filter((y) => y == 0x16).length;
+      const pong = rl.down.filter((y) => y == 0x17).length;
+      assert.ok(ping >= 4 && pong >= 4, `PINGREQ ${ping}, PINGRESP ${pong}; device sent ${rl.up.join(" ")}, got ${rl.down.join(" ")}`);
+      assert.equal(rl.up.filter((y) => y != 0x16), [0x04], "nothing but CONNECT and PINGREQs");
+      console.log(`  ${board}: 5 s idle with keepalive 1: ${ping} PINGREQ / ${pong} PINGRESP (${n0[0]}/${n0[1]} when "connected" was seen), still connected, 1 attempt (free ${x.after.free})`);
+    });
+  });
+}
 
 // Espruino's dgram cuts an inbound datagram to 528 bytes (README, "UDP on Espruino"): a longer MQTT-SN
 // PUBLISH cannot reach a board. What the client does with the cut one: a "malformed" error naming the
