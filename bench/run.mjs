@@ -47,7 +47,7 @@ const aedesPort = await new Promise((r) => aedesProc.stdout.once("data", (d) => 
 brokers.push(["aedes", aedesPort]);
 // Quick runs are shorter, not fewer: a verdict from one run flipped between two runs on a busy 2-core
 // machine, so every comparison with a target is still the median of 3 interleaved runs.
-const N0 = quick ? 10000 : 100000;
+const N0 = quick ? 40000 : 100000;
 const N1 = quick ? 5000 : 20000;
 const reps = 3;
 // The independent subscriber is mosquitto_sub (Debian package mosquitto-clients).
