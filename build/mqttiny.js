@@ -952,7 +952,8 @@ function sError(e) {
 // its event loop, which nothing here can catch).
 function sGone(e, o) {
     var s = o || this;
-    if (e)
+    // `close` passes a boolean (had_error): the error itself came with the `error` event.
+    if (e && e !== true)
         s.e = e;
     if (!s.d) {
         s.d = true;

@@ -27,6 +27,26 @@ t("the device bundle loads on a host without timers, and a client made there wit
   assert.equal([opened, c.state()], [["open"], 1]);
 });
 
+t("a board socket that errors and then closes with had_error = true reports the error itself, once", () => {
+  // A socket's `close` passes had_error, a boolean; the cause came with `error` before it (no `end` when
+  // the link breaks with an error). Handlers get the socket as this, as on Espruino.
+  const h: Record<string, Function> = {};
+  const sock: any = { on: (e: string, f: Function) => ((h[e] = f), sock), write() {}, end() {} };
+  const net = { connect: (_o: unknown, cb: Function) => (setTimeout(() => cb.call(sock), 0), sock) };
+  const exports: any = {};
+  new Function("exports", "require", "E", readFileSync(DEVICE, "utf8"))(exports, (n: string) => (n == "net" ? net : null), {});
+  let fire: (() => void) | null = null;
+  const clock = { now: () => 0, set: (f: (a: any) => void, _ms: number, a: any) => ((fire = () => f(a)), 1), clear() {} };
+  const c = exports.connect({ clientId: "n1", clock });
+  const errors: string[] = [];
+  c.on("error", (e: Error) => errors.push(e.message));
+  fire!(); // the first attempt opens the socket
+  h.error.call(sock, new Error("ECONNRESET"));
+  h.close.call(sock, true);
+  h.end.call(sock);
+  assert.equal(errors, ["connect failed: ECONNRESET"]);
+});
+
 t("the program itself is ES5 without labels or ES2015 globals", () => {
   assert.equal(es5Problems(readFileSync("device/telemetry.js", "utf8")), []);
 });

@@ -100,7 +100,8 @@ function sError(this: any, e: unknown) {
 // its event loop, which nothing here can catch).
 function sGone(this: any, e?: unknown, o?: any) {
   const s = o || this;
-  if (e) s.e = e;
+  // `close` passes a boolean (had_error): the error itself came with the `error` event.
+  if (e && e !== true) s.e = e;
   if (!s.d) {
     s.d = true;
     s.h.close(s.e || (s.t && !s.g ? "TLS handshake failed" : s.e));
