@@ -567,10 +567,12 @@ function handle(c, d) {
         var sb = c.sb;
         // Each matching subscription's callback, then the message handler. A callback that throws becomes
         // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
-        // the subscription after it, wherever that is now.
+        // the subscription after it, wherever that is now; a subscription made by a callback (one that
+        // subscribes to its own filter again, say with another QoS) gets the next message, not this one.
+        var top = c.sq;
         for (var k = 0; k <= sb.length; k++) {
             var s = sb[k];
-            var f = s ? s.cb && match(s.f, topic) && s.cb : c.h.message;
+            var f = s ? s.n < top && s.cb && match(s.f, topic) && s.cb : c.h.message;
             if (f) {
                 try {
                     f(topic, p);
@@ -760,7 +762,7 @@ var PROTO = {
             return;
         forget(c.sb, filter, true);
         forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
         pump(c);
     },
     unsubscribe: function (filter) {
@@ -868,6 +870,7 @@ function createClient(opts, make, defaults) {
     c.d = rxCreate(o.rxSize);
     c.q2 = [];
     c.sb = [];
+    c.sq = 0;
     c.us = [];
     c.eq = [];
     c.dropped = c.attempts = 0;

@@ -125,6 +125,8 @@ interface Sub {
   cb?: MessageCallback;
   /** Packet id of the (UN)SUBSCRIBE awaiting its ack, 0 when acknowledged, -1 when not yet sent this session. */
   i: number;
+  /** Made by the n-th subscribe() call: a message goes only to subscriptions older than itself. */
+  n?: number;
 }
 
 /** The client record. Short names: on Espruino a property name over 4 characters costs a block. */
@@ -177,6 +179,8 @@ interface R extends Out, Emitter {
   /** The session: inbound QoS 2 ids awaiting PUBREL, subscriptions, unsubscribes not yet acknowledged. */
   q2: number[];
   sb: Sub[];
+  /** subscribe() calls so far. */
+  sq: number;
   us: Sub[];
   /** end() was called: publishes are refused while held messages drain. */
   en: number;
@@ -347,10 +351,12 @@ function handle(c: R, d: Rx) {
     const sb = c.sb;
     // Each matching subscription's callback, then the message handler. A callback that throws becomes
     // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
-    // the subscription after it, wherever that is now.
+    // the subscription after it, wherever that is now; a subscription made by a callback (one that
+    // subscribes to its own filter again, say with another QoS) gets the next message, not this one.
+    const top = c.sq;
     for (let k = 0; k <= sb.length; k++) {
       const s = sb[k];
-      const f = s ? s.cb && match(s.f, topic) && s.cb : c.h.message;
+      const f = s ? s.n! < top && s.cb && match(s.f, topic) && s.cb : c.h.message;
       if (f) {
         try {
           f(topic, p);
@@ -508,7 +514,7 @@ const PROTO = {
     if (c.s == S.END) return;
     forget(c.sb, filter, true);
     forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-    c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+    c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
     pump(c);
   },
   unsubscribe: function (this: R, filter: string) {
@@ -600,6 +606,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.d = rxCreate(o.rxSize);
   c.q2 = [];
   c.sb = [];
+  c.sq = 0;
   c.us = [];
   c.eq = [];
   c.dropped = c.attempts = 0;

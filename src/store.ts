@@ -6,7 +6,8 @@
 //   [_t, end) free
 // The store alone moves these cursors; the client asks it to put, send, acknowledge and rewind.
 import { Err } from "./codec/constants";
-import { encodePublish } from "./codec/encode";
+import { encodePublish, lenSize } from "./codec/encode";
+import { strLen } from "./codec/strings";
 import type { Data } from "./codec/encode";
 import { put } from "./link";
 import type { Out } from "./link";
@@ -71,7 +72,10 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
     s._t = e;
     return 1;
   }
-  return e == Err.SPACE ? (s._t ? 0 : Err.SPACE) : e;
+  if (e != Err.SPACE) return e;
+  // Full now, or never: a packet larger than the whole store can never be held, whatever is held now.
+  const n = 4 + strLen(topic) + (payload == null ? 0 : typeof payload == "string" ? strLen(payload) : payload.length);
+  return 1 + lenSize(n) + n > s._b.length ? Err.SPACE : 0;
 }
 
 /**

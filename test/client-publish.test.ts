@@ -117,6 +117,13 @@ for (const [name, create] of impls) {
     assert.throws(() => r.client.publish("t", "x".repeat(100), { qos: 1 }), /larger than storeSize/);
   });
 
+  t("a message larger than the whole store throws at the call while others are held too", () => {
+    const r = rig(create, { storeSize: 100 });
+    assert.ok(r.client.publish("t", "small", { qos: 1 }));
+    assert.throws(() => r.client.publish("t", "x".repeat(150), { qos: 1 }), /larger than storeSize/);
+    assert.equal([r.client.queued(), r.errors], [1, []], "the held one is kept, and no `full` error: it will never fit");
+  });
+
   t("packet ids wrap after 65535 and skip an id still in flight", () => {
     const r = rig(create, { window: 8, storeSize: 4096, keepalive: 0, ackTimeout: 1e9 }, { latency: 0 });
     r.up();

@@ -512,6 +512,23 @@ for (const [name, create] of impls) {
     assert.equal(calls, ["first", "second"]);
   });
 
+  cb("a callback that subscribes to its own filter again is called once per message, and the new subscription gets the next one", () => {
+    const r = rig(create);
+    r.up();
+    const calls: string[] = [];
+    const f = (_t: string, p: any) => {
+      calls.push(String(p));
+      if (calls.length < 50) r.client.subscribe("a/#", { qos: 1 }, f);
+    };
+    r.client.subscribe("a/#", f);
+    r.clock.advance(50);
+    r.broker.last()!.send({ cmd: "publish", topic: "a/b", payload: Buffer.from("1"), qos: 0, retain: false });
+    r.clock.advance(50);
+    r.broker.last()!.send({ cmd: "publish", topic: "a/b", payload: Buffer.from("2"), qos: 0, retain: false });
+    r.clock.advance(50);
+    assert.equal(calls, ["1", "2"]);
+  });
+
   cb("a throwing callback becomes an `error` with code \"callback\"; the rest of the chunk and its PUBACKs are handled", () => {
     const r = rig(create);
     r.up();

@@ -341,7 +341,11 @@ function storePut(s, topic, payload, retain, id) {
         s._t = e;
         return 1;
     }
-    return e == -1 /* Err.SPACE */ ? (s._t ? 0 : -1 /* Err.SPACE */) : e;
+    if (e != -1 /* Err.SPACE */)
+        return e;
+    // Full now, or never: a packet larger than the whole store can never be held, whatever is held now.
+    var n = 4 + strLen(topic) + (payload == null ? 0 : typeof payload == "string" ? strLen(payload) : payload.length);
+    return 1 + lenSize(n) + n > s._b.length ? -1 /* Err.SPACE */ : 0;
 }
 /**
  * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
@@ -915,10 +919,12 @@ function handle(c, d) {
         var sb = c.sb;
         // Each matching subscription's callback, then the message handler. A callback that throws becomes
         // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
-        // the subscription after it, wherever that is now.
+        // the subscription after it, wherever that is now; a subscription made by a callback (one that
+        // subscribes to its own filter again, say with another QoS) gets the next message, not this one.
+        var top = c.sq;
         for (var k = 0; k <= sb.length; k++) {
             var s = sb[k];
-            var f = s ? s.cb && match(s.f, topic) && s.cb : c.h.message;
+            var f = s ? s.n < top && s.cb && match(s.f, topic) && s.cb : c.h.message;
             if (f) {
                 try {
                     f(topic, p);
@@ -1108,7 +1114,7 @@ var PROTO = {
             return;
         forget(c.sb, filter, true);
         forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
         pump(c);
     },
     unsubscribe: function (filter) {
@@ -1216,6 +1222,7 @@ function createClient(opts, make, defaults) {
     c.d = rxCreate(o.rxSize);
     c.q2 = [];
     c.sb = [];
+    c.sq = 0;
     c.us = [];
     c.eq = [];
     c.dropped = c.attempts = 0;
