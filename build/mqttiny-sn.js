@@ -806,9 +806,11 @@ function deliver(c, topic) {
     var p = c.bi ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
     var pk = { qos: m.q, retain: !!(m.f & 16 /* F.RETAIN */), dup: !!(m.f & 128 /* F.DUP */), topicId: m.i, topicIdType: m.tt, messageId: m.m };
     var sb = c.sb;
+    // A subscription made by a callback (one that subscribes to its own filter again) gets the next message.
+    var top = c.sq;
     for (var k = 0; k < sb.length; k++) {
         var s = sb[k];
-        if (!s.cb || !match(s.f, topic))
+        if (!(s.n < top) || !s.cb || !match(s.f, topic))
             continue;
         call(c, s.cb, topic, p, pk);
         var j = sb.indexOf(s);
@@ -893,7 +895,7 @@ Client.prototype = {
             return;
         forget(c.sb, filter);
         forget(c.us, filter);
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
         pump(c);
     },
     unsubscribe: function (filter) {
@@ -1025,6 +1027,7 @@ function createSnClient(opts, make, defaults) {
     c.st = snStore(o.storeSize);
     c.rg = regCreate(o.topics);
     c.sb = [];
+    c.sq = 0;
     c.us = [];
     c.q2 = [];
     c.q1 = [];

@@ -131,6 +131,22 @@ test("inbound QoS 2 sent twice before PUBREL is delivered once; PUBREL gets PUBC
   assert.ok(r.g.got.includes(0x0b), "REGACK for the gateway's REGISTER");
 });
 
+test("a callback that subscribes to its own filter again is called once per message", () => {
+  const r = rig();
+  const calls: string[] = [];
+  const f = (_t: string, p: any) => {
+    calls.push(String(p));
+    if (calls.length < 50) r.c.subscribe("s/#", { qos: 1 }, f);
+  };
+  r.c.subscribe("s/#", f);
+  r.up();
+  r.clock.advance(100);
+  r.g.send(snEncode(0x0a, "s/x", 9, 1)!);
+  r.g.send(snEncode(0x0c, "p", 0x00, 9, 0)!);
+  r.clock.advance(100);
+  assert.equal(calls, ["p"]);
+});
+
 test("inbound QoS 1 resent with DUP after a lost PUBACK is acknowledged again, not delivered twice", () => {
   const r = rig();
   r.c.subscribe("ab", { qos: 1 });

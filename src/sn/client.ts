@@ -127,6 +127,8 @@ interface Sub {
   cb?: SnMessageCallback;
   /** -1 to be sent, 0 acknowledged, > 0 the message id of the request in flight. */
   i: number;
+  /** Made by the n-th subscribe() call: a message goes only to subscriptions older than itself. */
+  n?: number;
 }
 
 /** The client record; short names (a block per long property name on Espruino). */
@@ -178,6 +180,8 @@ interface R extends Emitter {
   rg: Reg;
   pd: Reg;
   sb: Sub[];
+  /** subscribe() calls so far. */
+  sq: number;
   us: Sub[];
   /** Inbound QoS 2 ids awaiting PUBREL; recent inbound QoS 1 ids. */
   q2: number[];
@@ -548,9 +552,11 @@ function deliver(c: R, topic: string) {
   const p = c.bi ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
   const pk: SnPacket = { qos: m.q, retain: !!(m.f & F.RETAIN), dup: !!(m.f & F.DUP), topicId: m.i, topicIdType: m.tt, messageId: m.m };
   const sb = c.sb;
+  // A subscription made by a callback (one that subscribes to its own filter again) gets the next message.
+  const top = c.sq;
   for (let k = 0; k < sb.length; k++) {
     const s = sb[k];
-    if (!s.cb || !match(s.f, topic)) continue;
+    if (!(s.n! < top) || !s.cb || !match(s.f, topic)) continue;
     call(c, s.cb, topic, p, pk);
     const j = sb.indexOf(s);
     k = j < 0 ? k - 1 : j;
@@ -630,7 +636,7 @@ Client.prototype = {
     if (c.s == S.END) return;
     forget(c.sb, filter);
     forget(c.us, filter);
-    c.sb.push({ f: filter, q: q, cb: cb, i: -1 });
+    c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
     pump(c);
   },
   unsubscribe: function (this: R, filter: string) {
@@ -742,6 +748,7 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.st = snStore(o.storeSize);
   c.rg = regCreate(o.topics);
   c.sb = [];
+  c.sq = 0;
   c.us = [];
   c.q2 = [];
   c.q1 = [];
