@@ -99,7 +99,7 @@ function txSub(c, id, filter, qos) {
     return send(c, packet(qos < 0 ? 0xa2 : 0x82, chr(id >> 8, id & 255) + field(filter) + (qos < 0 ? "" : chr(qos))));
 }
 function rxCreate(size) {
-    return { b: "", z: size, k: 0, st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
+    return { b: "", z: size, k: 0, type: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
 }
 function rxReset(d) {
     d.b = "";

@@ -90,7 +90,8 @@ export function txSub(c: Out, id: number, filter: string, qos: number): number {
 }
 
 /** The decoder: bytes not yet consumed, and the record of the last packet. */
-export interface Rx extends PacketRecord {
+// No `st` and no `flags`: the board client reads neither, and each field is a block per client.
+export interface Rx extends Omit<PacketRecord, "st" | "flags"> {
   /** Received bytes not yet consumed. */
   b: string;
   /** Largest packet body accepted (rxSize). */
@@ -103,7 +104,7 @@ export interface Rx extends PacketRecord {
 }
 
 export function rxCreate(size: number): Rx {
-  return { b: "", z: size, k: 0, st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
+  return { b: "", z: size, k: 0, type: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
 }
 
 export function rxReset(d: Rx): void {

@@ -16,7 +16,7 @@ export declare function txAck(c: Out, byte1: number, id: number): void;
 /** SUBSCRIBE to one filter, or UNSUBSCRIBE when `qos` < 0; its length, or Err.SPACE. */
 export declare function txSub(c: Out, id: number, filter: string, qos: number): number;
 /** The decoder: bytes not yet consumed, and the record of the last packet. */
-export interface Rx extends PacketRecord {
+export interface Rx extends Omit<PacketRecord, "st" | "flags"> {
     /** Received bytes not yet consumed. */
     b: string;
     /** Largest packet body accepted (rxSize). */
