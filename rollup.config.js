@@ -94,9 +94,9 @@ function raw(on) {
 
 // The device bundles use the String wire and store (native String operations on Espruino) in place of
 // the byte ones: same functions, swapped at build time.
-// Only src/wire.ts and src/store.ts are swapped: src/sn/store.ts (the MQTT-SN store) is imported as "./store" too.
+// src/wire.ts, src/store.ts and src/sn/codec.ts are swapped, by their resolved paths.
 function textWire() {
-  const swap = { [resolve("src/wire")]: "src/wire-text.ts", [resolve("src/store")]: "src/store-text.ts" };
+  const swap = { [resolve("src/wire")]: "src/wire-text.ts", [resolve("src/store")]: "src/store-text.ts", [resolve("src/sn/codec")]: "src/sn/codec-text.ts" };
   return { name: "text-wire", resolveId: (id, from) => (from && id.startsWith(".") && swap[resolve(dirname(from), id)] && !from.includes("-text") ? resolve(swap[resolve(dirname(from), id)]) : null) };
 }
 

@@ -1,146 +1,89 @@
-// The string-to-bytes rule differs per platform and is explicit:
-// - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
-// - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
-//   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
-// It is a property of the interpreter, not of a connection, so it is one switch for the process.
-// The device bundle is built with true = true: the UTF-8 code is then dead and removed by terser.
-/** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
-function strLen(s) {
-    var n = s.length;
-    return n;
-}
-/** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
-function strWrite(b, o, s) {
-    var n = s.length;
-    for (var i = 0; i < n; i++) {
-        var c = s.charCodeAt(i);
-        b[o++] = c;
-    }
-    return o;
-}
-/** The string held in b[o, o+n) under the current rule. Allocates: call it only when a string is wanted. */
-function strRead(b, o, n) {
-    // Espruino builds the string natively; a JS loop per byte is slow on an interpreter.
-    if (typeof E != "undefined")
-        return E.toString(b.subarray(o, o + n));
-    var end = o + n;
-    var s = "";
-    while (o < end) {
-        var c = b[o++];
-        s += String.fromCharCode(c);
-    }
-    return s;
-}
-
-// Index = message type; null = reserved.
 var L = [
     "gd", "g", "gx", null, "fpdx", "c", "", "Fx", "", "x", "tmx", "tmc", "ftmx", "tmc", "m", "m",
     "m", null, "fmx", "ftmc", "fmx", "m", "x", "", "D", null, "Fx", "c", "x", "c",
 ];
 function snMsg() {
-    return { t: 0, f: 0, q: 0, tt: 0, i: 0, m: 0, c: 0, d: -1, g: 0, x: 0, n: 0, b: new Uint8Array(0) };
+    return { t: 0, f: 0, q: 0, tt: 0, i: 0, m: 0, c: 0, d: -1, g: 0, x: 0, n: 0, b: "" };
 }
-function u16$1(b, o) {
-    return (b[o] << 8) | b[o + 1];
-}
-/**
- * Decode the datagram b[from, to) (default: all of b) into `m`. Returns the message type, or an SnErr.
- * ENCAPSULATED reports ctrl in m.f, the wireless node id as m.x/m.n and the inner message's offset in
- * m.g: decode it with snDecode(m2, b, m.g, to).
- */
-function snDecode(m, b, from, to) {
-    var o = 0;
-    var e = b.length ;
-    if (e - o < 2)
+/** Decode one datagram (a byte String, or bytes) into `m`: the message type, or an SnErr. */
+function snDecode(m, d) {
+    var b = typeof d == "string" ? d : E.toString(d);
+    var e = b.length;
+    if (e < 2)
         return -1 /* SnErr.SHORT */;
-    var n = b[o];
-    var h = 1;
+    var n = b.charCodeAt(0);
+    var o = 2;
     if (n == 1) {
-        if (e - o < 4)
+        if (e < 4)
             return -3 /* SnErr.LONG */;
-        n = u16$1(b, o + 1);
-        h = 3;
+        n = (b.charCodeAt(1) << 8) | b.charCodeAt(2);
+        o = 4;
         if (n < 4)
             return -3 /* SnErr.LONG */;
     }
     else if (n < 2)
         return -2 /* SnErr.LENGTH */;
-    var t = b[o + h];
+    var t = b.charCodeAt(o - 1);
     m.b = b;
     m.t = t;
     m.f = m.q = m.tt = m.i = m.m = m.c = m.g = m.x = m.n = 0;
     m.d = -1;
-    if (t == 254 /* N.ENCAPSULATED */) {
-        // Length covers Length, MsgType, Ctrl and the node id; a whole MQTT-SN message follows.
-        if (h > 1 || n < 3)
-            return -2 /* SnErr.LENGTH */;
-        if (e - o < n + 2)
-            return -1 /* SnErr.SHORT */;
-        m.f = b[o + 2];
-        m.x = o + 3;
-        m.n = n - 3;
-        m.g = o + n;
-        return t;
-    }
-    if (n > e - o)
+    if (n > e)
         return -1 /* SnErr.SHORT */;
-    if (n < e - o)
+    if (n < e)
         return -2 /* SnErr.LENGTH */;
-    var lay = t < L.length ? L[t] : null;
+    var lay = L[t];
     if (lay == null)
-        return -4 /* SnErr.TYPE */;
-    o += h + 1;
+        return -4 /* SnErr.TYPE */; // ENCAPSULATED too: a forwarder's, never sent to a client
     for (var k = 0; k < lay.length; k++) {
-        var c = lay.charAt(k);
-        var w = c == "d" || c == "t" || c == "m" ? 2 : c == "D" ? (e - o ? 2 : 0) : c == "F" ? (e - o ? 1 : 0) : c == "x" ? e - o : 1;
+        var c = lay[k];
+        // Width: 2 for d t m, and for D when bytes remain; 1 for F when bytes remain; the rest for x.
+        var w = c == "x" ? e - o : c == "d" || c == "t" || c == "m" || (c == "D" && e > o) ? 2 : c == "D" || (c == "F" && e == o) ? 0 : 1;
         if (o + w > e)
             return -5 /* SnErr.FIELD */;
-        if (c == "g")
-            m.g = b[o];
-        else if (c == "f" || (c == "F" && w)) {
-            m.f = b[o];
-            m.q = ((m.f >> 5 /* F.QOS_SHIFT */) & 3) == 3 ? -1 : (m.f >> 5 /* F.QOS_SHIFT */) & 3;
-            m.tt = m.f & 3;
-        }
-        else if (c == "p") {
-            if (b[o] != 1)
-                return -6 /* SnErr.VALUE */;
-        }
-        else if (c == "d" || (c == "D" && w))
-            m.d = u16$1(b, o);
-        else if (c == "t")
-            m.i = u16$1(b, o);
-        else if (c == "m")
-            m.m = u16$1(b, o);
-        else if (c == "c") {
-            m.c = b[o];
-            if (m.c > 3)
-                return -6 /* SnErr.VALUE */;
-        }
-        else if (c == "x") {
+        var v = w == 2 ? (b.charCodeAt(o) << 8) | b.charCodeAt(o + 1) : b.charCodeAt(o);
+        if (c == "x") {
             m.x = o;
             m.n = w;
         }
+        else if (c == "g")
+            m.g = v;
+        else if (c == "t")
+            m.i = v;
+        else if (c == "m")
+            m.m = v;
+        else if (c == "p") {
+            if (v != 1)
+                return -6 /* SnErr.VALUE */;
+        }
+        else if (c == "c") {
+            if ((m.c = v) > 3)
+                return -6 /* SnErr.VALUE */;
+        }
+        else if (w && (c == "f" || c == "F")) {
+            m.f = v;
+            m.q = (v >> 5 /* F.QOS_SHIFT */) & 3;
+            if (m.q == 3)
+                m.q = -1;
+            m.tt = v & 3;
+        }
+        else if (w)
+            m.d = v;
         o += w;
     }
     if (o != e)
         return -5 /* SnErr.FIELD */;
-    if (t == 12 /* N.PUBLISH */ || t == 18 /* N.SUBSCRIBE */ || t == 20 /* N.UNSUBSCRIBE */) {
-        if (m.tt == 3)
-            return -6 /* SnErr.VALUE */;
-        // SUBSCRIBE / UNSUBSCRIBE: a topic name, or exactly the two bytes of a predefined id or short name.
-        if (t != 12 /* N.PUBLISH */ && (m.tt ? m.n != 2 : !m.n))
-            return -5 /* SnErr.FIELD */;
-        if (t != 12 /* N.PUBLISH */ && m.tt)
-            m.i = u16$1(b, m.x);
-    }
+    // SUBSCRIBE and UNSUBSCRIBE are not checked further (codec.ts does): a gateway never sends them.
+    if (t == 12 /* N.PUBLISH */ && m.tt == 3)
+        return -6 /* SnErr.VALUE */;
     if (t == 10 /* N.REGISTER */ && !m.n)
         return -5 /* SnErr.FIELD */;
     return t;
 }
-/** The variable part of the last decoded message as a string (UTF-8 on Node, bytes on a board). */
-function snStr(m) {
-    return strRead(m.b, m.x, m.n);
+/** The variable part of the last decoded message: a String, or bytes with `bin`. */
+function snStr(m, bin) {
+    var s = m.b.substr(m.x, m.n);
+    return bin ? E.toUint8Array(s) : s;
 }
 /** Two characters as a 16-bit topic id (a short topic name), or the reverse. */
 function shortId(s) {
@@ -149,88 +92,42 @@ function shortId(s) {
 function shortName(i) {
     return String.fromCharCode(i >> 8, i & 255);
 }
-/**
- * Encode a message of type `t`: `x` is the variable part (string or bytes), `a`..`d` the numeric fields
- * in layout order (the protocol id is implied). An optional flags byte (F) is written when x is not
- * empty; an optional duration (D) when its value is >= 0. Returns null for a reserved type or a message
- * over 65,535 bytes.
- */
+/** A 16-bit value as the two bytes of a variable part (SUBSCRIBE to a predefined id). */
+var snId = shortName;
+/** As codec.ts's snEncode, making a byte String: the fields in layout order, `x` the variable part. */
 function snEncode(t, x, a, b, c, d) {
-    var lay = t < L.length ? L[t] : null;
+    var lay = L[t];
     if (lay == null)
         return null;
-    var xs = x == null ? 0 : typeof x == "string" ? strLen(x) : x.length;
-    var n = 0;
+    var xs = x == null ? "" : typeof x == "string" ? x : E.toString(x);
+    var s = "";
     var v = 0;
     for (var k = 0; k < lay.length; k++) {
-        var ch = lay.charAt(k);
+        var ch = lay[k];
         if (ch == "x")
-            n += xs;
-        else if (ch == "F") {
+            s += xs;
+        else if (ch == "p")
+            s += "\x01";
+        else {
+            var y = v == 0 ? a : v == 1 ? b : v == 2 ? c : d;
             v++;
-            if (xs)
-                n++;
-        }
-        else if (ch == "D")
-            n += arg(v++, a, b, c, d) >= 0 ? 2 : 0;
-        else {
-            n += ch == "d" || ch == "t" || ch == "m" ? 2 : 1;
-            if (ch != "p")
-                v++;
-        }
-    }
-    var r = head(t, n);
-    if (!r)
-        return null;
-    var o = r.length - n;
-    v = 0;
-    for (var k = 0; k < lay.length; k++) {
-        var ch = lay.charAt(k);
-        if (ch == "p")
-            r[o++] = 1;
-        else if (ch == "x")
-            o = put(r, o, x);
-        else {
-            var y = arg(v++, a, b, c, d);
-            if (ch == "d" || ch == "t" || ch == "m" || (ch == "D" && y >= 0)) {
-                r[o++] = y >> 8;
-                r[o++] = y;
-            }
+            if (y == null)
+                y = -1;
+            if (ch == "d" || ch == "t" || ch == "m" || (ch == "D" && y >= 0))
+                s += String.fromCharCode((y >> 8) & 255, y & 255);
             else if (ch != "D" && (ch != "F" || xs))
-                r[o++] = y;
+                s += String.fromCharCode(y & 255);
         }
     }
-    return r;
+    var n = s.length + 2;
+    if (n <= 255)
+        return String.fromCharCode(n, t) + s;
+    return n + 2 > 65535 ? null : String.fromCharCode(1, (n + 2) >> 8, (n + 2) & 255, t) + s;
 }
-function arg(k, a, b, c, d) {
-    var y = k == 0 ? a : k == 1 ? b : k == 2 ? c : d;
-    return y == null ? -1 : y;
-}
-/** A message buffer for type t with a body of n bytes after the type: 1-byte length form up to 255 bytes in all, else 01 LL LL. */
-function head(t, n) {
-    var s = n + 2 <= 255 ? n + 2 : n + 4;
-    if (s > 65535)
-        return null;
-    var r = new Uint8Array(s);
-    if (s > 255) {
-        r[0] = 1;
-        r[1] = s >> 8;
-        r[2] = s;
-        r[3] = t;
-    }
-    else {
-        r[0] = s;
-        r[1] = t;
-    }
-    return r;
-}
-function put(r, o, x) {
-    if (x == null)
-        return o;
-    if (typeof x == "string")
-        return strWrite(r, o, x);
-    r.set(x, o);
-    return o + x.length;
+/** The datagram `d` (a PUBLISH) with DUP set, for a resend. */
+function snDup(d) {
+    var k = d.charCodeAt(0) == 1 ? 4 : 2;
+    return d.substr(0, k) + String.fromCharCode(d.charCodeAt(k) | 128 /* F.DUP */) + d.substr(k + 1);
 }
 
 // Topic name <-> topic id, bounded: ids the gateway gave in REGACK or SUBACK, or sent in REGISTER.
@@ -278,6 +175,18 @@ function regClear(g) {
     g.i.splice(0, g.i.length);
 }
 
+// The string-to-bytes rule differs per platform and is explicit:
+// - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
+// - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
+//   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
+// It is a property of the interpreter, not of a connection, so it is one switch for the process.
+// The device bundle is built with true = true: the UTF-8 code is then dead and removed by terser.
+/** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
+function strLen(s) {
+    var n = s.length;
+    return n;
+}
+
 // Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. (Not "store.ts": the
 // device build swaps every "./store" import for the MQTT board store.) The MQTT store keeps encoded
 // packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
@@ -288,13 +197,13 @@ function snStore(size) {
     return { e: [], n: 0, x: size };
 }
 /** Hold a message: 1 held, 0 the budget is used up now, -1 it can never fit. */
-function snHold(s, t, p, r, q, m) {
+function snHold(s, t, p, f, m) {
     var z = 8 + strLen(t) + (typeof p == "string" ? strLen(p) : p.length);
     if (z > s.x)
         return -1;
     if (s.n + z > s.x)
         return 0;
-    s.e.push({ t: t, p: p, r: r, q: q, m: m, d: false, z: z });
+    s.e.push({ t: t, p: p, m: m, f: f, z: z });
     s.n += z;
     return 1;
 }
@@ -400,7 +309,8 @@ function ev(c, e, a) {
 }
 /**
  * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
- * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
+ * form of number, so 1e9 for 1,000,000,000.
  */
 function numbers(o, spec) {
     var a = spec.split(" ");
@@ -408,7 +318,7 @@ function numbers(o, spec) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
         if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
-            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+            throw fail("option " + n + " must be a whole number from " + +a[k + 2] + " to " + +a[k + 3], "options");
         o[n] = v;
     }
 }
@@ -464,16 +374,16 @@ function resend(c) {
         return pump(c);
     if (c.fc++ >= c.rn)
         return lost(c, fail("no answer from the gateway after " + c.rn + " retries", "timeout"));
-    // A PUBLISH sent again carries DUP (flags byte after the length and the type).
-    if (d[d[0] == 1 ? 3 : 1] == 12 /* N.PUBLISH */)
-        d[d[0] == 1 ? 4 : 2] |= 128 /* F.DUP */;
-    send(c, d);
+    // A PUBLISH sent again carries DUP.
+    if (c.fx == 13 /* N.PUBACK */)
+        c.fl = snDup(d);
+    send(c, c.fl);
     arm(c, resend, c.rt);
 }
-/** Wait `ms`, then try the request again from the queue (congestion: the gateway asked for a pause). */
-function later(c, ms) {
+/** Wait the retry time, then try the request again from the queue (congestion: the gateway asked for a pause). */
+function later(c) {
     done(c);
-    arm(c, pump, ms);
+    arm(c, pump, c.rt);
 }
 function nextId(c) {
     c.mi = (c.mi % 65535) + 1;
@@ -492,8 +402,9 @@ function start(c) {
         request(c, snEncode(1 /* N.SEARCHGW */, null, c.sr), 2 /* N.GWINFO */, 0);
     }
     else
-        connect$1(c, c.cl, !!c.wl);
+        connect$1(c, c.cl, c.wl);
 }
+/** CONNECT, with the clean flag when `clean` and the will flag when `will` is set. */
 function connect$1(c, clean, will) {
     c.s = 2 /* S.CONN */;
     request(c, snEncode(4 /* N.CONNECT */, c.cid, (clean ? 4 /* F.CLEAN */ : 0) | (will ? 8 /* F.WILL */ : 0), c.ka), 5 /* N.CONNACK */, 0);
@@ -528,9 +439,7 @@ function connected(c) {
         c.wu = 1;
     c.lr = c.k.now();
     keep(c);
-    // "connect" is the same event under the name MQTT.js users know.
-    c.eq.push("connected", {}, "connect", {});
-    ev(c);
+    ev(c, "connected", {});
     pump(c);
 }
 /** Keepalive: a PINGREQ after 3/4 of the keepalive without a datagram sent, or without one received. */
@@ -592,9 +501,10 @@ function pump(c) {
             if (!id)
                 return request(c, snEncode(10 /* N.REGISTER */, h.t, 0, nextId(c)), 11 /* N.REGACK */, c.mi, h);
         }
-        var d = snEncode(12 /* N.PUBLISH */, h.p, (h.d ? 128 /* F.DUP */ : 0) | (h.q << 5 /* F.QOS_SHIFT */) | (h.r ? 16 /* F.RETAIN */ : 0) | tt, id, h.q ? h.m : 0);
-        if (h.q) {
-            h.d = true;
+        var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
+        var d = snEncode(12 /* N.PUBLISH */, h.p, h.f | tt, id, q ? h.m : 0);
+        if (q) {
+            h.f |= 128 /* F.DUP */;
             return request(c, d, 13 /* N.PUBACK */, h.m, h);
         }
         send(c, d);
@@ -608,16 +518,10 @@ function subReq(c, s, t, x, q) {
     s.i = nextId(c);
     var p = regId(c.pd, s.f);
     var fl = (q << 5 /* F.QOS_SHIFT */) | (p ? 1 /* F.PREDEFINED */ : isShort(s.f) ? 2 /* F.SHORT */ : 0 /* F.NORMAL */);
-    request(c, snEncode(t, p ? u16(p) : s.f, fl, s.i), x, s.i, s);
+    request(c, snEncode(t, p ? snId(p) : s.f, fl, s.i), x, s.i, s);
 }
 function isShort(t) {
     return t.length == 2 && validTopic(t);
-}
-function u16(v) {
-    var b = new Uint8Array(2);
-    b[0] = v >> 8;
-    b[1] = v;
-    return b;
 }
 function willFlags(w) {
     return ((w.qos || 0) << 5 /* F.QOS_SHIFT */) | (w.retain ? 16 /* F.RETAIN */ : 0);
@@ -627,9 +531,8 @@ function onMessage(d, host, port) {
     var c = this.c;
     if (c.s == 6 /* S.END */)
         return;
-    var b = typeof d == "string" ? bytes(d) : d;
     var m = c.m;
-    var t = snDecode(m, b);
+    var t = snDecode(m, d);
     if (t < 0)
         return ev(c, "error", fail("malformed datagram from " + host + ":" + port + " (" + t + ")", t));
     c.lr = c.k.now();
@@ -643,7 +546,7 @@ function onMessage(d, host, port) {
         // The gateway that answered is the one to use (its address field is only set when a client answers).
         c.gh = host;
         c.gp = port;
-        return connect$1(c, c.cl, !!c.wl);
+        return connect$1(c, c.cl, c.wl);
     }
     if (s == 2 /* S.CONN */) {
         var w = c.wl;
@@ -662,7 +565,7 @@ function onMessage(d, host, port) {
             // say so once, and connect without a will rather than never.
             c.wl = null;
             ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
-            return connect$1(c, c.cl, false);
+            return connect$1(c, c.cl, null);
         }
         return;
     }
@@ -679,6 +582,9 @@ function onMessage(d, host, port) {
             c.q2.splice(k, 1);
         return send(c, snEncode(14 /* N.PUBCOMP */, null, m.m));
     }
+    // A gateway may check on its clients too (spec 6.11).
+    if (t == 22 /* N.PINGREQ */)
+        return send(c, snEncode(23 /* N.PINGRESP */));
     if (t == 23 /* N.PINGRESP */) {
         if (s == 5 /* S.AWAKE */)
             return asleep(c);
@@ -703,14 +609,14 @@ function onMessage(d, host, port) {
             done(c);
         }
         else if (rc == 1 /* RC.CONGESTION */)
-            return later(c, c.rt);
+            return later(c);
         else
             refused(c, "REGISTER " + fe.t, rc);
     }
     else if (t == 13 /* N.PUBACK */) {
         // Matched by message id only: the gateway swaps the topic id bytes in the PUBACK for a short topic.
         if (rc == 1 /* RC.CONGESTION */)
-            return later(c, c.rt);
+            return later(c);
         if (rc == 2 /* RC.INVALID_TOPIC */ && regId(c.rg, fe.t)) {
             // The gateway forgot the registration: register the topic again, then resend.
             regDrop(c.rg, fe.t);
@@ -727,7 +633,7 @@ function onMessage(d, host, port) {
     else if (t == 19 /* N.SUBACK */) {
         if (rc == 1 /* RC.CONGESTION */) {
             fe.i = -1;
-            return later(c, c.rt);
+            return later(c);
         }
         done(c);
         if (rc) {
@@ -769,8 +675,9 @@ function inbound(c) {
     var q = m.q;
     var name = tt == 2 /* F.SHORT */ ? shortName(m.i) : regName(tt == 1 /* F.PREDEFINED */ ? c.pd : c.rg, m.i);
     if (name == null) {
+        // PUBACK for QoS 2 too: PUBREC carries no return code, and the spec rejects any QoS this way (6.14).
         if (q > 0)
-            send(c, snEncode(q == 1 ? 13 /* N.PUBACK */ : 15 /* N.PUBREC */, null, m.i, m.m, 2 /* RC.INVALID_TOPIC */));
+            send(c, snEncode(13 /* N.PUBACK */, null, m.i, m.m, 2 /* RC.INVALID_TOPIC */));
         return ev(c, "error", fail("PUBLISH to unknown topic id " + m.i, "invalid topic"));
     }
     var fresh = true;
@@ -803,7 +710,7 @@ function remember(c, l, id) {
 }
 function deliver(c, topic) {
     var m = c.m;
-    var p = c.bi ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
+    var p = snStr(m, c.bi);
     var pk = { qos: m.q, retain: !!(m.f & 16 /* F.RETAIN */), dup: !!(m.f & 128 /* F.DUP */), topicId: m.i, topicIdType: m.tt, messageId: m.m };
     var sb = c.sb;
     // A subscription made by a callback (one that subscribes to its own filter again) gets the next message.
@@ -833,10 +740,6 @@ function onError(x) {
     if (c.s != 6 /* S.END */)
         ev(c, "error", fail("socket: " + (x && x.message ? x.message : x), "socket"));
 }
-/** A byte String (Espruino datagrams) as bytes. */
-function bytes(s) {
-    return E.toUint8Array(s);
-}
 function topicOf(c, t, q) {
     if (!validTopic(t))
         throw fail("invalid topic: " + t, "topic");
@@ -848,7 +751,7 @@ var PROTO = {
     publish: function (topic, payload, opt) {
         var c = this;
         var q = (opt && opt.qos) || 0;
-        var r = !!(opt && opt.retain);
+        var r = opt && opt.retain ? 16 /* F.RETAIN */ : 0;
         if (q !== 0 && q !== 1 && q !== -1)
             throw fail("qos must be -1, 0 or 1", "qos");
         topicOf(c, topic, q);
@@ -860,14 +763,14 @@ var PROTO = {
         if (q == -1) {
             // No connection needed: the gateway knows a QoS -1 client by its address.
             var id = regId(c.pd, topic);
-            send(c, snEncode(12 /* N.PUBLISH */, p, (3 << 5 /* F.QOS_SHIFT */) | (r ? 16 /* F.RETAIN */ : 0) | (id ? 1 /* F.PREDEFINED */ : 2 /* F.SHORT */), id || shortId(topic), 0));
+            send(c, snEncode(12 /* N.PUBLISH */, p, (3 << 5 /* F.QOS_SHIFT */) | r | (id ? 1 /* F.PREDEFINED */ : 2 /* F.SHORT */), id || shortId(topic), 0));
             return true;
         }
         if (q == 0 && c.s != 3 /* S.UP */) {
             c.dropped++;
             return false;
         }
-        var e = snHold(c.st, topic, p, r, q, q ? nextId(c) : 0);
+        var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
         if (e < 0)
             throw fail("message larger than storeSize", "size");
         if (!e) {
@@ -881,33 +784,17 @@ var PROTO = {
         return true;
     },
     subscribe: function (filter, opt, cb) {
-        var c = this;
         if (typeof opt == "function") {
             cb = opt;
             opt = null;
         }
         var q = (opt && opt.qos) || 0;
-        if (!validFilter(filter))
-            throw fail("invalid topic filter: " + filter, "topic");
         if (q !== 0 && q !== 1 && q !== 2)
             throw fail("qos must be 0, 1 or 2", "qos");
-        if (c.s == 6 /* S.END */)
-            return;
-        forget(c.sb, filter);
-        forget(c.us, filter);
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
-        pump(c);
+        subs(this, filter, q, cb);
     },
     unsubscribe: function (filter) {
-        var c = this;
-        if (!validFilter(filter))
-            throw fail("invalid topic filter: " + filter, "topic");
-        if (c.s == 6 /* S.END */)
-            return;
-        forget(c.sb, filter);
-        forget(c.us, filter);
-        c.us.push({ f: filter, q: 0, i: -1 });
-        pump(c);
+        subs(this, filter, -1);
     },
     updateWill: function (w) {
         var c = this;
@@ -932,7 +819,7 @@ var PROTO = {
         done(c);
         disarm(c);
         // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
-        connect$1(c, false, false);
+        connect$1(c, 0, null);
     },
     end: function () {
         var c = this;
@@ -966,10 +853,23 @@ var PROTO = {
         return this.st.e.length;
     },
 };
-function forget(l, f) {
-    for (var k = 0; k < l.length; k++)
-        if (l[k].f == f)
-            l.splice(k--, 1);
+/**
+ * A subscription (q 0..2), or an unsubscribe (q -1), queued until its ack. Either supersedes whatever
+ * was queued or in effect for the same filter: the later call wins.
+ */
+function subs(c, f, q, cb) {
+    if (!validFilter(f))
+        throw fail("invalid topic filter: " + f, "topic");
+    if (c.s == 6 /* S.END */)
+        return;
+    for (var k = 0; k < c.sb.length; k++)
+        if (c.sb[k].f == f)
+            c.sb.splice(k--, 1);
+    for (var k = 0; k < c.us.length; k++)
+        if (c.us[k].f == f)
+            c.us.splice(k--, 1);
+    (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: cb, i: -1, n: c.sq++ });
+    pump(c);
 }
 /** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
 function createSnClient(opts, make, defaults) {
@@ -984,7 +884,7 @@ function createSnClient(opts, make, defaults) {
         o.transport = make ? make(o) : null;
     if (typeof o.transport != "function")
         throw fail("no transport", "options");
-    numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1000000000 retries 3 0 1000 storeSize 2048 0 1000000000 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000");
+    numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
     if (o.clientId == null)
         o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
     if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23)
@@ -998,25 +898,24 @@ function createSnClient(opts, make, defaults) {
     for (var k in pd)
         if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535)
             regPut(c.pd, k, pd[k]);
-    c.tr = o.transport;
     c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
-    c.gh = o.host || "127.0.0.1";
+    var lo = "127.0.0.1";
+    c.gh = o.host || lo;
     c.gp = o.port;
     var sr = o.search;
-    c.sh = sr ? sr.host || "127.0.0.1" : null;
+    c.sh = sr ? sr.host || lo : null;
     c.sp = sr ? sr.port : 0;
     c.sr = sr ? sr.radius || 1 : 0;
     c.cid = o.clientId;
     c.ka = o.keepalive;
-    c.cl = o.clean !== false;
+    c.cl = o.clean === false ? 0 : 1;
     c.wl = w || null;
     c.rt = o.retry;
     c.rn = o.retries;
     c.r0 = o.reconnectMin;
     c.r1 = Math.max(o.reconnectMax, o.reconnectMin);
     c.rd = o.random;
-    c.bi = !!o.binary;
-    c.pv = !!o.passive;
+    c.bi = o.binary ? 1 : 0;
     c.s = 0 /* S.OFF */;
     c.h = {};
     c.eq = [];
@@ -1034,10 +933,10 @@ function createSnClient(opts, make, defaults) {
     c.qn = o.qos2;
     c.m = snMsg();
     c.dropped = c.attempts = 0;
-    c.ev = { c: c, message: onMessage, error: onError };
-    c.so = c.tr(c.ev, o.localPort);
+    // The socket holds the events object; the record keeps neither the transport nor the passive flag.
+    c.so = o.transport({ c: c, message: onMessage, error: onError }, o.localPort);
     // The first attempt is a timer too, so end() right after connect() cancels it.
-    if (!c.pv)
+    if (!o.passive)
         c.t = c.k.set(start, 0, c);
     return c;
 }

@@ -369,7 +369,8 @@ function ev(c, e, a) {
 }
 /**
  * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
- * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
+ * form of number, so 1e9 for 1,000,000,000.
  */
 function numbers(o, spec) {
     var a = spec.split(" ");
@@ -377,7 +378,7 @@ function numbers(o, spec) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
         if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
-            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+            throw fail("option " + n + " must be a whole number from " + +a[k + 2] + " to " + +a[k + 3], "options");
         o[n] = v;
     }
 }
@@ -820,7 +821,7 @@ function createClient(opts, make, defaults) {
         o.protocol = 4;
     if (o.protocol !== 3 && o.protocol !== 4)
         throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
-    numbers(o, "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000 connectTimeout 10000 1 1000000000 ackTimeout 30000 1 1000000000 pingTimeout 10000 1 1000000000 endTimeout 10000 0 1000000000 qos2 16 1 65535");
+    numbers(o, "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9 connectTimeout 10000 1 1e9 ackTimeout 30000 1 1e9 pingTimeout 10000 1 1e9 endTimeout 10000 0 1e9 qos2 16 1 65535");
     if (o.reconnectMax < o.reconnectMin)
         o.reconnectMax = o.reconnectMin;
     if (o.clientId == null)

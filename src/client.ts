@@ -562,7 +562,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   if (typeof o.transport != "function") throw fail("no transport", "options");
   if (o.protocol == null) o.protocol = 4;
   if (o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
-  numbers(o, "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000 connectTimeout 10000 1 1000000000 ackTimeout 30000 1 1000000000 pingTimeout 10000 1 1000000000 endTimeout 10000 0 1000000000 qos2 16 1 65535");
+  numbers(o, "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9 connectTimeout 10000 1 1e9 ackTimeout 30000 1 1e9 pingTimeout 10000 1 1e9 endTimeout 10000 0 1e9 qos2 16 1 65535");
   if (o.reconnectMax < o.reconnectMin) o.reconnectMax = o.reconnectMin;
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
   const idn = typeof o.clientId != "string" ? -1 : RAW ? o.clientId.length : strLen(o.clientId);

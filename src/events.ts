@@ -42,14 +42,15 @@ export function ev(c: Emitter, e?: string, a?: unknown) {
 
 /**
  * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
- * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
+ * form of number, so 1e9 for 1,000,000,000.
  */
 export function numbers(o: any, spec: string) {
   const a = spec.split(" ");
   for (let k = 0; k < a.length; k += 4) {
     const n = a[k];
     const v = o[n] == null ? +a[k + 1] : o[n];
-    if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1) throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+    if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1) throw fail("option " + n + " must be a whole number from " + +a[k + 2] + " to " + +a[k + 3], "options");
     o[n] = v;
   }
 }

@@ -20,6 +20,7 @@ export declare function fail(msg: string, code: string | number, x?: any): Coded
 export declare function ev(c: Emitter, e?: string, a?: unknown): void;
 /**
  * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
- * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
+ * form of number, so 1e9 for 1,000,000,000.
  */
 export declare function numbers(o: any, spec: string): void;

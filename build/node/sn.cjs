@@ -110,7 +110,7 @@ var L = [
 function snMsg() {
     return { t: 0, f: 0, q: 0, tt: 0, i: 0, m: 0, c: 0, d: -1, g: 0, x: 0, n: 0, b: new Uint8Array(0) };
 }
-function u16$1(b, o) {
+function u16(b, o) {
     return (b[o] << 8) | b[o + 1];
 }
 /**
@@ -118,7 +118,8 @@ function u16$1(b, o) {
  * ENCAPSULATED reports ctrl in m.f, the wireless node id as m.x/m.n and the inner message's offset in
  * m.g: decode it with snDecode(m2, b, m.g, to).
  */
-function snDecode(m, b, from, to) {
+function snDecode(m, d, from, to) {
+    var b = typeof d == "string" ? bytes(d) : d;
     var o = from || 0;
     var e = to == null ? b.length : to;
     if (e - o < 2)
@@ -128,7 +129,7 @@ function snDecode(m, b, from, to) {
     if (n == 1) {
         if (e - o < 4)
             return -3 /* SnErr.LONG */;
-        n = u16$1(b, o + 1);
+        n = u16(b, o + 1);
         h = 3;
         if (n < 4)
             return -3 /* SnErr.LONG */;
@@ -177,11 +178,11 @@ function snDecode(m, b, from, to) {
                 return -6 /* SnErr.VALUE */;
         }
         else if (c == "d" || (c == "D" && w))
-            m.d = u16$1(b, o);
+            m.d = u16(b, o);
         else if (c == "t")
-            m.i = u16$1(b, o);
+            m.i = u16(b, o);
         else if (c == "m")
-            m.m = u16$1(b, o);
+            m.m = u16(b, o);
         else if (c == "c") {
             m.c = b[o];
             if (m.c > 3)
@@ -202,15 +203,31 @@ function snDecode(m, b, from, to) {
         if (t != 12 /* N.PUBLISH */ && (m.tt ? m.n != 2 : !m.n))
             return -5 /* SnErr.FIELD */;
         if (t != 12 /* N.PUBLISH */ && m.tt)
-            m.i = u16$1(b, m.x);
+            m.i = u16(b, m.x);
     }
     if (t == 10 /* N.REGISTER */ && !m.n)
         return -5 /* SnErr.FIELD */;
     return t;
 }
-/** The variable part of the last decoded message as a string (UTF-8 on Node, bytes on a board). */
-function snStr(m) {
-    return strRead(m.b, m.x, m.n);
+/** The variable part of the last decoded message: a string (UTF-8), or with `bin` its bytes (a view, not a copy). */
+function snStr(m, bin) {
+    return bin ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
+}
+/** A byte String (a datagram from an Espruino-style transport) as bytes. */
+function bytes(s) {
+    var b = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++)
+        b[i] = s.charCodeAt(i);
+    return b;
+}
+/** A 16-bit value as the two bytes of a variable part (SUBSCRIBE to a predefined id). */
+function snId(v) {
+    return Uint8Array.of(v >> 8, v & 255);
+}
+/** The datagram `d` (a PUBLISH) with DUP set, for a resend. */
+function snDup(d) {
+    d[d[0] == 1 ? 4 : 2] |= 128 /* F.DUP */;
+    return d;
 }
 /** Two characters as a 16-bit topic id (a short topic name), or the reverse. */
 function shortId(s) {
@@ -369,13 +386,13 @@ function snStore(size) {
     return { e: [], n: 0, x: size };
 }
 /** Hold a message: 1 held, 0 the budget is used up now, -1 it can never fit. */
-function snHold(s, t, p, r, q, m) {
+function snHold(s, t, p, f, m) {
     var z = 8 + strLen(t) + (typeof p == "string" ? strLen(p) : p.length);
     if (z > s.x)
         return -1;
     if (s.n + z > s.x)
         return 0;
-    s.e.push({ t: t, p: p, r: r, q: q, m: m, d: false, z: z });
+    s.e.push({ t: t, p: p, m: m, f: f, z: z });
     s.n += z;
     return 1;
 }
@@ -481,7 +498,8 @@ function ev(c, e, a) {
 }
 /**
  * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
- * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board).
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
+ * form of number, so 1e9 for 1,000,000,000.
  */
 function numbers(o, spec) {
     var a = spec.split(" ");
@@ -489,7 +507,7 @@ function numbers(o, spec) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
         if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
-            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+            throw fail("option " + n + " must be a whole number from " + +a[k + 2] + " to " + +a[k + 3], "options");
         o[n] = v;
     }
 }
@@ -545,16 +563,16 @@ function resend(c) {
         return pump(c);
     if (c.fc++ >= c.rn)
         return lost(c, fail("no answer from the gateway after " + c.rn + " retries", "timeout"));
-    // A PUBLISH sent again carries DUP (flags byte after the length and the type).
-    if (d[d[0] == 1 ? 3 : 1] == 12 /* N.PUBLISH */)
-        d[d[0] == 1 ? 4 : 2] |= 128 /* F.DUP */;
-    send(c, d);
+    // A PUBLISH sent again carries DUP.
+    if (c.fx == 13 /* N.PUBACK */)
+        c.fl = snDup(d);
+    send(c, c.fl);
     arm(c, resend, c.rt);
 }
-/** Wait `ms`, then try the request again from the queue (congestion: the gateway asked for a pause). */
-function later(c, ms) {
+/** Wait the retry time, then try the request again from the queue (congestion: the gateway asked for a pause). */
+function later(c) {
     done(c);
-    arm(c, pump, ms);
+    arm(c, pump, c.rt);
 }
 function nextId(c) {
     c.mi = (c.mi % 65535) + 1;
@@ -573,8 +591,9 @@ function start(c) {
         request(c, snEncode(1 /* N.SEARCHGW */, null, c.sr), 2 /* N.GWINFO */, 0);
     }
     else
-        connect$1(c, c.cl, !!c.wl);
+        connect$1(c, c.cl, c.wl);
 }
+/** CONNECT, with the clean flag when `clean` and the will flag when `will` is set. */
 function connect$1(c, clean, will) {
     c.s = 2 /* S.CONN */;
     request(c, snEncode(4 /* N.CONNECT */, c.cid, (clean ? 4 /* F.CLEAN */ : 0) | (will ? 8 /* F.WILL */ : 0), c.ka), 5 /* N.CONNACK */, 0);
@@ -609,9 +628,7 @@ function connected(c) {
         c.wu = 1;
     c.lr = c.k.now();
     keep(c);
-    // "connect" is the same event under the name MQTT.js users know.
-    c.eq.push("connected", {}, "connect", {});
-    ev(c);
+    ev(c, "connected", {});
     pump(c);
 }
 /** Keepalive: a PINGREQ after 3/4 of the keepalive without a datagram sent, or without one received. */
@@ -673,9 +690,10 @@ function pump(c) {
             if (!id)
                 return request(c, snEncode(10 /* N.REGISTER */, h.t, 0, nextId(c)), 11 /* N.REGACK */, c.mi, h);
         }
-        var d = snEncode(12 /* N.PUBLISH */, h.p, (h.d ? 128 /* F.DUP */ : 0) | (h.q << 5 /* F.QOS_SHIFT */) | (h.r ? 16 /* F.RETAIN */ : 0) | tt, id, h.q ? h.m : 0);
-        if (h.q) {
-            h.d = true;
+        var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
+        var d = snEncode(12 /* N.PUBLISH */, h.p, h.f | tt, id, q ? h.m : 0);
+        if (q) {
+            h.f |= 128 /* F.DUP */;
             return request(c, d, 13 /* N.PUBACK */, h.m, h);
         }
         send(c, d);
@@ -689,16 +707,10 @@ function subReq(c, s, t, x, q) {
     s.i = nextId(c);
     var p = regId(c.pd, s.f);
     var fl = (q << 5 /* F.QOS_SHIFT */) | (p ? 1 /* F.PREDEFINED */ : isShort(s.f) ? 2 /* F.SHORT */ : 0 /* F.NORMAL */);
-    request(c, snEncode(t, p ? u16(p) : s.f, fl, s.i), x, s.i, s);
+    request(c, snEncode(t, p ? snId(p) : s.f, fl, s.i), x, s.i, s);
 }
 function isShort(t) {
     return t.length == 2 && validTopic(t);
-}
-function u16(v) {
-    var b = new Uint8Array(2);
-    b[0] = v >> 8;
-    b[1] = v;
-    return b;
 }
 function willFlags(w) {
     return ((w.qos || 0) << 5 /* F.QOS_SHIFT */) | (w.retain ? 16 /* F.RETAIN */ : 0);
@@ -708,9 +720,8 @@ function onMessage(d, host, port) {
     var c = this.c;
     if (c.s == 6 /* S.END */)
         return;
-    var b = typeof d == "string" ? bytes(d) : d;
     var m = c.m;
-    var t = snDecode(m, b);
+    var t = snDecode(m, d);
     if (t < 0)
         return ev(c, "error", fail("malformed datagram from " + host + ":" + port + " (" + t + ")", t));
     c.lr = c.k.now();
@@ -724,7 +735,7 @@ function onMessage(d, host, port) {
         // The gateway that answered is the one to use (its address field is only set when a client answers).
         c.gh = host;
         c.gp = port;
-        return connect$1(c, c.cl, !!c.wl);
+        return connect$1(c, c.cl, c.wl);
     }
     if (s == 2 /* S.CONN */) {
         var w = c.wl;
@@ -743,7 +754,7 @@ function onMessage(d, host, port) {
             // say so once, and connect without a will rather than never.
             c.wl = null;
             ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
-            return connect$1(c, c.cl, false);
+            return connect$1(c, c.cl, null);
         }
         return;
     }
@@ -760,6 +771,9 @@ function onMessage(d, host, port) {
             c.q2.splice(k, 1);
         return send(c, snEncode(14 /* N.PUBCOMP */, null, m.m));
     }
+    // A gateway may check on its clients too (spec 6.11).
+    if (t == 22 /* N.PINGREQ */)
+        return send(c, snEncode(23 /* N.PINGRESP */));
     if (t == 23 /* N.PINGRESP */) {
         if (s == 5 /* S.AWAKE */)
             return asleep(c);
@@ -784,14 +798,14 @@ function onMessage(d, host, port) {
             done(c);
         }
         else if (rc == 1 /* RC.CONGESTION */)
-            return later(c, c.rt);
+            return later(c);
         else
             refused(c, "REGISTER " + fe.t, rc);
     }
     else if (t == 13 /* N.PUBACK */) {
         // Matched by message id only: the gateway swaps the topic id bytes in the PUBACK for a short topic.
         if (rc == 1 /* RC.CONGESTION */)
-            return later(c, c.rt);
+            return later(c);
         if (rc == 2 /* RC.INVALID_TOPIC */ && regId(c.rg, fe.t)) {
             // The gateway forgot the registration: register the topic again, then resend.
             regDrop(c.rg, fe.t);
@@ -808,7 +822,7 @@ function onMessage(d, host, port) {
     else if (t == 19 /* N.SUBACK */) {
         if (rc == 1 /* RC.CONGESTION */) {
             fe.i = -1;
-            return later(c, c.rt);
+            return later(c);
         }
         done(c);
         if (rc) {
@@ -850,8 +864,9 @@ function inbound(c) {
     var q = m.q;
     var name = tt == 2 /* F.SHORT */ ? shortName(m.i) : regName(tt == 1 /* F.PREDEFINED */ ? c.pd : c.rg, m.i);
     if (name == null) {
+        // PUBACK for QoS 2 too: PUBREC carries no return code, and the spec rejects any QoS this way (6.14).
         if (q > 0)
-            send(c, snEncode(q == 1 ? 13 /* N.PUBACK */ : 15 /* N.PUBREC */, null, m.i, m.m, 2 /* RC.INVALID_TOPIC */));
+            send(c, snEncode(13 /* N.PUBACK */, null, m.i, m.m, 2 /* RC.INVALID_TOPIC */));
         return ev(c, "error", fail("PUBLISH to unknown topic id " + m.i, "invalid topic"));
     }
     var fresh = true;
@@ -884,7 +899,7 @@ function remember(c, l, id) {
 }
 function deliver(c, topic) {
     var m = c.m;
-    var p = c.bi ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
+    var p = snStr(m, c.bi);
     var pk = { qos: m.q, retain: !!(m.f & 16 /* F.RETAIN */), dup: !!(m.f & 128 /* F.DUP */), topicId: m.i, topicIdType: m.tt, messageId: m.m };
     var sb = c.sb;
     // A subscription made by a callback (one that subscribes to its own filter again) gets the next message.
@@ -914,15 +929,6 @@ function onError(x) {
     if (c.s != 6 /* S.END */)
         ev(c, "error", fail("socket: " + (x && x.message ? x.message : x), "socket"));
 }
-/** A byte String (Espruino datagrams) as bytes. */
-function bytes(s) {
-    if (RAW || (typeof E != "undefined" && E.toUint8Array))
-        return E.toUint8Array(s);
-    var b = new Uint8Array(s.length);
-    for (var i = 0; i < s.length; i++)
-        b[i] = s.charCodeAt(i);
-    return b;
-}
 function topicOf(c, t, q) {
     if (!validTopic(t))
         throw fail("invalid topic: " + t, "topic");
@@ -934,7 +940,7 @@ var PROTO = {
     publish: function (topic, payload, opt) {
         var c = this;
         var q = (opt && opt.qos) || 0;
-        var r = !!(opt && opt.retain);
+        var r = opt && opt.retain ? 16 /* F.RETAIN */ : 0;
         if (q !== 0 && q !== 1 && q !== -1)
             throw fail("qos must be -1, 0 or 1", "qos");
         topicOf(c, topic, q);
@@ -946,14 +952,14 @@ var PROTO = {
         if (q == -1) {
             // No connection needed: the gateway knows a QoS -1 client by its address.
             var id = regId(c.pd, topic);
-            send(c, snEncode(12 /* N.PUBLISH */, p, (3 << 5 /* F.QOS_SHIFT */) | (r ? 16 /* F.RETAIN */ : 0) | (id ? 1 /* F.PREDEFINED */ : 2 /* F.SHORT */), id || shortId(topic), 0));
+            send(c, snEncode(12 /* N.PUBLISH */, p, (3 << 5 /* F.QOS_SHIFT */) | r | (id ? 1 /* F.PREDEFINED */ : 2 /* F.SHORT */), id || shortId(topic), 0));
             return true;
         }
         if (q == 0 && c.s != 3 /* S.UP */) {
             c.dropped++;
             return false;
         }
-        var e = snHold(c.st, topic, p, r, q, q ? nextId(c) : 0);
+        var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
         if (e < 0)
             throw fail("message larger than storeSize", "size");
         if (!e) {
@@ -967,33 +973,17 @@ var PROTO = {
         return true;
     },
     subscribe: function (filter, opt, cb) {
-        var c = this;
         if (typeof opt == "function") {
             cb = opt;
             opt = null;
         }
         var q = (opt && opt.qos) || 0;
-        if (!validFilter(filter))
-            throw fail("invalid topic filter: " + filter, "topic");
         if (q !== 0 && q !== 1 && q !== 2)
             throw fail("qos must be 0, 1 or 2", "qos");
-        if (c.s == 6 /* S.END */)
-            return;
-        forget(c.sb, filter);
-        forget(c.us, filter);
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
-        pump(c);
+        subs(this, filter, q, cb);
     },
     unsubscribe: function (filter) {
-        var c = this;
-        if (!validFilter(filter))
-            throw fail("invalid topic filter: " + filter, "topic");
-        if (c.s == 6 /* S.END */)
-            return;
-        forget(c.sb, filter);
-        forget(c.us, filter);
-        c.us.push({ f: filter, q: 0, i: -1 });
-        pump(c);
+        subs(this, filter, -1);
     },
     updateWill: function (w) {
         var c = this;
@@ -1018,7 +1008,7 @@ var PROTO = {
         done(c);
         disarm(c);
         // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
-        connect$1(c, false, false);
+        connect$1(c, 0, null);
     },
     end: function () {
         var c = this;
@@ -1052,10 +1042,23 @@ var PROTO = {
         return this.st.e.length;
     },
 };
-function forget(l, f) {
-    for (var k = 0; k < l.length; k++)
-        if (l[k].f == f)
-            l.splice(k--, 1);
+/**
+ * A subscription (q 0..2), or an unsubscribe (q -1), queued until its ack. Either supersedes whatever
+ * was queued or in effect for the same filter: the later call wins.
+ */
+function subs(c, f, q, cb) {
+    if (!validFilter(f))
+        throw fail("invalid topic filter: " + f, "topic");
+    if (c.s == 6 /* S.END */)
+        return;
+    for (var k = 0; k < c.sb.length; k++)
+        if (c.sb[k].f == f)
+            c.sb.splice(k--, 1);
+    for (var k = 0; k < c.us.length; k++)
+        if (c.us[k].f == f)
+            c.us.splice(k--, 1);
+    (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: cb, i: -1, n: c.sq++ });
+    pump(c);
 }
 /** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
 function createSnClient(opts, make, defaults) {
@@ -1070,7 +1073,7 @@ function createSnClient(opts, make, defaults) {
         o.transport = make ? make(o) : null;
     if (typeof o.transport != "function")
         throw fail("no transport", "options");
-    numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1000000000 retries 3 0 1000 storeSize 2048 0 1000000000 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000");
+    numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
     if (o.clientId == null)
         o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
     if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23)
@@ -1084,25 +1087,24 @@ function createSnClient(opts, make, defaults) {
     for (var k in pd)
         if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535)
             regPut(c.pd, k, pd[k]);
-    c.tr = o.transport;
     c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
-    c.gh = o.host || "127.0.0.1";
+    var lo = "127.0.0.1";
+    c.gh = o.host || lo;
     c.gp = o.port;
     var sr = o.search;
-    c.sh = sr ? sr.host || "127.0.0.1" : null;
+    c.sh = sr ? sr.host || lo : null;
     c.sp = sr ? sr.port : 0;
     c.sr = sr ? sr.radius || 1 : 0;
     c.cid = o.clientId;
     c.ka = o.keepalive;
-    c.cl = o.clean !== false;
+    c.cl = o.clean === false ? 0 : 1;
     c.wl = w || null;
     c.rt = o.retry;
     c.rn = o.retries;
     c.r0 = o.reconnectMin;
     c.r1 = Math.max(o.reconnectMax, o.reconnectMin);
     c.rd = o.random;
-    c.bi = !!o.binary;
-    c.pv = !!o.passive;
+    c.bi = o.binary ? 1 : 0;
     c.s = 0 /* S.OFF */;
     c.h = {};
     c.eq = [];
@@ -1120,10 +1122,10 @@ function createSnClient(opts, make, defaults) {
     c.qn = o.qos2;
     c.m = snMsg();
     c.dropped = c.attempts = 0;
-    c.ev = { c: c, message: onMessage, error: onError };
-    c.so = c.tr(c.ev, o.localPort);
+    // The socket holds the events object; the record keeps neither the transport nor the passive flag.
+    c.so = o.transport({ c: c, message: onMessage, error: onError }, o.localPort);
     // The first attempt is a timer too, so end() right after connect() cancels it.
-    if (!c.pv)
+    if (!o.passive)
         c.t = c.k.set(start, 0, c);
     return c;
 }

@@ -4,7 +4,7 @@
 // the client connects again, keeping what it holds. Lifecycle events are queued and emitted after the
 // state change that caused them.
 import { N, F, RC, SnErr } from "./constants";
-import { snDecode, snEncode, snMsg, snStr, shortId, shortName } from "./codec";
+import { snDecode, snEncode, snMsg, snStr, snId, snDup, shortId, shortName } from "./codec";
 import type { SnMsg } from "./codec";
 import { regCreate, regId, regName, regPut, regDrop, regClear } from "./registry";
 import type { Reg } from "./registry";
@@ -12,8 +12,6 @@ import { snStore, snHold, snShift } from "./held";
 import type { SnStore, Held, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
-import { strRead } from "../codec/strings";
-import { RAW } from "../codec/native";
 import type { Clock } from "../client";
 import { fail, ev, numbers } from "../events";
 import type { Emitter, CodedError } from "../events";
@@ -133,9 +131,7 @@ interface Sub {
 
 /** The client record; short names (a block per long property name on Espruino). */
 interface R extends Emitter {
-  tr: DatagramTransport;
   so: Datagram | null;
-  ev: Ev;
   k: Clock;
   gh: string;
   gp: number;
@@ -145,7 +141,7 @@ interface R extends Emitter {
   lp: number;
   cid: string;
   ka: number;
-  cl: boolean;
+  cl: number;
   wl: SnWill | null;
   /** Will update due: 1 topic, 2 message, 0 none. */
   wu: number;
@@ -154,8 +150,7 @@ interface R extends Emitter {
   r0: number;
   r1: number;
   rd: () => number;
-  bi: boolean;
-  pv: boolean;
+  bi: number;
   s: number;
   h: { [e: string]: ((a?: any, b?: any, c?: any) => void) | undefined };
   eq: any[];
@@ -164,7 +159,7 @@ interface R extends Emitter {
   t: unknown;
   kt: unknown;
   /** Request in flight: its datagram, the answer it waits for, its message id, retries made. */
-  fl: Uint8Array | null;
+  fl: Dg | null;
   fx: number;
   fm: number;
   fc: number;
@@ -195,6 +190,9 @@ interface R extends Emitter {
   attempts: number;
 }
 
+/** A datagram as the codec makes it: bytes on Node, a byte String on a board (codec-text.ts). */
+type Dg = Uint8Array | string;
+
 interface Ev extends DatagramEvents {
   c: R;
 }
@@ -212,7 +210,7 @@ function disarm(c: R) {
 }
 
 // ---- sending
-function send(c: R, d: Uint8Array | null) {
+function send(c: R, d: Dg | null) {
   if (!d || !c.so) return;
   c.ls = c.k.now();
   try {
@@ -223,7 +221,7 @@ function send(c: R, d: Uint8Array | null) {
 }
 
 /** Send `d` as the request in flight, waiting for message type `x` with message id `m` (0 = any). */
-function request(c: R, d: Uint8Array | null, x: number, m: number, e?: any) {
+function request(c: R, d: Dg | null, x: number, m: number, e?: any) {
   c.fl = d;
   c.fx = x;
   c.fm = m;
@@ -246,16 +244,16 @@ function resend(c: R) {
   const d = c.fl;
   if (!d) return pump(c);
   if (c.fc++ >= c.rn) return lost(c, fail("no answer from the gateway after " + c.rn + " retries", "timeout"));
-  // A PUBLISH sent again carries DUP (flags byte after the length and the type).
-  if (d[d[0] == 1 ? 3 : 1] == N.PUBLISH) d[d[0] == 1 ? 4 : 2] |= F.DUP;
-  send(c, d);
+  // A PUBLISH sent again carries DUP.
+  if (c.fx == N.PUBACK) c.fl = snDup(d as any);
+  send(c, c.fl);
   arm(c, resend, c.rt);
 }
 
-/** Wait `ms`, then try the request again from the queue (congestion: the gateway asked for a pause). */
-function later(c: R, ms: number) {
+/** Wait the retry time, then try the request again from the queue (congestion: the gateway asked for a pause). */
+function later(c: R) {
   done(c);
-  arm(c, pump, ms);
+  arm(c, pump, c.rt);
 }
 
 function nextId(c: R): number {
@@ -273,10 +271,11 @@ function start(c: R) {
     c.gh = c.sh;
     c.gp = c.sp;
     request(c, snEncode(N.SEARCHGW, null, c.sr), N.GWINFO, 0);
-  } else connect(c, c.cl, !!c.wl);
+  } else connect(c, c.cl, c.wl);
 }
 
-function connect(c: R, clean: boolean, will: boolean) {
+/** CONNECT, with the clean flag when `clean` and the will flag when `will` is set. */
+function connect(c: R, clean: unknown, will: unknown) {
   c.s = S.CONN;
   request(c, snEncode(N.CONNECT, c.cid, (clean ? F.CLEAN : 0) | (will ? F.WILL : 0), c.ka), N.CONNACK, 0);
 }
@@ -307,9 +306,7 @@ function connected(c: R) {
   if (c.wu) c.wu = 1;
   c.lr = c.k.now();
   keep(c);
-  // "connect" is the same event under the name MQTT.js users know.
-  c.eq.push("connected", {}, "connect", {});
-  ev(c);
+  ev(c, "connected", {});
   pump(c);
 }
 
@@ -363,9 +360,10 @@ function pump(c: R) {
       id = regId(c.rg, h.t);
       if (!id) return request(c, snEncode(N.REGISTER, h.t, 0, nextId(c)), N.REGACK, c.mi, h);
     }
-    const d = snEncode(N.PUBLISH, h.p, (h.d ? F.DUP : 0) | (h.q << F.QOS_SHIFT) | (h.r ? F.RETAIN : 0) | tt, id, h.q ? h.m : 0);
-    if (h.q) {
-      h.d = true;
+    const q = h.f & (1 << F.QOS_SHIFT);
+    const d = snEncode(N.PUBLISH, h.p, h.f | tt, id, q ? h.m : 0);
+    if (q) {
+      h.f |= F.DUP;
       return request(c, d, N.PUBACK, h.m, h);
     }
     send(c, d);
@@ -379,18 +377,11 @@ function subReq(c: R, s: Sub, t: number, x: number, q: number) {
   s.i = nextId(c);
   const p = regId(c.pd, s.f);
   const fl = (q << F.QOS_SHIFT) | (p ? F.PREDEFINED : isShort(s.f) ? F.SHORT : F.NORMAL);
-  request(c, snEncode(t, p ? u16(p) : s.f, fl, s.i), x, s.i, s);
+  request(c, snEncode(t, p ? snId(p) : s.f, fl, s.i), x, s.i, s);
 }
 
 function isShort(t: string): boolean {
   return t.length == 2 && validTopic(t);
-}
-
-function u16(v: number): Uint8Array {
-  const b = new Uint8Array(2);
-  b[0] = v >> 8;
-  b[1] = v;
-  return b;
 }
 
 function willFlags(w: SnWill): number {
@@ -401,9 +392,8 @@ function willFlags(w: SnWill): number {
 function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number) {
   const c = this.c;
   if (c.s == S.END) return;
-  const b = typeof d == "string" ? bytes(d) : d;
   const m = c.m;
-  const t = snDecode(m, b);
+  const t = snDecode(m, d as any);
   if (t < 0) return ev(c, "error", fail("malformed datagram from " + host + ":" + port + " (" + t + ")", t));
   c.lr = c.k.now();
   const s = c.s;
@@ -415,7 +405,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     // The gateway that answered is the one to use (its address field is only set when a client answers).
     c.gh = host;
     c.gp = port;
-    return connect(c, c.cl, !!c.wl);
+    return connect(c, c.cl, c.wl);
   }
   if (s == S.CONN) {
     const w = c.wl;
@@ -431,7 +421,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
       // say so once, and connect without a will rather than never.
       c.wl = null;
       ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
-      return connect(c, c.cl, false);
+      return connect(c, c.cl, null);
     }
     return;
   }
@@ -446,6 +436,8 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     if (k >= 0) c.q2.splice(k, 1);
     return send(c, snEncode(N.PUBCOMP, null, m.m));
   }
+  // A gateway may check on its clients too (spec 6.11).
+  if (t == N.PINGREQ) return send(c, snEncode(N.PINGRESP));
   if (t == N.PINGRESP) {
     if (s == S.AWAKE) return asleep(c);
     if (ok) done(c);
@@ -463,11 +455,11 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     if (rc == RC.ACCEPTED) {
       regPut(c.rg, fe.t, m.i);
       done(c);
-    } else if (rc == RC.CONGESTION) return later(c, c.rt);
+    } else if (rc == RC.CONGESTION) return later(c);
     else refused(c, "REGISTER " + fe.t, rc);
   } else if (t == N.PUBACK) {
     // Matched by message id only: the gateway swaps the topic id bytes in the PUBACK for a short topic.
-    if (rc == RC.CONGESTION) return later(c, c.rt);
+    if (rc == RC.CONGESTION) return later(c);
     if (rc == RC.INVALID_TOPIC && regId(c.rg, fe.t)) {
       // The gateway forgot the registration: register the topic again, then resend.
       regDrop(c.rg, fe.t);
@@ -482,7 +474,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
   } else if (t == N.SUBACK) {
     if (rc == RC.CONGESTION) {
       fe.i = -1;
-      return later(c, c.rt);
+      return later(c);
     }
     done(c);
     if (rc) {
@@ -519,7 +511,8 @@ function inbound(c: R) {
   const q = m.q;
   const name = tt == F.SHORT ? shortName(m.i) : regName(tt == F.PREDEFINED ? c.pd : c.rg, m.i);
   if (name == null) {
-    if (q > 0) send(c, snEncode(q == 1 ? N.PUBACK : N.PUBREC, null, m.i, m.m, RC.INVALID_TOPIC));
+    // PUBACK for QoS 2 too: PUBREC carries no return code, and the spec rejects any QoS this way (6.14).
+    if (q > 0) send(c, snEncode(N.PUBACK, null, m.i, m.m, RC.INVALID_TOPIC));
     return ev(c, "error", fail("PUBLISH to unknown topic id " + m.i, "invalid topic"));
   }
   let fresh = true;
@@ -549,7 +542,7 @@ function remember(c: R, l: number[], id: number) {
 
 function deliver(c: R, topic: string) {
   const m = c.m;
-  const p = c.bi ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
+  const p = snStr(m, c.bi);
   const pk: SnPacket = { qos: m.q, retain: !!(m.f & F.RETAIN), dup: !!(m.f & F.DUP), topicId: m.i, topicIdType: m.tt, messageId: m.m };
   const sb = c.sb;
   // A subscription made by a callback (one that subscribes to its own filter again) gets the next message.
@@ -578,14 +571,6 @@ function onError(this: Ev, x: unknown) {
   if (c.s != S.END) ev(c, "error", fail("socket: " + ((x as any) && (x as any).message ? (x as any).message : x), "socket"));
 }
 
-/** A byte String (Espruino datagrams) as bytes. */
-function bytes(s: string): Uint8Array {
-  if (RAW || (typeof E != "undefined" && E.toUint8Array)) return E.toUint8Array(s);
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
 
 
 function topicOf(c: R, t: string, q: number) {
@@ -598,7 +583,7 @@ const PROTO = {
   publish: function (this: R, topic: string, payload?: Data | null, opt?: SnPublishOptions) {
     const c = this;
     const q: number = (opt && opt.qos) || 0;
-    const r = !!(opt && opt.retain);
+    const r = opt && opt.retain ? F.RETAIN : 0;
     if (q !== 0 && q !== 1 && q !== -1) throw fail("qos must be -1, 0 or 1", "qos");
     topicOf(c, topic, q);
     const p: Data = payload == null ? "" : payload;
@@ -607,14 +592,14 @@ const PROTO = {
     if (q == -1) {
       // No connection needed: the gateway knows a QoS -1 client by its address.
       const id = regId(c.pd, topic);
-      send(c, snEncode(N.PUBLISH, p, (3 << F.QOS_SHIFT) | (r ? F.RETAIN : 0) | (id ? F.PREDEFINED : F.SHORT), id || shortId(topic), 0));
+      send(c, snEncode(N.PUBLISH, p, (3 << F.QOS_SHIFT) | r | (id ? F.PREDEFINED : F.SHORT), id || shortId(topic), 0));
       return true;
     }
     if (q == 0 && c.s != S.UP) {
       c.dropped++;
       return false;
     }
-    const e = snHold(c.st, topic, p, r, q, q ? nextId(c) : 0);
+    const e = snHold(c.st, topic, p, (q << F.QOS_SHIFT) | r, q ? nextId(c) : 0);
     if (e < 0) throw fail("message larger than storeSize", "size");
     if (!e) {
       if (q) ev(c, "error", fail("store full: message refused", "full"));
@@ -625,28 +610,16 @@ const PROTO = {
     return true;
   },
   subscribe: function (this: R, filter: string, opt?: any, cb?: SnMessageCallback) {
-    const c = this;
     if (typeof opt == "function") {
       cb = opt;
       opt = null;
     }
     const q = (opt && opt.qos) || 0;
-    if (!validFilter(filter)) throw fail("invalid topic filter: " + filter, "topic");
     if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
-    if (c.s == S.END) return;
-    forget(c.sb, filter);
-    forget(c.us, filter);
-    c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
-    pump(c);
+    subs(this, filter, q, cb);
   },
   unsubscribe: function (this: R, filter: string) {
-    const c = this;
-    if (!validFilter(filter)) throw fail("invalid topic filter: " + filter, "topic");
-    if (c.s == S.END) return;
-    forget(c.sb, filter);
-    forget(c.us, filter);
-    c.us.push({ f: filter, q: 0, i: -1 });
-    pump(c);
+    subs(this, filter, -1);
   },
   updateWill: function (this: R, w: SnWill | null) {
     const c = this;
@@ -668,7 +641,7 @@ const PROTO = {
     done(c);
     disarm(c);
     // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
-    connect(c, false, false);
+    connect(c, 0, null);
   },
   end: function (this: R) {
     const c = this;
@@ -698,8 +671,17 @@ const PROTO = {
   },
 };
 
-function forget(l: Sub[], f: string) {
-  for (let k = 0; k < l.length; k++) if (l[k].f == f) l.splice(k--, 1);
+/**
+ * A subscription (q 0..2), or an unsubscribe (q -1), queued until its ack. Either supersedes whatever
+ * was queued or in effect for the same filter: the later call wins.
+ */
+function subs(c: R, f: string, q: number, cb?: SnMessageCallback) {
+  if (!validFilter(f)) throw fail("invalid topic filter: " + f, "topic");
+  if (c.s == S.END) return;
+  for (let k = 0; k < c.sb.length; k++) if (c.sb[k].f == f) c.sb.splice(k--, 1);
+  for (let k = 0; k < c.us.length; k++) if (c.us[k].f == f) c.us.splice(k--, 1);
+  (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: cb, i: -1, n: c.sq++ });
+  pump(c);
 }
 
 /** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
@@ -710,7 +692,7 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   o.random = o.random || Math.random;
   if (!o.transport) o.transport = make ? make(o) : null;
   if (typeof o.transport != "function") throw fail("no transport", "options");
-  numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1000000000 retries 3 0 1000 storeSize 2048 0 1000000000 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1000000000 reconnectMax 60000 1 1000000000");
+  numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
   if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23) throw fail("clientId must be 1 to 23 characters", "clientId");
   const w = o.will;
@@ -719,25 +701,24 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.pd = regCreate(0);
   const pd = o.predefined;
   for (const k in pd) if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535) regPut(c.pd, k, pd[k]);
-  c.tr = o.transport;
   c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
-  c.gh = o.host || "127.0.0.1";
+  const lo = "127.0.0.1";
+  c.gh = o.host || lo;
   c.gp = o.port;
   const sr = o.search;
-  c.sh = sr ? sr.host || "127.0.0.1" : null;
+  c.sh = sr ? sr.host || lo : null;
   c.sp = sr ? sr.port : 0;
   c.sr = sr ? sr.radius || 1 : 0;
   c.cid = o.clientId;
   c.ka = o.keepalive;
-  c.cl = o.clean !== false;
+  c.cl = o.clean === false ? 0 : 1;
   c.wl = w || null;
   c.rt = o.retry;
   c.rn = o.retries;
   c.r0 = o.reconnectMin;
   c.r1 = Math.max(o.reconnectMax, o.reconnectMin);
   c.rd = o.random;
-  c.bi = !!o.binary;
-  c.pv = !!o.passive;
+  c.bi = o.binary ? 1 : 0;
   c.s = S.OFF;
   c.h = {};
   c.eq = [];
@@ -755,9 +736,9 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.qn = o.qos2;
   c.m = snMsg();
   c.dropped = c.attempts = 0;
-  c.ev = { c: c, message: onMessage, error: onError };
-  c.so = c.tr(c.ev, o.localPort);
+  // The socket holds the events object; the record keeps neither the transport nor the passive flag.
+  c.so = o.transport({ c: c, message: onMessage, error: onError }, o.localPort);
   // The first attempt is a timer too, so end() right after connect() cancels it.
-  if (!c.pv) c.t = c.k.set(start, 0, c);
+  if (!o.passive) c.t = c.k.set(start, 0, c);
   return c as any;
 }

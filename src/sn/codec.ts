@@ -54,7 +54,8 @@ function u16(b: Uint8Array, o: number): number {
  * ENCAPSULATED reports ctrl in m.f, the wireless node id as m.x/m.n and the inner message's offset in
  * m.g: decode it with snDecode(m2, b, m.g, to).
  */
-export function snDecode(m: SnMsg, b: Uint8Array, from?: number, to?: number): number {
+export function snDecode(m: SnMsg, d: Uint8Array | string, from?: number, to?: number): number {
+  const b = typeof d == "string" ? bytes(d) : d;
   let o = from || 0;
   const e = to == null ? b.length : to;
   if (e - o < 2) return SnErr.SHORT;
@@ -120,9 +121,27 @@ export function snDecode(m: SnMsg, b: Uint8Array, from?: number, to?: number): n
   return t;
 }
 
-/** The variable part of the last decoded message as a string (UTF-8 on Node, bytes on a board). */
-export function snStr(m: SnMsg): string {
-  return strRead(m.b, m.x, m.n);
+/** The variable part of the last decoded message: a string (UTF-8), or with `bin` its bytes (a view, not a copy). */
+export function snStr(m: SnMsg, bin?: unknown): any {
+  return bin ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
+}
+
+/** A byte String (a datagram from an Espruino-style transport) as bytes. */
+function bytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+/** A 16-bit value as the two bytes of a variable part (SUBSCRIBE to a predefined id). */
+export function snId(v: number): Uint8Array {
+  return Uint8Array.of(v >> 8, v & 255);
+}
+
+/** The datagram `d` (a PUBLISH) with DUP set, for a resend. */
+export function snDup(d: Uint8Array): Uint8Array {
+  d[d[0] == 1 ? 4 : 2] |= F.DUP;
+  return d;
 }
 
 /** Two characters as a 16-bit topic id (a short topic name), or the reverse. */

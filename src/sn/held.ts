@@ -9,14 +9,15 @@ import { strLen } from "../codec/strings";
 export type Data = string | Uint8Array;
 
 export interface Held {
-  /** Topic name, payload, retain, QoS (0 or 1), message id. */
+  /** Topic name, payload, message id. */
   t: string;
   p: Data;
-  r: boolean;
-  q: number;
   m: number;
-  /** Sent before: a resend carries DUP. */
-  d: boolean;
+  /**
+   * The PUBLISH flags byte without the topic id type: QoS (0 or 1), retain, and DUP once sent. One
+   * number, not three fields: on a board each field of a held message is a block more.
+   */
+  f: number;
   /** Bytes it counts against the budget. */
   z: number;
 }
@@ -33,11 +34,11 @@ export function snStore(size: number): SnStore {
 }
 
 /** Hold a message: 1 held, 0 the budget is used up now, -1 it can never fit. */
-export function snHold(s: SnStore, t: string, p: Data, r: boolean, q: number, m: number): number {
+export function snHold(s: SnStore, t: string, p: Data, f: number, m: number): number {
   const z = 8 + strLen(t) + (typeof p == "string" ? strLen(p) : p.length);
   if (z > s.x) return -1;
   if (s.n + z > s.x) return 0;
-  s.e.push({ t: t, p: p, r: r, q: q, m: m, d: false, z: z });
+  s.e.push({ t: t, p: p, m: m, f: f, z: z });
   s.n += z;
   return 1;
 }

@@ -27,9 +27,13 @@ export declare function snMsg(): SnMsg;
  * ENCAPSULATED reports ctrl in m.f, the wireless node id as m.x/m.n and the inner message's offset in
  * m.g: decode it with snDecode(m2, b, m.g, to).
  */
-export declare function snDecode(m: SnMsg, b: Uint8Array, from?: number, to?: number): number;
-/** The variable part of the last decoded message as a string (UTF-8 on Node, bytes on a board). */
-export declare function snStr(m: SnMsg): string;
+export declare function snDecode(m: SnMsg, d: Uint8Array | string, from?: number, to?: number): number;
+/** The variable part of the last decoded message: a string (UTF-8), or with `bin` its bytes (a view, not a copy). */
+export declare function snStr(m: SnMsg, bin?: unknown): any;
+/** A 16-bit value as the two bytes of a variable part (SUBSCRIBE to a predefined id). */
+export declare function snId(v: number): Uint8Array;
+/** The datagram `d` (a PUBLISH) with DUP set, for a resend. */
+export declare function snDup(d: Uint8Array): Uint8Array;
 /** Two characters as a 16-bit topic id (a short topic name), or the reverse. */
 export declare function shortId(s: string): number;
 export declare function shortName(i: number): string;
