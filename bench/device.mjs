@@ -98,7 +98,7 @@ c.on("connected",function(){
 // CONNECT, REGACK (topic id 1) to REGISTER, PUBACK to a QoS 1 PUBLISH; answers come as Strings, as from dgram.
 const FAKE_SN = `
 var sev=null, sq=[];
-function sfake(h){ sev=h; return { close: function(){}, send: function(d){ var t=d[1];
+function sfake(h){ sev=h; return { close: function(){}, send: function(x){ var d=typeof x=="string"?E.toUint8Array(x):x, t=d[1];
   if (t==4) sq.push("\\x03\\x05\\x00");
   else if (t==10) sq.push("\\x07\\x0b\\x00\\x01"+String.fromCharCode(d[4],d[5])+"\\x00");
   else if (t==12 && (d[2]&0x60)==0x20) sq.push("\\x07\\x0d"+String.fromCharCode(d[3],d[4],d[5],d[6])+"\\x00");

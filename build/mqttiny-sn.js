@@ -489,20 +489,11 @@ function pump(c) {
         var h = c.st.e[0];
         if (!h)
             break;
-        var tt = 1 /* F.PREDEFINED */;
-        var id = regId(c.pd, h.t);
-        if (!id && isShort(h.t)) {
-            tt = 2 /* F.SHORT */;
-            id = shortId(h.t);
-        }
-        else if (!id) {
-            tt = 0 /* F.NORMAL */;
-            id = regId(c.rg, h.t);
-            if (!id)
-                return request(c, snEncode(10 /* N.REGISTER */, h.t, 0, nextId(c)), 11 /* N.REGACK */, c.mi, h);
-        }
+        var id = topicId(c, h.t);
+        if (!id)
+            return request(c, snEncode(10 /* N.REGISTER */, h.t, 0, nextId(c)), 11 /* N.REGACK */, c.mi, h);
         var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
-        var d = snEncode(12 /* N.PUBLISH */, h.p, h.f | tt, id, q ? h.m : 0);
+        var d = snEncode(12 /* N.PUBLISH */, h.p, h.f | (id >> 16), id & 0xffff, q ? h.m : 0);
         if (q) {
             h.f |= 128 /* F.DUP */;
             return request(c, d, 13 /* N.PUBACK */, h.m, h);
@@ -519,6 +510,16 @@ function subReq(c, s, t, x, q) {
     var p = regId(c.pd, s.f);
     var fl = (q << 5 /* F.QOS_SHIFT */) | (p ? 1 /* F.PREDEFINED */ : isShort(s.f) ? 2 /* F.SHORT */ : 0 /* F.NORMAL */);
     request(c, snEncode(t, p ? snId(p) : s.f, fl, s.i), x, s.i, s);
+}
+/**
+ * How to name the (valid) topic `t` in a PUBLISH: its topic id type << 16 | its id (predefined, short
+ * name, or registered), or 0 when it must be registered first.
+ */
+function topicId(c, t) {
+    var id = regId(c.pd, t);
+    if (id)
+        return (1 /* F.PREDEFINED */ << 16) | id;
+    return t.length == 2 ? (2 /* F.SHORT */ << 16) | shortId(t) : regId(c.rg, t);
 }
 function isShort(t) {
     return t.length == 2 && validTopic(t);
@@ -740,12 +741,6 @@ function onError(x) {
     if (c.s != 6 /* S.END */)
         ev(c, "error", fail("socket: " + (x && x.message ? x.message : x), "socket"));
 }
-function topicOf(c, t, q) {
-    if (!validTopic(t))
-        throw fail("invalid topic: " + t, "topic");
-    if (q == -1 && !regId(c.pd, t) && !isShort(t))
-        throw fail("QoS -1 needs a predefined topic or a 2-character name: " + t, "topic");
-}
 // The methods, shared by every client (as src/client.ts: no constructor, one function less on a board).
 var PROTO = {
     publish: function (topic, payload, opt) {
@@ -754,21 +749,27 @@ var PROTO = {
         var r = opt && opt.retain ? 16 /* F.RETAIN */ : 0;
         if (q !== 0 && q !== 1 && q !== -1)
             throw fail("qos must be -1, 0 or 1", "qos");
-        topicOf(c, topic, q);
+        if (!validTopic(topic))
+            throw fail("invalid topic: " + topic, "topic");
+        if (q == -1 && !regId(c.pd, topic) && topic.length != 2)
+            throw fail("QoS -1 needs a predefined topic or a 2-character name: " + topic, "topic");
         var p = payload == null ? "" : payload;
         if (typeof p != "string" && !(p instanceof Uint8Array))
             throw fail("payload must be a string or Uint8Array", "payload");
         if (c.s == 6 /* S.END */)
             return false;
-        if (q == -1) {
-            // No connection needed: the gateway knows a QoS -1 client by its address.
-            var id = regId(c.pd, topic);
-            send(c, snEncode(12 /* N.PUBLISH */, p, (3 << 5 /* F.QOS_SHIFT */) | r | (id ? 1 /* F.PREDEFINED */ : 2 /* F.SHORT */), id || shortId(topic), 0));
-            return true;
-        }
-        if (q == 0 && c.s != 3 /* S.UP */) {
-            c.dropped++;
-            return false;
+        if (q < 1) {
+            // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
+            // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
+            var id = q || (c.s == 3 /* S.UP */ && !c.st.e.length) ? topicId(c, topic) : 0;
+            if (id) {
+                send(c, snEncode(12 /* N.PUBLISH */, p, (q & (3 << 5 /* F.QOS_SHIFT */)) | r | (id >> 16), id & 0xffff, 0));
+                return true;
+            }
+            if (c.s != 3 /* S.UP */) {
+                c.dropped++;
+                return false;
+            }
         }
         var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
         if (e < 0)

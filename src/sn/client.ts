@@ -350,18 +350,10 @@ function pump(c: R) {
   for (;;) {
     const h = c.st.e[0];
     if (!h) break;
-    let tt = F.PREDEFINED;
-    let id = regId(c.pd, h.t);
-    if (!id && isShort(h.t)) {
-      tt = F.SHORT;
-      id = shortId(h.t);
-    } else if (!id) {
-      tt = F.NORMAL;
-      id = regId(c.rg, h.t);
-      if (!id) return request(c, snEncode(N.REGISTER, h.t, 0, nextId(c)), N.REGACK, c.mi, h);
-    }
+    const id = topicId(c, h.t);
+    if (!id) return request(c, snEncode(N.REGISTER, h.t, 0, nextId(c)), N.REGACK, c.mi, h);
     const q = h.f & (1 << F.QOS_SHIFT);
-    const d = snEncode(N.PUBLISH, h.p, h.f | tt, id, q ? h.m : 0);
+    const d = snEncode(N.PUBLISH, h.p, h.f | (id >> 16), id & 0xffff, q ? h.m : 0);
     if (q) {
       h.f |= F.DUP;
       return request(c, d, N.PUBACK, h.m, h);
@@ -378,6 +370,16 @@ function subReq(c: R, s: Sub, t: number, x: number, q: number) {
   const p = regId(c.pd, s.f);
   const fl = (q << F.QOS_SHIFT) | (p ? F.PREDEFINED : isShort(s.f) ? F.SHORT : F.NORMAL);
   request(c, snEncode(t, p ? snId(p) : s.f, fl, s.i), x, s.i, s);
+}
+
+/**
+ * How to name the (valid) topic `t` in a PUBLISH: its topic id type << 16 | its id (predefined, short
+ * name, or registered), or 0 when it must be registered first.
+ */
+function topicId(c: R, t: string): number {
+  const id = regId(c.pd, t);
+  if (id) return (F.PREDEFINED << 16) | id;
+  return t.length == 2 ? (F.SHORT << 16) | shortId(t) : regId(c.rg, t);
 }
 
 function isShort(t: string): boolean {
@@ -573,10 +575,6 @@ function onError(this: Ev, x: unknown) {
 
 
 
-function topicOf(c: R, t: string, q: number) {
-  if (!validTopic(t)) throw fail("invalid topic: " + t, "topic");
-  if (q == -1 && !regId(c.pd, t) && !isShort(t)) throw fail("QoS -1 needs a predefined topic or a 2-character name: " + t, "topic");
-}
 
 // The methods, shared by every client (as src/client.ts: no constructor, one function less on a board).
 const PROTO = {
@@ -585,19 +583,23 @@ const PROTO = {
     const q: number = (opt && opt.qos) || 0;
     const r = opt && opt.retain ? F.RETAIN : 0;
     if (q !== 0 && q !== 1 && q !== -1) throw fail("qos must be -1, 0 or 1", "qos");
-    topicOf(c, topic, q);
+    if (!validTopic(topic)) throw fail("invalid topic: " + topic, "topic");
+    if (q == -1 && !regId(c.pd, topic) && topic.length != 2) throw fail("QoS -1 needs a predefined topic or a 2-character name: " + topic, "topic");
     const p: Data = payload == null ? "" : payload;
     if (typeof p != "string" && !(p instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
     if (c.s == S.END) return false;
-    if (q == -1) {
-      // No connection needed: the gateway knows a QoS -1 client by its address.
-      const id = regId(c.pd, topic);
-      send(c, snEncode(N.PUBLISH, p, (3 << F.QOS_SHIFT) | r | (id ? F.PREDEFINED : F.SHORT), id || shortId(topic), 0));
-      return true;
-    }
-    if (q == 0 && c.s != S.UP) {
-      c.dropped++;
-      return false;
+    if (q < 1) {
+      // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
+      // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
+      const id = q || (c.s == S.UP && !c.st.e.length) ? topicId(c, topic) : 0;
+      if (id) {
+        send(c, snEncode(N.PUBLISH, p, (q & (3 << F.QOS_SHIFT)) | r | (id >> 16), id & 0xffff, 0));
+        return true;
+      }
+      if (c.s != S.UP) {
+        c.dropped++;
+        return false;
+      }
     }
     const e = snHold(c.st, topic, p, (q << F.QOS_SHIFT) | r, q ? nextId(c) : 0);
     if (e < 0) throw fail("message larger than storeSize", "size");
