@@ -372,8 +372,8 @@ function regDrop(g, name) {
 }
 /** Forget every registration (a new connection: the gateway's ids were for the old one). */
 function regClear(g) {
-    g.n.splice(0, g.n.length);
-    g.i.splice(0, g.i.length);
+    g.n = [];
+    g.i = [];
 }
 
 // Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. (Not "store.ts": the
@@ -469,7 +469,7 @@ function match(filter, topic) {
 // queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
 /** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
 function fail(msg, code, x) {
-    var e = new Error(msg + (""));
+    var e = new Error(msg + (x ? ": " + (x.message || x) : ""));
     e.code = code;
     return e;
 }
@@ -535,7 +535,7 @@ function send(c, d) {
         c.so.send(d, c.gh, c.gp);
     }
     catch (x) {
-        ev(c, "error", fail("send failed: " + x, "socket"));
+        ev(c, "error", fail("send failed", "socket", x));
     }
 }
 /** Send `d` as the request in flight, waiting for message type `x` with message id `m` (0 = any). */
@@ -922,13 +922,13 @@ function call(c, f, t, p, pk) {
         f(t, p, pk);
     }
     catch (x) {
-        ev(c, "error", fail("callback threw: " + x, "callback"));
+        ev(c, "error", fail("callback threw", "callback", x));
     }
 }
 function onError(x) {
     var c = this.c;
     if (c.s != 6 /* S.END */)
-        ev(c, "error", fail("socket: " + (x && x.message ? x.message : x), "socket"));
+        ev(c, "error", fail("socket", "socket", x));
 }
 // The methods, shared by every client (as src/client.ts: no constructor, one function less on a board).
 var PROTO = {

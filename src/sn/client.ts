@@ -216,7 +216,7 @@ function send(c: R, d: Dg | null) {
   try {
     c.so.send(d, c.gh, c.gp);
   } catch (x) {
-    ev(c, "error", fail("send failed: " + x, "socket"));
+    ev(c, "error", fail("send failed", "socket", x));
   }
 }
 
@@ -564,13 +564,13 @@ function call(c: R, f: SnMessageCallback | undefined, t: string, p: SnPayload, p
   try {
     f(t, p, pk);
   } catch (x) {
-    ev(c, "error", fail("callback threw: " + x, "callback"));
+    ev(c, "error", fail("callback threw", "callback", x));
   }
 }
 
 function onError(this: Ev, x: unknown) {
   const c = this.c;
-  if (c.s != S.END) ev(c, "error", fail("socket: " + ((x as any) && (x as any).message ? (x as any).message : x), "socket"));
+  if (c.s != S.END) ev(c, "error", fail("socket", "socket", x));
 }
 
 

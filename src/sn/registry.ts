@@ -52,6 +52,6 @@ export function regDrop(g: Reg, name: string): void {
 
 /** Forget every registration (a new connection: the gateway's ids were for the old one). */
 export function regClear(g: Reg): void {
-  g.n.splice(0, g.n.length);
-  g.i.splice(0, g.i.length);
+  g.n = [];
+  g.i = [];
 }
