@@ -78,7 +78,9 @@ function terserPlugin(regex) {
         // even with its code in flash, and each call re-lexes its text (hoistVars makes it safe).
         compress: { passes: 3, unsafe: true, pure_getters: true, hoist_funs: false, hoist_vars: true, keep_fargs: false, reduce_funcs: false },
         mangle: { properties: { regex } },
-        format: { comments: false },
+        // ascii_only: control characters in String literals (codec tables) as escapes, so a bundle can be
+        // embedded in JSON and typed into a console.
+        format: { comments: false, ascii_only: true },
       });
       return { code: hoistVars(out.code), map: null };
     },

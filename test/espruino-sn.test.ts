@@ -59,7 +59,9 @@ async function relay(to: number): Promise<Relay> {
   const gw = dgram.createSocket("udp4");
   await Promise.all([dev, gw].map((s) => new Promise<void>((r) => s.bind(0, "127.0.0.1", r))));
   const type = (d: Buffer) => (d[0] == 1 ? d[3] : d[1]);
-  const x: Relay = { port: dev.address().port, up: [], down: [], seq: [], close: () => (dev.close(), gw.close()) };
+  let open = true;
+  // Closing is also how a test makes the device vanish, so the final close may be a second one.
+  const x: Relay = { port: dev.address().port, up: [], down: [], seq: [], close: () => open && ((open = false), dev.close(), gw.close()) };
   const hex = (y: number) => (y < 16 ? "0" : "") + y.toString(16);
   let from: dgram.RemoteInfo | null = null;
   dev.on("message", (d, ri) => {
@@ -285,6 +287,27 @@ c.on("connected", function () {
       assert.ok(ping >= 4 && pong >= 4, `PINGREQ ${ping}, PINGRESP ${pong}; device sent ${rl.up.join(" ")}, got ${rl.down.join(" ")}`);
       assert.equal(rl.up.filter((y) => y != 0x16), [0x04], "nothing but CONNECT and PINGREQs");
       console.log(`  ${board}: 5 s idle with keepalive 1: ${ping} PINGREQ / ${pong} PINGRESP, still connected, 1 attempt (free ${x.after.free})`);
+    });
+  });
+
+  t(`${board}: will (QoS 1, retained) through the gateway's double-CONNECT work-around; the device goes silent and the broker publishes the will`, async () => {
+    const body = `
+var c = lib.connect({ host: "127.0.0.1", port: R, clientId: "will-${board}", keepalive: 1, will: { topic: "sn/will", payload: "gone", qos: 1, retain: true } });
+c.on("error", fail);
+c.on("connected", function () { out("connected", { attempts: c.attempts, free: mem().free }); });
+`;
+    await onDevice(board, { body, relay: true }, async ({ h, r, got, rl }) => {
+      await until(() => r().connected != null || r().error != null, 30000, "connected", h);
+      const x = r();
+      noErrors(h, x);
+      assert.is(x.connected.attempts, 1);
+      assert.equal(rl.up.slice(0, 6), [0x04, 0x07, 0x04, 0x04, 0x07, 0x09], "CONNECT, WILLTOPIC (refused), CONNECT, CONNECT with the will, WILLTOPIC, WILLMSG: " + rl.seq.join(" "));
+      assert.not.ok(got.some((m) => m[0] == "sn/will"), "no will while the device is alive");
+      const seq = rl.seq.join(" ");
+      rl.close(); // the device's datagrams go nowhere now: to the gateway it is gone
+      await until(() => got.some((m) => m[0] == "sn/will"), 8000, "the will at the broker's subscriber");
+      assert.equal(got.filter((m) => m[0] == "sn/will"), [["sn/will", "gone"]]);
+      console.log(`  ${board}: will delivered after the device went silent (free when connected ${x.connected.free}); wire: ${seq}`);
     });
   });
 }

@@ -240,17 +240,43 @@ if (haveGateway(test)) {
     });
   });
 
-  test("will: this gateway drops the client at WILLTOPIC; the client says so and connects without the will", async () => {
-    // Paho MQTT-SN Gateway 1.5.1 counts a client as not connected until CONNECT reaches the broker, and
-    // answers its WILLTOPIC with DISCONNECT (upstream issue #248): no will can be set through it.
+  test("will: this gateway drops the client at WILLTOPIC; the double CONNECT gets the will to the broker when the client vanishes", async () => {
+    // Paho MQTT-SN Gateway 1.5.1 marks a client disconnected on a CONNECT with the will flag and answers
+    // its WILLTOPIC with DISCONNECT (upstream issue #248). A CONNECT without a will sent just before the one
+    // with it gets a broker CONNACK that sets the client active again; WILLTOPIC/WILLMSG then pass.
     await withGateway({}, async (x, mk) => {
       const t = tap();
       const c = mk({ clientId: "will1", keepalive: 1, transport: t.transport, will: { topic: "will/t", payload: "gone", qos: 1 } });
       await up(c);
-      assert.equal(t.sent.slice(0, 3), [0x04, 0x07, 0x04], "CONNECT, WILLTOPIC, CONNECT without will");
-      assert.equal(x.errors.map((e) => e.code), ["will"]);
+      assert.equal(t.sent.slice(0, 6), [0x04, 0x07, 0x04, 0x04, 0x07, 0x09], "CONNECT, WILLTOPIC, CONNECT without will, CONNECT with will, WILLTOPIC, WILLMSG");
+      assert.equal(x.errors.map((e) => e.code), []);
       c.publish("w/ok", "still works", { qos: 1 });
-      await until(() => x.seen.includes("w/ok=still works"), 3000, "publish after the fallback");
+      await until(() => x.seen.includes("w/ok=still works"), 3000, "publish after the will handshake");
+      assert.not.ok(x.seen.includes("will/t=gone"), "no will while the client is alive");
+      t.mute = true; // the client vanishes: the broker's keepalive (1.5 x 1 s) runs out
+      await until(() => x.seen.includes("will/t=gone"), 6000, "the will");
+    });
+  });
+
+  test("will: QoS 0 retained, clean=0: a subscriber that comes later gets it; end() (a DISCONNECT) sends none", async () => {
+    await withGateway({}, async (x, mk) => {
+      const quiet = mk({ clientId: "will3", keepalive: 1, will: { topic: "will/quiet", payload: "gone" } });
+      await up(quiet);
+      quiet.end();
+      const t = tap();
+      const c = mk({ clientId: "will4", clean: false, keepalive: 1, transport: t.transport, will: { topic: "will/r", payload: "gone", retain: true } });
+      await up(c);
+      assert.equal(x.errors.map((e) => e.code), [], "both wills taken");
+      t.mute = true; // then the client's own keepalive gives up too ("timeout"), unheard
+      await until(() => x.seen.includes("will/r=gone"), 6000, "the will");
+      const late = await mqtt.connectAsync("mqtt://127.0.0.1:" + x.g.broker.port, { clientId: "late" + Math.random() });
+      const got: string[] = [];
+      late.on("message", (tp, p, pk) => got.push(tp + "=" + p + (pk.retain ? " retained" : "")));
+      await late.subscribeAsync("will/#");
+      await until(() => got.length > 0, 3000, "the retained will");
+      await late.endAsync(true);
+      assert.equal(got, ["will/r=gone retained"]);
+      assert.not.ok(x.seen.includes("will/quiet=gone"), "no will after end()");
     });
   });
 

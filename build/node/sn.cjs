@@ -584,6 +584,7 @@ function start(c) {
     if (c.s == 6 /* S.END */)
         return;
     c.attempts++;
+    c.wa = 0;
     if (c.sh != null) {
         c.s = 1 /* S.SEARCH */;
         c.gh = c.sh;
@@ -740,19 +741,32 @@ function onMessage(d, host, port) {
     }
     if (s == 2 /* S.CONN */) {
         var w = c.wl;
-        if (t == 6 /* N.WILLTOPICREQ */ && w)
+        // WILLTOPIC answers WILLTOPICREQ, or in the work-around below the CONNACK to the CONNECT without a will.
+        if (w && (t == 6 /* N.WILLTOPICREQ */ ? c.wa != 1 : t == 5 /* N.CONNACK */ && c.wa == 1 && !m.c)) {
+            if (c.wa)
+                c.wa = 2;
             return request(c, snEncode(7 /* N.WILLTOPIC */, w.topic, willFlags(w)), 8 /* N.WILLMSGREQ */, 0);
+        }
         if (t == 8 /* N.WILLMSGREQ */ && w)
             return request(c, snEncode(9 /* N.WILLMSG */, w.payload || ""), 5 /* N.CONNACK */, 0);
         if (t == 5 /* N.CONNACK */) {
             if (m.c == 0 /* RC.ACCEPTED */)
                 return connected(c);
             // Congestion passes: try again after the retry time; anything else waits the longest step.
-            return lost(c, fail("connection refused: " + RCN[m.c], RCN[m.c]), m.c == 1 /* RC.CONGESTION */ ? c.rt : c.r1);
+            return lost(c, rcFail("connection", m.c), m.c == 1 /* RC.CONGESTION */ ? c.rt : c.r1);
         }
         if (t == 24 /* N.DISCONNECT */ && c.fx == 8 /* N.WILLMSGREQ */) {
-            // The Paho gateway 1.5.x drops a client that answers WILLTOPICREQ (it counts it as not connected):
-            // say so once, and connect without a will rather than never.
+            // The Paho gateway 1.5.x answers WILLTOPIC with DISCONNECT: a CONNECT with the will flag marks the
+            // client disconnected there, and only a broker's CONNACK marks it active (its ClientRecvTask drops
+            // anything else from a disconnected client; upstream issue 248). The work-around, once per attempt:
+            // a CONNECT without a will and at once the one with it; the broker's CONNACK to the first then arrives
+            // after the second was taken, and WILLTOPIC goes when it does (WILLTOPICREQ is ignored meanwhile).
+            if (!c.wa) {
+                c.wa = 1;
+                send(c, snEncode(4 /* N.CONNECT */, c.cid, c.cl ? 4 /* F.CLEAN */ : 0, c.ka));
+                return connect$1(c, c.cl, w);
+            }
+            // That failed too: say so once, and connect without a will rather than never.
             c.wl = null;
             ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
             return connect$1(c, c.cl, null);
@@ -830,7 +844,7 @@ function onMessage(d, host, port) {
             var k = c.sb.indexOf(fe);
             if (k >= 0)
                 c.sb.splice(k, 1);
-            ev(c, "error", fail("subscription refused: " + fe.f + " (" + RCN[rc] + ")", RCN[rc]));
+            ev(c, "error", rcFail("subscription " + fe.f, rc));
         }
         else {
             fe.i = 0;
@@ -849,7 +863,7 @@ function onMessage(d, host, port) {
         done(c);
         c.wu = !rc && t == 27 /* N.WILLTOPICRESP */ && c.wl ? 2 : 0;
         if (rc)
-            ev(c, "error", fail("will update refused (" + RCN[rc] + ")", RCN[rc]));
+            ev(c, "error", rcFail("will update", rc));
     }
     pump(c);
 }
@@ -857,7 +871,11 @@ function onMessage(d, host, port) {
 function refused(c, what, rc) {
     done(c);
     snShift(c.st);
-    ev(c, "error", fail(what + " refused: " + RCN[rc], RCN[rc]));
+    ev(c, "error", rcFail(what, rc));
+}
+/** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
+function rcFail(what, rc) {
+    return fail(what + " refused: " + RCN[rc], RCN[rc]);
 }
 function inbound(c) {
     var m = c.m;
@@ -1074,7 +1092,8 @@ function createSnClient(opts, make, defaults) {
         o.transport = make ? make(o) : null;
     if (typeof o.transport != "function")
         throw fail("no transport", "options");
-    numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
+    // __INLINE__: written out here by terser, one function fewer held on a board (as in src/client.ts).
+    /*@__INLINE__*/ numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
     if (o.clientId == null)
         o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
     if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23)
@@ -1112,7 +1131,7 @@ function createSnClient(opts, make, defaults) {
     c.ef = 0;
     c.t = c.kt = c.fl = c.fe = null;
     c.fx = -1;
-    c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.zz = c.zw = 0;
+    c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.zz = c.zw = 0;
     c.st = snStore(o.storeSize);
     c.rg = regCreate(o.topics);
     c.sb = [];

@@ -145,6 +145,8 @@ interface R extends Emitter {
   wl: SnWill | null;
   /** Will update due: 1 topic, 2 message, 0 none. */
   wu: number;
+  /** The will work-around for the Paho gateway (onMessage): 0 not tried this attempt, 1 waiting for the first CONNACK, 2 WILLTOPIC sent. */
+  wa: number;
   rt: number;
   rn: number;
   r0: number;
@@ -266,6 +268,7 @@ function start(c: R) {
   c.t = null;
   if (c.s == S.END) return;
   c.attempts++;
+  c.wa = 0;
   if (c.sh != null) {
     c.s = S.SEARCH;
     c.gh = c.sh;
@@ -411,16 +414,29 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
   }
   if (s == S.CONN) {
     const w = c.wl;
-    if (t == N.WILLTOPICREQ && w) return request(c, snEncode(N.WILLTOPIC, w.topic, willFlags(w)), N.WILLMSGREQ, 0);
+    // WILLTOPIC answers WILLTOPICREQ, or in the work-around below the CONNACK to the CONNECT without a will.
+    if (w && (t == N.WILLTOPICREQ ? c.wa != 1 : t == N.CONNACK && c.wa == 1 && !m.c)) {
+      if (c.wa) c.wa = 2;
+      return request(c, snEncode(N.WILLTOPIC, w.topic, willFlags(w)), N.WILLMSGREQ, 0);
+    }
     if (t == N.WILLMSGREQ && w) return request(c, snEncode(N.WILLMSG, w.payload || ""), N.CONNACK, 0);
     if (t == N.CONNACK) {
       if (m.c == RC.ACCEPTED) return connected(c);
       // Congestion passes: try again after the retry time; anything else waits the longest step.
-      return lost(c, fail("connection refused: " + RCN[m.c], RCN[m.c]), m.c == RC.CONGESTION ? c.rt : c.r1);
+      return lost(c, rcFail("connection", m.c), m.c == RC.CONGESTION ? c.rt : c.r1);
     }
     if (t == N.DISCONNECT && c.fx == N.WILLMSGREQ) {
-      // The Paho gateway 1.5.x drops a client that answers WILLTOPICREQ (it counts it as not connected):
-      // say so once, and connect without a will rather than never.
+      // The Paho gateway 1.5.x answers WILLTOPIC with DISCONNECT: a CONNECT with the will flag marks the
+      // client disconnected there, and only a broker's CONNACK marks it active (its ClientRecvTask drops
+      // anything else from a disconnected client; upstream issue 248). The work-around, once per attempt:
+      // a CONNECT without a will and at once the one with it; the broker's CONNACK to the first then arrives
+      // after the second was taken, and WILLTOPIC goes when it does (WILLTOPICREQ is ignored meanwhile).
+      if (!c.wa) {
+        c.wa = 1;
+        send(c, snEncode(N.CONNECT, c.cid, c.cl ? F.CLEAN : 0, c.ka));
+        return connect(c, c.cl, w);
+      }
+      // That failed too: say so once, and connect without a will rather than never.
       c.wl = null;
       ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
       return connect(c, c.cl, null);
@@ -482,7 +498,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     if (rc) {
       const k = c.sb.indexOf(fe);
       if (k >= 0) c.sb.splice(k, 1);
-      ev(c, "error", fail("subscription refused: " + fe.f + " (" + RCN[rc] + ")", RCN[rc]));
+      ev(c, "error", rcFail("subscription " + fe.f, rc));
     } else {
       fe.i = 0;
       // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
@@ -495,7 +511,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
   } else if (t == N.WILLTOPICRESP || t == N.WILLMSGRESP) {
     done(c);
     c.wu = !rc && t == N.WILLTOPICRESP && c.wl ? 2 : 0;
-    if (rc) ev(c, "error", fail("will update refused (" + RCN[rc] + ")", RCN[rc]));
+    if (rc) ev(c, "error", rcFail("will update", rc));
   }
   pump(c);
 }
@@ -504,7 +520,12 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
 function refused(c: R, what: string, rc: number) {
   done(c);
   snShift(c.st);
-  ev(c, "error", fail(what + " refused: " + RCN[rc], RCN[rc]));
+  ev(c, "error", rcFail(what, rc));
+}
+
+/** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
+function rcFail(what: string, rc: number): SnError {
+  return fail(what + " refused: " + RCN[rc], RCN[rc]);
 }
 
 function inbound(c: R) {
@@ -694,7 +715,8 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   o.random = o.random || Math.random;
   if (!o.transport) o.transport = make ? make(o) : null;
   if (typeof o.transport != "function") throw fail("no transport", "options");
-  numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
+  // __INLINE__: written out here by terser, one function fewer held on a board (as in src/client.ts).
+  /*@__INLINE__*/ numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
   if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23) throw fail("clientId must be 1 to 23 characters", "clientId");
   const w = o.will;
@@ -727,7 +749,7 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.ef = 0;
   c.t = c.kt = c.fl = c.fe = null;
   c.fx = -1;
-  c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.zz = c.zw = 0;
+  c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.zz = c.zw = 0;
   c.st = snStore(o.storeSize);
   c.rg = regCreate(o.topics);
   c.sb = [];
