@@ -2,7 +2,7 @@
 // a buffer as the practical limit of any encoder.
 import { createRequire } from "node:module";
 import mqttPacket from "mqtt-packet";
-import { interleave, rate, median, spread } from "./stats.mjs";
+import { interleave, timed, median, spread } from "./stats.mjs";
 const m = createRequire(import.meta.url)("../build/node/index.cjs");
 
 const payload256 = "p".repeat(256);
@@ -28,8 +28,10 @@ const cases = [
 ];
 
 export async function codecRows(quick) {
-  const N = quick ? 200_000 : 1_000_000;
-  const reps = quick ? 3 : 7;
+  // Every run lasts about `ms` (the op count is set per contender by a warm-up run), 7 or 9 runs each.
+  const ms = quick ? 80 : 250;
+  const reps = quick ? 7 : 9;
+  const N0 = 20_000;
   const rows = [];
   const buf = new Uint8Array(1024);
   for (const c of cases) {
@@ -38,9 +40,9 @@ export async function codecRows(quick) {
     if (!check.equals(bytes)) throw new Error(c.name + ": the two encoders disagree on the bytes");
     const enc = await interleave(
       {
-        ours: () => rate((n) => { for (let i = 0; i < n; i++) c.ours(buf); }, N),
-        theirs: () => rate((n) => { for (let i = 0; i < n; i++) mqttPacket.generate(c.theirs); }, N),
-        limit: () => rate((n) => { for (let i = 0; i < n; i++) buf.set(bytes, 0); }, N),
+        ours: timed((n) => { for (let i = 0; i < n; i++) c.ours(buf); }, ms, N0),
+        theirs: timed((n) => { for (let i = 0; i < n; i++) mqttPacket.generate(c.theirs); }, ms, N0),
+        limit: timed((n) => { for (let i = 0; i < n; i++) buf.set(bytes, 0); }, ms, N0),
       },
       reps,
     );
@@ -52,9 +54,9 @@ export async function codecRows(quick) {
     parser.on("packet", () => seen++);
     const dec = await interleave(
       {
-        ours: () => rate((n) => { for (let i = 0; i < n; i++) m.decode(d, bytes, 0); }, N),
-        oursTopic: () => rate((n) => { for (let i = 0; i < n; i++) { m.decode(d, bytes, 0); m.strRead(d.buf, d.topic, d.tlen); } }, N),
-        theirs: () => rate((n) => { for (let i = 0; i < n; i++) parser.parse(bytes); }, N),
+        ours: timed((n) => { for (let i = 0; i < n; i++) m.decode(d, bytes, 0); }, ms, N0),
+        oursTopic: timed((n) => { for (let i = 0; i < n; i++) { m.decode(d, bytes, 0); m.strRead(d.buf, d.topic, d.tlen); } }, ms, N0),
+        theirs: timed((n) => { for (let i = 0; i < n; i++) parser.parse(bytes); }, ms, N0),
       },
       reps,
     );

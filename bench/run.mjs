@@ -45,11 +45,14 @@ if (mosquittoPath()) {
 const aedesProc = fork("bench/aedes-server.mjs", [], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
 const aedesPort = await new Promise((r) => aedesProc.stdout.once("data", (d) => r(JSON.parse(d).port)));
 brokers.push(["aedes", aedesPort]);
-// Quick runs are shorter, not fewer: a verdict from one run flipped between two runs on a busy 2-core
-// machine, so every comparison with a target is still the median of 3 interleaved runs.
+// Quick runs are shorter, not fewer: a verdict flipped between two runs on a busy 2-core machine with
+// medians of 3, so every comparison is the median of 5 (7) interleaved runs after an untimed warm-up
+// round, in an order that rotates from round to round (see interleave in stats.mjs). QoS 0 against
+// the raw writer, whose runs spread by +-20% when other work shares the machine, takes 7 (9).
 const N0 = quick ? 40000 : 100000;
 const N1 = quick ? 5000 : 20000;
-const reps = 3;
+const reps = quick ? 5 : 7;
+const reps0 = reps + 2;
 // The independent subscriber is mosquitto_sub (Debian package mosquitto-clients).
 let haveSub = true;
 try {
@@ -60,7 +63,7 @@ try {
 if (!haveSub) say("mosquitto_sub not installed: end-to-end rows skipped");
 for (const [name, port] of haveSub ? brokers : []) {
   say(`end to end on ${name}...`);
-  const r0 = await interleave({ raw: () => qos0("raw", port, N0), ours: () => qos0("mqttiny", port, N0), js: () => qos0("mqtt", port, N0) }, reps);
+  const r0 = await interleave({ raw: () => qos0("raw", port, N0), ours: () => qos0("mqttiny", port, N0), js: () => qos0("mqtt", port, N0) }, reps0);
   const vsRaw = median(r0.ours) / median(r0.raw);
   row(`end to end, ${name}`, `${N0.toLocaleString()} QoS 0 until the subscriber has all`, `${fmt(median(r0.ours))} msg/s ${pct(spread(r0.ours))}`, `MQTT.js ${fmt(median(r0.js))}; raw pre-encoded ${fmt(median(r0.raw))}`, `${(median(r0.ours) / median(r0.js)).toFixed(2)}x MQTT.js; ${(vsRaw * 100).toFixed(0)}% of raw`, name == "mosquitto" ? ">= 90% of raw" : "", name == "mosquitto" ? mark(vsRaw >= 0.9) : "");
   const r1 = await interleave({ ours: () => qos1("mqttiny", port, N1), js: () => qos1("mqtt", port, N1) }, reps);
@@ -135,7 +138,7 @@ await snRows(quick, mqttDev, row);
 
 const cpu = os.cpus()[0]?.model || "unknown CPU";
 console.log(`\n### mqttiny benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString().slice(0, 10)}\n`);
-console.log(`Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Medians of ${quick ? "1-3" : "3-7"} interleaved runs; ±x% is half the max-min spread.\n`);
+console.log(`Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Medians of interleaved runs after a warm-up round (codec ${quick ? 7 : 9} runs of ~${quick ? 80 : 250} ms each, network ${quick ? 5 : 7}, QoS 0 end to end ${quick ? 7 : 9}); ±x% is half the max-min spread.\n`);
 console.log("| area | measure | mqttiny | compared with | ratio | target | met |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.area} | ${r.what} | ${r.ours} | ${r.theirs} | ${r.ratio} | ${r.target} | ${r.met} |`);

@@ -11,12 +11,40 @@ export function spread(xs) {
   return m ? (Math.max(...xs) - Math.min(...xs)) / m : 0;
 }
 
-/** Run each contender `reps` times, interleaved; each run returns ops/s. Returns { name: [rates] }. */
-export async function interleave(contenders, reps) {
+/**
+ * Run each contender `reps` times, interleaved; each run returns ops/s. Returns { name: [rates] }.
+ * First `warm` untimed rounds (JIT compilation, connections and caches warmed for every contender
+ * alike), and the order rotates from round to round, so none always runs first or always follows the
+ * same one. No forced GC between runs: right after one, V8's young generation is small again and an
+ * allocating contender (mqtt-packet: 285-645 k ops/s after gc() against 486-1,139 k without, in
+ * 40,000-op runs) would be measured slower than it runs.
+ */
+export async function interleave(contenders, reps, warm = 1) {
+  const keys = Object.keys(contenders);
   const out = {};
-  for (const k of Object.keys(contenders)) out[k] = [];
-  for (let r = 0; r < reps; r++) for (const [k, f] of Object.entries(contenders)) out[k].push(await f());
+  for (const k of keys) out[k] = [];
+  for (let r = -warm; r < reps; r++)
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[(j + Math.max(r, 0)) % keys.length];
+      const x = await contenders[k]();
+      if (r >= 0) out[k].push(x);
+    }
   return out;
+}
+
+/**
+ * A contender for interleave() that runs `fn(n)` (n operations) for about `ms` milliseconds a run: n is
+ * set from its first (warm-up) run of `n0` operations, so a fast contender is not timed over a few
+ * milliseconds, where one scheduler hiccup moves its rate by tens of percent.
+ */
+export function timed(fn, ms, n0) {
+  let n = 0;
+  return () => {
+    if (n) return rate(fn, n);
+    const r = rate(fn, n0);
+    n = Math.max(n0, Math.round((r * ms) / 1000));
+    return r;
+  };
 }
 
 /** ops/s of `fn(n)` doing n operations, timed with hrtime. */

@@ -721,7 +721,8 @@ var PROTO = {
         var q = opt ? opt.qos || 0 : 0;
         var r = !!(opt && opt.retain);
         // validTopic, written out: on a board each call of the hot path costs more than the test it makes.
-        // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer.
+        // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer,
+        // but never over 3 bytes a UTF-16 unit, so only a topic of over 21,845 units is measured.
         if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (false))
             throw fail("invalid topic: " + topic, "topic");
         if (q !== 0 && q !== 1)

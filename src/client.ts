@@ -480,8 +480,9 @@ const PROTO = {
     const q: number = opt ? opt.qos || 0 : 0;
     const r = !!(opt && opt.retain);
     // validTopic, written out: on a board each call of the hot path costs more than the test it makes.
-    // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer.
-    if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (!RAW && strLen(topic) > 65535)) throw fail("invalid topic: " + topic, "topic");
+    // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer,
+    // but never over 3 bytes a UTF-16 unit, so only a topic of over 21,845 units is measured.
+    if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (!RAW && topic.length > 21845 && strLen(topic) > 65535)) throw fail("invalid topic: " + topic, "topic");
     if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
     if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
     if (c.en || c.s == S.END) return false;

@@ -137,6 +137,34 @@ publish("a long payload one byte short of room writes nothing and returns -1", (
   assert.is(encodePublish(c, 0, "t", payload, 0, false, false, 0), c.length, "exact fit");
 });
 
+publish("topics and payloads of one-, two-, three- and four-byte chars around the length-field steps: the bytes, exact fit, one short writes nothing", () => {
+  // The Node encoder writes the packet once where it lands if every char were one byte and moves it when
+  // the length field turns out longer; checked against the packet assembled from Buffer's UTF-8.
+  const varint = (n: number) => { const a = []; do { a.push((n & 127) | (n > 127 ? 128 : 0)); n >>>= 7; } while (n); return a; };
+  const chars = ["a", "é", "€", "😀", "\ud800"];
+  for (const tc of chars)
+    for (const pc of chars)
+      for (const tn of [1, 20, 40])
+        for (const pn of [0, 5, 30, 40, 60, 126, 8190])
+          for (const qos of [0, 1]) {
+            const topic = tc.repeat(tn);
+            const payload = pc.repeat(pn);
+            const t = Buffer.from(topic, "utf8");
+            const p = Buffer.from(payload, "utf8");
+            const rl = 2 + t.length + (qos ? 2 : 0) + p.length;
+            const want = Uint8Array.from([0x30 | (qos << 1), ...varint(rl), t.length >> 8, t.length & 255, ...t, ...(qos ? [0x12, 0x34] : []), ...p]);
+            for (const o of [0, 3]) {
+              const b = new Uint8Array(o + want.length).fill(0xee);
+              const what = `${JSON.stringify(tc)} x ${tn}, ${JSON.stringify(pc)} x ${pn}, QoS ${qos}, at ${o}`;
+              assert.is(encodePublish(b, o, topic, payload, qos, false, false, 0x1234), b.length, what);
+              assert.equal(b.subarray(o), want, what);
+              const short = new Uint8Array(o + want.length - 1).fill(0xee);
+              assert.is(encodePublish(short, o, topic, payload, qos, false, false, 0x1234), -1, what + ", one short");
+              assert.ok(short.every((x) => x == 0xee), what + ", one short: nothing written");
+            }
+          }
+});
+
 for (const rl of [127, 128, 16383, 16384, 2097151, 2097152]) {
   publish(`remaining length ${rl} takes ${lenSize(rl)} bytes`, () => {
     const payload = new Uint8Array(rl - 3);

@@ -49,11 +49,26 @@ function isHigh(c) {
 function isLow(c) {
     return c >= 0xdc00 && c <= 0xdfff;
 }
+/** Write the leading chars of `s` below 128 at `o` (one byte each under both rules); returns how many. */
+function ascii(b, o, s) {
+    var n = s.length;
+    var k = 0;
+    for (; k < n; k++) {
+        var c = s.charCodeAt(k);
+        if (c > 127)
+            break;
+        b[o + k] = c;
+    }
+    return k;
+}
 /** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
 function strWrite(b, o, s) {
     var n = s.length;
     if (nodeBuf && !raw && n > NATIVE)
         return o + nodeBuf.prototype.utf8Write.call(b, s, o, b.length - o);
+    // Plain ASCII (the common case) in a tight loop; anything else is written again by the full loop.
+    if (!RAW && ascii(b, o, s) == n)
+        return o + n;
     for (var i = 0; i < n; i++) {
         var c = s.charCodeAt(i);
         if (RAW || raw || c < 0x80)
@@ -134,9 +149,11 @@ function u16(b, o, v) {
     b[o + 1] = v & 255;
     return o + 2;
 }
-/** A length-prefixed field whose byte length `n` the caller has already measured. */
-function field(b, o, x, n) {
-    return dataWrite(b, u16(b, o, n), x);
+/** A length-prefixed field: written, then its length put in front (so no string is measured twice). */
+function field(b, o, x) {
+    var e = dataWrite(b, o + 2, x);
+    u16(b, o, e - o - 2);
+    return e;
 }
 /**
  * Fixed header: type/flags byte and remaining length `n`; returns the offset of the variable header,
@@ -181,7 +198,7 @@ function encodeConnect(b, o, c) {
     o = head(b, o, 1 /* T.CONNECT */ << 4, n);
     if (o < 0)
         return o;
-    o = field(b, o, v3 ? "MQIsdp" : "MQTT", v3 ? 6 : 4);
+    o = field(b, o, v3 ? "MQIsdp" : "MQTT");
     b[o++] = v3 ? 3 : 4;
     b[o++] =
         (c.username != null ? 0x80 : 0) |
@@ -189,13 +206,13 @@ function encodeConnect(b, o, c) {
             (w ? (w.retain ? 0x20 : 0) | (wq << 3) | 4 : 0) |
             (c.clean === false ? 0 : 2);
     o = u16(b, o, c.keepalive == null ? 60 : c.keepalive);
-    o = field(b, o, c.clientId, strLen(c.clientId));
+    o = field(b, o, c.clientId);
     if (w)
-        o = field(b, field(b, o, w.topic, strLen(w.topic)), w.payload, dataLen(w.payload));
+        o = field(b, field(b, o, w.topic), w.payload);
     if (c.username != null)
-        o = field(b, o, c.username, dataLen(c.username));
+        o = field(b, o, c.username);
     if (c.password != null)
-        o = field(b, o, c.password, dataLen(c.password));
+        o = field(b, o, c.password);
     return o;
 }
 /**
@@ -203,35 +220,42 @@ function encodeConnect(b, o, c) {
  * Err.TOPIC for an empty topic or one over 65,535 bytes; Err.ARG for QoS outside 0..2 or a bad id.
  */
 function encodePublish(b, o, topic, payload, qos, retain, dup, id) {
+    var tl = topic.length;
+    var byte1 = (3 /* T.PUBLISH */ << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
+    if (nodeBuf && tl && tl <= 21845 && qos >= 0 && qos <= 2 && (!qos || (id >= 1 && id <= 65535))) {
+        // Node: measuring each string and then writing it are two passes; instead write the packet once
+        // where it lands if every char is one byte (the least the remaining length can be), and move it in
+        // the rare case the length field grows. Only when it surely fits (3 bytes per UTF-16 unit at most,
+        // a 4-byte length field) and the topic surely is 1..65,535 bytes, so a packet that does not fit
+        // still writes nothing and every error is left to the measuring path below.
+        var pl = payload == null ? 0 : payload.length;
+        var max = 4 + 3 * tl + (typeof payload == "string" ? 3 * pl : pl);
+        if (o + 5 + max <= b.length && max <= 268435455) {
+            var h = lenSize(2 + tl + (qos ? 2 : 0) + pl);
+            var at = o + 1 + h;
+            var e = strWrite(b, at + 2, topic);
+            u16(b, at, e - at - 2);
+            if (qos)
+                e = u16(b, e, id);
+            e = dataWrite(b, e, payload) - at;
+            var d = lenSize(e) - h;
+            if (d)
+                b.copyWithin(at + d, at, at + e);
+            return head(b, o, byte1, e) + e;
+        }
+    }
     var tn = strLen(topic);
     if (tn < 1 || tn > 65535)
         return -7 /* Err.TOPIC */;
     if (!(qos >= 0 && qos <= 2) || (qos && !(id >= 1 && id <= 65535)))
         return -9 /* Err.ARG */;
-    var byte1 = (3 /* T.PUBLISH */ << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
-    var fixed = 2 + tn + (qos ? 2 : 0);
-    var w = -1;
-    if (nodeBuf && typeof payload == "string" && payload.length > NATIVE) {
-        // Node: measuring a long string and then encoding it are two native passes; instead write it once
-        // where it lands if every char is one byte, and move it in the rare case the length field grows.
-        // Only when it surely fits (3 bytes per UTF-16 unit at most, 3 more for the move), so a packet
-        // that does not fit still writes nothing.
-        var h = lenSize(fixed + payload.length);
-        var at = o + 1 + h + fixed;
-        if (at + 3 * payload.length + 3 <= b.length && fixed + 3 * payload.length <= 268435452) {
-            w = strWrite(b, at, payload) - at;
-            var d = lenSize(fixed + w) - h;
-            if (d)
-                b.copyWithin(at + d, at, at + w);
-        }
-    }
-    o = head(b, o, byte1, fixed + (w < 0 ? dataLen(payload) : w));
+    o = head(b, o, byte1, 2 + tn + (qos ? 2 : 0) + dataLen(payload));
     if (o < 0)
         return o;
-    o = field(b, o, topic, tn);
+    o = field(b, o, topic);
     if (qos)
         o = u16(b, o, id);
-    return w < 0 ? dataWrite(b, o, payload) : o + w;
+    return dataWrite(b, o, payload);
 }
 /** PUBACK, PUBREC, PUBREL or PUBCOMP for packet `id` (PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]). */
 function encodeAck(b, o, type, id) {
@@ -259,7 +283,7 @@ function encodeSubscribe(b, o, id, filters, qos) {
         return o;
     o = u16(b, o, id);
     for (var i = 0; i < filters.length; i++) {
-        o = field(b, o, filters[i], strLen(filters[i]));
+        o = field(b, o, filters[i]);
         if (qos)
             b[o++] = qos[i];
     }
@@ -1073,8 +1097,9 @@ var PROTO = {
         var q = opt ? opt.qos || 0 : 0;
         var r = !!(opt && opt.retain);
         // validTopic, written out: on a board each call of the hot path costs more than the test it makes.
-        // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer.
-        if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (!RAW && strLen(topic) > 65535))
+        // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer,
+        // but never over 3 bytes a UTF-16 unit, so only a topic of over 21,845 units is measured.
+        if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (!RAW && topic.length > 21845 && strLen(topic) > 65535))
             throw fail("invalid topic: " + topic, "topic");
         if (q !== 0 && q !== 1)
             throw fail("qos must be 0 or 1", "qos");
@@ -1300,8 +1325,13 @@ function nodeTransport(o) {
                     slab = Buffer.allocUnsafe(Math.max(n, slab ? Math.min(SLAB, slab.length * 2) : FIRST));
                     from = pos = 0;
                 }
+                // Copied through locals: slab and pos live in this closure's context, and a loop that read and
+                // wrote them there on every byte took about half as long again.
+                var d = slab;
+                var p = pos;
                 for (var i = a; i < z;)
-                    slab[pos++] = b[i++];
+                    d[p++] = b[i++];
+                pos = p;
                 if (!queued) {
                     queued = true;
                     setImmediate(flush);

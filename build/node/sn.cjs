@@ -37,11 +37,26 @@ function isHigh(c) {
 function isLow(c) {
     return c >= 0xdc00 && c <= 0xdfff;
 }
+/** Write the leading chars of `s` below 128 at `o` (one byte each under both rules); returns how many. */
+function ascii(b, o, s) {
+    var n = s.length;
+    var k = 0;
+    for (; k < n; k++) {
+        var c = s.charCodeAt(k);
+        if (c > 127)
+            break;
+        b[o + k] = c;
+    }
+    return k;
+}
 /** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
 function strWrite(b, o, s) {
     var n = s.length;
     if (nodeBuf && !raw && n > NATIVE)
         return o + nodeBuf.prototype.utf8Write.call(b, s, o, b.length - o);
+    // Plain ASCII (the common case) in a tight loop; anything else is written again by the full loop.
+    if (!RAW && ascii(b, o, s) == n)
+        return o + n;
     for (var i = 0; i < n; i++) {
         var c = s.charCodeAt(i);
         if (RAW || raw || c < 0x80)

@@ -3,7 +3,7 @@
 // because every packet is sized first and checked against the room left.
 import { T, Err } from "./constants";
 import { strLen, strWrite } from "./strings";
-import { nodeBuf, NATIVE } from "./native";
+import { nodeBuf } from "./native";
 
 /** A string (encoded by the platform rule) or raw bytes. */
 export type Data = string | Uint8Array;
@@ -30,9 +30,11 @@ export function u16(b: Uint8Array, o: number, v: number): number {
   return o + 2;
 }
 
-/** A length-prefixed field whose byte length `n` the caller has already measured. */
-function field(b: Uint8Array, o: number, x: Data | undefined, n: number): number {
-  return dataWrite(b, u16(b, o, n), x);
+/** A length-prefixed field: written, then its length put in front (so no string is measured twice). */
+function field(b: Uint8Array, o: number, x: Data | undefined): number {
+  const e = dataWrite(b, o + 2, x);
+  u16(b, o, e - o - 2);
+  return e;
 }
 
 /**
@@ -97,7 +99,7 @@ export function encodeConnect(b: Uint8Array, o: number, c: ConnectOptions): numb
   if (n < 0) return n;
   o = head(b, o, T.CONNECT << 4, n);
   if (o < 0) return o;
-  o = field(b, o, v3 ? "MQIsdp" : "MQTT", v3 ? 6 : 4);
+  o = field(b, o, v3 ? "MQIsdp" : "MQTT");
   b[o++] = v3 ? 3 : 4;
   b[o++] =
     (c.username != null ? 0x80 : 0) |
@@ -105,10 +107,10 @@ export function encodeConnect(b: Uint8Array, o: number, c: ConnectOptions): numb
     (w ? (w.retain ? 0x20 : 0) | (wq << 3) | 4 : 0) |
     (c.clean === false ? 0 : 2);
   o = u16(b, o, c.keepalive == null ? 60 : c.keepalive);
-  o = field(b, o, c.clientId, strLen(c.clientId));
-  if (w) o = field(b, field(b, o, w.topic, strLen(w.topic)), w.payload, dataLen(w.payload));
-  if (c.username != null) o = field(b, o, c.username, dataLen(c.username));
-  if (c.password != null) o = field(b, o, c.password, dataLen(c.password));
+  o = field(b, o, c.clientId);
+  if (w) o = field(b, field(b, o, w.topic), w.payload);
+  if (c.username != null) o = field(b, o, c.username);
+  if (c.password != null) o = field(b, o, c.password);
   return o;
 }
 
@@ -117,30 +119,36 @@ export function encodeConnect(b: Uint8Array, o: number, c: ConnectOptions): numb
  * Err.TOPIC for an empty topic or one over 65,535 bytes; Err.ARG for QoS outside 0..2 or a bad id.
  */
 export function encodePublish(b: Uint8Array, o: number, topic: string, payload: Data | undefined, qos: number, retain: boolean, dup: boolean, id: number): number {
+  const tl = topic.length;
+  const byte1 = (T.PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
+  if (nodeBuf && tl && tl <= 21845 && qos >= 0 && qos <= 2 && (!qos || (id >= 1 && id <= 65535))) {
+    // Node: measuring each string and then writing it are two passes; instead write the packet once
+    // where it lands if every char is one byte (the least the remaining length can be), and move it in
+    // the rare case the length field grows. Only when it surely fits (3 bytes per UTF-16 unit at most,
+    // a 4-byte length field) and the topic surely is 1..65,535 bytes, so a packet that does not fit
+    // still writes nothing and every error is left to the measuring path below.
+    const pl = payload == null ? 0 : payload.length;
+    const max = 4 + 3 * tl + (typeof payload == "string" ? 3 * pl : pl);
+    if (o + 5 + max <= b.length && max <= 268435455) {
+      const h = lenSize(2 + tl + (qos ? 2 : 0) + pl);
+      const at = o + 1 + h;
+      let e = strWrite(b, at + 2, topic);
+      u16(b, at, e - at - 2);
+      if (qos) e = u16(b, e, id);
+      e = dataWrite(b, e, payload) - at;
+      const d = lenSize(e) - h;
+      if (d) b.copyWithin(at + d, at, at + e);
+      return head(b, o, byte1, e) + e;
+    }
+  }
   const tn = strLen(topic);
   if (tn < 1 || tn > 65535) return Err.TOPIC;
   if (!(qos >= 0 && qos <= 2) || (qos && !(id >= 1 && id <= 65535))) return Err.ARG;
-  const byte1 = (T.PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
-  const fixed = 2 + tn + (qos ? 2 : 0);
-  let w = -1;
-  if (nodeBuf && typeof payload == "string" && payload.length > NATIVE) {
-    // Node: measuring a long string and then encoding it are two native passes; instead write it once
-    // where it lands if every char is one byte, and move it in the rare case the length field grows.
-    // Only when it surely fits (3 bytes per UTF-16 unit at most, 3 more for the move), so a packet
-    // that does not fit still writes nothing.
-    const h = lenSize(fixed + payload.length);
-    const at = o + 1 + h + fixed;
-    if (at + 3 * payload.length + 3 <= b.length && fixed + 3 * payload.length <= 268435452) {
-      w = strWrite(b, at, payload) - at;
-      const d = lenSize(fixed + w) - h;
-      if (d) b.copyWithin(at + d, at, at + w);
-    }
-  }
-  o = head(b, o, byte1, fixed + (w < 0 ? dataLen(payload) : w));
+  o = head(b, o, byte1, 2 + tn + (qos ? 2 : 0) + dataLen(payload));
   if (o < 0) return o;
-  o = field(b, o, topic, tn);
+  o = field(b, o, topic);
   if (qos) o = u16(b, o, id);
-  return w < 0 ? dataWrite(b, o, payload) : o + w;
+  return dataWrite(b, o, payload);
 }
 
 /** PUBACK, PUBREC, PUBREL or PUBCOMP for packet `id` (PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]). */
@@ -166,7 +174,7 @@ export function encodeSubscribe(b: Uint8Array, o: number, id: number, filters: s
   if (o < 0) return o;
   o = u16(b, o, id);
   for (let i = 0; i < filters.length; i++) {
-    o = field(b, o, filters[i], strLen(filters[i]));
+    o = field(b, o, filters[i]);
     if (qos) b[o++] = qos[i];
   }
   return o;

@@ -42,10 +42,24 @@ function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
+/** Write the leading chars of `s` below 128 at `o` (one byte each under both rules); returns how many. */
+function ascii(b: Uint8Array, o: number, s: string): number {
+  const n = s.length;
+  let k = 0;
+  for (; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 127) break;
+    b[o + k] = c;
+  }
+  return k;
+}
+
 /** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
 export function strWrite(b: Uint8Array, o: number, s: string): number {
   const n = s.length;
   if (nodeBuf && !raw && n > NATIVE) return o + nodeBuf.prototype.utf8Write.call(b, s, o, b.length - o);
+  // Plain ASCII (the common case) in a tight loop; anything else is written again by the full loop.
+  if (!RAW && ascii(b, o, s) == n) return o + n;
   for (let i = 0; i < n; i++) {
     let c = s.charCodeAt(i);
     if (RAW || raw || c < 0x80) b[o++] = c;

@@ -68,7 +68,12 @@ export function nodeTransport(o: NodeOptions): Transport {
           slab = Buffer.allocUnsafe(Math.max(n, slab ? Math.min(SLAB, slab.length * 2) : FIRST));
           from = pos = 0;
         }
-        for (let i = a; i < z; ) slab[pos++] = b[i++];
+        // Copied through locals: slab and pos live in this closure's context, and a loop that read and
+        // wrote them there on every byte took about half as long again.
+        const d = slab;
+        let p = pos;
+        for (let i = a; i < z; ) d[p++] = b[i++];
+        pos = p;
         if (!queued) {
           queued = true;
           setImmediate(flush);
