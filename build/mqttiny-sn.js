@@ -2,8 +2,9 @@ var L = [
     "gd", "g", "gx", null, "fpdx", "c", "", "Fx", "", "x", "tmx", "tmc", "ftmx", "tmc", "m", "m",
     "m", null, "fmx", "ftmc", "fmx", "m", "x", "", "D", null, "Fx", "c", "x", "c",
 ];
+/** The record snDecode fills; each decode sets every field before the client reads any. */
 function snMsg() {
-    return { t: 0, f: 0, q: 0, tt: 0, i: 0, m: 0, c: 0, d: -1, g: 0, x: 0, n: 0, b: "" };
+    return {};
 }
 /** Decode one datagram (a byte String, or bytes) into `m`: the message type, or an SnErr. */
 function snDecode(m, d) {
@@ -330,12 +331,12 @@ function arm(c, f, ms) {
         c.k.clear(c.t);
     c.t = c.k.set(f, ms, c);
 }
+/** No request in flight and no timer at all (the keepalive's too). */
 function disarm(c) {
-    if (c.t != null)
-        c.k.clear(c.t);
+    done(c);
     if (c.kt != null)
         c.k.clear(c.kt);
-    c.t = c.kt = null;
+    c.kt = null;
 }
 // ---- sending
 function send(c, d) {
@@ -413,7 +414,6 @@ function connect$1(c, clean, will) {
 /** The gateway is gone (or refused): plan the next attempt, keeping everything held, then tell the user. */
 function lost(c, err, wait) {
     var was = c.s;
-    done(c);
     disarm(c);
     c.s = 0 /* S.OFF */;
     c.f++;
@@ -456,7 +456,6 @@ function keep(c) {
 }
 // ---- sleep
 function asleep(c) {
-    done(c);
     disarm(c);
     c.s = 4 /* S.ASLEEP */;
     c.zz = 0;
@@ -770,7 +769,7 @@ var PROTO = {
         if (!validTopic(topic))
             throw fail("invalid topic: " + topic, "topic");
         if (q == -1 && !regId(c.pd, topic) && topic.length != 2)
-            throw fail("QoS -1 needs a predefined topic or a 2-character name: " + topic, "topic");
+            throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
         var p = payload == null ? "" : payload;
         if (typeof p != "string" && !(p instanceof Uint8Array))
             throw fail("payload must be a string or Uint8Array", "payload");
@@ -835,7 +834,6 @@ var PROTO = {
         var c = this;
         if (c.s != 4 /* S.ASLEEP */ && c.s != 5 /* S.AWAKE */)
             return;
-        done(c);
         disarm(c);
         // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
         connect$1(c, 0, null);
@@ -848,7 +846,6 @@ var PROTO = {
         var n = c.st.e.length;
         if (was >= 3 /* S.UP */)
             send(c, snEncode(24 /* N.DISCONNECT */));
-        done(c);
         disarm(c);
         c.s = 6 /* S.END */;
         var so = c.so;

@@ -534,12 +534,12 @@ function arm(c, f, ms) {
         c.k.clear(c.t);
     c.t = c.k.set(f, ms, c);
 }
+/** No request in flight and no timer at all (the keepalive's too). */
 function disarm(c) {
-    if (c.t != null)
-        c.k.clear(c.t);
+    done(c);
     if (c.kt != null)
         c.k.clear(c.kt);
-    c.t = c.kt = null;
+    c.kt = null;
 }
 // ---- sending
 function send(c, d) {
@@ -617,7 +617,6 @@ function connect$1(c, clean, will) {
 /** The gateway is gone (or refused): plan the next attempt, keeping everything held, then tell the user. */
 function lost(c, err, wait) {
     var was = c.s;
-    done(c);
     disarm(c);
     c.s = 0 /* S.OFF */;
     c.f++;
@@ -660,7 +659,6 @@ function keep(c) {
 }
 // ---- sleep
 function asleep(c) {
-    done(c);
     disarm(c);
     c.s = 4 /* S.ASLEEP */;
     c.zz = 0;
@@ -974,7 +972,7 @@ var PROTO = {
         if (!validTopic(topic))
             throw fail("invalid topic: " + topic, "topic");
         if (q == -1 && !regId(c.pd, topic) && topic.length != 2)
-            throw fail("QoS -1 needs a predefined topic or a 2-character name: " + topic, "topic");
+            throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
         var p = payload == null ? "" : payload;
         if (typeof p != "string" && !(p instanceof Uint8Array))
             throw fail("payload must be a string or Uint8Array", "payload");
@@ -1039,7 +1037,6 @@ var PROTO = {
         var c = this;
         if (c.s != 4 /* S.ASLEEP */ && c.s != 5 /* S.AWAKE */)
             return;
-        done(c);
         disarm(c);
         // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
         connect$1(c, 0, null);
@@ -1052,7 +1049,6 @@ var PROTO = {
         var n = c.st.e.length;
         if (was >= 3 /* S.UP */)
             send(c, snEncode(24 /* N.DISCONNECT */));
-        done(c);
         disarm(c);
         c.s = 6 /* S.END */;
         var so = c.so;

@@ -205,10 +205,11 @@ function arm(c: R, f: (c: R) => void, ms: number) {
   c.t = c.k.set(f, ms, c);
 }
 
+/** No request in flight and no timer at all (the keepalive's too). */
 function disarm(c: R) {
-  if (c.t != null) c.k.clear(c.t);
+  done(c);
   if (c.kt != null) c.k.clear(c.kt);
-  c.t = c.kt = null;
+  c.kt = null;
 }
 
 // ---- sending
@@ -286,7 +287,6 @@ function connect(c: R, clean: unknown, will: unknown) {
 /** The gateway is gone (or refused): plan the next attempt, keeping everything held, then tell the user. */
 function lost(c: R, err: SnError, wait?: number) {
   const was = c.s;
-  done(c);
   disarm(c);
   c.s = S.OFF;
   c.f++;
@@ -325,7 +325,6 @@ function keep(c: R) {
 
 // ---- sleep
 function asleep(c: R) {
-  done(c);
   disarm(c);
   c.s = S.ASLEEP;
   c.zz = 0;
@@ -605,7 +604,7 @@ const PROTO = {
     const r = opt && opt.retain ? F.RETAIN : 0;
     if (q !== 0 && q !== 1 && q !== -1) throw fail("qos must be -1, 0 or 1", "qos");
     if (!validTopic(topic)) throw fail("invalid topic: " + topic, "topic");
-    if (q == -1 && !regId(c.pd, topic) && topic.length != 2) throw fail("QoS -1 needs a predefined topic or a 2-character name: " + topic, "topic");
+    if (q == -1 && !regId(c.pd, topic) && topic.length != 2) throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
     const p: Data = payload == null ? "" : payload;
     if (typeof p != "string" && !(p instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
     if (c.s == S.END) return false;
@@ -661,7 +660,6 @@ const PROTO = {
   wake: function (this: R) {
     const c = this;
     if (c.s != S.ASLEEP && c.s != S.AWAKE) return;
-    done(c);
     disarm(c);
     // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
     connect(c, 0, null);
@@ -672,7 +670,6 @@ const PROTO = {
     const was = c.s;
     const n = c.st.e.length;
     if (was >= S.UP) send(c, snEncode(N.DISCONNECT));
-    done(c);
     disarm(c);
     c.s = S.END;
     const so = c.so;

@@ -16,8 +16,9 @@ export interface SnMsg extends Omit<Msg, "b"> {
   b: string;
 }
 
+/** The record snDecode fills; each decode sets every field before the client reads any. */
 export function snMsg(): SnMsg {
-  return { t: 0, f: 0, q: 0, tt: 0, i: 0, m: 0, c: 0, d: -1, g: 0, x: 0, n: 0, b: "" };
+  return {} as SnMsg;
 }
 
 /** Decode one datagram (a byte String, or bytes) into `m`: the message type, or an SnErr. */

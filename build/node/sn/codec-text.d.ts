@@ -3,6 +3,7 @@ import type { SnMsg as Msg } from "./codec";
 export interface SnMsg extends Omit<Msg, "b"> {
     b: string;
 }
+/** The record snDecode fills; each decode sets every field before the client reads any. */
 export declare function snMsg(): SnMsg;
 /** Decode one datagram (a byte String, or bytes) into `m`: the message type, or an SnErr. */
 export declare function snDecode(m: SnMsg, d: string | Uint8Array): number;
