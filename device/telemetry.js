@@ -77,15 +77,15 @@ function startMqtt() {
     clean: false,
     keepalive: CONFIG.keepalive || 30,
   };
-  // No will over MQTT-SN: the Paho gateway (1.5.1) answers the WILLTOPIC of a CONNECT with a will by a
-  // DISCONNECT ("is not connecting", its issue 248), so such a client never connects there.
+  // The will over both protocols (over MQTT-SN the client gets it past the Paho gateway's issue 248 by
+  // itself; see README, "MQTT-SN over UDP").
+  o.will = { topic: base + "/status", payload: "offline", qos: 1, retain: true };
   if (sn) {
     o.predefined = CONFIG.predefined;
     // ms before an unanswered request is sent again (the client's default is 10 s; one request is in
     // flight at a time, so on a lossy link each lost datagram holds the readings behind it that long).
     o.retry = CONFIG.retry;
   } else {
-    o.will = { topic: base + "/status", payload: "offline", qos: 1, retain: true };
     o.username = CONFIG.username;
     o.password = CONFIG.password;
     o.tls = CONFIG.tls;

@@ -312,7 +312,9 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   const d = c.d;
   let st: number;
   let ch: typeof chunk | null = chunk;
-  while (c.e == this && (st = rxNext(d, ch))) {
+  // On a board, rxNext is not called again for a chunk that held whole packets only (most do): with no
+  // new bytes and fewer than 2 left it has nothing to find, and a call there costs more than this test.
+  while (c.e == this && (ch || !RAW || (d as any).b.length > 1) && (st = rxNext(d, ch))) {
     ch = null;
     if (st == PACKET) {
       handle(c, d);
