@@ -23,12 +23,12 @@ type Relay = { port: number; up: number[]; down: number[]; seq: string[]; close:
  * port; with `relay`, `R` is the port of a relay in front of it, see relay()) on `board`; `test` checks;
  * everything is stopped after.
  */
-async function onDevice(board: string, o: { body: string; qosm1?: [string, number, string][]; relay?: boolean }, test: (x: { h: any; r: () => Record<string, any>; got: [string, string][]; w: mqtt.MqttClient; rl: Relay }) => Promise<void>) {
+async function onDevice(board: string, o: { body: string; qosm1?: [string, number, string][]; relay?: boolean; watch?: string[] }, test: (x: { h: any; r: () => Record<string, any>; got: [string, string][]; w: mqtt.MqttClient; rl: Relay; g: Awaited<ReturnType<typeof startGateway>> }) => Promise<void>) {
   const g = await startGateway({ predefined: [["*", "sn/predef", PREDEF]], clients: o.qosm1 });
   const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${g.broker.port}`, { clientId: "watch" });
   const got: [string, string][] = [];
   w.on("message", (topic, p) => got.push([topic, p.toString()]));
-  await w.subscribeAsync("sn/#", { qos: 1 });
+  await w.subscribeAsync(["sn/#", ...(o.watch || [])], { qos: 1 });
   const rl = o.relay ? await relay(g.port) : null;
   const h = deviceRun(board, {
     storage: { mqttiny: DEVICE_SN },
@@ -36,7 +36,7 @@ async function onDevice(board: string, o: { body: string; qosm1?: [string, numbe
     program: `var G = ${g.port}${rl ? ", R = " + rl.port : ""};\n` + loadModule("mqttiny", DEVICE_SN, "storage") + `function fail(e) { out("error", { code: e.code, message: e.message }); }\n` + o.body,
   });
   try {
-    await test({ h, r: () => results(h.lines.join("\n")), got, w, rl: rl! });
+    await test({ h, r: () => results(h.lines.join("\n")), got, w, rl: rl!, g });
   } catch (e) {
     console.log(`  gateway log, last lines:\n${g.log.slice(-25).join("\n")}`);
     throw e;
@@ -287,6 +287,37 @@ c.on("connected", function () {
       assert.ok(ping >= 4 && pong >= 4, `PINGREQ ${ping}, PINGRESP ${pong}; device sent ${rl.up.join(" ")}, got ${rl.down.join(" ")}`);
       assert.equal(rl.up.filter((y) => y != 0x16), [0x04], "nothing but CONNECT and PINGREQs");
       console.log(`  ${board}: 5 s idle with keepalive 1: ${ping} PINGREQ / ${pong} PINGRESP, still connected, 1 attempt (free ${x.after.free})`);
+    });
+  });
+
+  t(`${board}: a short topic name; inbound QoS 2 delivered once; the gateway restarts while 5 QoS 1 readings are held: all 5 arrive, in order, none twice`, async () => {
+    const body = `
+var errs = 0, connects = 0, once = 0, got = {};
+var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "rs-${board}", keepalive: 2, retry: 500, retries: 2, reconnectMin: 200, reconnectMax: 1000 });
+c.on("error", function (e) { out("err" + errs++, e.code); });
+c.subscribe("sn/q2/+", { qos: 2 }, function (t, m) { got[t] = (got[t] || 0) + 1; out("got", got); });
+c.on("connected", function () { out("connected", ++connects); if (connects == 1) c.publish("s1", "short", { qos: 1 }); });
+// Offline (the gateway is gone): five readings, held until it is back.
+c.on("offline", function () { if (once++) return; for (var i = 0; i < 5; i++) c.publish("sn/held", "h" + i, { qos: 1 }); out("held", { n: c.queued(), free: mem().free }); });
+`;
+    await onDevice(board, { body, watch: ["s1"] }, async ({ h, r, got, w, g }) => {
+      await until(() => r().connected >= 1 && got.some((m) => m[0] == "s1"), 30000, "connected, s1 at the subscriber", h);
+      assert.equal(got.filter((m) => m[0] == "s1"), [["s1", "short"]]);
+      await sleep(1500); // the SUBSCRIBE's round trip through the gateway
+      await w.publishAsync("sn/q2/a", "exactly once", { qos: 2 });
+      await until(() => r().got != null, 10000, "the QoS 2 message", h);
+      await sleep(1500);
+      assert.equal(r().got, { "sn/q2/a": 1 });
+      await g.stop();
+      await until(() => r().held != null, 15000, "offline, readings held", h);
+      assert.is(r().held.n, 5);
+      await g.start();
+      await until(() => got.filter((m) => m[0] == "sn/held").length >= 5, 30000, "the held readings after the restart", h);
+      await sleep(1000);
+      assert.equal(got.filter((m) => m[0] == "sn/held").map((m) => m[1]), ["h0", "h1", "h2", "h3", "h4"]);
+      assert.ok(r().connected >= 2, "connected again");
+      assert.equal(deviceErrors(h.lines.join("\n")), []);
+      console.log(`  ${board}: s1 (short name) and a QoS 2 message delivered once; 5 readings held over a gateway restart (free ${r().held.free}), all 5 delivered in order, none twice; ${r().connected} connects`);
     });
   });
 
