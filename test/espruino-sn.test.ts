@@ -155,10 +155,11 @@ c.on("connected", function () {
     });
   }
 
-// The rest of the MQTT-SN protocol that test/sn-client.test.ts covers on Node, on the ESP8266 layout (the
-// smaller heap): sleeping, SEARCHGW, unsubscribe, keepalive.
-if (gateway && haveBoards(t, ["esp8266"])) {
-  const board = "esp8266";
+// The rest of the MQTT-SN protocol that test/sn-client.test.ts covers on Node, on both layouts: sleeping,
+// SEARCHGW, unsubscribe, keepalive, the will, short names, inbound QoS 2, a gateway restart.
+if (gateway)
+  for (const board of ["esp8266", "esp32"]) {
+  if (!haveBoards(t, [board])) continue;
 
   t(`${board}: sleeping client: QoS 1 messages published on the broker while it sleeps are delivered in its next awake period, then it sleeps again`, async () => {
     // sleep(4, 1.5): DISCONNECT with a 4 s duration, an awake period (PINGREQ with the client id) every
