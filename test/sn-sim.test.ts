@@ -239,6 +239,30 @@ both("datagrams as byte Strings (Espruino): inbound messages decode the same", (
   assert.equal(r.messages.map((m) => [m[0], m[1]]), [["ab", create === createSnClient ? "\xb0C" : "\xc2\xb0C"]]);
 });
 
+both("a 2-character topic of characters over one byte is a topic name, not a short name: REGISTER, then the PUBLISH with its own QoS and no stray flags", () => {
+  const r = rig();
+  r.up();
+  assert.ok(r.c.publish("\xb0C", "v", { qos: 1 }));
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 10_000), "acknowledged");
+  assert.is(r.g.got.filter((t) => t == 0x0a).length, 1, "REGISTER");
+  assert.equal(r.g.delivered.map((d) => [d.qos, d.retain]), [[1, false]]);
+});
+
+// Node strings only (a board's are bytes): wider characters must not reach the flags byte either.
+for (const topic of ["\u6e29\u5ea6", "\ud83c\udf21"])
+  test(`src: publish(${JSON.stringify(topic)}) at QoS 0 and 1: a topic name (REGISTER), each PUBLISH with its QoS and no stray flags`, () => {
+    create = createSnClient;
+    netDefaults = {};
+    const r = rig();
+    r.up();
+    r.c.publish(topic, "q1", { qos: 1 });
+    assert.ok(r.clock.until(() => r.c.queued() == 0, 10_000), "acknowledged");
+    r.c.publish(topic, "q0");
+    r.clock.advance(100);
+    assert.equal(r.g.delivered.map((d) => [d.topic, d.payload, d.qos, d.retain]), [[topic, "q1", 1, false], [topic, "q0", 0, false]]);
+    assert.throws(() => r.c.publish(topic, "x", { qos: -1 }), /QoS -1 needs/);
+  });
+
 both("sleep() before the connection is up: held messages go first, then the client sleeps", () => {
   const r = rig();
   r.c.publish("h/t", "first", { qos: 1 });

@@ -722,10 +722,12 @@ function topicId(c, t) {
     var id = regId(c.pd, t);
     if (id)
         return (1 /* F.PREDEFINED */ << 16) | id;
-    return t.length == 2 ? (2 /* F.SHORT */ << 16) | shortId(t) : regId(c.rg, t);
+    return isShort(t) ? (2 /* F.SHORT */ << 16) | shortId(t) : regId(c.rg, t);
 }
 function isShort(t) {
-    return t.length == 2 && validTopic(t);
+    // Two bytes on the wire: two characters of one byte each (ASCII; UTF-8 would make more, and wider
+    // ones would spill into the flags byte where the topic id type is or'ed in).
+    return t.length == 2 && t.charCodeAt(0) < 128 && t.charCodeAt(1) < 128 && validTopic(t);
 }
 function willFlags(w) {
     return ((w.qos || 0) << 5 /* F.QOS_SHIFT */) | (w.retain ? 16 /* F.RETAIN */ : 0);
@@ -971,7 +973,7 @@ var PROTO = {
             throw fail("qos must be -1, 0 or 1", "qos");
         if (!validTopic(topic))
             throw fail("invalid topic: " + topic, "topic");
-        if (q == -1 && !regId(c.pd, topic) && topic.length != 2)
+        if (q == -1 && !regId(c.pd, topic) && !isShort(topic))
             throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
         var p = payload == null ? "" : payload;
         if (typeof p != "string" && !(p instanceof Uint8Array))

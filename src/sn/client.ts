@@ -381,11 +381,13 @@ function subReq(c: R, s: Sub, t: number, x: number, q: number) {
 function topicId(c: R, t: string): number {
   const id = regId(c.pd, t);
   if (id) return (F.PREDEFINED << 16) | id;
-  return t.length == 2 ? (F.SHORT << 16) | shortId(t) : regId(c.rg, t);
+  return isShort(t) ? (F.SHORT << 16) | shortId(t) : regId(c.rg, t);
 }
 
 function isShort(t: string): boolean {
-  return t.length == 2 && validTopic(t);
+  // Two bytes on the wire: two characters of one byte each (ASCII; UTF-8 would make more, and wider
+  // ones would spill into the flags byte where the topic id type is or'ed in).
+  return t.length == 2 && t.charCodeAt(0) < 128 && t.charCodeAt(1) < 128 && validTopic(t);
 }
 
 function willFlags(w: SnWill): number {
@@ -604,7 +606,7 @@ const PROTO = {
     const r = opt && opt.retain ? F.RETAIN : 0;
     if (q !== 0 && q !== 1 && q !== -1) throw fail("qos must be -1, 0 or 1", "qos");
     if (!validTopic(topic)) throw fail("invalid topic: " + topic, "topic");
-    if (q == -1 && !regId(c.pd, topic) && topic.length != 2) throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
+    if (q == -1 && !regId(c.pd, topic) && !isShort(topic)) throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
     const p: Data = payload == null ? "" : payload;
     if (typeof p != "string" && !(p instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
     if (c.s == S.END) return false;
