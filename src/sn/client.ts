@@ -3,13 +3,13 @@
 // time (spec 6.13): it is resent after `retry` ms, `retries` times, then the gateway counts as lost and
 // the client connects again, keeping what it holds. Lifecycle events are queued and emitted after the
 // state change that caused them.
-import { N, F, RC, SnErr } from "./constants";
+import { N, F, RC } from "./constants";
 import { snDecode, snEncode, snMsg, snStr, snId, snDup, shortId, shortName } from "./codec";
 import type { SnMsg } from "./codec";
 import { regCreate, regId, regName, regPut, regDrop, regClear } from "./registry";
 import type { Reg } from "./registry";
 import { snStore, snHold, snShift } from "./held";
-import type { SnStore, Held, Data } from "./held";
+import type { SnStore, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import type { Clock } from "../client";
