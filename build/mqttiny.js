@@ -23,18 +23,18 @@ function put(c, d, from, to) {
 // handed to socket.write() as it is, and received bytes, which arrive as Strings, are cut with substr.
 // No per-byte loop touches a topic or a payload, and no buffer is held while nothing is in transit.
 // Same functions as wire.ts, which it replaces in the device bundle.
-var chr = String.fromCharCode;
+var chr$1 = String.fromCharCode;
 /** A length-prefixed field; Strings are bytes on the boards, a Uint8Array is turned into one natively. */
 function field(x) {
     var s = x == null ? "" : typeof x == "string" ? x : E.toString(x);
-    return chr(s.length >> 8, s.length & 255) + s;
+    return chr$1(s.length >> 8, s.length & 255) + s;
 }
 /** Fixed header (remaining length: at most 4 loop steps) and body. */
 function packet(byte1, body) {
     var n = body.length;
-    var h = chr(byte1);
+    var h = chr$1(byte1);
     do {
-        h += chr((n & 127) | (n > 127 ? 128 : 0));
+        h += chr$1((n & 127) | (n > 127 ? 128 : 0));
         n >>= 7;
     } while (n);
     return h + body;
@@ -53,7 +53,7 @@ function connectPacket(o) {
     var flags = (o.username != null ? 0x80 : 0) | (o.password != null ? 0x40 : 0) | (w ? (w.retain ? 0x20 : 0) | ((w.qos || 0) << 3) | 4 : 0) | (o.clean === false ? 0 : 2);
     var f = [o.clientId, w && w.topic, w && w.payload, o.username, o.password];
     var ka = o.keepalive == null ? 60 : o.keepalive;
-    var body = field(v3 ? "MQIsdp" : "MQTT") + chr(v3 ? 3 : 4, flags, ka >> 8, ka & 255);
+    var body = field(v3 ? "MQIsdp" : "MQTT") + chr$1(v3 ? 3 : 4, flags, ka >> 8, ka & 255);
     for (var k = 0; k < 5; k++) {
         if (k && f[k] == null && (k > 2 || !w))
             continue;
@@ -73,12 +73,12 @@ function connectPacket(o) {
 function txPublish(c, topic, payload, retain, qos, id) {
     // The client has checked the topic (1 to 65,535 bytes, no wildcard).
     var n = topic.length;
-    var b = chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
+    var b = chr$1(n >> 8, n & 255) + topic + (qos ? chr$1(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
     var m = b.length;
-    var p = chr(0x30 | (qos << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
+    var p = chr$1(0x30 | (qos << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
     // Telemetry fits a 1-byte remaining length; longer packets add the rest of it.
     while ((m >>= 7))
-        p += chr((m & 127) | (m > 127 ? 128 : 0));
+        p += chr$1((m & 127) | (m > 127 ? 128 : 0));
     p += b;
     if (!c)
         return p;
@@ -92,11 +92,11 @@ function txPublish(c, topic, payload, retain, qos, id) {
 }
 /** A packet of a fixed first byte and a packet id: PUBACK, PUBREC, PUBREL, PUBCOMP; with `id` < 0 none (PINGREQ, DISCONNECT). */
 function txAck(c, byte1, id) {
-    send(c, id < 0 ? chr(byte1, 0) : chr(byte1, 2, id >> 8, id & 255));
+    send(c, id < 0 ? chr$1(byte1, 0) : chr$1(byte1, 2, id >> 8, id & 255));
 }
 /** SUBSCRIBE to one filter, or UNSUBSCRIBE when `qos` < 0; its length, or Err.SPACE. */
 function txSub(c, id, filter, qos) {
-    return send(c, packet(qos < 0 ? 0xa2 : 0x82, chr(id >> 8, id & 255) + field(filter) + (qos < 0 ? "" : chr(qos))));
+    return send(c, packet(qos < 0 ? 0xa2 : 0x82, chr$1(id >> 8, id & 255) + field(filter) + (qos < 0 ? "" : chr$1(qos))));
 }
 function rxCreate(size) {
     return { b: "", z: size, k: 0, type: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
@@ -123,6 +123,14 @@ function rxNext(d, chunk) {
     d.b = b;
     if (d.k || b.length < 2)
         return 0;
+    // A PUBACK, what a QoS 1 publisher receives most: read here, without the framing below and parse()
+    // (one call fewer per acknowledged message on a board). Id 0 is left to parse() to refuse.
+    if (b.charCodeAt(0) == 0x40 && b.charCodeAt(1) == 2 && b.length > 3 && (d.id = (b.charCodeAt(2) << 8) | b.charCodeAt(3))) {
+        d.type = 4;
+        d.size = 2;
+        d.b = b.substr(4);
+        return PACKET;
+    }
     var n = b.charCodeAt(1);
     var j = 2;
     if (n > 127) {
@@ -213,6 +221,7 @@ function parse(d, b, j, n, big) {
     return PACKET;
 }
 
+var chr = String.fromCharCode;
 function storeCreate(size) {
     return { _q: [], _i: [], _c: 0, _s: 0, _u: 0, _m: size };
 }
@@ -221,22 +230,26 @@ function storeCreate(size) {
 // storeSize bounds the RAM held, not only the bytes, however small the messages are.
 var ENTRY = 24;
 function storePut(s, topic, payload, retain, id) {
-    var p = txPublish(null, topic, payload, retain, 1, id);
-    if (typeof p != "string")
-        return p;
-    var n = p.length + ENTRY;
+    // Sized before it is built: a full store (a burst paced by publish() returning false) refuses at once.
+    // A String payload is bytes on a board, as a Uint8Array's length is.
+    var m = topic.length + 4 + (payload == null ? 0 : payload.length);
+    var n = m + (m < 128 ? 2 : m < 16384 ? 3 : m < 2097152 ? 4 : 5) + ENTRY;
     if (n > s._m)
         return -1 /* Err.SPACE */;
     if (s._u + n > s._m)
         return 0;
+    // A reading's PUBLISH (body under 128 bytes) is built here, as client.ts builds a QoS 0 one: on a board
+    // the call of txPublish, which makes the same bytes and every other length, costs more than this.
+    var p = m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + chr(id >> 8, id & 255) + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)) : txPublish(null, topic, payload, retain, 1, id);
     s._q.push(p);
     s._i.push(id);
     s._u += n;
     return 1;
 }
-function storeSend(s, c, win, hw) {
+/** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
+function storeSend(s, c) {
     var q = s._q;
-    while (s._c < q.length && s._c < win && c.w < hw && c.l) {
+    while (s._c < q.length && s._c < c.wn && c.w < c.hw && c.l) {
         var p = q[s._c];
         // A resend carries DUP=1 [MQTT-3.3.1-1]: the flagged copy is made only then, not for every message.
         if (s._c < s._s)
@@ -275,17 +288,22 @@ function storeCount(s, sent) {
 }
 
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
-// Module constants: a regex literal inside a function is a new RegExp object on every call.
-var WILD = /[+#\0]/;
-// `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
-var BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
+// No RegExp: on Espruino a regex literal held by the module costs 16-19 blocks for as long as it is
+// loaded, and each indexOf here is one native call.
 /** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 function validTopic(t) {
-    return typeof t == "string" && t.length > 0 && t.length <= 65535 && !WILD.test(t);
+    return typeof t == "string" && t.length > 0 && t.length <= 65535 && t.indexOf("+") < 0 && t.indexOf("#") < 0 && t.indexOf("\0") < 0;
 }
 /** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
 function validFilter(f) {
-    return typeof f == "string" && f.length > 0 && !BAD_FILTER.test(f);
+    if (typeof f != "string" || !f.length || f.indexOf("\0") >= 0)
+        return false;
+    var n = f.length;
+    for (var i = f.indexOf("+"); i >= 0; i = f.indexOf("+", i + 1))
+        if ((i && f.charCodeAt(i - 1) != 47) || (i + 1 < n && f.charCodeAt(i + 1) != 47))
+            return false;
+    var h = f.indexOf("#");
+    return h < 0 || (h == n - 1 && (!h || f.charCodeAt(h - 1) == 47));
 }
 /**
  * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
@@ -387,9 +405,6 @@ function numbers(o, spec) {
 // inside a factory copies its text per client; here each function exists once). No I/O of its own: a
 // transport opens links and a clock tells time. One numeric state; each transition is made in one
 // function, which changes the state before any event is emitted.
-// CONNACK return codes 1..5 [MQTT-3.2.2.3], one String until one is needed (an array of six costs a
-// dozen blocks on Espruino for as long as the module is loaded).
-var REFUSED = "unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized";
 // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
 function arm(c, ms) {
     if (c.t != null)
@@ -527,7 +542,20 @@ function onData(chunk) {
     while (c.e == this && (ch || false || d.b.length > 1) && (st = rxNext(d, ch))) {
         ch = null;
         if (st == PACKET) {
-            handle(c, d);
+            // A PUBACK, what a QoS 1 publisher receives most, is taken here: one call fewer per message on a board.
+            if (d.type == 4 /* T.PUBACK */ && c.s == 3 /* S.UP */) {
+                c.rx = 1;
+                if (storeAck(c.st, d.id)) {
+                    c.ak = 1;
+                    if (c.en && !storeCount(c.st))
+                        return finish(c);
+                    // The store only, not pump(): no (un)subscribe can be waiting here; each goes out when made, and
+                    // those made before the connection went out right after its CONNACK.
+                    storeSend(c.st, c);
+                }
+            }
+            else
+                handle(c, d);
         }
         else if (st == -8 /* Err.BIG */) {
             // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
@@ -540,8 +568,9 @@ function onData(chunk) {
     }
 }
 /**
- * One packet from the server. The hot branches come first and return: Espruino lexes past every
- * statement it skips, so the CONNACK handling is not even read for a PUBLISH or a PUBACK.
+ * One packet from the server, but a PUBACK while connected (onData takes those). The hot branch comes
+ * first and returns: Espruino lexes past every statement it skips, so the CONNACK handling is not even
+ * read for a PUBLISH.
  */
 function handle(c, d) {
     var t = d.type;
@@ -591,17 +620,6 @@ function handle(c, d) {
         }
         return;
     }
-    if (t == 4 /* T.PUBACK */ && up) {
-        if (storeAck(c.st, id)) {
-            c.ak = 1;
-            if (c.en && !storeCount(c.st))
-                return finish(c);
-            // The store only, not pump(): no (un)subscribe can be waiting here; each goes out when made, and
-            // those made before the connection went out right after its CONNACK.
-            storeSend(c.st, c, c.wn, c.hw);
-        }
-        return;
-    }
     ctl(c, d, t, id);
 }
 /** The rest of the packets a server sends: CONNACK, PUBREL, SUBACK, UNSUBACK, PINGRESP. */
@@ -611,8 +629,10 @@ function ctl(c, d, t, id) {
             return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
         var rc = d.rc;
         // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
+        // The reasons for codes 1..5 [MQTT-3.2.2.3] are a literal here, not a module constant: on a board a
+        // String held by the module costs 14 blocks for as long as it is loaded, this one only while refused.
         if (rc)
-            return drop(c, fail("connection refused: " + (REFUSED.split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
+            return drop(c, fail("connection refused: " + ("unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized".split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
         // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
         var kept = !!d.sp;
         c.s = 3 /* S.UP */;
@@ -632,8 +652,10 @@ function ctl(c, d, t, id) {
                 c.us[k].i = -1;
         else
             c.us.splice(0, c.us.length);
-        ev(c, "connected", { sessionPresent: kept });
-        return pump(c);
+        // The session goes out again (subscriptions, then held messages, oldest first) before the user hears
+        // of it: a `connected` handler's publishes follow them, and go straight to the store.
+        pump(c);
+        return ev(c, "connected", { sessionPresent: kept });
     }
     if (t == 6 /* T.PUBREL */) {
         var k = c.q2.indexOf(id);
@@ -680,7 +702,7 @@ function pump(c) {
     for (var k = 0; k < us.length; k++)
         if (us[k].i < 0)
             txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
-    storeSend(c.st, c, c.wn, c.hw);
+    storeSend(c.st, c);
 }
 function nextId(c) {
     // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
@@ -720,38 +742,69 @@ function checkFilter(c, filter) {
 var PROTO = {
     publish: function (topic, payload, opt) {
         var c = this;
+        // A board's reading, publish(topic, "21.5") or at QoS 1, to a topic already sent to: every check
+        // below is known to pass. Each call and each local costs on an interpreter, and the text of a
+        // function is lexed up to where it returns: this takes a third of the general path's time. A QoS 0
+        // PUBLISH (body under 128 bytes) is built and written here, while connected with room on the link
+        // (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one goes to the store,
+        // and a refusal is left to the general path, which asks the store again and reports it.
+        if (topic === c.vt && typeof payload == "string" && !c.en) {
+            if (!opt) {
+                if (c.s == 3 /* S.UP */ && c.w < c.hw) {
+                    var b = String.fromCharCode(topic.length >> 8, topic.length & 255) + topic + payload;
+                    if (b.length < 128 && b.length + 2 <= c.z) {
+                        c.w += b.length + 2;
+                        c.tx = 1;
+                        c.l.write(String.fromCharCode(0x30, b.length) + b, 0, b.length + 2);
+                        return true;
+                    }
+                }
+            }
+            else if (opt.qos === 1 && c.s != 4 /* S.END */ && c.id < 65534 && !c.wr && storePut(c.st, topic, payload, !!opt.retain, c.id + 1) > 0) {
+                c.id++;
+                if (c.s == 3 /* S.UP */)
+                    storeSend(c.st, c);
+                return true;
+            }
+        }
         var q = opt ? opt.qos || 0 : 0;
         var r = !!(opt && opt.retain);
-        // validTopic, written out: on a board each call of the hot path costs more than the test it makes.
-        // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer,
-        // but never over 3 bytes a UTF-16 unit, so only a topic of over 21,845 units is measured.
-        if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (false))
-            throw fail("invalid topic: " + topic, "topic");
+        // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
+        // (a compare, one native step, against four). On a board a char is a byte, so the length
+        // check is the byte check; elsewhere UTF-8 may be longer, but never over 3 bytes a UTF-16 unit, so
+        // only a topic of over 21,845 units is measured.
+        if (topic !== c.vt) {
+            if (!validTopic(topic) || (false))
+                throw fail("invalid topic: " + topic, "topic");
+            c.vt = topic;
+        }
         if (q !== 0 && q !== 1)
             throw fail("qos must be 0 or 1", "qos");
         if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
             throw fail("payload must be a string or Uint8Array", "payload");
         if (c.en || c.s == 4 /* S.END */)
             return false;
-        if (q == 0) {
-            if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
-                c.dropped++;
+        if (q) {
+            // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
+            var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
+            if (e < 1) {
+                c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
+                if (e < 0)
+                    throw fail("message larger than storeSize", "size");
+                ev(c, "error", fail("QoS 1 store full: message refused", "full"));
                 return false;
             }
-            if (txPublish(c, topic, payload, r) < 0)
-                throw fail("message larger than txSize", "size");
+            // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made.
+            if (c.s == 3 /* S.UP */)
+                storeSend(c.st, c);
             return true;
         }
-        // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
-        var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
-        if (e < 1) {
-            c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
-            if (e < 0)
-                throw fail("message larger than storeSize", "size");
-            ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+        if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
+            c.dropped++;
             return false;
         }
-        pump(c);
+        if (txPublish(c, topic, payload, r) < 0)
+            throw fail("message larger than txSize", "size");
         return true;
     },
     subscribe: function (filter, opt, cb) {
@@ -849,7 +902,25 @@ function createClient(opts, make, defaults) {
     var ka = o.keepalive * 1000;
     o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
     var c = Object.create(PROTO);
-    // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this.
+    // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this. Espruino
+    // finds a property by walking the object's list in the order the properties were made: what publish()
+    // and a PUBACK read comes first (one at a time: `a = b = 0` makes b before a).
+    c.s = 0 /* S.OFF */;
+    c.vt = NaN;
+    c.w = 0;
+    c.hw = 0;
+    c.en = 0;
+    c.l = null;
+    c.tx = 0;
+    c.z = o.txSize;
+    c.e = null;
+    c.d = rxCreate(o.rxSize);
+    c.st = storeCreate(o.storeSize);
+    c.rx = 0;
+    c.ak = 0;
+    c.wn = o.window;
+    c.id = 0;
+    c.wr = 0;
     c.tr = o.transport;
     c.cn = cn;
     c.ct = o.connectTimeout;
@@ -860,22 +931,15 @@ function createClient(opts, make, defaults) {
     c.r1 = o.reconnectMax;
     c.rn = o.random;
     c.bi = o.binary ? 1 : 0;
-    c.wn = o.window;
     c.qn = o.qos2;
     // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
     // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
     // would be one more function in RAM; looked up here, so a host without timers can still load the module.
     c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
     c.h = {};
-    c.s = 0 /* S.OFF */;
-    c.l = c.e = c.t = c.et = null;
-    c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
+    c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
     // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
-    c.tx = c.rx = c.ak = c.wr = c.en = c.ef = 0;
-    c.z = o.txSize;
-    c.b = null ;
-    c.st = storeCreate(o.storeSize);
-    c.d = rxCreate(o.rxSize);
+    c.ef = 0;
     c.q2 = [];
     c.sb = [];
     c.sq = 0;
@@ -920,7 +984,14 @@ function sConnect(h) {
     var o = this;
     var s;
     try {
-        s = require(o.t ? "tls" : "net").connect({ host: o.h, port: o.p, ca: o.a, cert: o.c, key: o.k }, sOpen);
+        // The socket keeps this object for as long as it is open: the TLS fields only when given.
+        var q = { host: o.h, port: o.p };
+        if (o.t) {
+            q.ca = o.a;
+            q.cert = o.c;
+            q.key = o.k;
+        }
+        s = require(o.t ? "tls" : "net").connect(q, sOpen);
         s.on("data", sData);
         s.on("drain", sDrain);
         s.on("error", sError);
@@ -974,11 +1045,11 @@ function sGone(e, o) {
 
 // The device bundle's entry: what `require("mqttiny")` gives on an Espruino board.
 //   var mqtt = require("mqttiny").connect({ host: "192.168.1.10", clientId: "node1" });
-// Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the
-// store holds at most 1 KB (about 100 blocks); an ESP32 can take storeSize: 8192 and more.
-var BOARD = { storeSize: 1024 };
 function connect(o) {
-    return createClient(o, espruinoTransport, BOARD);
+    // Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the
+    // store holds at most 1 KB (about 100 blocks); an ESP32 can take storeSize: 8192 and more. A literal
+    // made per call, not a module constant that a board would hold for as long as the module is loaded.
+    return createClient(o, espruinoTransport, { storeSize: 1024 });
 }
 
 exports.connect = connect;

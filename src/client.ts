@@ -10,7 +10,7 @@ import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeHas, stor
 import type { Store } from "./store";
 import { txBuf, connectPacket, txPublish, txAck, txSub, rxCreate, rxReset, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
 import type { Rx } from "./wire";
-import { validTopic, validFilter, match, WILD } from "./topic";
+import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
 import { fail, ev, numbers } from "./events";
 import type { Emitter, CodedError } from "./events";
@@ -115,10 +115,6 @@ const enum S {
   END = 4,
 }
 
-// CONNACK return codes 1..5 [MQTT-3.2.2.3], one String until one is needed (an array of six costs a
-// dozen blocks on Espruino for as long as the module is loaded).
-const REFUSED = "unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized";
-
 interface Sub {
   f: string;
   q: number;
@@ -181,6 +177,8 @@ interface R extends Out, Emitter {
   sb: Sub[];
   /** subscribe() calls so far. */
   sq: number;
+  /** The last topic publish() found valid; NaN (equal to nothing) until then. */
+  vt: string | number;
   us: Sub[];
   /** end() was called: publishes are refused while held messages drain. */
   en: number;
@@ -317,7 +315,17 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   while (c.e == this && (ch || !RAW || (d as any).b.length > 1) && (st = rxNext(d, ch))) {
     ch = null;
     if (st == PACKET) {
-      handle(c, d);
+      // A PUBACK, what a QoS 1 publisher receives most, is taken here: one call fewer per message on a board.
+      if (d.type == T.PUBACK && c.s == S.UP) {
+        c.rx = 1;
+        if (storeAck(c.st, d.id)) {
+          c.ak = 1;
+          if (c.en && !storeCount(c.st)) return finish(c);
+          // The store only, not pump(): no (un)subscribe can be waiting here; each goes out when made, and
+          // those made before the connection went out right after its CONNACK.
+          storeSend(c.st, c);
+        }
+      } else handle(c, d);
     } else if (st == Err.BIG) {
       // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
       if (d.type == T.PUBLISH && d.id) txAck(c, d.qos == 1 ? 0x40 : 0x50, d.id); // PUBACK or PUBREC
@@ -327,8 +335,9 @@ function onData(this: Ev, chunk: Uint8Array | string) {
 }
 
 /**
- * One packet from the server. The hot branches come first and return: Espruino lexes past every
- * statement it skips, so the CONNACK handling is not even read for a PUBLISH or a PUBACK.
+ * One packet from the server, but a PUBACK while connected (onData takes those). The hot branch comes
+ * first and returns: Espruino lexes past every statement it skips, so the CONNACK handling is not even
+ * read for a PUBLISH.
  */
 function handle(c: R, d: Rx) {
   const t = d.type;
@@ -372,16 +381,6 @@ function handle(c: R, d: Rx) {
     }
     return;
   }
-  if (t == T.PUBACK && up) {
-    if (storeAck(c.st, id)) {
-      c.ak = 1;
-      if (c.en && !storeCount(c.st)) return finish(c);
-      // The store only, not pump(): no (un)subscribe can be waiting here; each goes out when made, and
-      // those made before the connection went out right after its CONNACK.
-      storeSend(c.st, c, c.wn, c.hw);
-    }
-    return;
-  }
   ctl(c, d, t, id);
 
 }
@@ -392,7 +391,9 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     if (t != T.CONNACK) return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
     const rc = d.rc;
     // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
-    if (rc) return drop(c, fail("connection refused: " + (REFUSED.split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
+    // The reasons for codes 1..5 [MQTT-3.2.2.3] are a literal here, not a module constant: on a board a
+    // String held by the module costs 14 blocks for as long as it is loaded, this one only while refused.
+    if (rc) return drop(c, fail("connection refused: " + ("unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized".split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
     // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
     const kept = !!d.sp;
     c.s = S.UP;
@@ -406,8 +407,10 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
     if (kept) for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
     else c.us.splice(0, c.us.length);
-    ev(c, "connected", { sessionPresent: kept });
-    return pump(c);
+    // The session goes out again (subscriptions, then held messages, oldest first) before the user hears
+    // of it: a `connected` handler's publishes follow them, and go straight to the store.
+    pump(c);
+    return ev(c, "connected", { sessionPresent: kept });
   }
   if (t == T.PUBREL) {
     const k = c.q2.indexOf(id);
@@ -441,7 +444,7 @@ function pump(c: R) {
   for (let k = 0; k < sb.length; k++) if (sb[k].i < 0) txSub(c, (sb[k].i = nextId(c)), sb[k].f, sb[k].q);
   const us = c.us;
   for (let k = 0; k < us.length; k++) if (us[k].i < 0) txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
-  storeSend(c.st, c, c.wn, c.hw);
+  storeSend(c.st, c);
 }
 
 function nextId(c: R): number {
@@ -479,32 +482,60 @@ function checkFilter(c: R, filter: string) {
 const PROTO = {
   publish: function (this: R, topic: string, payload?: Data | null, opt?: PublishOptions) {
     const c = this;
+    // A board's reading, publish(topic, "21.5") or at QoS 1, to a topic already sent to: every check
+    // below is known to pass. Each call and each local costs on an interpreter, and the text of a
+    // function is lexed up to where it returns: this takes a third of the general path's time. A QoS 0
+    // PUBLISH (body under 128 bytes) is built and written here, while connected with room on the link
+    // (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one goes to the store,
+    // and a refusal is left to the general path, which asks the store again and reports it.
+    if (RAW && topic === c.vt && typeof payload == "string" && !c.en) {
+      if (!opt) {
+        if (c.s == S.UP && c.w < c.hw) {
+          const b = String.fromCharCode(topic.length >> 8, topic.length & 255) + topic + payload;
+          if (b.length < 128 && b.length + 2 <= c.z) {
+            c.w += b.length + 2;
+            c.tx = 1;
+            c.l!.write(String.fromCharCode(0x30, b.length) + b, 0, b.length + 2);
+            return true;
+          }
+        }
+      } else if (opt.qos === 1 && c.s != S.END && c.id < 65534 && !c.wr && storePut(c.st, topic, payload, !!opt.retain, c.id + 1) > 0) {
+        c.id++;
+        if (c.s == S.UP) storeSend(c.st, c);
+        return true;
+      }
+    }
     const q: number = opt ? opt.qos || 0 : 0;
     const r = !!(opt && opt.retain);
-    // validTopic, written out: on a board each call of the hot path costs more than the test it makes.
-    // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer,
-    // but never over 3 bytes a UTF-16 unit, so only a topic of over 21,845 units is measured.
-    if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (!RAW && topic.length > 21845 && strLen(topic) > 65535)) throw fail("invalid topic: " + topic, "topic");
+    // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
+    // (a compare, one native step, against four). On a board a char is a byte, so the length
+    // check is the byte check; elsewhere UTF-8 may be longer, but never over 3 bytes a UTF-16 unit, so
+    // only a topic of over 21,845 units is measured.
+    if (topic !== c.vt) {
+      if (!validTopic(topic) || (!RAW && topic.length > 21845 && strLen(topic) > 65535)) throw fail("invalid topic: " + topic, "topic");
+      c.vt = topic;
+    }
     if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
     if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
     if (c.en || c.s == S.END) return false;
-    if (q == 0) {
-      if (c.s != S.UP || c.w >= c.hw) {
-        c.dropped++;
+    if (q) {
+      // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
+      const e = storePut(c.st, topic, payload as Data, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
+      if (e < 1) {
+        c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
+        if (e < 0) throw fail("message larger than storeSize", "size");
+        ev(c, "error", fail("QoS 1 store full: message refused", "full"));
         return false;
       }
-      if (txPublish(c, topic, payload as Data, r) < 0) throw fail("message larger than txSize", "size");
+      // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made.
+      if (c.s == S.UP) storeSend(c.st, c);
       return true;
     }
-    // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
-    const e = storePut(c.st, topic, payload as Data, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
-    if (e < 1) {
-      c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
-      if (e < 0) throw fail("message larger than storeSize", "size");
-      ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+    if (c.s != S.UP || c.w >= c.hw) {
+      c.dropped++;
       return false;
     }
-    pump(c);
+    if (txPublish(c, topic, payload as Data, r) < 0) throw fail("message larger than txSize", "size");
     return true;
   },
   subscribe: function (this: R, filter: string, opt?: any, cb?: MessageCallback) {
@@ -584,7 +615,25 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   const ka = o.keepalive * 1000;
   o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
   const c: R = Object.create(PROTO);
-  // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this.
+  // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this. Espruino
+  // finds a property by walking the object's list in the order the properties were made: what publish()
+  // and a PUBACK read comes first (one at a time: `a = b = 0` makes b before a).
+  c.s = S.OFF;
+  c.vt = NaN;
+  c.w = 0;
+  c.hw = 0;
+  c.en = 0;
+  c.l = null;
+  c.tx = 0;
+  c.z = o.txSize;
+  c.e = null;
+  c.d = rxCreate(o.rxSize);
+  c.st = storeCreate(o.storeSize);
+  c.rx = 0;
+  c.ak = 0;
+  c.wn = o.window;
+  c.id = 0;
+  c.wr = 0;
   c.tr = o.transport;
   c.cn = cn;
   c.ct = o.connectTimeout;
@@ -595,22 +644,18 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.r1 = o.reconnectMax;
   c.rn = o.random;
   c.bi = o.binary ? 1 : 0;
-  c.wn = o.window;
   c.qn = o.qos2;
   // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
   // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
   // would be one more function in RAM; looked up here, so a host without timers can still load the module.
   c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
   c.h = {};
-  c.s = S.OFF;
-  c.l = c.e = c.t = c.et = null;
-  c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
+  // Absent until set on a board (a null property costs two blocks there); declared for V8's object shape.
+  if (!RAW) c.et = null;
+  c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
   // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
-  c.tx = c.rx = c.ak = c.wr = c.en = c.ef = 0;
-  c.z = o.txSize;
-  c.b = RAW ? null : txBuf(o.txSize);
-  c.st = storeCreate(o.storeSize);
-  c.d = rxCreate(o.rxSize);
+  c.ef = 0;
+  if (!RAW) c.b = txBuf(o.txSize);
   c.q2 = [];
   c.sb = [];
   c.sq = 0;

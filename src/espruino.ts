@@ -5,12 +5,11 @@ import type { Client, ClientOptions } from "./client";
 import { espruinoTransport } from "./transport/espruino";
 import type { EspruinoOptions } from "./transport/espruino";
 
-// Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the
-// store holds at most 1 KB (about 100 blocks); an ESP32 can take storeSize: 8192 and more.
-const BOARD: ClientOptions = { storeSize: 1024 };
-
 export function connect(o?: ClientOptions & EspruinoOptions): Client {
-  return createClient(o, espruinoTransport, BOARD);
+  // Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the
+  // store holds at most 1 KB (about 100 blocks); an ESP32 can take storeSize: 8192 and more. A literal
+  // made per call, not a module constant that a board would hold for as long as the module is loaded.
+  return createClient(o, espruinoTransport, { storeSize: 1024 });
 }
 
 export { createClient };

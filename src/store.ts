@@ -82,9 +82,10 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
  * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
  * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
  */
-export function storeSend(s: Store, c: Out, win: number, hw: number): void {
+/** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
+export function storeSend(s: Store, c: Out & { wn: number; hw: number }): void {
   const b = s._b;
-  while (s._c < s._t && s._n < win && c.w < hw && c.l) {
+  while (s._c < s._t && s._n < c.wn && c.w < c.hw && c.l) {
     const from = s._c;
     const to = entryEnd(b, from);
     s._c = to;

@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 // budget: the ceiling the tests enforce, so no change grows a bundle unnoticed.
 // target: the goal set for the product (issue 5); the benchmark table reports whether it is met.
 export const budgets = {
-  "build/mqttiny.min.js": { budget: 12700, target: 6000 },
+  // Raised from 12,700 on 2026-12-02: on a board bytes stay in flash, while blocks and time are what run
+  // out. No RegExp (about 35 blocks fewer loaded) and the reading's PUBLISH built inside publish() and the
+  // store (a third of its time) cost about 900 B.
+  "build/mqttiny.min.js": { budget: 13600, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; not
   // met yet (about 900 B over), so its ceiling only stops it growing.

@@ -48,6 +48,23 @@ test("topic filters: + fills a level, # is last and alone", () => {
   assert.equal(["", "a#", "a/#/b", "a+", "+a", "a/b+", "##", "a\0"].map(validFilter), [false, false, false, false, false, false, false, false]);
 });
 
+test("topic filters: the checks by indexOf agree with the grammar's regular expression on every filter of up to 6 of a / + # NUL", () => {
+  // [MQTT-4.7.1-2, 4.7.1-3] as one expression: the reference the indexOf checks (no RegExp held on a board) must match.
+  const bad = /\0|[^/]#|#.|[^/]\+|\+[^/]/;
+  const abc = ["a", "/", "+", "#", "\0"];
+  let n = 0;
+  const walk = (f: string) => {
+    if (f) {
+      n++;
+      if (validFilter(f) != !bad.test(f)) assert.unreachable("disagree on " + JSON.stringify(f));
+      if (validTopic(f) != !/[+#\0]/.test(f)) assert.unreachable("topic disagrees on " + JSON.stringify(f));
+    }
+    if (f.length < 6) for (const ch of abc) walk(f + ch);
+  };
+  walk("");
+  assert.is(n, 19530);
+});
+
 // The spec's rule level by level, as plainly as it can be written: what match() (with its native fast
 // paths for a whole topic and a "prefix/#" filter) must agree with.
 function reference(f: string, t: string): boolean {

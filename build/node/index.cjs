@@ -375,9 +375,10 @@ function storePut(s, topic, payload, retain, id) {
  * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
  * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
  */
-function storeSend(s, c, win, hw) {
+/** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
+function storeSend(s, c) {
     var b = s._b;
-    while (s._c < s._t && s._n < win && c.w < hw && c.l) {
+    while (s._c < s._t && s._n < c.wn && c.w < c.hw && c.l) {
         var from = s._c;
         var to = entryEnd(b, from);
         s._c = to;
@@ -651,17 +652,22 @@ function rxByte(d, k) {
 }
 
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
-// Module constants: a regex literal inside a function is a new RegExp object on every call.
-var WILD = /[+#\0]/;
-// `\/` inside the classes: Espruino's lexer ends a regex literal at the first `/`, even in `[...]`.
-var BAD_FILTER = /\0|[^\/]#|#.|[^\/]\+|\+[^\/]/;
+// No RegExp: on Espruino a regex literal held by the module costs 16-19 blocks for as long as it is
+// loaded, and each indexOf here is one native call.
 /** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 function validTopic(t) {
-    return typeof t == "string" && t.length > 0 && t.length <= 65535 && !WILD.test(t);
+    return typeof t == "string" && t.length > 0 && t.length <= 65535 && t.indexOf("+") < 0 && t.indexOf("#") < 0 && t.indexOf("\0") < 0;
 }
 /** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
 function validFilter(f) {
-    return typeof f == "string" && f.length > 0 && !BAD_FILTER.test(f);
+    if (typeof f != "string" || !f.length || f.indexOf("\0") >= 0)
+        return false;
+    var n = f.length;
+    for (var i = f.indexOf("+"); i >= 0; i = f.indexOf("+", i + 1))
+        if ((i && f.charCodeAt(i - 1) != 47) || (i + 1 < n && f.charCodeAt(i + 1) != 47))
+            return false;
+    var h = f.indexOf("#");
+    return h < 0 || (h == n - 1 && (!h || f.charCodeAt(h - 1) == 47));
 }
 /**
  * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
@@ -763,9 +769,6 @@ function numbers(o, spec) {
 // inside a factory copies its text per client; here each function exists once). No I/O of its own: a
 // transport opens links and a clock tells time. One numeric state; each transition is made in one
 // function, which changes the state before any event is emitted.
-// CONNACK return codes 1..5 [MQTT-3.2.2.3], one String until one is needed (an array of six costs a
-// dozen blocks on Espruino for as long as the module is loaded).
-var REFUSED = "unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized";
 // ---- timers: one clock timer, set on state changes and by each tick, never per packet.
 function arm(c, ms) {
     if (c.t != null)
@@ -903,7 +906,20 @@ function onData(chunk) {
     while (c.e == this && (ch || !RAW || d.b.length > 1) && (st = rxNext(d, ch))) {
         ch = null;
         if (st == PACKET) {
-            handle(c, d);
+            // A PUBACK, what a QoS 1 publisher receives most, is taken here: one call fewer per message on a board.
+            if (d.type == 4 /* T.PUBACK */ && c.s == 3 /* S.UP */) {
+                c.rx = 1;
+                if (storeAck(c.st, d.id)) {
+                    c.ak = 1;
+                    if (c.en && !storeCount(c.st))
+                        return finish(c);
+                    // The store only, not pump(): no (un)subscribe can be waiting here; each goes out when made, and
+                    // those made before the connection went out right after its CONNACK.
+                    storeSend(c.st, c);
+                }
+            }
+            else
+                handle(c, d);
         }
         else if (st == -8 /* Err.BIG */) {
             // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
@@ -916,8 +932,9 @@ function onData(chunk) {
     }
 }
 /**
- * One packet from the server. The hot branches come first and return: Espruino lexes past every
- * statement it skips, so the CONNACK handling is not even read for a PUBLISH or a PUBACK.
+ * One packet from the server, but a PUBACK while connected (onData takes those). The hot branch comes
+ * first and returns: Espruino lexes past every statement it skips, so the CONNACK handling is not even
+ * read for a PUBLISH.
  */
 function handle(c, d) {
     var t = d.type;
@@ -967,17 +984,6 @@ function handle(c, d) {
         }
         return;
     }
-    if (t == 4 /* T.PUBACK */ && up) {
-        if (storeAck(c.st, id)) {
-            c.ak = 1;
-            if (c.en && !storeCount(c.st))
-                return finish(c);
-            // The store only, not pump(): no (un)subscribe can be waiting here; each goes out when made, and
-            // those made before the connection went out right after its CONNACK.
-            storeSend(c.st, c, c.wn, c.hw);
-        }
-        return;
-    }
     ctl(c, d, t, id);
 }
 /** The rest of the packets a server sends: CONNACK, PUBREL, SUBACK, UNSUBACK, PINGRESP. */
@@ -987,8 +993,10 @@ function ctl(c, d, t, id) {
             return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
         var rc = d.rc;
         // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
+        // The reasons for codes 1..5 [MQTT-3.2.2.3] are a literal here, not a module constant: on a board a
+        // String held by the module costs 14 blocks for as long as it is loaded, this one only while refused.
         if (rc)
-            return drop(c, fail("connection refused: " + (REFUSED.split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
+            return drop(c, fail("connection refused: " + ("unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized".split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
         // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
         var kept = !!d.sp;
         c.s = 3 /* S.UP */;
@@ -1008,8 +1016,10 @@ function ctl(c, d, t, id) {
                 c.us[k].i = -1;
         else
             c.us.splice(0, c.us.length);
-        ev(c, "connected", { sessionPresent: kept });
-        return pump(c);
+        // The session goes out again (subscriptions, then held messages, oldest first) before the user hears
+        // of it: a `connected` handler's publishes follow them, and go straight to the store.
+        pump(c);
+        return ev(c, "connected", { sessionPresent: kept });
     }
     if (t == 6 /* T.PUBREL */) {
         var k = c.q2.indexOf(id);
@@ -1056,7 +1066,7 @@ function pump(c) {
     for (var k = 0; k < us.length; k++)
         if (us[k].i < 0)
             txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
-    storeSend(c.st, c, c.wn, c.hw);
+    storeSend(c.st, c);
 }
 function nextId(c) {
     // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
@@ -1096,38 +1106,69 @@ function checkFilter(c, filter) {
 var PROTO = {
     publish: function (topic, payload, opt) {
         var c = this;
+        // A board's reading, publish(topic, "21.5") or at QoS 1, to a topic already sent to: every check
+        // below is known to pass. Each call and each local costs on an interpreter, and the text of a
+        // function is lexed up to where it returns: this takes a third of the general path's time. A QoS 0
+        // PUBLISH (body under 128 bytes) is built and written here, while connected with room on the link
+        // (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one goes to the store,
+        // and a refusal is left to the general path, which asks the store again and reports it.
+        if (RAW && topic === c.vt && typeof payload == "string" && !c.en) {
+            if (!opt) {
+                if (c.s == 3 /* S.UP */ && c.w < c.hw) {
+                    var b = String.fromCharCode(topic.length >> 8, topic.length & 255) + topic + payload;
+                    if (b.length < 128 && b.length + 2 <= c.z) {
+                        c.w += b.length + 2;
+                        c.tx = 1;
+                        c.l.write(String.fromCharCode(0x30, b.length) + b, 0, b.length + 2);
+                        return true;
+                    }
+                }
+            }
+            else if (opt.qos === 1 && c.s != 4 /* S.END */ && c.id < 65534 && !c.wr && storePut(c.st, topic, payload, !!opt.retain, c.id + 1) > 0) {
+                c.id++;
+                if (c.s == 3 /* S.UP */)
+                    storeSend(c.st, c);
+                return true;
+            }
+        }
         var q = opt ? opt.qos || 0 : 0;
         var r = !!(opt && opt.retain);
-        // validTopic, written out: on a board each call of the hot path costs more than the test it makes.
-        // On a board a char is a byte, so the length check is the byte check; elsewhere UTF-8 may be longer,
-        // but never over 3 bytes a UTF-16 unit, so only a topic of over 21,845 units is measured.
-        if (typeof topic != "string" || !topic || topic.length > 65535 || WILD.test(topic) || (!RAW && topic.length > 21845 && strLen(topic) > 65535))
-            throw fail("invalid topic: " + topic, "topic");
+        // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
+        // (a compare, one native step, against four). On a board a char is a byte, so the length
+        // check is the byte check; elsewhere UTF-8 may be longer, but never over 3 bytes a UTF-16 unit, so
+        // only a topic of over 21,845 units is measured.
+        if (topic !== c.vt) {
+            if (!validTopic(topic) || (!RAW && topic.length > 21845 && strLen(topic) > 65535))
+                throw fail("invalid topic: " + topic, "topic");
+            c.vt = topic;
+        }
         if (q !== 0 && q !== 1)
             throw fail("qos must be 0 or 1", "qos");
         if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
             throw fail("payload must be a string or Uint8Array", "payload");
         if (c.en || c.s == 4 /* S.END */)
             return false;
-        if (q == 0) {
-            if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
-                c.dropped++;
+        if (q) {
+            // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
+            var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
+            if (e < 1) {
+                c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
+                if (e < 0)
+                    throw fail("message larger than storeSize", "size");
+                ev(c, "error", fail("QoS 1 store full: message refused", "full"));
                 return false;
             }
-            if (txPublish(c, topic, payload, r) < 0)
-                throw fail("message larger than txSize", "size");
+            // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made.
+            if (c.s == 3 /* S.UP */)
+                storeSend(c.st, c);
             return true;
         }
-        // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
-        var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
-        if (e < 1) {
-            c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
-            if (e < 0)
-                throw fail("message larger than storeSize", "size");
-            ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+        if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
+            c.dropped++;
             return false;
         }
-        pump(c);
+        if (txPublish(c, topic, payload, r) < 0)
+            throw fail("message larger than txSize", "size");
         return true;
     },
     subscribe: function (filter, opt, cb) {
@@ -1225,7 +1266,25 @@ function createClient(opts, make, defaults) {
     var ka = o.keepalive * 1000;
     o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
     var c = Object.create(PROTO);
-    // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this.
+    // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this. Espruino
+    // finds a property by walking the object's list in the order the properties were made: what publish()
+    // and a PUBACK read comes first (one at a time: `a = b = 0` makes b before a).
+    c.s = 0 /* S.OFF */;
+    c.vt = NaN;
+    c.w = 0;
+    c.hw = 0;
+    c.en = 0;
+    c.l = null;
+    c.tx = 0;
+    c.z = o.txSize;
+    c.e = null;
+    c.d = rxCreate(o.rxSize);
+    c.st = storeCreate(o.storeSize);
+    c.rx = 0;
+    c.ak = 0;
+    c.wn = o.window;
+    c.id = 0;
+    c.wr = 0;
     c.tr = o.transport;
     c.cn = cn;
     c.ct = o.connectTimeout;
@@ -1236,22 +1295,20 @@ function createClient(opts, make, defaults) {
     c.r1 = o.reconnectMax;
     c.rn = o.random;
     c.bi = o.binary ? 1 : 0;
-    c.wn = o.window;
     c.qn = o.qos2;
     // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
     // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
     // would be one more function in RAM; looked up here, so a host without timers can still load the module.
     c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
     c.h = {};
-    c.s = 0 /* S.OFF */;
-    c.l = c.e = c.t = c.et = null;
-    c.w = c.hw = c.id = c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
+    // Absent until set on a board (a null property costs two blocks there); declared for V8's object shape.
+    if (!RAW)
+        c.et = null;
+    c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
     // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
-    c.tx = c.rx = c.ak = c.wr = c.en = c.ef = 0;
-    c.z = o.txSize;
-    c.b = RAW ? null : txBuf(o.txSize);
-    c.st = storeCreate(o.storeSize);
-    c.d = rxCreate(o.rxSize);
+    c.ef = 0;
+    if (!RAW)
+        c.b = txBuf(o.txSize);
     c.q2 = [];
     c.sb = [];
     c.sq = 0;
@@ -1379,7 +1436,14 @@ function sConnect(h) {
     var o = this;
     var s;
     try {
-        s = require(o.t ? "tls" : "net").connect({ host: o.h, port: o.p, ca: o.a, cert: o.c, key: o.k }, sOpen);
+        // The socket keeps this object for as long as it is open: the TLS fields only when given.
+        var q = { host: o.h, port: o.p };
+        if (o.t) {
+            q.ca = o.a;
+            q.cert = o.c;
+            q.key = o.k;
+        }
+        s = require(o.t ? "tls" : "net").connect(q, sOpen);
         s.on("data", sData);
         s.on("drain", sDrain);
         s.on("error", sError);

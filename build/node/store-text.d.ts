@@ -14,7 +14,11 @@ export interface Store {
 }
 export declare function storeCreate(size: number): Store;
 export declare function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number;
-export declare function storeSend(s: Store, c: Out, win: number, hw: number): void;
+/** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
+export declare function storeSend(s: Store, c: Out & {
+    wn: number;
+    hw: number;
+}): void;
 export declare function storeRewind(s: Store, fresh: boolean): void;
 export declare function storeAck(s: Store, id: number): boolean;
 export declare function storeHas(s: Store, id: number): boolean;

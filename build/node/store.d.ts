@@ -18,7 +18,11 @@ export declare function storePut(s: Store, topic: string, payload: Data | undefi
  * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
  * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
  */
-export declare function storeSend(s: Store, c: Out, win: number, hw: number): void;
+/** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
+export declare function storeSend(s: Store, c: Out & {
+    wn: number;
+    hw: number;
+}): void;
 /**
  * A new connection: everything unacknowledged goes out again, from the oldest. `fresh` (a new session)
  * sends them as new messages, DUP=0: the broker has never seen them in this session.

@@ -1,4 +1,3 @@
-export declare const WILD: RegExp;
 /** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
 export declare function validTopic(t: unknown): boolean;
 /** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */

@@ -53,7 +53,14 @@ function sConnect(this: Cfg, h: LinkEvents): Link {
   const o = this;
   let s: any;
   try {
-    s = require(o.t ? "tls" : "net").connect({ host: o.h, port: o.p, ca: o.a, cert: o.c, key: o.k }, sOpen);
+    // The socket keeps this object for as long as it is open: the TLS fields only when given.
+    const q: any = { host: o.h, port: o.p };
+    if (o.t) {
+      q.ca = o.a;
+      q.cert = o.c;
+      q.key = o.k;
+    }
+    s = require(o.t ? "tls" : "net").connect(q, sOpen);
     s.on("data", sData);
     s.on("drain", sDrain);
     s.on("error", sError);

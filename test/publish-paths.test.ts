@@ -1,0 +1,121 @@
+// The board's short paths (issue 11): a reading to a topic already published to is built inside
+// publish(), a QoS 1 reading inside the store, and a PUBACK is read before the framing. Each must put
+// the same bytes on the wire and take the same decisions as the general path, on both builds.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { impls } from "./sim/setup";
+import { toHex } from "./hex";
+
+/** A link that records what the client writes, as hex, and hands `feed` the client's events. */
+function wired(create: (o: any) => any, opts: any = {}, before?: (c: any) => void) {
+  const out: string[] = [];
+  let h: any = null;
+  let timers: [number, () => void][] = [];
+  const clock = {
+    now: () => 0,
+    set: (f: (a: any) => void, ms: number, a?: any) => {
+      const t: [number, () => void] = [ms, () => f(a)];
+      timers.push(t);
+      return t;
+    },
+    clear: (t: any) => (timers = timers.filter((x) => x !== t)),
+  };
+  const bytes = (d: any, from: number, to: number) => (typeof d == "string" ? Array.from(d.slice(from, to), (ch) => ch.charCodeAt(0)) : Array.from(d.subarray(from, to)));
+  const transport = (ev: any) => {
+    h = ev;
+    return { hw: 1e9, close() {}, write: (d: any, from: number, to: number) => out.push(toHex(bytes(d, from, to))) };
+  };
+  const c = create({ transport, clock, clientId: "t", keepalive: 0, random: () => 0.5, ...opts });
+  if (before) before(c);
+  // The first attempt's timer, the link's open and the CONNACK; `out` holds what was written after the CONNECT.
+  timers.shift()![1]();
+  h.open();
+  const feed = (hx: string) => {
+    const b = hx.replace(/\s+/g, "").match(/../g)!.map((x) => parseInt(x, 16));
+    h.data(opts.raw ? String.fromCharCode(...b) : new Uint8Array(b));
+  };
+  out.length = 0; // the CONNECT
+  feed("20 02 00 00");
+  return { c, out, feed };
+}
+
+for (const [name, create] of impls) {
+  const raw = name == "min"; // the device bundle takes Strings from the socket, as on a board
+  const t = suite(`publish paths [${name}]`);
+
+  t("a second reading to the same topic goes out as the same bytes as the first", () => {
+    const { c, out } = wired(create, { raw });
+    assert.ok(c.publish("a/b", "21.5"));
+    assert.ok(c.publish("a/b", "21.5"));
+    assert.ok(c.publish("a/b", "21.5", { retain: true }));
+    assert.equal(out, ["30 09 00 03 61 2F 62 32 31 2E 35", "30 09 00 03 61 2F 62 32 31 2E 35", "31 09 00 03 61 2F 62 32 31 2E 35"]);
+  });
+
+  t("a body of 127 bytes has one length byte, 128 two, on the second publish as on the first", () => {
+    const { c, out } = wired(create, { raw });
+    for (const n of [124, 124, 125, 125]) assert.ok(c.publish("t", "x".repeat(n)));
+    assert.equal(out.map((p) => p.slice(0, 8)), ["30 7F 00", "30 7F 00", "30 80 01", "30 80 01"]);
+    assert.equal(out.map((p) => p.split(" ").length), [129, 129, 131, 131]);
+  });
+
+  t("after a topic passed, a bad payload, a bad QoS and end() are still refused", () => {
+    const { c, out } = wired(create, { raw });
+    assert.ok(c.publish("a", "1"));
+    assert.throws(() => c.publish("a", 5 as any), /payload/);
+    assert.throws(() => c.publish("a", "1", { qos: 2 }), /qos/);
+    assert.throws(() => c.publish(undefined as any, "1"), /invalid topic/);
+    c.end(true);
+    assert.is(c.publish("a", "1"), false);
+    assert.equal(out, ["30 04 00 01 61 31", "E0 00"]);
+  });
+
+  t("no topic passes before one was checked: undefined, NaN and an empty topic throw on the first call", () => {
+    const { c } = wired(create, { raw });
+    for (const topic of [undefined, NaN, ""]) assert.throws(() => c.publish(topic as any, "x"), /invalid topic/);
+  });
+
+  t("a QoS 1 reading is held as its PUBLISH with id and sent within the window", () => {
+    const { c, out } = wired(create, { raw, window: 1 });
+    assert.ok(c.publish("a/b", "21.5", { qos: 1 }));
+    assert.ok(c.publish("a/b", "21.5", { qos: 1, retain: true }));
+    assert.equal(out, ["32 0B 00 03 61 2F 62 00 01 32 31 2E 35"]);
+    assert.is(c.queued(), 2);
+  });
+
+  t("PUBACKs in one chunk free their entries and send the next, one PUBACK split over two chunks too", () => {
+    const { c, out, feed } = wired(create, { raw, window: 2 });
+    for (let k = 0; k < 4; k++) assert.ok(c.publish("t", String(k), { qos: 1 }));
+    assert.equal(out.map((p) => p.split(" ").slice(5, 7).join(" ")), ["00 01", "00 02"]);
+    feed("40 02 00 01 40 02 00 02");
+    assert.is(c.queued(), 2);
+    assert.equal(out.map((p) => p.split(" ").slice(5, 7).join(" ")), ["00 01", "00 02", "00 03", "00 04"]);
+    feed("40");
+    feed("02 00 03");
+    assert.is(c.queued(), 1);
+    feed("40 02 00 04");
+    assert.is(c.queued(), 0);
+  });
+
+  t("a PUBACK with packet id 0 is a malformed packet (-6): the link is dropped and the message kept", () => {
+    const { c, feed } = wired(create, { raw });
+    const errors: any[] = [];
+    c.on("error", (e: any) => errors.push(e));
+    assert.ok(c.publish("t", "1", { qos: 1 }));
+    feed("40 02 00 00");
+    assert.equal(errors.map((e) => e.code), [-6]);
+    assert.is(c.state(), 0);
+    assert.is(c.queued(), 1);
+  });
+
+  t("a subscription and a QoS 1 message held before the CONNACK go out before what a connected handler publishes", () => {
+    const { out } = wired(create, { raw }, (c) => {
+      c.subscribe("cmd", () => {});
+      c.publish("a", "1", { qos: 1 });
+      c.on("connected", () => c.publish("s", "on", { qos: 1, retain: true }));
+    });
+    // SUBSCRIBE id 2 (ids are given when a subscription is sent), the held PUBLISH id 1, then the handler's id 3.
+    assert.equal(out, ["82 08 00 02 00 03 63 6D 64 00", "32 06 00 01 61 00 01 31", "33 07 00 01 73 00 03 6F 6E"]);
+  });
+
+  t.run();
+}
