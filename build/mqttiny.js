@@ -652,10 +652,17 @@ function ctl(c, d, t, id) {
                 c.us[k].i = -1;
         else
             c.us.splice(0, c.us.length);
-        // The session goes out again (subscriptions, then held messages, oldest first) before the user hears
-        // of it: a `connected` handler's publishes follow them, and go straight to the store.
-        pump(c);
-        return ev(c, "connected", { sessionPresent: kept });
+        // The handler runs before the session goes out again: a subscribe() there replaces the restored
+        // subscription instead of sending a second SUBSCRIBE, and its QoS 0 publishes go ahead of the held
+        // messages. Until pump() below, publish() pumps too, so the restored subscriptions go out first.
+        c.pp = 1;
+        try {
+            ev(c, "connected", { sessionPresent: kept });
+        }
+        finally {
+            c.pp = 0;
+        }
+        return pump(c);
     }
     if (t == 6 /* T.PUBREL */) {
         var k = c.q2.indexOf(id);
@@ -763,7 +770,7 @@ var PROTO = {
             else if (opt.qos === 1 && c.s != 4 /* S.END */ && c.id < 65534 && !c.wr && storePut(c.st, topic, payload, !!opt.retain, c.id + 1) > 0) {
                 c.id++;
                 if (c.s == 3 /* S.UP */)
-                    storeSend(c.st, c);
+                    c.pp ? pump(c) : storeSend(c.st, c);
                 return true;
             }
         }
@@ -794,9 +801,10 @@ var PROTO = {
                 ev(c, "error", fail("QoS 1 store full: message refused", "full"));
                 return false;
             }
-            // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made.
+            // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made, but
+            // inside the `connected` handler (c.pp), before the restored ones have gone out.
             if (c.s == 3 /* S.UP */)
-                storeSend(c.st, c);
+                c.pp ? pump(c) : storeSend(c.st, c);
             return true;
         }
         if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
@@ -921,6 +929,7 @@ function createClient(opts, make, defaults) {
     c.wn = o.window;
     c.id = 0;
     c.wr = 0;
+    c.pp = 0;
     c.tr = o.transport;
     c.cn = cn;
     c.ct = o.connectTimeout;

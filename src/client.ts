@@ -177,6 +177,8 @@ interface R extends Out, Emitter {
   sb: Sub[];
   /** subscribe() calls so far. */
   sq: number;
+  /** The `connected` handler is running: subscriptions restored for the session have not gone out yet. */
+  pp: number;
   /** The last topic publish() found valid; NaN (equal to nothing) until then. */
   vt: string | number;
   us: Sub[];
@@ -407,10 +409,16 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
     if (kept) for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
     else c.us.splice(0, c.us.length);
-    // The session goes out again (subscriptions, then held messages, oldest first) before the user hears
-    // of it: a `connected` handler's publishes follow them, and go straight to the store.
-    pump(c);
-    return ev(c, "connected", { sessionPresent: kept });
+    // The handler runs before the session goes out again: a subscribe() there replaces the restored
+    // subscription instead of sending a second SUBSCRIBE, and its QoS 0 publishes go ahead of the held
+    // messages. Until pump() below, publish() pumps too, so the restored subscriptions go out first.
+    c.pp = 1;
+    try {
+      ev(c, "connected", { sessionPresent: kept });
+    } finally {
+      c.pp = 0;
+    }
+    return pump(c);
   }
   if (t == T.PUBREL) {
     const k = c.q2.indexOf(id);
@@ -501,7 +509,7 @@ const PROTO = {
         }
       } else if (opt.qos === 1 && c.s != S.END && c.id < 65534 && !c.wr && storePut(c.st, topic, payload, !!opt.retain, c.id + 1) > 0) {
         c.id++;
-        if (c.s == S.UP) storeSend(c.st, c);
+        if (c.s == S.UP) c.pp ? pump(c) : storeSend(c.st, c);
         return true;
       }
     }
@@ -527,8 +535,9 @@ const PROTO = {
         ev(c, "error", fail("QoS 1 store full: message refused", "full"));
         return false;
       }
-      // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made.
-      if (c.s == S.UP) storeSend(c.st, c);
+      // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made, but
+      // inside the `connected` handler (c.pp), before the restored ones have gone out.
+      if (c.s == S.UP) c.pp ? pump(c) : storeSend(c.st, c);
       return true;
     }
     if (c.s != S.UP || c.w >= c.hw) {
@@ -634,6 +643,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.wn = o.window;
   c.id = 0;
   c.wr = 0;
+  c.pp = 0;
   c.tr = o.transport;
   c.cn = cn;
   c.ct = o.connectTimeout;

@@ -183,7 +183,7 @@ t("the program runs under duk: CONNECT, status, subscription, QoS 1 readings, co
   const out = runDuk(DEVICE, DUK_ENV + readFileSync("device/telemetry.js", "utf8") + `
     __advance(20); __drain();
     print("-- connack"); __in("\\x20\\x02\\x00\\x00"); __drain();
-    print("-- suback 1, puback 2"); __in("\\x90\\x03\\x00\\x01\\x01"); __in("\\x40\\x02\\x00\\x02");
+    print("-- suback, puback 1"); __in("\\x90\\x03\\x00\\x02\\x01"); __in("\\x40\\x02\\x00\\x01");
     __advance(2000); __drain();
     print("-- command: interval 5, led off");
     __in("\\x32\\x19\\x00\\x0b" + "tele/n1/cmd" + "\\x00\\x07" + "interval 5");
@@ -197,9 +197,9 @@ t("the program runs under duk: CONNECT, status, subscription, QoS 1 readings, co
     'out 10 27 "..MQTT.,....n1..tele/n1/status..offline"', // CONNECT 3.1.1, will retain QoS 1, keepalive 30
     "-- connack",
     "[n1] connected",
-    'out 82 10 "....tele/n1/cmd."', // SUBSCRIBE id 1 to the command topic, QoS 1: sent before `connected` is emitted
-    'out 33 18 "..tele/n1/status..online"', // PUBLISH QoS 1 RETAIN id 2: the online status, from the connected handler
-    "-- suback 1, puback 2",
+    'out 82 10 "....tele/n1/cmd."', // SUBSCRIBE id 2 to the command topic, QoS 1
+    'out 33 18 "..tele/n1/status..online"', // PUBLISH QoS 1 RETAIN: the online status
+    "-- suback, puback 1",
     'out 32 2e "..tele/n1/temp..{\\"seq\\":1,\\"t\\":21.5,\\"free\\":1000}"', // the first QoS 1 reading after 2 s
     "-- command: interval 5, led off",
     "[n1] command: interval 5",

@@ -6,8 +6,13 @@ import * as assert from "uvu/assert";
 import { impls } from "./sim/setup";
 import { toHex } from "./hex";
 
-/** A link that records what the client writes, as hex, and hands `feed` the client's events. */
+/**
+ * A link that records what the client writes, as hex (`out` starts after the CONNECT), and `feed` hands
+ * the client bytes as the link's data; `reconnect` drops the link, runs the backoff timer and connects
+ * again with a CONNACK. `linkHw` is the link's high-water mark.
+ */
 function wired(create: (o: any) => any, opts: any = {}, before?: (c: any) => void) {
+  const { raw, linkHw, ...rest } = opts;
   const out: string[] = [];
   let h: any = null;
   let timers: [number, () => void][] = [];
@@ -23,20 +28,27 @@ function wired(create: (o: any) => any, opts: any = {}, before?: (c: any) => voi
   const bytes = (d: any, from: number, to: number) => (typeof d == "string" ? Array.from(d.slice(from, to), (ch) => ch.charCodeAt(0)) : Array.from(d.subarray(from, to)));
   const transport = (ev: any) => {
     h = ev;
-    return { hw: 1e9, close() {}, write: (d: any, from: number, to: number) => out.push(toHex(bytes(d, from, to))) };
+    return { hw: linkHw || 1e9, close() {}, write: (d: any, from: number, to: number) => out.push(toHex(bytes(d, from, to))) };
   };
-  const c = create({ transport, clock, clientId: "t", keepalive: 0, random: () => 0.5, ...opts });
+  const c = create({ transport, clock, clientId: "t", keepalive: 0, random: () => 0.5, ...rest });
   if (before) before(c);
-  // The first attempt's timer, the link's open and the CONNACK; `out` holds what was written after the CONNECT.
-  timers.shift()![1]();
-  h.open();
   const feed = (hx: string) => {
     const b = hx.replace(/\s+/g, "").match(/../g)!.map((x) => parseInt(x, 16));
-    h.data(opts.raw ? String.fromCharCode(...b) : new Uint8Array(b));
+    h.data(raw ? String.fromCharCode(...b) : new Uint8Array(b));
   };
-  out.length = 0; // the CONNECT
-  feed("20 02 00 00");
-  return { c, out, feed };
+  const connect = () => {
+    const t = timers.shift()!; // the (next) attempt's timer
+    t[1]();
+    h.open();
+    out.length = 0; // the CONNECT
+    feed("20 02 00 00");
+  };
+  connect();
+  const reconnect = () => {
+    h.close("gone");
+    connect();
+  };
+  return { c, out, feed, reconnect };
 }
 
 for (const [name, create] of impls) {
@@ -107,14 +119,32 @@ for (const [name, create] of impls) {
     assert.is(c.queued(), 1);
   });
 
-  t("a subscription and a QoS 1 message held before the CONNACK go out before what a connected handler publishes", () => {
+  t("a QoS 1 reading from the connected handler, on the short path, goes out after the restored subscription and the held messages", () => {
     const { out } = wired(create, { raw }, (c) => {
+      c.publish("s", "x", { qos: 1 }); // held, and "s" has passed: the handler's publish takes the short path
       c.subscribe("cmd", () => {});
-      c.publish("a", "1", { qos: 1 });
       c.on("connected", () => c.publish("s", "on", { qos: 1, retain: true }));
     });
-    // SUBSCRIBE id 2 (ids are given when a subscription is sent), the held PUBLISH id 1, then the handler's id 3.
-    assert.equal(out, ["82 08 00 02 00 03 63 6D 64 00", "32 06 00 01 61 00 01 31", "33 07 00 01 73 00 03 6F 6E"]);
+    // The held PUBLISH id 1, the handler's id 2; the SUBSCRIBE gets its id 3 when it is sent, first.
+    assert.equal(out, ["82 08 00 03 00 03 63 6D 64 00", "32 06 00 01 73 00 01 78", "33 07 00 01 73 00 02 6F 6E"]);
+  });
+
+  t("a connected handler that subscribes sends one SUBSCRIBE per connection, the restored one replaced", () => {
+    const { out, feed, reconnect } = wired(create, { raw }, (c) => c.on("connected", () => c.subscribe("cmd", () => {})));
+    assert.equal(out, ["82 08 00 01 00 03 63 6D 64 00"]);
+    feed("90 03 00 01 01");
+    reconnect(); // a new session (clean: true): the subscription is restored, and the handler makes it again
+    assert.equal(out, ["82 08 00 02 00 03 63 6D 64 00"]);
+  });
+
+  t("a QoS 0 publish from the connected handler goes ahead of held messages that fill the link", () => {
+    const { out } = wired(create, { raw, linkHw: 30 }, (c) => {
+      for (let k = 0; k < 4; k++) c.publish("t", "12345678901234567890", { qos: 1 });
+      c.on("connected", () => assert.ok(c.publish("s", "online"), "not dropped"));
+    });
+    // The QoS 0 status first, then held messages until the link holds its 30 bytes: the rest wait for drain.
+    assert.equal(out[0], "30 09 00 01 73 6F 6E 6C 69 6E 65");
+    assert.equal(out.slice(1).map((p) => p.slice(0, 5)), ["32 19"]);
   });
 
   t.run();

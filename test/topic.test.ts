@@ -46,6 +46,8 @@ test("topic names: no wildcards, no NUL, not empty", () => {
 test("topic filters: + fills a level, # is last and alone", () => {
   assert.equal(["#", "+", "a/#", "+/b/#", "a/+/c", "/+", "+/"].map(validFilter), [true, true, true, true, true, true, true]);
   assert.equal(["", "a#", "a/#/b", "a+", "+a", "a/b+", "##", "a\0"].map(validFilter), [false, false, false, false, false, false, false, false]);
+  // '#' is the last character, even before a line break (a regex's `.` would have let "\n" follow it).
+  assert.equal(["a/#\n", "#\n", "a/+\n"].map(validFilter), [false, false, false]);
 });
 
 test("topic filters: the checks by indexOf agree with the grammar's regular expression on every filter of up to 6 of a / + # NUL", () => {
