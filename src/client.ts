@@ -345,8 +345,7 @@ function handle(c: R, d: Rx) {
   const t = d.type;
   const id = d.id;
   c.rx = 1;
-  const up = c.s == S.UP;
-  if (t == T.PUBLISH && up) {
+  if (t == T.PUBLISH && c.s == S.UP) {
     if (d.qos == 2) {
       // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
       // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.

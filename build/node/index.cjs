@@ -940,8 +940,7 @@ function handle(c, d) {
     var t = d.type;
     var id = d.id;
     c.rx = 1;
-    var up = c.s == 3 /* S.UP */;
-    if (t == 3 /* T.PUBLISH */ && up) {
+    if (t == 3 /* T.PUBLISH */ && c.s == 3 /* S.UP */) {
         if (d.qos == 2) {
             // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
             // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
