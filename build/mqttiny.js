@@ -223,13 +223,13 @@ function parse(d, b, j, n, big) {
 
 var chr = String.fromCharCode;
 function storeCreate(size) {
-    return { _q: [], _i: [], _c: 0, _s: 0, _u: 0, _m: size };
+    return { _q: [], _a: "", _c: 0, _s: 0, _u: 0, _m: size };
 }
 /** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
 // What one held message costs beyond its bytes (its String's header block and two array slots), so that
 // storeSize bounds the RAM held, not only the bytes, however small the messages are.
 var ENTRY = 24;
-function storePut(s, topic, payload, retain, id) {
+function storePut(s, topic, payload, retain, id, c) {
     // Sized before it is built: a full store (a burst paced by publish() returning false) refuses at once.
     // A String payload is bytes on a board, as a Uint8Array's length is.
     var m = topic.length + 4 + (payload == null ? 0 : payload.length);
@@ -242,8 +242,12 @@ function storePut(s, topic, payload, retain, id) {
     // the call of txPublish, which makes the same bytes and every other length, costs more than this.
     var p = m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + chr(id >> 8, id & 255) + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)) : txPublish(null, topic, payload, retain, 1, id);
     s._q.push(p);
-    s._i.push(id);
+    s._a += chr(0x40, 2, id >> 8, id & 255);
     s._u += n;
+    // With `c`, sent now if the window and the link allow: tested here, so that a publish while the window
+    // is full (the usual case in a burst) costs no call of storeSend.
+    if (c && s._c < c.wn && c.w < c.hw && c.l)
+        storeSend(s, c);
     return 1;
 }
 /** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
@@ -268,19 +272,43 @@ function storeRewind(s, fresh) {
     if (fresh)
         s._s = 0;
 }
+// Every PUBACK starts 40 02, so the first match of one in _a is at a multiple of 4: one 2 bytes later
+// would need its own 40 02 at an entry's id and the next entry's 40 02 as its id, the same id, which
+// matches 2 bytes earlier first.
 function storeAck(s, id) {
-    var k = s._i.indexOf(id);
-    if (k < 0 || k >= s._c)
+    var a = s._a;
+    var k = a.indexOf(chr(0x40, 2, id >> 8, id & 255));
+    if (k < 0 || k >= s._c * 4)
         return false;
-    s._u -= s._q[k].length + ENTRY;
-    s._q.splice(k, 1);
-    s._i.splice(k, 1);
+    s._u -= s._q[k >> 2].length + ENTRY;
+    s._q.splice(k >> 2, 1);
+    s._a = a.substr(0, k) + a.substr(k + 4);
     s._c--;
     s._s--;
     return true;
 }
+/**
+ * The PUBACKs at the start of `b` when they are those of the oldest entries sent, in the order they were
+ * sent, which is how a broker answers a QoS 1 publisher [MQTT-4.6.0-2]: all of them taken in one compare
+ * and one splice, where one at a time costs a pass through the decoder and storeAck each. The bytes
+ * taken (4 a PUBACK), or 0 when `b` starts otherwise (the decoder then reads it as usual).
+ */
+function storeAcks(s, b) {
+    var n = b.length < s._c * 4 ? b.length & -4 : s._c * 4;
+    if (!n || b.substr(0, n) != s._a.substr(0, n))
+        return 0;
+    var q = s._q;
+    var k = n >> 2;
+    for (var j = 0; j < k; j++)
+        s._u -= q[j].length + ENTRY;
+    q.splice(0, k);
+    s._a = s._a.substr(n);
+    s._c -= k;
+    s._s -= k;
+    return n;
+}
 function storeHas(s, id) {
-    return s._i.indexOf(id) >= 0;
+    return s._a.indexOf(chr(0x40, 2, id >> 8, id & 255)) >= 0;
 }
 /** Entries held (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
 function storeCount(s, sent) {
@@ -537,6 +565,17 @@ function onData(chunk) {
     var d = c.d;
     var st;
     var ch = chunk;
+    // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
+    // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
+    // pass through the decoder each.
+    if (c.s == 3 /* S.UP */ && typeof chunk == "string" && !d.b && !d.k && (st = storeAcks(c.st, chunk))) {
+        c.rx = c.ak = 1;
+        if (c.en && !storeCount(c.st))
+            return finish(c);
+        storeSend(c.st, c);
+        if (!(ch = chunk.substr(st)))
+            return;
+    }
     // On a board, rxNext is not called again for a chunk that held whole packets only (most do): with no
     // new bytes and fewer than 2 left it has nothing to find, and a call there costs more than this test.
     while (c.e == this && (ch || false || d.b.length > 1) && (st = rxNext(d, ch))) {
@@ -743,6 +782,14 @@ function checkFilter(c, filter) {
     if (n + (n < 128 ? 2 : n < 16384 ? 3 : n < 2097152 ? 4 : 5) > c.z)
         throw fail("topic filter does not fit in txSize", "size");
 }
+/** A QoS 1 message the store did not take (storePut's `e` < 1): its id is given back, and it is reported. */
+function refused(c, e) {
+    c.id = ((c.id + 65533) % 65535) + 1;
+    if (e < 0)
+        throw fail("message larger than storeSize", "size");
+    ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+    return false;
+}
 // The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
@@ -766,10 +813,14 @@ var PROTO = {
                     }
                 }
             }
-            else if (opt.qos === 1 && c.s != 4 /* S.END */ && c.id < 65534 && !c.wr && storePut(c.st, topic, payload, !!opt.retain, c.id + 1) > 0) {
-                c.id++;
-                if (c.s == 3 /* S.UP */)
-                    c.pp ? pump(c) : storeSend(c.st, c);
+            else if (opt.qos === 1 && c.s != 4 /* S.END */ && c.id < 65534 && !c.wr) {
+                // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
+                // link that closes at once) gets the next one.
+                var e = storePut(c.st, topic, payload, !!opt.retain, ++c.id, c.s == 3 /* S.UP */ && !c.pp ? c : null);
+                if (e < 1)
+                    return refused(c, e);
+                if (c.pp)
+                    pump(c);
                 return true;
             }
         }
@@ -792,18 +843,14 @@ var PROTO = {
             return false;
         if (q) {
             // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
-            var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
-            if (e < 1) {
-                c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
-                if (e < 0)
-                    throw fail("message larger than storeSize", "size");
-                ev(c, "error", fail("QoS 1 store full: message refused", "full"));
-                return false;
-            }
-            // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made, but
-            // inside the `connected` handler (c.pp), before the restored ones have gone out.
-            if (c.s == 3 /* S.UP */)
-                c.pp ? pump(c) : storeSend(c.st, c);
+            // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
+            // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
+            // goes out when made.
+            var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
+            if (e < 1)
+                return refused(c, e);
+            if (c.pp)
+                pump(c);
             return true;
         }
         if (c.s != 3 /* S.UP */ || c.w >= c.hw) {

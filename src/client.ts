@@ -7,6 +7,7 @@ import type { Data, Will } from "./codec/encode";
 import { strLen } from "./codec/strings";
 import { RAW } from "./codec/native";
 import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeHas, storeCount } from "./store";
+import { storeAcks } from "./store-text";
 import type { Store } from "./store";
 import { txBuf, connectPacket, txPublish, txAck, txSub, rxCreate, rxReset, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
 import type { Rx } from "./wire";
@@ -312,6 +313,15 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   const d = c.d;
   let st: number;
   let ch: typeof chunk | null = chunk;
+  // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
+  // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
+  // pass through the decoder each.
+  if (RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (st = storeAcks(c.st as any, chunk))) {
+    c.rx = c.ak = 1;
+    if (c.en && !storeCount(c.st)) return finish(c);
+    storeSend(c.st, c);
+    if (!(ch = chunk.substr(st))) return;
+  }
   // On a board, rxNext is not called again for a chunk that held whole packets only (most do): with no
   // new bytes and fewer than 2 left it has nothing to find, and a call there costs more than this test.
   while (c.e == this && (ch || !RAW || (d as any).b.length > 1) && (st = rxNext(d, ch))) {
@@ -484,6 +494,14 @@ function checkFilter(c: R, filter: string) {
 
 
 
+/** A QoS 1 message the store did not take (storePut's `e` < 1): its id is given back, and it is reported. */
+function refused(c: R, e: number): boolean {
+  c.id = ((c.id + 65533) % 65535) + 1;
+  if (e < 0) throw fail("message larger than storeSize", "size");
+  ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+  return false;
+}
+
 // The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
 // wrapper would be one more function in RAM and one more call per publish).
 const PROTO = {
@@ -506,9 +524,12 @@ const PROTO = {
             return true;
           }
         }
-      } else if (opt.qos === 1 && c.s != S.END && c.id < 65534 && !c.wr && storePut(c.st, topic, payload, !!opt.retain, c.id + 1) > 0) {
-        c.id++;
-        if (c.s == S.UP) c.pp ? pump(c) : storeSend(c.st, c);
+      } else if (opt.qos === 1 && c.s != S.END && c.id < 65534 && !c.wr) {
+        // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
+        // link that closes at once) gets the next one.
+        const e = storePut(c.st, topic, payload, !!opt.retain, ++c.id, c.s == S.UP && !c.pp ? c : null);
+        if (e < 1) return refused(c, e);
+        if (c.pp) pump(c);
         return true;
       }
     }
@@ -527,16 +548,12 @@ const PROTO = {
     if (c.en || c.s == S.END) return false;
     if (q) {
       // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
-      const e = storePut(c.st, topic, payload as Data, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
-      if (e < 1) {
-        c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
-        if (e < 0) throw fail("message larger than storeSize", "size");
-        ev(c, "error", fail("QoS 1 store full: message refused", "full"));
-        return false;
-      }
-      // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made, but
-      // inside the `connected` handler (c.pp), before the restored ones have gone out.
-      if (c.s == S.UP) c.pp ? pump(c) : storeSend(c.st, c);
+      // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
+      // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
+      // goes out when made.
+      const e = storePut(c.st, topic, payload as Data, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == S.UP && !c.pp ? c : null);
+      if (e < 1) return refused(c, e);
+      if (c.pp) pump(c);
       return true;
     }
     if (c.s != S.UP || c.w >= c.hw) {

@@ -41,6 +41,12 @@ export interface Out {
   b: Uint8Array | null;
 }
 
+/** What the store sends within: the link, at most `wn` messages in flight, and `hw` bytes handed over. */
+export interface Flow extends Out {
+  wn: number;
+  hw: number;
+}
+
 export function put(c: Out, d: Uint8Array | string, from: number, to: number): void {
   const l = c.l;
   if (!l) return; // a callback may have ended the client mid-packet

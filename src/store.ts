@@ -10,7 +10,7 @@ import { encodePublish, lenSize } from "./codec/encode";
 import { strLen } from "./codec/strings";
 import type { Data } from "./codec/encode";
 import { put } from "./link";
-import type { Out } from "./link";
+import type { Flow } from "./link";
 
 export interface Store {
   _b: Uint8Array;
@@ -47,9 +47,9 @@ function entryId(b: Uint8Array, o: number): number {
 
 /**
  * Append a QoS 1 PUBLISH: 1 stored, 0 the store is full now, Err.SPACE it can never fit, or the
- * encoder's Err for a bad argument.
+ * encoder's Err for a bad argument. With `c` (connected), what may go out then goes out (storeSend).
  */
-export function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number {
+export function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number, c?: Flow | null): number {
   let e = encodePublish(s._b, s._t, topic, payload, 1, retain, false, id);
   if (e == Err.SPACE && s._h < s._t) {
     // Slide the live entries to the front, leaving out acknowledged ones, so one unacknowledged
@@ -70,6 +70,7 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
   }
   if (e > 0) {
     s._t = e;
+    if (c) storeSend(s, c);
     return 1;
   }
   if (e != Err.SPACE) return e;
@@ -80,10 +81,10 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
 
 /**
  * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
- * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
+ * than `c.wn` are in flight and the link takes more (under `c.hw` bytes unsent). Each carries DUP=1
+ * from its first send on [MQTT-3.3.1-1].
  */
-/** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
-export function storeSend(s: Store, c: Out & { wn: number; hw: number }): void {
+export function storeSend(s: Store, c: Flow): void {
   const b = s._b;
   while (s._c < s._t && s._n < c.wn && c.w < c.hw && c.l) {
     const from = s._c;

@@ -9,11 +9,13 @@ import { fileURLToPath } from "node:url";
 export const budgets = {
   // Raised from 12,700 on 2026-12-02: on a board bytes stay in flash, while blocks and time are what run
   // out. No RegExp (about 35 blocks fewer loaded) and the reading's PUBLISH built inside publish() and the
-  // store (a third of its time) cost about 900 B.
-  "build/mqttiny.min.js": { budget: 13600, target: 6000 },
+  // store (a third of its time) cost about 900 B. Raised to 14,100 the same day: a run of PUBACKs taken
+  // in one compare, the store sending a new message itself only when the window has room, and a refused
+  // message reported by one function, about 490 B for QoS 1 at 3x QoS 0's time instead of 5x.
+  "build/mqttiny.min.js": { budget: 14100, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
-  // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; not
-  // met yet (about 900 B over), so its ceiling only stops it growing.
+  // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
+  // ceiling stops it growing.
   "build/mqttiny-sn.min.js": { budget: 13600, target: "build/mqttiny.min.js" },
 };
 

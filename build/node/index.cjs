@@ -337,32 +337,34 @@ function entryId(b, o) {
 }
 /**
  * Append a QoS 1 PUBLISH: 1 stored, 0 the store is full now, Err.SPACE it can never fit, or the
- * encoder's Err for a bad argument.
+ * encoder's Err for a bad argument. With `c` (connected), what may go out then goes out (storeSend).
  */
-function storePut(s, topic, payload, retain, id) {
+function storePut(s, topic, payload, retain, id, c) {
     var e = encodePublish(s._b, s._t, topic, payload, 1, retain, false, id);
     if (e == -1 /* Err.SPACE */ && s._h < s._t) {
         // Slide the live entries to the front, leaving out acknowledged ones, so one unacknowledged
         // message cannot pin the space behind it. Rare: the head moves up as PUBACKs arrive.
         var b = s._b;
         var j = 0;
-        var c = 0;
+        var c_1 = 0;
         for (var o = s._h; o < s._t;) {
             var end = entryEnd(b, o);
             if (o < s._c)
-                c = j + (b[o] ? end - o : 0);
+                c_1 = j + (b[o] ? end - o : 0);
             if (b[o])
                 while (o < end)
                     b[j++] = b[o++];
             o = end;
         }
-        s._c = s._c > s._h ? c : 0;
+        s._c = s._c > s._h ? c_1 : 0;
         s._h = 0;
         s._t = j;
         e = encodePublish(b, j, topic, payload, 1, retain, false, id);
     }
     if (e > 0) {
         s._t = e;
+        if (c)
+            storeSend(s, c);
         return 1;
     }
     if (e != -1 /* Err.SPACE */)
@@ -373,9 +375,9 @@ function storePut(s, topic, payload, retain, id) {
 }
 /**
  * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
- * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
+ * than `c.wn` are in flight and the link takes more (under `c.hw` bytes unsent). Each carries DUP=1
+ * from its first send on [MQTT-3.3.1-1].
  */
-/** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
 function storeSend(s, c) {
     var b = s._b;
     while (s._c < s._t && s._n < c.wn && c.w < c.hw && c.l) {
@@ -435,6 +437,31 @@ function storeCount(s, sent) {
     for (var o = s._h; o < s._t; o = entryEnd(b, o))
         if (b[o])
             n++;
+    return n;
+}
+
+/** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
+// What one held message costs beyond its bytes (its String's header block and two array slots), so that
+// storeSize bounds the RAM held, not only the bytes, however small the messages are.
+var ENTRY = 24;
+/**
+ * The PUBACKs at the start of `b` when they are those of the oldest entries sent, in the order they were
+ * sent, which is how a broker answers a QoS 1 publisher [MQTT-4.6.0-2]: all of them taken in one compare
+ * and one splice, where one at a time costs a pass through the decoder and storeAck each. The bytes
+ * taken (4 a PUBACK), or 0 when `b` starts otherwise (the decoder then reads it as usual).
+ */
+function storeAcks(s, b) {
+    var n = b.length < s._c * 4 ? b.length & -4 : s._c * 4;
+    if (!n || b.substr(0, n) != s._a.substr(0, n))
+        return 0;
+    var q = s._q;
+    var k = n >> 2;
+    for (var j = 0; j < k; j++)
+        s._u -= q[j].length + ENTRY;
+    q.splice(0, k);
+    s._a = s._a.substr(n);
+    s._c -= k;
+    s._s -= k;
     return n;
 }
 
@@ -901,6 +928,17 @@ function onData(chunk) {
     var d = c.d;
     var st;
     var ch = chunk;
+    // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
+    // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
+    // pass through the decoder each.
+    if (RAW && c.s == 3 /* S.UP */ && typeof chunk == "string" && !d.b && !d.k && (st = storeAcks(c.st, chunk))) {
+        c.rx = c.ak = 1;
+        if (c.en && !storeCount(c.st))
+            return finish(c);
+        storeSend(c.st, c);
+        if (!(ch = chunk.substr(st)))
+            return;
+    }
     // On a board, rxNext is not called again for a chunk that held whole packets only (most do): with no
     // new bytes and fewer than 2 left it has nothing to find, and a call there costs more than this test.
     while (c.e == this && (ch || !RAW || d.b.length > 1) && (st = rxNext(d, ch))) {
@@ -1107,6 +1145,14 @@ function checkFilter(c, filter) {
     if (n + (n < 128 ? 2 : n < 16384 ? 3 : n < 2097152 ? 4 : 5) > c.z)
         throw fail("topic filter does not fit in txSize", "size");
 }
+/** A QoS 1 message the store did not take (storePut's `e` < 1): its id is given back, and it is reported. */
+function refused(c, e) {
+    c.id = ((c.id + 65533) % 65535) + 1;
+    if (e < 0)
+        throw fail("message larger than storeSize", "size");
+    ev(c, "error", fail("QoS 1 store full: message refused", "full"));
+    return false;
+}
 // The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
@@ -1130,10 +1176,14 @@ var PROTO = {
                     }
                 }
             }
-            else if (opt.qos === 1 && c.s != 4 /* S.END */ && c.id < 65534 && !c.wr && storePut(c.st, topic, payload, !!opt.retain, c.id + 1) > 0) {
-                c.id++;
-                if (c.s == 3 /* S.UP */)
-                    c.pp ? pump(c) : storeSend(c.st, c);
+            else if (opt.qos === 1 && c.s != 4 /* S.END */ && c.id < 65534 && !c.wr) {
+                // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
+                // link that closes at once) gets the next one.
+                var e = storePut(c.st, topic, payload, !!opt.retain, ++c.id, c.s == 3 /* S.UP */ && !c.pp ? c : null);
+                if (e < 1)
+                    return refused(c, e);
+                if (c.pp)
+                    pump(c);
                 return true;
             }
         }
@@ -1156,18 +1206,14 @@ var PROTO = {
             return false;
         if (q) {
             // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
-            var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c));
-            if (e < 1) {
-                c.id = ((c.id + 65533) % 65535) + 1; // a refused message gives its id back
-                if (e < 0)
-                    throw fail("message larger than storeSize", "size");
-                ev(c, "error", fail("QoS 1 store full: message refused", "full"));
-                return false;
-            }
-            // The store only, not pump(): while connected no (un)subscribe waits, each goes out when made, but
-            // inside the `connected` handler (c.pp), before the restored ones have gone out.
-            if (c.s == 3 /* S.UP */)
-                c.pp ? pump(c) : storeSend(c.st, c);
+            // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
+            // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
+            // goes out when made.
+            var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
+            if (e < 1)
+                return refused(c, e);
+            if (c.pp)
+                pump(c);
             return true;
         }
         if (c.s != 3 /* S.UP */ || c.w >= c.hw) {

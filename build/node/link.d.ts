@@ -32,4 +32,9 @@ export interface Out {
     /** The scratch buffer of the byte wire (Node); null on the device, which builds Strings. */
     b: Uint8Array | null;
 }
+/** What the store sends within: the link, at most `wn` messages in flight, and `hw` bytes handed over. */
+export interface Flow extends Out {
+    wn: number;
+    hw: number;
+}
 export declare function put(c: Out, d: Uint8Array | string, from: number, to: number): void;

@@ -1,5 +1,5 @@
 import type { Data } from "./codec/encode";
-import type { Out } from "./link";
+import type { Flow } from "./link";
 export interface Store {
     _b: Uint8Array;
     _h: number;
@@ -11,18 +11,15 @@ export interface Store {
 export declare function storeCreate(size: number): Store;
 /**
  * Append a QoS 1 PUBLISH: 1 stored, 0 the store is full now, Err.SPACE it can never fit, or the
- * encoder's Err for a bad argument.
+ * encoder's Err for a bad argument. With `c` (connected), what may go out then goes out (storeSend).
  */
-export declare function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number): number;
+export declare function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number, c?: Flow | null): number;
 /**
  * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
- * than `win` are in flight and the link takes more. Each carries DUP=1 from its first send on [MQTT-3.3.1-1].
+ * than `c.wn` are in flight and the link takes more (under `c.hw` bytes unsent). Each carries DUP=1
+ * from its first send on [MQTT-3.3.1-1].
  */
-/** Send what the window (`c.wn` in flight) and the link (`c.hw` bytes unsent) allow, oldest first. */
-export declare function storeSend(s: Store, c: Out & {
-    wn: number;
-    hw: number;
-}): void;
+export declare function storeSend(s: Store, c: Flow): void;
 /**
  * A new connection: everything unacknowledged goes out again, from the oldest. `fresh` (a new session)
  * sends them as new messages, DUP=0: the broker has never seen them in this session.
