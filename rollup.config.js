@@ -89,7 +89,8 @@ function terserPlugin(regex) {
 
 const ts = () => typescript({ tsconfig: "./tsconfig.json", noEmitOnError: true, outputToFilesystem: false, compilerOptions: { declaration: false } });
 
-// Replaces the __RAW__ build constant: true in device bundles (Espruino strings are bytes).
+// Replaces the __RAW__ build constant: true in device bundles (Espruino strings are bytes), false in the
+// Node builds, so that the code of each build that the other one runs is left out of it.
 function raw(on) {
   return { name: "raw", transform: (code) => ({ code: code.replace(/\b__RAW__\b/g, String(on)), map: null }) };
 }
@@ -127,9 +128,9 @@ device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
 // MQTT-SN over UDP (issue 13): build/mqttiny-sn.js and build/mqttiny-sn.min.js, the same pipeline.
 device("src/espruino-sn.ts", "mqttiny-sn", DEVICE_INTERNAL);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
-if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts()], output: { ...cjs, file: "build/node/index.cjs" } });
+if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false)], output: { ...cjs, file: "build/node/index.cjs" } });
 // The MQTT-SN client for Node (issue #13): `mqttiny/sn`.
-if (existsSync("src/node-sn.ts")) builds.push({ input: "src/node-sn.ts", external: ["dgram"], plugins: [ts()], output: { ...cjs, file: "build/node/sn.cjs" } });
+if (existsSync("src/node-sn.ts")) builds.push({ input: "src/node-sn.ts", external: ["dgram"], plugins: [ts(), raw(false)], output: { ...cjs, file: "build/node/sn.cjs" } });
 
 for (const b of builds) b.plugins.push(cjsScope());
 

@@ -181,7 +181,7 @@ function regClear(g) {
 // - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
 //   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
 // It is a property of the interpreter, not of a connection, so it is one switch for the process.
-// The device bundle is built with true = true: the UTF-8 code is then dead and removed by terser.
+// The device bundle is built with the RAW constant true: the UTF-8 code is then dead and removed by terser.
 /** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
 function strLen(s) {
     var n = s.length;

@@ -1,31 +1,30 @@
 /** Decoder status: a complete packet is in the record. */
 var PACKET = 1;
 
-var RAW = typeof __RAW__ != "undefined" && __RAW__;
 /** Runs shorter than this stay in JS, where a native call costs more than the loop. */
 var NATIVE = 32;
-var nodeBuf = !RAW && typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
+var nodeBuf = typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
 
 // The string-to-bytes rule differs per platform and is explicit:
 // - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
 // - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
 //   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
 // It is a property of the interpreter, not of a connection, so it is one switch for the process.
-// The device bundle is built with __RAW__ = true: the UTF-8 code is then dead and removed by terser.
-var raw = RAW || (typeof E != "undefined" && !!E.toString);
+// The device bundle is built with the RAW constant true: the UTF-8 code is then dead and removed by terser.
+var raw = (typeof E != "undefined" && !!E.toString);
 // On Node, long strings are measured and written by Buffer's native UTF-8 code (same rules: a lone
 // surrogate becomes U+FFFD).
 /** Select the rule: true = one byte per char code (Espruino), false = UTF-8 (Node). Returns the old rule. */
 function rawStrings(on) {
     var was = raw;
-    if (on != null && !RAW)
+    if (on != null && true)
         raw = on;
     return was;
 }
 /** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
 function strLen(s) {
     var n = s.length;
-    if (RAW || raw)
+    if (raw)
         return n;
     if (nodeBuf && n > NATIVE)
         return nodeBuf.byteLength(s, "utf8");
@@ -67,11 +66,11 @@ function strWrite(b, o, s) {
     if (nodeBuf && !raw && n > NATIVE)
         return o + nodeBuf.prototype.utf8Write.call(b, s, o, b.length - o);
     // Plain ASCII (the common case) in a tight loop; anything else is written again by the full loop.
-    if (!RAW && ascii(b, o, s) == n)
+    if (ascii(b, o, s) == n)
         return o + n;
     for (var i = 0; i < n; i++) {
         var c = s.charCodeAt(i);
-        if (RAW || raw || c < 0x80)
+        if (raw || c < 0x80)
             b[o++] = c;
         else if (c < 0x800) {
             b[o++] = 0xc0 | (c >> 6);
@@ -97,7 +96,7 @@ function strWrite(b, o, s) {
 /** The string held in b[o, o+n) under the current rule. Allocates: call it only when a string is wanted. */
 function strRead(b, o, n) {
     // Espruino builds the string natively; a JS loop per byte is slow on an interpreter.
-    if ((RAW || raw) && typeof E != "undefined")
+    if ((raw) && typeof E != "undefined")
         return E.toString(b.subarray(o, o + n));
     // Node: one native UTF-8 slice makes the string in one allocation (same U+FFFD rule).
     if (nodeBuf && !raw)
@@ -106,7 +105,7 @@ function strRead(b, o, n) {
     var s = "";
     while (o < end) {
         var c = b[o++];
-        if (!RAW && !raw && c > 0x7f) {
+        if (!raw && c > 0x7f) {
             // Decode one UTF-8 sequence; anything malformed becomes U+FFFD rather than throwing.
             var k = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
             c = k ? c & (0x3f >> k) : 0xfffd;
@@ -437,31 +436,6 @@ function storeCount(s, sent) {
     for (var o = s._h; o < s._t; o = entryEnd(b, o))
         if (b[o])
             n++;
-    return n;
-}
-
-/** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
-// What one held message costs beyond its bytes (its String's header block and two array slots), so that
-// storeSize bounds the RAM held, not only the bytes, however small the messages are.
-var ENTRY = 24;
-/**
- * The PUBACKs at the start of `b` when they are those of the oldest entries sent, in the order they were
- * sent, which is how a broker answers a QoS 1 publisher [MQTT-4.6.0-2]: all of them taken in one compare
- * and one splice, where one at a time costs a pass through the decoder and storeAck each. The bytes
- * taken (4 a PUBACK), or 0 when `b` starts otherwise (the decoder then reads it as usual).
- */
-function storeAcks(s, b) {
-    var n = b.length < s._c * 4 ? b.length & -4 : s._c * 4;
-    if (!n || b.substr(0, n) != s._a.substr(0, n))
-        return 0;
-    var q = s._q;
-    var k = n >> 2;
-    for (var j = 0; j < k; j++)
-        s._u -= q[j].length + ENTRY;
-    q.splice(0, k);
-    s._a = s._a.substr(n);
-    s._c -= k;
-    s._s -= k;
     return n;
 }
 
@@ -928,20 +902,9 @@ function onData(chunk) {
     var d = c.d;
     var st;
     var ch = chunk;
-    // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
-    // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
-    // pass through the decoder each.
-    if (RAW && c.s == 3 /* S.UP */ && typeof chunk == "string" && !d.b && !d.k && (st = storeAcks(c.st, chunk))) {
-        c.rx = c.ak = 1;
-        if (c.en && !storeCount(c.st))
-            return finish(c);
-        storeSend(c.st, c);
-        if (!(ch = chunk.substr(st)))
-            return;
-    }
     // On a board, rxNext is not called again for a chunk that held whole packets only (most do): with no
     // new bytes and fewer than 2 left it has nothing to find, and a call there costs more than this test.
-    while (c.e == this && (ch || !RAW || d.b.length > 1) && (st = rxNext(d, ch))) {
+    while (c.e == this && (ch || true || d.b.length > 1) && (st = rxNext(d, ch))) {
         ch = null;
         if (st == PACKET) {
             // A PUBACK, what a QoS 1 publisher receives most, is taken here: one call fewer per message on a board.
@@ -995,8 +958,8 @@ function handle(c, d) {
         else if (d.qos)
             txAck(c, 0x40, id); // PUBACK, before delivery: a callback that throws or ends the client cannot lose it
         // On the board the record holds the topic and payload Strings (wire-text.ts).
-        var topic = RAW ? d.tp : rxTopic(d);
-        var p = RAW ? (c.bi ? E.toUint8Array(d.p) : d.p) : rxPayload(d, !!c.bi);
+        var topic = rxTopic(d);
+        var p = rxPayload(d, !!c.bi);
         var sb = c.sb;
         // Each matching subscription's callback, then the message handler. A callback that throws becomes
         // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
@@ -1081,7 +1044,7 @@ function ctl(c, d, t, id) {
             if (d.plen != 1)
                 return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
             s.i = 0;
-            if ((RAW ? d.p.charCodeAt(0) : rxByte(d, 0)) & 0x80) {
+            if ((rxByte(d, 0)) & 0x80) {
                 sb.splice(k, 1);
                 ev(c, "error", fail("subscription refused: " + s.f, "suback"));
             }
@@ -1141,7 +1104,7 @@ function checkFilter(c, filter) {
     if (!validFilter(filter))
         throw fail("invalid topic filter: " + filter, "topic");
     // Fixed header + id + length-prefixed filter + QoS byte: refused here, or it would never be sent.
-    var n = 5 + (RAW ? filter.length : strLen(filter));
+    var n = 5 + (strLen(filter));
     if (n + (n < 128 ? 2 : n < 16384 ? 3 : n < 2097152 ? 4 : 5) > c.z)
         throw fail("topic filter does not fit in txSize", "size");
 }
@@ -1164,29 +1127,7 @@ var PROTO = {
         // PUBLISH (body under 128 bytes) is built and written here, while connected with room on the link
         // (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one goes to the store,
         // and a refusal is left to the general path, which asks the store again and reports it.
-        if (RAW && topic === c.vt && typeof payload == "string" && !c.en) {
-            if (!opt) {
-                if (c.s == 3 /* S.UP */ && c.w < c.hw) {
-                    var b = String.fromCharCode(topic.length >> 8, topic.length & 255) + topic + payload;
-                    if (b.length < 128 && b.length + 2 <= c.z) {
-                        c.w += b.length + 2;
-                        c.tx = 1;
-                        c.l.write(String.fromCharCode(0x30, b.length) + b, 0, b.length + 2);
-                        return true;
-                    }
-                }
-            }
-            else if (opt.qos === 1 && c.s != 4 /* S.END */ && c.id < 65534 && !c.wr) {
-                // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
-                // link that closes at once) gets the next one.
-                var e = storePut(c.st, topic, payload, !!opt.retain, ++c.id, c.s == 3 /* S.UP */ && !c.pp ? c : null);
-                if (e < 1)
-                    return refused(c, e);
-                if (c.pp)
-                    pump(c);
-                return true;
-            }
-        }
+        var e; 
         var q = opt ? opt.qos || 0 : 0;
         var r = !!(opt && opt.retain);
         // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
@@ -1194,7 +1135,7 @@ var PROTO = {
         // check is the byte check; elsewhere UTF-8 may be longer, but never over 3 bytes a UTF-16 unit, so
         // only a topic of over 21,845 units is measured.
         if (topic !== c.vt) {
-            if (!validTopic(topic) || (!RAW && topic.length > 21845 && strLen(topic) > 65535))
+            if (!validTopic(topic) || (topic.length > 21845 && strLen(topic) > 65535))
                 throw fail("invalid topic: " + topic, "topic");
             c.vt = topic;
         }
@@ -1303,7 +1244,7 @@ function createClient(opts, make, defaults) {
         o.reconnectMax = o.reconnectMin;
     if (o.clientId == null)
         o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
-    var idn = typeof o.clientId != "string" ? -1 : RAW ? o.clientId.length : strLen(o.clientId);
+    var idn = typeof o.clientId != "string" ? -1 : strLen(o.clientId);
     // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
     if (idn < 0 || (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false))
         throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
@@ -1356,13 +1297,11 @@ function createClient(opts, make, defaults) {
     c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
     c.h = {};
     // Absent until set on a board (a null property costs two blocks there); declared for V8's object shape.
-    if (!RAW)
-        c.et = null;
+    c.et = null;
     c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
     // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
     c.ef = 0;
-    if (!RAW)
-        c.b = txBuf(o.txSize);
+    c.b = txBuf(o.txSize);
     c.q2 = [];
     c.sb = [];
     c.sq = 0;

@@ -1,19 +1,18 @@
-var RAW = typeof __RAW__ != "undefined" && __RAW__;
 /** Runs shorter than this stay in JS, where a native call costs more than the loop. */
 var NATIVE = 32;
-var nodeBuf = !RAW && typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
+var nodeBuf = typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
 
 // The string-to-bytes rule differs per platform and is explicit:
 // - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
 // - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
 //   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
 // It is a property of the interpreter, not of a connection, so it is one switch for the process.
-// The device bundle is built with __RAW__ = true: the UTF-8 code is then dead and removed by terser.
-var raw = RAW || (typeof E != "undefined" && !!E.toString);
+// The device bundle is built with the RAW constant true: the UTF-8 code is then dead and removed by terser.
+var raw = (typeof E != "undefined" && !!E.toString);
 /** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
 function strLen(s) {
     var n = s.length;
-    if (RAW || raw)
+    if (raw)
         return n;
     if (nodeBuf && n > NATIVE)
         return nodeBuf.byteLength(s, "utf8");
@@ -55,11 +54,11 @@ function strWrite(b, o, s) {
     if (nodeBuf && !raw && n > NATIVE)
         return o + nodeBuf.prototype.utf8Write.call(b, s, o, b.length - o);
     // Plain ASCII (the common case) in a tight loop; anything else is written again by the full loop.
-    if (!RAW && ascii(b, o, s) == n)
+    if (ascii(b, o, s) == n)
         return o + n;
     for (var i = 0; i < n; i++) {
         var c = s.charCodeAt(i);
-        if (RAW || raw || c < 0x80)
+        if (raw || c < 0x80)
             b[o++] = c;
         else if (c < 0x800) {
             b[o++] = 0xc0 | (c >> 6);
@@ -85,7 +84,7 @@ function strWrite(b, o, s) {
 /** The string held in b[o, o+n) under the current rule. Allocates: call it only when a string is wanted. */
 function strRead(b, o, n) {
     // Espruino builds the string natively; a JS loop per byte is slow on an interpreter.
-    if ((RAW || raw) && typeof E != "undefined")
+    if ((raw) && typeof E != "undefined")
         return E.toString(b.subarray(o, o + n));
     // Node: one native UTF-8 slice makes the string in one allocation (same U+FFFD rule).
     if (nodeBuf && !raw)
@@ -94,7 +93,7 @@ function strRead(b, o, n) {
     var s = "";
     while (o < end) {
         var c = b[o++];
-        if (!RAW && !raw && c > 0x7f) {
+        if (!raw && c > 0x7f) {
             // Decode one UTF-8 sequence; anything malformed becomes U+FFFD rather than throwing.
             var k = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
             c = k ? c & (0x3f >> k) : 0xfffd;
