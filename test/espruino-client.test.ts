@@ -33,7 +33,7 @@ async function onDevice(board: string, o: { users?: Record<string, string>; body
   }
 }
 
-const ERRORS = `cl.on("error", function (e) { if (e.code != "full") out("error", { code: e.code, message: e.message }); });\n`;
+const ERRORS = `cl.on("error", function (e) { out("error", { code: e.code, message: e.message }); });\n`;
 
 // On the 32-bit builds under qemu a QoS 1 message takes about 80-140 ms end to end (each window of 8 waits
 // for its PUBACKs through the interpreter's event loop): 1,000 took 137 s on the ESP8266 layout. So the full

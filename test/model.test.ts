@@ -125,7 +125,7 @@ function model(create: Create, seed: number): Outcome {
   r.client.on("close", () => closed++);
   r.client.on("error", (e: any) => {
     if (e.code == "ended") endedHeld = Number(e.message.split(" ")[0]);
-    if (!["connect", "closed", "timeout", "full", "ended", 3].includes(e.code)) assert.unreachable(`${where()}: unexpected error ${e.code}: ${e.message}`);
+    if (!["connect", "closed", "timeout", "ended", 3].includes(e.code)) assert.unreachable(`${where()}: unexpected error ${e.code}: ${e.message}`);
   });
 
   function check() {

@@ -48,7 +48,7 @@ export interface ClientOptions {
 export type Payload = string | Uint8Array;
 export type MessageCallback = (topic: string, payload: Payload) => void;
 export interface MqttError extends CodedError {
-    /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "full", "ended", "callback", or a decoder code (-2..-8). */
+    /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "ended", "callback", or a decoder code (-2..-8). */
     code: string | number;
 }
 export interface PublishOptions {
@@ -83,7 +83,7 @@ export interface Client {
     state(): 0 | 1 | 2 | 3 | 4;
     /** QoS 1 messages held (sent and unacknowledged, or not yet sent). */
     queued(): number;
-    /** QoS 0 publishes dropped because the link was down or the socket was full. */
+    /** Publishes that returned false: QoS 0 with the link down or the socket full, QoS 1 with the store full. */
     dropped: number;
     /** Connect attempts made so far. */
     attempts: number;

@@ -1000,11 +1000,9 @@ var PROTO = {
         var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
         if (e < 0)
             throw fail("message larger than storeSize", "size");
+        // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
         if (!e) {
-            if (q)
-                ev(c, "error", fail("store full: message refused", "full"));
-            else
-                c.dropped++;
+            c.dropped++;
             return false;
         }
         pump(c);

@@ -80,7 +80,7 @@ export type SnPayload = string | Uint8Array;
 export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
 
 export interface SnError extends CodedError {
-  /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "full", "ended", "callback", "socket", "suback", "regack". */
+  /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "ended", "callback", "socket", "suback", "regack". */
   code: string | number;
 }
 
@@ -103,6 +103,7 @@ export interface SnClient {
   state(): number;
   /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
   queued(): number;
+  /** Publishes that returned false: the link down (QoS 0), or no room in the store. */
   dropped: number;
   attempts: number;
 }
@@ -625,9 +626,9 @@ const PROTO = {
     }
     const e = snHold(c.st, topic, p, (q << F.QOS_SHIFT) | r, q ? nextId(c) : 0);
     if (e < 0) throw fail("message larger than storeSize", "size");
+    // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
     if (!e) {
-      if (q) ev(c, "error", fail("store full: message refused", "full"));
-      else c.dropped++;
+      c.dropped++;
       return false;
     }
     pump(c);

@@ -66,7 +66,7 @@ export interface SnPacket {
 export type SnPayload = string | Uint8Array;
 export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
 export interface SnError extends CodedError {
-    /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "full", "ended", "callback", "socket", "suback", "regack". */
+    /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "ended", "callback", "socket", "suback", "regack". */
     code: string | number;
 }
 export interface SnClient {
@@ -90,6 +90,7 @@ export interface SnClient {
     state(): number;
     /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
     queued(): number;
+    /** Publishes that returned false: the link down (QoS 0), or no room in the store. */
     dropped: number;
     attempts: number;
 }
