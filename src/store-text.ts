@@ -43,9 +43,11 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
   if (s._u + n > s._m) return 0;
   // A reading's PUBLISH (body under 128 bytes) is built here, as client.ts builds a QoS 0 one: on a board
   // the call of txPublish, which makes the same bytes and every other length, costs more than this.
-  const p = m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + chr(id >> 8, id & 255) + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)) : txPublish(null, topic, payload, retain, 1, id);
+  // The id's two bytes are made once, for the packet and for the PUBACK it is waiting for.
+  const k = chr(id >> 8, id & 255);
+  const p = m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + k + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)) : txPublish(null, topic, payload, retain, 1, id);
   s._q.push(p);
-  s._a += chr(0x40, 2, id >> 8, id & 255);
+  s._a += "\x40\x02" + k;
   s._u += n;
   // With `c`, sent now if the window and the link allow: tested here, so that a publish while the window
   // is full (the usual case in a burst) costs no call of storeSend.
