@@ -146,7 +146,7 @@ await snRows(quick, mqttDev, row);
 
 const cpu = os.cpus()[0]?.model || "unknown CPU";
 console.log(`\n### mqttiny benchmark (${quick ? "quick" : "full"}), ${new Date().toISOString().slice(0, 10)}\n`);
-console.log(`Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Medians of interleaved runs after a warm-up round (codec ${quick ? 7 : 9} runs of ~${quick ? 80 : 250} ms each, network ${quick ? 5 : 7}, QoS 0 end to end ${quick ? 7 : 9}); ±x% is half the max-min spread.\n`);
+console.log(`Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Medians of interleaved runs after a warm-up round (codec ${quick ? 7 : 9} runs of ~${quick ? 80 : 250} ms each, network ${quick ? 5 : 7}, QoS 0 end to end ${quick ? 7 : 9}); ±x% is half the max-min spread; a codec ratio is the median of the rounds' ratios.\n`);
 console.log("| area | measure | mqttiny | compared with | ratio | target | met |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.area} | ${r.what} | ${r.ours} | ${r.theirs} | ${r.ratio} | ${r.target} | ${r.met} |`);
