@@ -42,6 +42,19 @@ function rig(opts: Partial<SnOptions> = {}, netOpts: DatagramNetOptions = {}) {
   return { ...x, up };
 }
 
+both("a full store: publish returns false and counts in dropped, with no error event; what it holds is delivered", () => {
+  const r = rig({ storeSize: 200 });
+  let n = 0;
+  while (r.c.publish("s/x", "v" + n, { qos: 1 })) n++;
+  assert.ok(n >= 2, "holds " + n);
+  assert.not.ok(r.c.publish("s/x", "late", { qos: 1 }));
+  assert.is(r.c.dropped, 2);
+  assert.equal(r.errors, []);
+  r.up();
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 60_000), "all acknowledged");
+  assert.equal(r.g.delivered.map((d) => d.payload), Array.from({ length: n }, (_, i) => "v" + i));
+});
+
 both("1,000 QoS 1 readings over 10% loss, 5% duplication and reordering: none lost, none delivered twice", () => {
   const r = rig({ storeSize: 64 * 1024, retries: 8 }, { loss: 0.1, dup: 0.05, jitter: 40, seed: 7 });
   r.up();
