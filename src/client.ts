@@ -517,7 +517,7 @@ const PROTO = {
     // function is lexed up to where it returns: this takes a third of the general path's time. A QoS 0
     // PUBLISH (body under 128 bytes) is built and written here, while connected with room on the link
     // (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one goes to the store,
-    // and a refusal is left to the general path, which asks the store again and reports it.
+    // and a refusal takes refused(), as on the general path.
     if (RAW && topic === c.vt && typeof payload == "string" && !c.en) {
       if (!opt) {
         // Sized first, then built in one concatenation with one fromCharCode for the whole header
