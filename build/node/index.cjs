@@ -933,9 +933,9 @@ function onData(chunk) {
     }
 }
 /**
- * One packet from the server, but a PUBACK while connected (onData takes those). The hot branch comes
- * first and returns: Espruino lexes past every statement it skips, so the CONNACK handling is not even
- * read for a PUBLISH.
+ * One packet from the server, but a PUBACK while connected (onData takes those). The rest are ctl()'s:
+ * Espruino tokenizes the whole text of a function at every call, what follows a return included (it
+ * skips that token by token), so a PUBLISH does not pay for the CONNACK handling's text.
  */
 function handle(c, d) {
     var t = d.type;
@@ -1121,54 +1121,53 @@ function refused(c, e) {
     c.dropped++;
     return false;
 }
+/**
+ * publish() beyond a board's reading: every check, then QoS 1 into the store or QoS 0 on the link.
+ */
+function publishAny(c, topic, payload, opt) {
+    var q = opt ? opt.qos || 0 : 0;
+    var r = !!(opt && opt.retain);
+    // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
+    // (a compare, one native step, against four). On a board a char is a byte, so the length
+    // check is the byte check; elsewhere UTF-8 may be longer, but never over 3 bytes a UTF-16 unit, so
+    // only a topic of over 21,845 units is measured.
+    if (topic !== c.vt) {
+        if (!validTopic(topic) || (topic.length > 21845 && strLen(topic) > 65535))
+            throw fail("invalid topic: " + topic, "topic");
+        c.vt = topic;
+    }
+    if (q !== 0 && q !== 1)
+        throw fail("qos must be 0 or 1", "qos");
+    if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
+        throw fail("payload must be a string or Uint8Array", "payload");
+    if (c.en || c.s == 4 /* S.END */)
+        return false;
+    if (q) {
+        // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
+        // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
+        // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
+        // goes out when made.
+        var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
+        if (e < 1)
+            return refused(c, e);
+        if (c.pp)
+            pump(c);
+        return true;
+    }
+    if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
+        c.dropped++;
+        return false;
+    }
+    if (txPublish(c, topic, payload, r) < 0)
+        throw fail("message larger than txSize", "size");
+    return true;
+}
 // The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
     publish: function (topic, payload, opt) {
         var c = this;
-        // A board's reading, publish(topic, "21.5") or at QoS 1, to a topic already sent to: every check
-        // below is known to pass. Each call and each local costs on an interpreter, and the text of a
-        // function is lexed up to where it returns: this takes a third of the general path's time. A QoS 0
-        // PUBLISH (body under 128 bytes) is built and written here, while connected with room on the link
-        // (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one goes to the store,
-        // and a refusal takes refused(), as on the general path.
-        var e; 
-        var q = opt ? opt.qos || 0 : 0;
-        var r = !!(opt && opt.retain);
-        // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
-        // (a compare, one native step, against four). On a board a char is a byte, so the length
-        // check is the byte check; elsewhere UTF-8 may be longer, but never over 3 bytes a UTF-16 unit, so
-        // only a topic of over 21,845 units is measured.
-        if (topic !== c.vt) {
-            if (!validTopic(topic) || (topic.length > 21845 && strLen(topic) > 65535))
-                throw fail("invalid topic: " + topic, "topic");
-            c.vt = topic;
-        }
-        if (q !== 0 && q !== 1)
-            throw fail("qos must be 0 or 1", "qos");
-        if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
-            throw fail("payload must be a string or Uint8Array", "payload");
-        if (c.en || c.s == 4 /* S.END */)
-            return false;
-        if (q) {
-            // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
-            // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
-            // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
-            // goes out when made.
-            var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
-            if (e < 1)
-                return refused(c, e);
-            if (c.pp)
-                pump(c);
-            return true;
-        }
-        if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
-            c.dropped++;
-            return false;
-        }
-        if (txPublish(c, topic, payload, r) < 0)
-            throw fail("message larger than txSize", "size");
-        return true;
+        return publishAny(c, topic, payload, opt);
     },
     subscribe: function (filter, opt, cb) {
         var c = this;
