@@ -10,17 +10,23 @@ import { findEspruino, runProgram } from "../device/interpreter.mjs";
 
 const BUNDLE = resolve("build/mqttiny.min.js");
 const SN_BUNDLE = resolve("build/mqttiny-sn.min.js");
+const TINY_PATH = resolve("bench/tinymqtt-path.js");
+const TP = [["tpath", TINY_PATH]];
 
 /** Writes the bundle into Storage in 512-byte pieces (a whole read does not fit the ESP8266 heap), then runs `body`. */
-function program(body, fromStorage = true, bundle = BUNDLE) {
-  const load = fromStorage
-    ? `var S=require("Storage");(function(){var f=E.openFile(${JSON.stringify(bundle)},"r"),n=${readFileSync(bundle).length},o=0,d;while(o<n){d=f.read(512);S.write("mqttiny",d,o,n);o+=d.length;}f.close();})();`
-    : "";
+function program(body, fromStorage = true, bundle = BUNDLE, extra = []) {
+  const store = (name, file) =>
+    `(function(){var f=E.openFile(${JSON.stringify(file)},"r"),n=${readFileSync(file).length},o=0,d;while(o<n){d=f.read(512);S.write(${JSON.stringify(name)},d,o,n);o+=d.length;}f.close();})();`;
+  const cache = (name, file) => `Modules.addCached(${JSON.stringify(name)}, require("fs").readFileSync(${JSON.stringify(file)}));`;
+  // Other modules (name, file) load the same way as the bundle, after the memory mark.
+  const others = extra.map(([name, file]) => (fromStorage ? "" : cache(name, file))).join("");
+  const load = fromStorage ? `var S=require("Storage");${store("mqttiny", bundle)}${extra.map(([name, file]) => store(name, file)).join("")}` : "";
   return `${load}
 var m0=process.memory().usage;
-${fromStorage ? "" : `Modules.addCached("mqttiny", require("fs").readFileSync(${JSON.stringify(bundle)}));`}
+${fromStorage ? "" : cache("mqttiny", bundle)}
 var mq=require("mqttiny");
 var mLoad=process.memory().usage-m0;
+${others}
 function out(k,v){print("@"+k+"="+v);}
 ${body}`;
 }
@@ -74,15 +80,18 @@ export async function deviceRows(quick, mqttPort) {
 var c=mq.createClient({transport:fake, clientId:"bench", keepalive:0, storeSize:1024});
 c.on("connected",function(){
   // QoS 0: the best of 5 passes of n/5 publishes, times 5 (a pass the machine slowed down is not read).
-  var t, i, r, q0=1e9, fl=1e9, m=${n / 5};
+  var t, i, r, q0=1e9, fl=1e9, tq=1e9, m=${n / 5}, tp=require("tpath").create(lnk);
   // The floor on this machine: the same PUBLISH built by concatenation and written, nothing else (what a
   // client without checks or state does, tinyMQTT's way); ours is reported as a multiple of it too.
   function bare(tp,m){ var b=String.fromCharCode(tp.length>>8,tp.length&255)+tp+m; lnk.write(String.fromCharCode(0x30,b.length)+b); }
   for(r=0;r<5;r++){
     t=getTime(); for(i=0;i<m;i++) c.publish("sensors/node1/temp","21.5"); q0=Math.min(q0,(getTime()-t)*5);
     t=getTime(); for(i=0;i<m;i++) bare("sensors/node1/temp","21.5"); fl=Math.min(fl,(getTime()-t)*5);
+    // tinyMQTT's steps (bench/tinymqtt-path.js), loaded as our module is.
+    t=getTime(); for(i=0;i<m;i++) tp.publish("sensors/node1/temp","21.5"); tq=Math.min(tq,(getTime()-t)*5);
   }
   out("${tag}fl",(fl*1000/${n}).toFixed(4));
+  out("${tag}tq",(tq*1000/${n}).toFixed(4));
   t=getTime(); var sent=0;
   function more(){ while(sent<${n} && c.publish("sensors/node1/temp","21.5",{qos:1})) sent++; flushAcks(); if(sent<${n} || c.queued()) setTimeout(more,0); else done(); }
   function done(){ var q1=getTime()-t; out("${tag}q0",(q0*1000/${n}).toFixed(4)); out("${tag}q1all",(q1*1000).toFixed(1)); out("${tag}q0all",(q0*1000).toFixed(1));
@@ -93,18 +102,18 @@ c.on("connected",function(){
     c.end(true); }
   more();
 });`;
-  Object.assign(rows, await run(esp, "esp8266", program(timing("e")), quick ? 120000 : 300000));
+  Object.assign(rows, await run(esp, "esp8266", program(timing("e"), true, BUNDLE, TP), quick ? 120000 : 300000));
   // The same 32-bit interpreter with the module in RAM (it fits the ESP32 layout): no Storage file read
   // back under every character lexed, which the ESP8266 layout's figures above carry (on a board flash
   // is memory-mapped).
-  if (esp.boards.esp32) Object.assign(rows, await run(esp, "esp32", program(timing("s"), false), quick ? 120000 : 300000));
+  if (esp.boards.esp32) Object.assign(rows, await run(esp, "esp32", program(timing("s"), false, BUNDLE, TP), quick ? 120000 : 300000));
   if (esp.boards.linux64) {
-    Object.assign(rows, await run(esp, "linux64", program(timing("l")), 60000));
+    Object.assign(rows, await run(esp, "linux64", program(timing("l"), true, BUNDLE, TP), 60000));
     // The same from a RAM string: the Linux builds keep Storage in a file, and code run from it is read
     // back through that file, so the module-from-Storage figures carry that cost too.
     // Best of 3 runs for each figure: these are the 64-bit verdicts, and one run takes a second.
     const runs = [];
-    for (let k = 0; k < 3; k++) runs.push(await run(esp, "linux64", program(timing("r"), false), 60000));
+    for (let k = 0; k < 3; k++) runs.push(await run(esp, "linux64", program(timing("r"), false, BUNDLE, TP), 60000));
     for (const key of Object.keys(runs[0])) rows[key] = runs.map((x) => x[key]).reduce((a, b) => (+b < +a ? b : a));
   }
   return rows;
