@@ -286,6 +286,28 @@ both("sleep() before the connection is up: held messages go first, then the clie
   assert.ok(disc > r.g.got.indexOf(0x0c), "DISCONNECT after the PUBLISH");
 });
 
+both("QoS 0 readings to a topic with an id, first and again: PUBLISH with the id's type in the flags, message id 0, the payload (registered, predefined, short)", () => {
+  const r = rig({ predefined: { "p/t": 5 } });
+  r.up();
+  r.c.publish("s/t", "a"); // waits for its REGACK (id 1), then goes
+  r.clock.advance(100);
+  const from = r.g.raw.length;
+  for (const [t, p] of [["s/t", "21.5"], ["s/t", "21.6"], ["p/t", "x"], ["p/t", "y"], ["ab", "z"], ["ab", "w"]]) assert.ok(r.c.publish(t, p), t);
+  r.clock.advance(100);
+  // length, PUBLISH, flags (QoS 0; topic id type 0 registered, 1 predefined, 2 short), topic id, message id 0, data
+  assert.equal(r.g.raw.slice(from), [
+    "0b 0c 00 0001 0000 32312e35",
+    "0b 0c 00 0001 0000 32312e36",
+    "08 0c 01 0005 0000 78",
+    "08 0c 01 0005 0000 79",
+    "08 0c 02 6162 0000 7a",
+    "08 0c 02 6162 0000 77",
+  ].map((h) => h.replace(/ /g, "")));
+  assert.ok(r.c.publish("s/t", "r", { retain: true }));
+  r.clock.advance(100);
+  assert.is(r.g.raw[r.g.raw.length - 1], "08 0c 10 0001 0000 72".replace(/ /g, ""), "RETAIN flag");
+});
+
 both("end(): DISCONNECT, close, and publish refused afterwards", () => {
   const r = rig();
   r.up();

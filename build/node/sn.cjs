@@ -967,46 +967,54 @@ function onError(x) {
     if (c.s != 6 /* S.END */)
         ev(c, "error", fail("socket", "socket", x));
 }
+/** publish() beyond a board's reading: every check, then sent now, or held in the store. */
+function publishAny(c, topic, payload, opt) {
+    var q = (opt && opt.qos) || 0;
+    var r = opt && opt.retain ? 16 /* F.RETAIN */ : 0;
+    if (q !== 0 && q !== 1 && q !== -1)
+        throw fail("qos must be -1, 0 or 1", "qos");
+    // The last topic that passed is not checked again (publish() takes it on its short path).
+    if (topic !== c.vt) {
+        if (!validTopic(topic))
+            throw fail("invalid topic: " + topic, "topic");
+        c.vt = topic;
+    }
+    if (q == -1 && !regId(c.pd, topic) && !isShort(topic))
+        throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
+    var p = payload == null ? "" : payload;
+    if (typeof p != "string" && !(p instanceof Uint8Array))
+        throw fail("payload must be a string or Uint8Array", "payload");
+    if (c.s == 6 /* S.END */)
+        return false;
+    if (q < 1) {
+        // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
+        // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
+        var id = q || (c.s == 3 /* S.UP */ && !c.st.e.length) ? topicId(c, topic) : 0;
+        if (id) {
+            send(c, snEncode(12 /* N.PUBLISH */, p, (q & (3 << 5 /* F.QOS_SHIFT */)) | r | (id >> 16), id & 0xffff, 0));
+            return true;
+        }
+        if (c.s != 3 /* S.UP */) {
+            c.dropped++;
+            return false;
+        }
+    }
+    var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
+    if (e < 0)
+        throw fail("message larger than storeSize", "size");
+    // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
+    if (!e) {
+        c.dropped++;
+        return false;
+    }
+    pump(c);
+    return true;
+}
 // The methods, shared by every client (as src/client.ts: no constructor, one function less on a board).
 var PROTO = {
     publish: function (topic, payload, opt) {
         var c = this;
-        var q = (opt && opt.qos) || 0;
-        var r = opt && opt.retain ? 16 /* F.RETAIN */ : 0;
-        if (q !== 0 && q !== 1 && q !== -1)
-            throw fail("qos must be -1, 0 or 1", "qos");
-        if (!validTopic(topic))
-            throw fail("invalid topic: " + topic, "topic");
-        if (q == -1 && !regId(c.pd, topic) && !isShort(topic))
-            throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
-        var p = payload == null ? "" : payload;
-        if (typeof p != "string" && !(p instanceof Uint8Array))
-            throw fail("payload must be a string or Uint8Array", "payload");
-        if (c.s == 6 /* S.END */)
-            return false;
-        if (q < 1) {
-            // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
-            // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
-            var id = q || (c.s == 3 /* S.UP */ && !c.st.e.length) ? topicId(c, topic) : 0;
-            if (id) {
-                send(c, snEncode(12 /* N.PUBLISH */, p, (q & (3 << 5 /* F.QOS_SHIFT */)) | r | (id >> 16), id & 0xffff, 0));
-                return true;
-            }
-            if (c.s != 3 /* S.UP */) {
-                c.dropped++;
-                return false;
-            }
-        }
-        var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
-        if (e < 0)
-            throw fail("message larger than storeSize", "size");
-        // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
-        if (!e) {
-            c.dropped++;
-            return false;
-        }
-        pump(c);
-        return true;
+        return publishAny(c, topic, payload, opt);
     },
     subscribe: function (filter, opt, cb) {
         if (typeof opt == "function") {
@@ -1117,6 +1125,9 @@ function createSnClient(opts, make, defaults) {
     if (w && (!validTopic(w.topic) || !(w.qos == null || w.qos === 0 || w.qos === 1 || w.qos === 2)))
         throw fail("invalid will topic or QoS", "will");
     var c = Object.create(PROTO);
+    // What publish() reads first is made first (Espruino finds a property by walking the object's list).
+    c.s = 0 /* S.OFF */;
+    c.vt = NaN;
     c.pd = regCreate(0);
     var pd = o.predefined;
     for (var k in pd)
@@ -1140,7 +1151,6 @@ function createSnClient(opts, make, defaults) {
     c.r1 = Math.max(o.reconnectMax, o.reconnectMin);
     c.rd = o.random;
     c.bi = o.binary ? 1 : 0;
-    c.s = 0 /* S.OFF */;
     c.h = {};
     c.eq = [];
     c.ef = 0;

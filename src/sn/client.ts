@@ -14,6 +14,7 @@ import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import type { Clock } from "../client";
 import { fail, ev, numbers } from "../events";
+import { RAW } from "../codec/native";
 import type { Emitter, CodedError } from "../events";
 
 export type { Datagram, DatagramEvents, DatagramTransport, Clock, Data };
@@ -132,6 +133,8 @@ interface Sub {
 
 /** The client record; short names (a block per long property name on Espruino). */
 interface R extends Emitter {
+  /** The last topic publish() found valid; NaN (equal to nothing) until then. */
+  vt: string | number;
   so: Datagram | null;
   k: Clock;
   gh: string;
@@ -596,43 +599,60 @@ function onError(this: Ev, x: unknown) {
   if (c.s != S.END) ev(c, "error", fail("socket", "socket", x));
 }
 
-
-
+/** publish() beyond a board's reading: every check, then sent now, or held in the store. */
+function publishAny(c: R, topic: string, payload?: Data | null, opt?: SnPublishOptions): boolean {
+  const q: number = (opt && opt.qos) || 0;
+  const r = opt && opt.retain ? F.RETAIN : 0;
+  if (q !== 0 && q !== 1 && q !== -1) throw fail("qos must be -1, 0 or 1", "qos");
+  // The last topic that passed is not checked again (publish() takes it on its short path).
+  if (topic !== c.vt) {
+    if (!validTopic(topic)) throw fail("invalid topic: " + topic, "topic");
+    c.vt = topic;
+  }
+  if (q == -1 && !regId(c.pd, topic) && !isShort(topic)) throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
+  const p: Data = payload == null ? "" : payload;
+  if (typeof p != "string" && !(p instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
+  if (c.s == S.END) return false;
+  if (q < 1) {
+    // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
+    // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
+    const id = q || (c.s == S.UP && !c.st.e.length) ? topicId(c, topic) : 0;
+    if (id) {
+      send(c, snEncode(N.PUBLISH, p, (q & (3 << F.QOS_SHIFT)) | r | (id >> 16), id & 0xffff, 0));
+      return true;
+    }
+    if (c.s != S.UP) {
+      c.dropped++;
+      return false;
+    }
+  }
+  const e = snHold(c.st, topic, p, (q << F.QOS_SHIFT) | r, q ? nextId(c) : 0);
+  if (e < 0) throw fail("message larger than storeSize", "size");
+  // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
+  if (!e) {
+    c.dropped++;
+    return false;
+  }
+  pump(c);
+  return true;
+}
 
 // The methods, shared by every client (as src/client.ts: no constructor, one function less on a board).
 const PROTO = {
   publish: function (this: R, topic: string, payload?: Data | null, opt?: SnPublishOptions) {
     const c = this;
-    const q: number = (opt && opt.qos) || 0;
-    const r = opt && opt.retain ? F.RETAIN : 0;
-    if (q !== 0 && q !== 1 && q !== -1) throw fail("qos must be -1, 0 or 1", "qos");
-    if (!validTopic(topic)) throw fail("invalid topic: " + topic, "topic");
-    if (q == -1 && !regId(c.pd, topic) && !isShort(topic)) throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
-    const p: Data = payload == null ? "" : payload;
-    if (typeof p != "string" && !(p instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
-    if (c.s == S.END) return false;
-    if (q < 1) {
-      // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
-      // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
-      const id = q || (c.s == S.UP && !c.st.e.length) ? topicId(c, topic) : 0;
-      if (id) {
-        send(c, snEncode(N.PUBLISH, p, (q & (3 << F.QOS_SHIFT)) | r | (id >> 16), id & 0xffff, 0));
-        return true;
-      }
-      if (c.s != S.UP) {
-        c.dropped++;
-        return false;
-      }
+    // A board's reading, publish(topic, "21.5"), to a topic already sent to, connected with nothing held
+    // ahead of it: the QoS 0 PUBLISH with the topic's id is built and sent here, as src/client.ts does
+    // (on Espruino every call tokenizes the whole text of the function, what follows a return included,
+    // and the general path's encoder loops over a table per field). Anything else, and a topic with no
+    // id yet, takes publishAny(), which checks everything.
+    let n: number;
+    if (RAW && topic === c.vt && opt == null && typeof payload == "string" && c.s == S.UP && !c.st.e.length && (n = topicId(c, topic)) && payload.length < 249) {
+      // Length, PUBLISH, flags (QoS 0, no retain, the id's type), topic id, message id 0, data.
+      send(c, String.fromCharCode(payload.length + 7, N.PUBLISH, n >> 16, (n >> 8) & 255, n & 255, 0, 0) + payload);
+      return true;
     }
-    const e = snHold(c.st, topic, p, (q << F.QOS_SHIFT) | r, q ? nextId(c) : 0);
-    if (e < 0) throw fail("message larger than storeSize", "size");
-    // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
-    if (!e) {
-      c.dropped++;
-      return false;
-    }
-    pump(c);
-    return true;
+    return publishAny(c, topic, payload, opt);
   },
   subscribe: function (this: R, filter: string, opt?: any, cb?: SnMessageCallback) {
     if (typeof opt == "function") {
@@ -722,6 +742,9 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   const w = o.will;
   if (w && (!validTopic(w.topic) || !(w.qos == null || w.qos === 0 || w.qos === 1 || w.qos === 2))) throw fail("invalid will topic or QoS", "will");
   const c: R = Object.create(PROTO);
+  // What publish() reads first is made first (Espruino finds a property by walking the object's list).
+  c.s = S.OFF;
+  c.vt = NaN;
   c.pd = regCreate(0);
   const pd = o.predefined;
   for (const k in pd) if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535) regPut(c.pd, k, pd[k]);
@@ -743,7 +766,6 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.r1 = Math.max(o.reconnectMax, o.reconnectMin);
   c.rd = o.random;
   c.bi = o.binary ? 1 : 0;
-  c.s = S.OFF;
   c.h = {};
   c.eq = [];
   c.ef = 0;

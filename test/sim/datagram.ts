@@ -32,6 +32,8 @@ export interface SimGateway {
   /** Types of every message the gateway received, and sent. */
   got: number[];
   sent: number[];
+  /** Every datagram the gateway received, in hex. */
+  raw: string[];
   /** QoS 1 resends recognised by message id and not delivered again. */
   dups: number;
   connected: boolean;
@@ -85,6 +87,7 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     delivered: [],
     got: [],
     sent: [],
+    raw: [],
     dups: 0,
     connected: false,
     pubackRc: [],
@@ -112,6 +115,7 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
   function receive(d: Uint8Array) {
     const t = snDecode(m, d);
     g.got.push(t);
+    g.raw.push(Buffer.from(d).toString("hex"));
     if (t < 0) return;
     if (t == 0x01) return reply(0x02, null, 1);
     if (t == 0x04) {
