@@ -23,18 +23,18 @@ function put(c, d, from, to) {
 // handed to socket.write() as it is, and received bytes, which arrive as Strings, are cut with substr.
 // No per-byte loop touches a topic or a payload, and no buffer is held while nothing is in transit.
 // Same functions as wire.ts, which it replaces in the device bundle.
-var chr$1 = String.fromCharCode;
+var chr = String.fromCharCode;
 /** A length-prefixed field; Strings are bytes on the boards, a Uint8Array is turned into one natively. */
 function field(x) {
     var s = x == null ? "" : typeof x == "string" ? x : E.toString(x);
-    return chr$1(s.length >> 8, s.length & 255) + s;
+    return chr(s.length >> 8, s.length & 255) + s;
 }
 /** Fixed header (remaining length: at most 4 loop steps) and body. */
 function packet(byte1, body) {
     var n = body.length;
-    var h = chr$1(byte1);
+    var h = chr(byte1);
     do {
-        h += chr$1((n & 127) | (n > 127 ? 128 : 0));
+        h += chr((n & 127) | (n > 127 ? 128 : 0));
         n >>= 7;
     } while (n);
     return h + body;
@@ -53,7 +53,7 @@ function connectPacket(o) {
     var flags = (o.username != null ? 0x80 : 0) | (o.password != null ? 0x40 : 0) | (w ? (w.retain ? 0x20 : 0) | ((w.qos || 0) << 3) | 4 : 0) | (o.clean === false ? 0 : 2);
     var f = [o.clientId, w && w.topic, w && w.payload, o.username, o.password];
     var ka = o.keepalive == null ? 60 : o.keepalive;
-    var body = field(v3 ? "MQIsdp" : "MQTT") + chr$1(v3 ? 3 : 4, flags, ka >> 8, ka & 255);
+    var body = field(v3 ? "MQIsdp" : "MQTT") + chr(v3 ? 3 : 4, flags, ka >> 8, ka & 255);
     for (var k = 0; k < 5; k++) {
         if (k && f[k] == null && (k > 2 || !w))
             continue;
@@ -73,12 +73,12 @@ function connectPacket(o) {
 function txPublish(c, topic, payload, retain, qos, id) {
     // The client has checked the topic (1 to 65,535 bytes, no wildcard).
     var n = topic.length;
-    var b = chr$1(n >> 8, n & 255) + topic + (qos ? chr$1(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
+    var b = chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
     var m = b.length;
-    var p = chr$1(0x30 | (qos << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
+    var p = chr(0x30 | (qos << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
     // Telemetry fits a 1-byte remaining length; longer packets add the rest of it.
     while ((m >>= 7))
-        p += chr$1((m & 127) | (m > 127 ? 128 : 0));
+        p += chr((m & 127) | (m > 127 ? 128 : 0));
     p += b;
     if (!c)
         return p;
@@ -92,11 +92,11 @@ function txPublish(c, topic, payload, retain, qos, id) {
 }
 /** A packet of a fixed first byte and a packet id: PUBACK, PUBREC, PUBREL, PUBCOMP; with `id` < 0 none (PINGREQ, DISCONNECT). */
 function txAck(c, byte1, id) {
-    send(c, id < 0 ? chr$1(byte1, 0) : chr$1(byte1, 2, id >> 8, id & 255));
+    send(c, id < 0 ? chr(byte1, 0) : chr(byte1, 2, id >> 8, id & 255));
 }
 /** SUBSCRIBE to one filter, or UNSUBSCRIBE when `qos` < 0; its length, or Err.SPACE. */
 function txSub(c, id, filter, qos) {
-    return send(c, packet(qos < 0 ? 0xa2 : 0x82, chr$1(id >> 8, id & 255) + field(filter) + (qos < 0 ? "" : chr$1(qos))));
+    return send(c, packet(qos < 0 ? 0xa2 : 0x82, chr(id >> 8, id & 255) + field(filter) + (qos < 0 ? "" : chr(qos))));
 }
 function rxCreate(size) {
     return { b: "", z: size, k: 0, type: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
@@ -221,7 +221,7 @@ function parse(d, b, j, n, big) {
     return PACKET;
 }
 
-var chr = String.fromCharCode;
+// One alias for the bundle: on a board each module-level name is held as long as the module is loaded.
 function storeCreate(size) {
     return { _q: [], _a: "", _c: 0, _s: 0, _u: 0, _m: size };
 }

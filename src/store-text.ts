@@ -6,9 +6,8 @@
 import { Err } from "./codec/constants";
 import type { Data } from "./codec/encode";
 import type { Flow } from "./link";
-import { txPublish } from "./wire-text";
-
-const chr = String.fromCharCode;
+// One alias for the bundle: on a board each module-level name is held as long as the module is loaded.
+import { txPublish, chr } from "./wire-text";
 
 export interface Store {
   /** Encoded packets, oldest first; [0, _c) sent on this connection and unacknowledged. */

@@ -8,7 +8,7 @@ import type { PacketRecord } from "./codec/decode";
 import { put } from "./link";
 import type { Out } from "./link";
 
-const chr = String.fromCharCode;
+export const chr = String.fromCharCode;
 
 /** A length-prefixed field; Strings are bytes on the boards, a Uint8Array is turned into one natively. */
 function field(x: Data | undefined): string {
