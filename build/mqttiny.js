@@ -225,15 +225,11 @@ function parse(d, b, j, n, big) {
 function storeCreate(size) {
     return { _q: [], _a: "", _c: 0, _s: 0, _u: 0, _m: size };
 }
-/** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
-// What one held message costs beyond its bytes (its String's header block and two array slots), so that
-// storeSize bounds the RAM held, not only the bytes, however small the messages are.
-var ENTRY = 24;
 function storePut(s, topic, payload, retain, id, c) {
     // Sized before it is built: a full store (a burst paced by publish() returning false) refuses at once.
     // A String payload is bytes on a board, as a Uint8Array's length is.
     var m = topic.length + 4 + (payload == null ? 0 : payload.length);
-    var n = m + (m < 128 ? 2 : m < 16384 ? 3 : m < 2097152 ? 4 : 5) + ENTRY;
+    var n = m + (m < 128 ? 2 : m < 16384 ? 3 : m < 2097152 ? 4 : 5) + 24 /* Held.ENTRY */;
     if (n > s._m)
         return -1 /* Err.SPACE */;
     if (s._u + n > s._m)
@@ -282,7 +278,7 @@ function storeAck(s, id) {
     var k = a.indexOf(chr(0x40, 2, id >> 8, id & 255));
     if (k < 0 || k >= s._c * 4)
         return false;
-    s._u -= s._q[k >> 2].length + ENTRY;
+    s._u -= s._q[k >> 2].length + 24 /* Held.ENTRY */;
     s._q.splice(k >> 2, 1);
     s._a = a.substr(0, k) + a.substr(k + 4);
     s._c--;
@@ -302,7 +298,7 @@ function storeAcks(s, b) {
     var q = s._q;
     var k = n >> 2;
     for (var j = 0; j < k; j++)
-        s._u -= q[j].length + ENTRY;
+        s._u -= q[j].length + 24 /* Held.ENTRY */;
     q.splice(0, k);
     s._a = s._a.substr(n);
     s._c -= k;

@@ -30,14 +30,17 @@ export function storeCreate(size: number): Store {
 
 /** As store.ts: 1 stored, 0 full now, Err.SPACE can never fit, or another Err. */
 // What one held message costs beyond its bytes (its String's header block and two array slots), so that
-// storeSize bounds the RAM held, not only the bytes, however small the messages are.
-const ENTRY = 24;
+// storeSize bounds the RAM held, not only the bytes, however small the messages are. A const enum: the
+// number is written where it is used (a module constant costs a block on a board while loaded).
+const enum Held {
+  ENTRY = 24,
+}
 
 export function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number, c?: Flow | null): number {
   // Sized before it is built: a full store (a burst paced by publish() returning false) refuses at once.
   // A String payload is bytes on a board, as a Uint8Array's length is.
   const m = topic.length + 4 + (payload == null ? 0 : payload.length);
-  const n = m + (m < 128 ? 2 : m < 16384 ? 3 : m < 2097152 ? 4 : 5) + ENTRY;
+  const n = m + (m < 128 ? 2 : m < 16384 ? 3 : m < 2097152 ? 4 : 5) + Held.ENTRY;
   if (n > s._m) return Err.SPACE;
   if (s._u + n > s._m) return 0;
   // A reading's PUBLISH (body under 128 bytes) is built here, as client.ts builds a QoS 0 one: on a board
@@ -82,7 +85,7 @@ export function storeAck(s: Store, id: number): boolean {
   const a = s._a;
   const k = a.indexOf(chr(0x40, 2, id >> 8, id & 255));
   if (k < 0 || k >= s._c * 4) return false;
-  s._u -= s._q[k >> 2].length + ENTRY;
+  s._u -= s._q[k >> 2].length + Held.ENTRY;
   s._q.splice(k >> 2, 1);
   s._a = a.substr(0, k) + a.substr(k + 4);
   s._c--;
@@ -101,7 +104,7 @@ export function storeAcks(s: Store, b: string): number {
   if (!n || b.substr(0, n) != s._a.substr(0, n)) return 0;
   const q = s._q;
   const k = n >> 2;
-  for (let j = 0; j < k; j++) s._u -= q[j].length + ENTRY;
+  for (let j = 0; j < k; j++) s._u -= q[j].length + Held.ENTRY;
   q.splice(0, k);
   s._a = s._a.substr(n);
   s._c -= k;
