@@ -1,3 +1,11 @@
+/** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
+var chr = String.fromCharCode;
+
+// The MQTT-SN codec of the device bundles: the same functions as codec.ts (the build swaps it in), over
+// byte Strings. On Espruino a datagram arrives as a String and leaves as one (dgram.send takes nothing
+// else), so the Uint8Array codec cost a copy each way plus a per-byte loop for every topic and payload;
+// here a message is one concatenation of native Strings, and a field is read with charCodeAt in place.
+// The same layout table as codec.ts; test/sn-codec-text.test.ts checks both give the same bytes and fields.
 var L = [
     "gd", "g", "gx", null, "fpdx", "c", "", "Fx", "", "x", "tmx", "tmc", "ftmx", "tmc", "m", "m",
     "m", null, "fmx", "ftmc", "fmx", "m", "x", "", "D", null, "Fx", "c", "x", "c",
@@ -91,7 +99,7 @@ function shortId(s) {
     return (s.charCodeAt(0) << 8) | s.charCodeAt(1);
 }
 function shortName(i) {
-    return String.fromCharCode(i >> 8, i & 255);
+    return chr(i >> 8, i & 255);
 }
 /** A 16-bit value as the two bytes of a variable part (SUBSCRIBE to a predefined id). */
 var snId = shortName;
@@ -115,20 +123,20 @@ function snEncode(t, x, a, b, c, d) {
             if (y == null)
                 y = -1;
             if (ch == "d" || ch == "t" || ch == "m" || (ch == "D" && y >= 0))
-                s += String.fromCharCode((y >> 8) & 255, y & 255);
+                s += chr((y >> 8) & 255, y & 255);
             else if (ch != "D" && (ch != "F" || xs))
-                s += String.fromCharCode(y & 255);
+                s += chr(y & 255);
         }
     }
     var n = s.length + 2;
     if (n <= 255)
-        return String.fromCharCode(n, t) + s;
-    return n + 2 > 65535 ? null : String.fromCharCode(1, (n + 2) >> 8, (n + 2) & 255, t) + s;
+        return chr(n, t) + s;
+    return n + 2 > 65535 ? null : chr(1, (n + 2) >> 8, (n + 2) & 255, t) + s;
 }
 /** The datagram `d` (a PUBLISH) with DUP set, for a resend. */
 function snDup(d) {
     var k = d.charCodeAt(0) == 1 ? 4 : 2;
-    return d.substr(0, k) + String.fromCharCode(d.charCodeAt(k) | 128 /* F.DUP */) + d.substr(k + 1);
+    return d.substr(0, k) + chr(d.charCodeAt(k) | 128 /* F.DUP */) + d.substr(k + 1);
 }
 
 // Topic name <-> topic id, bounded: ids the gateway gave in REGACK or SUBACK, or sent in REGISTER.
@@ -820,7 +828,7 @@ var PROTO = {
         var n;
         if (topic === c.vt && opt == null && typeof payload == "string" && c.s == 3 /* S.UP */ && !c.st.e.length && (n = topicId(c, topic)) && payload.length < 249) {
             // Length, PUBLISH, flags (QoS 0, no retain, the id's type), topic id, message id 0, data.
-            send(c, String.fromCharCode(payload.length + 7, 12 /* N.PUBLISH */, n >> 16, (n >> 8) & 255, n & 255, 0, 0) + payload);
+            send(c, chr(payload.length + 7, 12 /* N.PUBLISH */, n >> 16, (n >> 8) & 255, n & 255, 0, 0) + payload);
             return true;
         }
         return publishAny(c, topic, payload, opt);

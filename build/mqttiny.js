@@ -1,6 +1,9 @@
 /** Decoder status: a complete packet is in the record. */
 var PACKET = 1;
 
+/** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
+var chr = String.fromCharCode;
+
 // What the client, the store and the wire share about the link: the transport's contract and the one
 // function every outbound byte passes through. Below the store and the wire, above nothing.
 /** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
@@ -23,7 +26,6 @@ function put(c, d, from, to) {
 // handed to socket.write() as it is, and received bytes, which arrive as Strings, are cut with substr.
 // No per-byte loop touches a topic or a payload, and no buffer is held while nothing is in transit.
 // Same functions as wire.ts, which it replaces in the device bundle.
-var chr = String.fromCharCode;
 /** A length-prefixed field; Strings are bytes on the boards, a Uint8Array is turned into one natively. */
 function field(x) {
     var s = x == null ? "" : typeof x == "string" ? x : E.toString(x);
@@ -221,7 +223,6 @@ function parse(d, b, j, n, big) {
     return PACKET;
 }
 
-// One alias for the bundle: on a board each module-level name is held as long as the module is loaded.
 function storeCreate(size) {
     return { _q: [], _a: "", _c: 0, _s: 0, _u: 0, _m: size };
 }
@@ -255,7 +256,7 @@ function storeSend(s, c) {
         var p = q[s._c];
         // A resend carries DUP=1 [MQTT-3.3.1-1]: the flagged copy is made only then, not for every message.
         if (s._c < s._s)
-            p = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
+            p = chr(p.charCodeAt(0) | 8) + p.substr(1);
         else
             s._s = s._c + 1;
         // put(), written out: the loop has checked the link.
@@ -858,7 +859,7 @@ var PROTO = {
                 if (c.s == 3 /* S.UP */ && c.w < c.hw && n < 128 && n + 2 <= c.z) {
                     c.w += n + 2;
                     c.tx = 1;
-                    c.l.write(String.fromCharCode(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
+                    c.l.write(chr(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
                     return true;
                 }
             }

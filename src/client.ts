@@ -5,7 +5,7 @@
 import { T, Err, PACKET } from "./codec/constants";
 import type { Data, Will } from "./codec/encode";
 import { strLen } from "./codec/strings";
-import { RAW } from "./codec/native";
+import { RAW, chr } from "./codec/native";
 import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeHas, storeCount } from "./store";
 import { storeAcks } from "./store-text";
 import type { Store } from "./store";
@@ -566,7 +566,7 @@ const PROTO = {
         if (c.s == S.UP && c.w < c.hw && n < 128 && n + 2 <= c.z) {
           c.w += n + 2;
           c.tx = 1;
-          c.l!.write(String.fromCharCode(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
+          c.l!.write(chr(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
           return true;
         }
       } else if (opt.qos === 1 && c.id < 65534 && !c.wr) {

@@ -6,8 +6,9 @@
 import { Err } from "./codec/constants";
 import type { Data } from "./codec/encode";
 import type { Flow } from "./link";
+import { txPublish } from "./wire-text";
 // One alias for the bundle: on a board each module-level name is held as long as the module is loaded.
-import { txPublish, chr } from "./wire-text";
+import { chr } from "./codec/native";
 
 export interface Store {
   /** Encoded packets, oldest first; [0, _c) sent on this connection and unacknowledged. */
@@ -63,7 +64,7 @@ export function storeSend(s: Store, c: Flow): void {
   while (s._c < q.length && s._c < c.wn && c.w < c.hw && c.l) {
     let p = q[s._c];
     // A resend carries DUP=1 [MQTT-3.3.1-1]: the flagged copy is made only then, not for every message.
-    if (s._c < s._s) p = String.fromCharCode(p.charCodeAt(0) | 8) + p.substr(1);
+    if (s._c < s._s) p = chr(p.charCodeAt(0) | 8) + p.substr(1);
     else s._s = s._c + 1;
     // put(), written out: the loop has checked the link.
     c.w += p.length;

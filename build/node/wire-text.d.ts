@@ -1,7 +1,6 @@
 import type { Data, ConnectOptions } from "./codec/encode";
 import type { PacketRecord } from "./codec/decode";
 import type { Out } from "./link";
-export declare const chr: (...codes: number[]) => string;
 export declare function txBuf(size: number): Uint8Array | null;
 /** The CONNECT packet for `o`, made once per client, or Err.ARG when a field is over 65,535 bytes. */
 export declare function connectPacket(o: ConnectOptions): Uint8Array | string | number;

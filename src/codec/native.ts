@@ -10,3 +10,6 @@ export const RAW = typeof __RAW__ != "undefined" && __RAW__;
 export const NATIVE = 32;
 
 export const nodeBuf = !RAW && typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
+
+/** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
+export const chr = String.fromCharCode;

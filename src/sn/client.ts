@@ -14,7 +14,7 @@ import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import type { Clock } from "../client";
 import { fail, ev, numbers } from "../events";
-import { RAW } from "../codec/native";
+import { RAW, chr } from "../codec/native";
 import type { Emitter, CodedError } from "../events";
 
 export type { Datagram, DatagramEvents, DatagramTransport, Clock, Data };
@@ -649,7 +649,7 @@ const PROTO = {
     let n: number;
     if (RAW && topic === c.vt && opt == null && typeof payload == "string" && c.s == S.UP && !c.st.e.length && (n = topicId(c, topic)) && payload.length < 249) {
       // Length, PUBLISH, flags (QoS 0, no retain, the id's type), topic id, message id 0, data.
-      send(c, String.fromCharCode(payload.length + 7, N.PUBLISH, n >> 16, (n >> 8) & 255, n & 255, 0, 0) + payload);
+      send(c, chr(payload.length + 7, N.PUBLISH, n >> 16, (n >> 8) & 255, n & 255, 0, 0) + payload);
       return true;
     }
     return publishAny(c, topic, payload, opt);

@@ -3,6 +3,7 @@
 // else), so the Uint8Array codec cost a copy each way plus a per-byte loop for every topic and payload;
 // here a message is one concatenation of native Strings, and a field is read with charCodeAt in place.
 // The same layout table as codec.ts; test/sn-codec-text.test.ts checks both give the same bytes and fields.
+import { chr } from "../codec/native";
 import { N, F, SnErr } from "./constants";
 import type { SnMsg as Msg } from "./codec";
 
@@ -85,7 +86,7 @@ export function shortId(s: string): number {
   return (s.charCodeAt(0) << 8) | s.charCodeAt(1);
 }
 export function shortName(i: number): string {
-  return String.fromCharCode(i >> 8, i & 255);
+  return chr(i >> 8, i & 255);
 }
 
 /** A 16-bit value as the two bytes of a variable part (SUBSCRIBE to a predefined id). */
@@ -106,17 +107,17 @@ export function snEncode(t: number, x?: string | Uint8Array | null, a?: number, 
       let y = v == 0 ? a : v == 1 ? b : v == 2 ? c : d;
       v++;
       if (y == null) y = -1;
-      if (ch == "d" || ch == "t" || ch == "m" || (ch == "D" && y >= 0)) s += String.fromCharCode((y >> 8) & 255, y & 255);
-      else if (ch != "D" && (ch != "F" || xs)) s += String.fromCharCode(y & 255);
+      if (ch == "d" || ch == "t" || ch == "m" || (ch == "D" && y >= 0)) s += chr((y >> 8) & 255, y & 255);
+      else if (ch != "D" && (ch != "F" || xs)) s += chr(y & 255);
     }
   }
   const n = s.length + 2;
-  if (n <= 255) return String.fromCharCode(n, t) + s;
-  return n + 2 > 65535 ? null : String.fromCharCode(1, (n + 2) >> 8, (n + 2) & 255, t) + s;
+  if (n <= 255) return chr(n, t) + s;
+  return n + 2 > 65535 ? null : chr(1, (n + 2) >> 8, (n + 2) & 255, t) + s;
 }
 
 /** The datagram `d` (a PUBLISH) with DUP set, for a resend. */
 export function snDup(d: string): string {
   const k = d.charCodeAt(0) == 1 ? 4 : 2;
-  return d.substr(0, k) + String.fromCharCode(d.charCodeAt(k) | F.DUP) + d.substr(k + 1);
+  return d.substr(0, k) + chr(d.charCodeAt(k) | F.DUP) + d.substr(k + 1);
 }
