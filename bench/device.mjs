@@ -32,7 +32,7 @@ function program(body, fromStorage = true, bundle = BUNDLE, extra = []) {
     `(function(){var f=E.openFile(${JSON.stringify(file)},"r"),n=${readFileSync(file).length},o=0,d;while(o<n){d=f.read(512);S.write(${JSON.stringify(name)},d,o,n);o+=d.length;}f.close();})();`;
   const cache = (name, file) => `Modules.addCached(${JSON.stringify(name)}, require("fs").readFileSync(${JSON.stringify(file)}));`;
   // Other modules (name, file) load the same way as the bundle, after the memory mark.
-  const others = extra.map(([name, file]) => (fromStorage ? "" : cache(name, file))).join("");
+  const others = fromStorage ? "" : extra.map(([name, file]) => cache(name, file)).join("");
   const load = fromStorage ? `var S=require("Storage");${store("mqttiny", bundle)}${extra.map(([name, file]) => store(name, file)).join("")}` : "";
   return `${load}
 var m0=process.memory().usage;

@@ -6,9 +6,8 @@ import { Err, PACKET } from "./codec/constants";
 import type { Data, ConnectOptions } from "./codec/encode";
 import type { PacketRecord } from "./codec/decode";
 import { put } from "./link";
-import { chr } from "./codec/native";
 import type { Out } from "./link";
-
+import { chr } from "./codec/native";
 
 /** A length-prefixed field; Strings are bytes on the boards, a Uint8Array is turned into one natively. */
 function field(x: Data | undefined): string {
