@@ -50,7 +50,7 @@ export function numbers(o: any, spec: string) {
   for (let k = 0; k < a.length; k += 4) {
     const n = a[k];
     const v = o[n] == null ? +a[k + 1] : o[n];
-    if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1) throw fail("option " + n + " must be a whole number from " + +a[k + 2] + " to " + +a[k + 3], "options");
+    if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1) throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
     o[n] = v;
   }
 }

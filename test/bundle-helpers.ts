@@ -34,7 +34,7 @@ export function es5Problems(src: string): string[] {
     }
     if (n.type == "MemberExpression" && n.object.type == "Identifier" && !n.computed && ES2015_MEMBERS[n.object.name]?.includes(n.property.name)) out.push(`${n.object.name}.${n.property.name}`);
   });
-  return out.concat(espruinoProblems(ast));
+  return out.concat(espruinoProblems(ast), mergingOperators(src));
 }
 
 /** Calls `visit` on every node of an acorn AST, with its parent. */
@@ -125,6 +125,21 @@ export function espruinoProblems(ast: any): string[] {
     if (n.type == "UpdateExpression" && isLength(n.argument)) out.push(`${n.operator} on .length at ${pos(n)} (Espruino 2v19+ cannot assign an array's length; use splice)`);
   });
   return out.concat(hoistingProblems(ast));
+}
+
+/** A binary `+` or `-` followed by a token that starts with the same sign (`"a" + +b`, `a - -b`, `a + ++b`):
+ * the pretokeniser of the Web IDE and the espruino CLI (its "Pretokenise code before upload" option) drops
+ * the space, and the interpreter reads `++`/`--` there: a SyntaxError at load. */
+export function mergingOperators(src: string): string[] {
+  const out: string[] = [];
+  let prev: any = null;
+  for (const t of acorn.tokenizer(src, { ecmaVersion: 5, locations: true })) {
+    const v = t.value == null ? "" : String(t.value);
+    if (prev && (prev.value == "+" || prev.value == "-") && t.type.label != "string" && v[0] == prev.value && t.start > prev.end)
+      out.push(`${prev.value} ${v} at ${prev.loc.start.line}:${prev.loc.start.column + 1} (pretokenised for upload it becomes ${prev.value}${prev.value}; write ${prev.value}(${v}...) or drop the unary ${v[0]})`);
+    prev = t;
+  }
+  return out;
 }
 
 interface Decl {

@@ -128,6 +128,21 @@ hoistFn("functions declared later but used only in callbacks, or called after ev
   assert.equal(es5Problems("function arm() { setTimeout(tick, 10); } function tick() { arm(); } arm(); function f() { return function () { return g(); }; } function g() {}"), []);
 });
 
+// ---- e. a binary + or - followed by the same sign
+const merge = suite("lint: + + and - - that pretokenising merges");
+
+merge("a binary + or - before a unary or prefix operator of the same sign is flagged with its position", () => {
+  assert.equal(es5Problems('x = "to " + +a; y = a - -b; z = a + ++b;'), [
+    "+ + at 1:11 (pretokenised for upload it becomes ++; write +(+...) or drop the unary +)",
+    "- - at 1:23 (pretokenised for upload it becomes --; write -(-...) or drop the unary -)",
+    "+ ++ at 1:35 (pretokenised for upload it becomes ++; write +(++...) or drop the unary +)",
+  ]);
+});
+
+merge("mixed signs, parentheses, a string operand and a postfix ++ before + are clean", () => {
+  assert.equal(es5Problems('x = a + -b; y = a + (+b); z = a + "+"; w = a++ + b;'), []);
+});
+
 // ---- the built bundles and the device program
 const files = suite("lint: built bundles and the device program");
 
@@ -141,4 +156,5 @@ regex.run();
 length.run();
 hoistVar.run();
 hoistFn.run();
+merge.run();
 files.run();

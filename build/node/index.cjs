@@ -761,7 +761,7 @@ function numbers(o, spec) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
         if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
-            throw fail("option " + n + " must be a whole number from " + +a[k + 2] + " to " + +a[k + 3], "options");
+            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
         o[n] = v;
     }
 }
