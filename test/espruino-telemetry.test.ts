@@ -20,11 +20,11 @@ const t = suite("espruino: telemetry upload");
 const WIFI = "exports.connect=function(s,o,cb){setTimeout(function(){cb(null);},10);};";
 
 /** What npm run flash would send to the board, with the Wifi stub in front. */
-function upload(board: string, save: "flash" | "ram", config: object): string {
+function upload(board: string, save: "flash" | "ram", config: object, tok: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), "upload-"));
   try {
     writeFileSync(join(dir, "config.json"), JSON.stringify(config));
-    execFileSync(process.execPath, ["device/flash.mjs", "--out", join(dir, "upload.js"), "--board", board.toUpperCase(), "--save", save, "--config", join(dir, "config.json")], { encoding: "utf8", timeout: 120_000 });
+    execFileSync(process.execPath, ["device/flash.mjs", "--out", join(dir, "upload.js"), "--board", board.toUpperCase(), "--save", save, "--config", join(dir, "config.json"), ...(tok ? ["--pretokenise"] : [])], { encoding: "utf8", timeout: 120_000 });
     const up = readFileSync(join(dir, "upload.js"), "latin1");
     const stub = save == "flash" ? `require("Storage").write("Wifi", ${JSON.stringify(WIFI)});` : `Modules.addCached("Wifi", function () { ${WIFI} });`;
     return stub + "\n" + up;
@@ -39,10 +39,10 @@ interface Reading {
   at: number;
 }
 
-async function telemetry(board: string, save: "flash" | "ram") {
+async function telemetry(board: string, save: "flash" | "ram", tok = false) {
   const t0 = Date.now();
   const m = await startMosquitto({ persistence: true });
-  const id = `${board}-${save}`;
+  const id = `${board}-${save}${tok ? "-tok" : ""}`;
   const base = "tele/" + id;
   const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${m.port}`, { clientId: "watch-" + id, clean: false, reconnectPeriod: 300 });
   const readings: Reading[] = [];
@@ -61,7 +61,7 @@ async function telemetry(board: string, save: "flash" | "ram") {
   });
   await w.subscribeAsync("tele/#", { qos: 1 });
   const config = { ssid: "test", wifiPassword: "", host: "127.0.0.1", port: m.port, id, topic: "tele", interval: 1, keepalive: 5 };
-  const text = upload(board, save, config);
+  const text = upload(board, save, config, tok);
   let h = runEspruino({ esp: ESP, board, upload: text, timeoutMs: 120000 });
   // Typing into the interpreter's console can still overrun its input under heavy load (the interpreter
   // stops with "ASSERT(len <= 64) FAILED AT src/jsdevices.c", before the program starts): then once more.
@@ -77,8 +77,8 @@ async function telemetry(board: string, save: "flash" | "ram") {
   return x;
 }
 
-async function fullRun(board: string, save: "flash" | "ram") {
-  const x = await telemetry(board, save);
+async function fullRun(board: string, save: "flash" | "ram", tok = false) {
+  const x = await telemetry(board, save, tok);
   const { m, w, h, base, readings, status, bad, log } = x;
   const seqs = () => new Set(readings.map((r) => r.seq));
   const maxSeq = () => Math.max(0, ...readings.map((r) => r.seq));
@@ -138,7 +138,7 @@ async function fullRun(board: string, save: "flash" | "ram") {
     assert.equal(errors, [], "no error on the device");
     const minFree = Math.min(...readings.map((r) => r.free));
     console.log(
-      `  ${board} --save ${save}: connected after ${tConnected} ms (then ${memLine.usage} blocks used, ${memLine.free} free of ${memLine.total}); readings 1..${n} all received (${readings.length - seqs().size} duplicates); ` +
+      `  ${board} --save ${save}${tok ? " --pretokenise" : ""}: connected after ${tConnected} ms (then ${memLine.usage} blocks used, ${memLine.free} free of ${memLine.total}); readings 1..${n} all received (${readings.length - seqs().size} duplicates); ` +
         `"interval 5" -> next reading after ${gap} ms; will fired; lowest free in readings ${minFree} blocks; ${Date.now() - x.t0} ms`,
     );
   } finally {
@@ -184,5 +184,11 @@ for (const board of (process.env.ESP_BOARDS || "esp8266,esp32").split(",")) {
       await fullRun(board, "ram");
     });
 }
+
+// The Web IDE's "Pretokenise code before upload", as npm run flash -- --pretokenise: the same behaviour.
+if (haveBoards(t, ["esp8266"]))
+  t("esp8266, npm run flash --pretokenise (flash): the tokenised upload connects, publishes, obeys, loses nothing, and its will fires", async () => {
+    await fullRun("esp8266", "flash", true);
+  });
 
 t.run();

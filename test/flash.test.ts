@@ -23,18 +23,19 @@ const noStack = (s: string) => !/\n\s+at |Error:|ENOENT|dbus|Node\.js v/.test(s)
 const goodConfig = join(dir, "config.json");
 writeFileSync(goodConfig, JSON.stringify({ ...JSON.parse(readFileSync("device/config.example.json", "utf8")), ssid: "lab", wifiPassword: "pw" }));
 
-// Reassembles the .bootcde file the flash upload writes into Storage, as the board would.
+// Reassembles the .bootcde file the flash upload writes into Storage, as the board would: each chunk is
+// a JS string literal (\xNN, and octal escapes such as \3 for tokens), read as a sloppy-mode literal.
 const bootcde = (up: string) =>
   up
     .split("\n")
     .filter((l) => l.startsWith('require("Storage").write(".bootcde",'))
-    .map((l) => JSON.parse(l.slice(l.indexOf(",") + 1, l.lastIndexOf('",') + 1).replace(/\\x([0-9a-f]{2})/gi, "\\u00$1")))
+    .map((l) => new Function("return " + l.slice(l.indexOf(",") + 1, l.lastIndexOf('",') + 1))() as string)
     .join("");
 
 t("--help lists every flag and exits 0", () => {
   const r = flash("--help");
   assert.is(r.status, 0);
-  for (const f of ["--port", "--out", "--board", "--save flash|ram", "--program", "--config", "--help"]) assert.ok(r.out.includes(f), f);
+  for (const f of ["--port", "--out", "--board", "--save flash|ram", "--program", "--config", "--pretokenise", "--help"]) assert.ok(r.out.includes(f), f);
 });
 
 t("unknown flags and missing values are refused with one line, exit 2", () => {
@@ -44,6 +45,7 @@ t("unknown flags and missing values are refused with one line, exit 2", () => {
     [["--out", "x.js", "--save", "rom"], "--save is flash or ram"],
     [["--out", "x.js", "--board", "ESP99"], "unknown board ESP99"],
     [["upload.js"], "unknown argument upload.js"],
+    [["--out", "x.js", "--save", "ram", "--pretokenise"], "--pretokenise needs --save flash"],
   ] as [string[], string][]) {
     const r = flash(...args);
     assert.is(r.status, 2, args.join(" "));
@@ -67,6 +69,21 @@ t("--out writes exactly what --port would upload: flash (.bootcde) by default, a
   assert.is.not(readFileSync(a, "utf8"), readFileSync(c, "utf8"));
   const file = bootcde(readFileSync(a, "utf8"));
   assert.ok(file.includes('Modules.addCached("mqttiny"') && file.includes('var CONFIG = {"ssid":"lab"') && file.includes("function stopMqtt(now)"));
+});
+
+t("--pretokenise: .bootcde holds the interpreter's tokens, a tenth smaller and without the keywords' text; the summary says so", () => {
+  const plain = join(dir, "plain-flash.js");
+  const tok = join(dir, "tok-flash.js");
+  assert.is(flash("--out", plain, "--config", goodConfig).status, 0);
+  const r = flash("--out", tok, "--config", goodConfig, "--pretokenise");
+  assert.is(r.status, 0, r.err);
+  assert.match(r.out, /to flash \(Storage \.bootcde[^;]*\); pretokenised;/);
+  const a = bootcde(readFileSync(plain, "utf8"));
+  const b = bootcde(readFileSync(tok, "utf8"));
+  assert.ok(b.length < a.length * 0.9, `${b.length} vs ${a.length} bytes`);
+  const count = (s: string, w: string) => s.split(w).length - 1;
+  assert.ok(count(b, "function") * 10 < count(a, "function"), `"function" ${count(b, "function")} times vs ${count(a, "function")}: a token byte but in strings`);
+  assert.ok(b.startsWith("Modules.addCached("), b.slice(0, 40));
 });
 
 t('"protocol": "sn" in the config: the MQTT-SN bundle is embedded as mqttiny and the summary says so; another protocol is refused', () => {
