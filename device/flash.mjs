@@ -31,7 +31,7 @@ options:
                      file; their contents are embedded in the upload (the key is never printed)
   --pretokenise      with --save flash: store the code as the interpreter's tokens, as the Web IDE's
                      "Pretokenise code before upload" does (firmware 2v25 or later): a 13% smaller
-                     module, a QoS 0 publish about 20% faster on an ESP8266
+                     module, a QoS 0 publish 2-20% faster on an ESP8266 layout (npm run bench)
   --help             this text`;
 
 function fail(msg, code = 1) {
