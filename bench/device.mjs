@@ -121,8 +121,9 @@ c.on("connected",function(){
   // As npm run flash -- --pretokenise stores it: the bundle and tinyMQTT's steps both tokenised by the
   // espruino CLI's plugin, from Storage on the ESP8266 layout (full runs only: a minute more).
   if (!quick) {
-    Object.assign(rows, await run(esp, "esp8266", program(timing("k"), true, pretokenised(BUNDLE), [["tpath", pretokenised(TP[0][1])]]), 300000));
-    rows.tokBytes = readFileSync(pretokenised(BUNDLE)).length;
+    const tok = pretokenised(BUNDLE);
+    Object.assign(rows, await run(esp, "esp8266", program(timing("k"), true, tok, [["tpath", pretokenised(TP[0][1])]]), 300000));
+    rows.tokBytes = readFileSync(tok).length;
   }
   // The same 32-bit interpreter with the module in RAM (it fits the ESP32 layout): no Storage file read
   // back under every character lexed, which the ESP8266 layout's figures above carry (on a board flash
