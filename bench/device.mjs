@@ -46,12 +46,14 @@ ${body}`;
 }
 
 // A transport inside the program: CONNACK on open, a PUBACK for every QoS 1 PUBLISH, a fixed "network".
-// The PUBACKs that arrived since the last turn of the event loop come as an Espruino socket hands them
-// over: together, in data events of at most 536 bytes (134 PUBACKs).
+// A write is a stream, as a socket's is: the client may hand over several packets in one (the store
+// sends a window of first sends together), and each QoS 1 PUBLISH in it is answered; a QoS 0 one costs
+// one test. The PUBACKs that arrived since the last turn of the event loop come as an Espruino socket
+// hands them over: together, in data events of at most 536 bytes (134 PUBACKs).
 const FAKE = `
 var ev=null, lnk=null, acks="";
 function fake(h){ ev=h; setTimeout(function(){ h.open(); h.data("\\x20\\x02\\x00\\x00"); }, 0);
-  return lnk={ hw: 1e9, close: function(){}, write: function(s){ if ((s.charCodeAt(0)&0xf6)==0x32) { var i=s.charCodeAt(1)&128?3:2; var tl=(s.charCodeAt(i)<<8)|s.charCodeAt(i+1); acks+="\\x40\\x02"+s.substr(i+2+tl,2); } } }; }
+  return lnk={ hw: 1e9, close: function(){}, write: function(s){ if ((s.charCodeAt(0)&0xf6)==0x32) for (var j=0,n,i,tl;j<s.length;j=i+n) { n=s.charCodeAt(j+1); i=j+2; if (n&128) n=(n&127)|(s.charCodeAt(i++)<<7); tl=(s.charCodeAt(i)<<8)|s.charCodeAt(i+1); acks+="\\x40\\x02"+s.substr(i+2+tl,2); } } }; }
 function flushAcks(){ var a=acks; acks=""; for (var k=0;k<a.length;k+=536) ev.data(a.substr(k,536)); }
 `;
 
@@ -107,15 +109,17 @@ c.on("connected",function(){
   }
   out("${tag}fl",(fl*1000/${n}).toFixed(4));
   out("${tag}tq",(tq*1000/${n}).toFixed(4));
-  t=getTime(); var sent=0;
-  function more(){ while(sent<${n} && c.publish("sensors/node1/temp","21.5",{qos:1})) sent++; flushAcks(); if(sent<${n} || c.queued()) setTimeout(more,0); else done(); }
-  function done(){ var q1=getTime()-t; out("${tag}q0",(q0*1000/${n}).toFixed(4)); out("${tag}q1all",(q1*1000).toFixed(1)); out("${tag}q0all",(q0*1000).toFixed(1));
+  // QoS 1 as QoS 0 above: the best of 5 passes of n/5 messages, each until all are acknowledged, times 5.
+  var q1=1e9, pass=0, sent;
+  function start(){ sent=0; t=getTime(); more(); }
+  function more(){ while(sent<m && c.publish("sensors/node1/temp","21.5",{qos:1})) sent++; flushAcks(); if(sent<m || c.queued()) setTimeout(more,0); else { q1=Math.min(q1,(getTime()-t)*5); if(++pass<5) setTimeout(start,0); else done(); } }
+  function done(){ out("${tag}q0",(q0*1000/${n}).toFixed(4)); out("${tag}q1all",(q1*1000).toFixed(1)); out("${tag}q0all",(q0*1000).toFixed(1));
     // Inbound: a 534-byte PUBLISH (topic + 512-byte payload) decoded and delivered.
     var got=0; c.subscribe("in/#",function(){got++;});
     var body="\\x00\\x0ein/node1/bulk"+new Array(513).join("x"), pk="\\x30"+String.fromCharCode((body.length&127)|128, body.length>>7)+body;
     var t2=getTime(); for(var k=0;k<${quick ? 50 : 200};k++) ev.data(pk); out("${tag}in",((getTime()-t2)*1000/${quick ? 50 : 200}).toFixed(4)); out("${tag}got",got);
     c.end(true); }
-  more();
+  start();
 });`;
   Object.assign(rows, await run(esp, "esp8266", program(timing("e"), true, BUNDLE, TP), quick ? 120000 : 300000));
   // As npm run flash -- --pretokenise stores it: the bundle and tinyMQTT's steps both tokenised by the

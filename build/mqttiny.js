@@ -230,7 +230,9 @@ function storePut(s, topic, payload, retain, id, c) {
     // Sized before it is built: a full store (a burst paced by publish() returning false) refuses at once.
     // A String payload is bytes on a board, as a Uint8Array's length is.
     var m = topic.length + 4 + (payload == null ? 0 : payload.length);
-    var n = m + (m < 128 ? 2 : m < 16384 ? 3 : m < 2097152 ? 4 : 5) + 24 /* Held.ENTRY */;
+    // A fixed header of 2 bytes, else counted as the longest (5): one compare where each skipped branch
+    // costs a step on a board, and at most 3 bytes an entry over the exact size.
+    var n = m + (m < 128 ? 2 : 5) + 24 /* Held.ENTRY */;
     if (n > s._m)
         return -1 /* Err.SPACE */;
     if (s._u + n > s._m)
@@ -253,17 +255,25 @@ function storePut(s, topic, payload, retain, id, c) {
 function storeSend(s, c) {
     var q = s._q;
     while (s._c < q.length && s._c < c.wn && c.w < c.hw && c.l) {
-        var p = q[s._c];
-        // A resend carries DUP=1 [MQTT-3.3.1-1]: the flagged copy is made only then, not for every message.
+        var e = s._c + 1;
+        var p = void 0;
+        // A resend carries DUP=1 [MQTT-3.3.1-1]: a flagged copy, made only then, one at a time.
         if (s._c < s._s)
-            p = chr(p.charCodeAt(0) | 8) + p.substr(1);
-        else
-            s._s = s._c + 1;
-        // put(), written out: the loop has checked the link.
+            p = chr(q[s._c].charCodeAt(0) | 8) + q[s._c].substr(1);
+        else {
+            // First sends go out together: one native join and one write, where a write each costs an
+            // interpreted loop step and a call per message on a board. Cut back to what a write each would
+            // have sent: the last one goes out while fewer than hw bytes are unsent.
+            e = q.length < c.wn ? q.length : c.wn;
+            p = q.slice(s._c, e).join("");
+            while (e > s._c + 1 && p.length - q[e - 1].length >= c.hw - c.w)
+                p = p.substr(0, p.length - q[--e].length);
+            s._s = e;
+        }
+        s._c = e;
         c.w += p.length;
         c.tx = 1;
         c.l.write(p, 0, p.length);
-        s._c++;
     }
 }
 function storeRewind(s, fresh) {
@@ -279,8 +289,7 @@ function storeAck(s, id) {
     var k = a.indexOf(chr(0x40, 2, id >> 8, id & 255));
     if (k < 0 || k >= s._c * 4)
         return false;
-    s._u -= s._q[k >> 2].length + 24 /* Held.ENTRY */;
-    s._q.splice(k >> 2, 1);
+    s._u -= s._q.splice(k >> 2, 1)[0].length + 24 /* Held.ENTRY */;
     s._a = a.substr(0, k) + a.substr(k + 4);
     s._c--;
     s._s--;
@@ -296,11 +305,9 @@ function storeAcks(s, b) {
     var n = b.length < s._c * 4 ? b.length & -4 : s._c * 4;
     if (!n || b.substr(0, n) != s._a.substr(0, n))
         return 0;
-    var q = s._q;
     var k = n >> 2;
-    for (var j = 0; j < k; j++)
-        s._u -= q[j].length + 24 /* Held.ENTRY */;
-    q.splice(0, k);
+    // The bytes they held, in one native join of what splice returns: no interpreted step per entry.
+    s._u -= s._q.splice(0, k).join("").length + k * 24 /* Held.ENTRY */;
     s._a = s._a.substr(n);
     s._c -= k;
     s._s -= k;
@@ -839,7 +846,6 @@ function publishAny(c, topic, payload, opt) {
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
     publish: function (topic, payload, opt) {
-        var c = this;
         // A board's reading, publish(topic, "21.5") or at QoS 1, to a topic already sent to: every check
         // of publishAny() is known to pass. Each call and each local costs on an interpreter, and every
         // call tokenizes the whole text of the function, what follows its return included (Espruino skips
@@ -847,34 +853,34 @@ var PROTO = {
         // else. A QoS 0 PUBLISH (body under 128 bytes) is built and written here, while connected with
         // room on the link (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one
         // goes to the store, and a refusal takes refused(), as on the general path.
-        // One local for the QoS 0 body's length and the store's answer: each local costs a step per call
-        // on a board (two took 6% longer on the 64-bit build). Not ended (c.en) implies a state other than
-        // END: finish() runs only after end().
+        // One local for the QoS 0 body's length and the store's answer, and `this` with no alias for it:
+        // each local costs a step per call on a board (the alias took 3% of a QoS 0 publish on the 64-bit
+        // build, two locals 6%). Not ended (en) implies a state other than END: finish() runs only after end().
         var n;
-        if (topic === c.vt && typeof payload == "string" && !c.en) {
+        if (topic === this.vt && typeof payload == "string" && !this.en) {
             if (opt == null) {
                 // Sized first, then built in one concatenation with one fromCharCode for the whole header
                 // (building the body, then the packet around it, took 15% longer on the 64-bit build).
                 n = topic.length + payload.length + 2;
-                if (c.s == 3 /* S.UP */ && c.w < c.hw && n < 128 && n + 2 <= c.z) {
-                    c.w += n + 2;
-                    c.tx = 1;
-                    c.l.write(chr(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
+                if (this.s == 3 /* S.UP */ && this.w < this.hw && n <= this.sh) {
+                    this.w += n + 2;
+                    this.tx = 1;
+                    this.l.write(chr(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
                     return true;
                 }
             }
-            else if (opt.qos === 1 && c.id < 65534 && !c.wr) {
+            else if (opt.qos === 1 && this.id < 65534 && !this.wr) {
                 // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
                 // link that closes at once) gets the next one.
-                n = storePut(c.st, topic, payload, !!opt.retain, ++c.id, c.s == 3 /* S.UP */ && !c.pp ? c : null);
+                n = storePut(this.st, topic, payload, !!opt.retain, ++this.id, this.s == 3 /* S.UP */ && !this.pp ? this : null);
                 if (n < 1)
-                    return refused(c, n);
-                if (c.pp)
-                    pump(c);
+                    return refused(this, n);
+                if (this.pp)
+                    pump(this);
                 return true;
             }
         }
-        return publishAny(c, topic, payload, opt);
+        return publishAny(this, topic, payload, opt);
     },
     subscribe: function (filter, opt, cb) {
         var c = this;
@@ -981,6 +987,8 @@ function createClient(opts, make, defaults) {
     c.en = 0;
     c.l = null;
     c.tx = 0;
+    // The longest body of a PUBLISH with one length byte that txSize allows: one compare in publish().
+    c.sh = Math.min(127, o.txSize - 2);
     c.z = o.txSize;
     c.e = null;
     c.d = rxCreate(o.rxSize);

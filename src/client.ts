@@ -148,6 +148,7 @@ interface R extends Out, Emitter {
   /** The events object of the current attempt; events from an older one are ignored. */
   e: Ev | null;
   hw: number;
+  sh: number;
   /** Last packet id handed out, and whether ids have wrapped past 65535. */
   id: number;
   wr: number;
@@ -546,7 +547,6 @@ function publishAny(c: R, topic: string, payload?: Data | null, opt?: PublishOpt
 // wrapper would be one more function in RAM and one more call per publish).
 const PROTO = {
   publish: function (this: R, topic: string, payload?: Data | null, opt?: PublishOptions) {
-    const c = this;
     // A board's reading, publish(topic, "21.5") or at QoS 1, to a topic already sent to: every check
     // of publishAny() is known to pass. Each call and each local costs on an interpreter, and every
     // call tokenizes the whole text of the function, what follows its return included (Espruino skips
@@ -554,31 +554,31 @@ const PROTO = {
     // else. A QoS 0 PUBLISH (body under 128 bytes) is built and written here, while connected with
     // room on the link (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one
     // goes to the store, and a refusal takes refused(), as on the general path.
-    // One local for the QoS 0 body's length and the store's answer: each local costs a step per call
-    // on a board (two took 6% longer on the 64-bit build). Not ended (c.en) implies a state other than
-    // END: finish() runs only after end().
+    // One local for the QoS 0 body's length and the store's answer, and `this` with no alias for it:
+    // each local costs a step per call on a board (the alias took 3% of a QoS 0 publish on the 64-bit
+    // build, two locals 6%). Not ended (en) implies a state other than END: finish() runs only after end().
     let n: number;
-    if (RAW && topic === c.vt && typeof payload == "string" && !c.en) {
+    if (RAW && topic === this.vt && typeof payload == "string" && !this.en) {
       if (opt == null) {
         // Sized first, then built in one concatenation with one fromCharCode for the whole header
         // (building the body, then the packet around it, took 15% longer on the 64-bit build).
         n = topic.length + payload.length + 2;
-        if (c.s == S.UP && c.w < c.hw && n < 128 && n + 2 <= c.z) {
-          c.w += n + 2;
-          c.tx = 1;
-          c.l!.write(chr(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
+        if (this.s == S.UP && this.w < this.hw && n <= this.sh) {
+          this.w += n + 2;
+          this.tx = 1;
+          this.l!.write(chr(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
           return true;
         }
-      } else if (opt.qos === 1 && c.id < 65534 && !c.wr) {
+      } else if (opt.qos === 1 && this.id < 65534 && !this.wr) {
         // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
         // link that closes at once) gets the next one.
-        n = storePut(c.st, topic, payload, !!opt.retain, ++c.id, c.s == S.UP && !c.pp ? c : null);
-        if (n < 1) return refused(c, n);
-        if (c.pp) pump(c);
+        n = storePut(this.st, topic, payload, !!opt.retain, ++this.id, this.s == S.UP && !this.pp ? this : null);
+        if (n < 1) return refused(this, n);
+        if (this.pp) pump(this);
         return true;
       }
     }
-    return publishAny(c, topic, payload, opt);
+    return publishAny(this, topic, payload, opt);
   },
   subscribe: function (this: R, filter: string, opt?: any, cb?: MessageCallback) {
     const c = this;
@@ -667,6 +667,8 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.en = 0;
   c.l = null;
   c.tx = 0;
+  // The longest body of a PUBLISH with one length byte that txSize allows: one compare in publish().
+  c.sh = Math.min(127, o.txSize - 2);
   c.z = o.txSize;
   c.e = null;
   c.d = rxCreate(o.rxSize);

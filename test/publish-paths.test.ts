@@ -14,6 +14,7 @@ import { toHex } from "./hex";
 function wired(create: (o: any) => any, opts: any = {}, before?: (c: any) => void) {
   const { raw, linkHw, ...rest } = opts;
   const out: string[] = [];
+  const writes: number[] = []; // packets in each write
   let h: any = null;
   let timers: [number, () => void][] = [];
   const clock = {
@@ -26,9 +27,24 @@ function wired(create: (o: any) => any, opts: any = {}, before?: (c: any) => voi
     clear: (t: any) => (timers = timers.filter((x) => x !== t)),
   };
   const bytes = (d: any, from: number, to: number) => (typeof d == "string" ? Array.from(d.slice(from, to), (ch) => ch.charCodeAt(0)) : Array.from(d.subarray(from, to)));
+  // A socket is a stream: one write may carry several packets (the device store sends a window of first
+  // sends together), so `out` holds packets, cut at each fixed header's remaining length.
+  const packets = (b: number[]) => {
+    writes.push(0);
+    for (let o = 0; o < b.length; writes[writes.length - 1]++) {
+      let n = 0;
+      let k = o + 1;
+      for (let m = 1; ; m *= 128) {
+        n += (b[k] & 127) * m;
+        if (!(b[k++] & 128)) break;
+      }
+      out.push(toHex(b.slice(o, k + n)));
+      o = k + n;
+    }
+  };
   const transport = (ev: any) => {
     h = ev;
-    return { hw: linkHw || 1e9, close() {}, write: (d: any, from: number, to: number) => out.push(toHex(bytes(d, from, to))) };
+    return { hw: linkHw || 1e9, close() {}, write: (d: any, from: number, to: number) => packets(bytes(d, from, to)) };
   };
   const c = create({ transport, clock, clientId: "t", keepalive: 0, random: () => 0.5, ...rest });
   if (before) before(c);
@@ -40,7 +56,7 @@ function wired(create: (o: any) => any, opts: any = {}, before?: (c: any) => voi
     const t = timers.shift()!; // the (next) attempt's timer
     t[1]();
     h.open();
-    out.length = 0; // the CONNECT
+    out.length = writes.length = 0; // the CONNECT
     feed(sp ? "20 02 01 00" : "20 02 00 00");
   };
   connect();
@@ -48,7 +64,7 @@ function wired(create: (o: any) => any, opts: any = {}, before?: (c: any) => voi
     h.close("gone");
     connect(sp);
   };
-  return { c, out, feed, reconnect };
+  return { c, out, writes, feed, reconnect };
 }
 
 for (const [name, create] of impls) {
@@ -203,6 +219,17 @@ for (const [name, create] of impls) {
     // The QoS 0 status first, then held messages until the link holds its 30 bytes: the rest wait for drain.
     assert.equal(out[0], "30 09 00 01 73 6F 6E 6C 69 6E 65");
     assert.equal(out.slice(1).map((p) => p.slice(0, 5)), ["32 19"]);
+  });
+
+  t("held messages go out as far as the link allows, the last while fewer than hw bytes are unsent; on a board in one write", () => {
+    // 27-byte packets behind the 15-byte CONNECT, a 70-byte link: sent at 15, 42 and 69 bytes unsent,
+    // then they wait for drain.
+    const { out, writes } = wired(create, { raw, linkHw: 70 }, (c) => {
+      for (let k = 0; k < 5; k++) c.publish("t", "1234567890123456789" + k, { qos: 1 });
+    });
+    assert.equal(ids(out), ["00 01", "00 02", "00 03"]);
+    assert.ok(out.every((p) => p.startsWith("32 19")), "first sends: DUP=0");
+    if (raw) assert.equal(writes, [3]);
   });
 
   t.run();

@@ -1166,8 +1166,7 @@ function publishAny(c, topic, payload, opt) {
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
     publish: function (topic, payload, opt) {
-        var c = this;
-        return publishAny(c, topic, payload, opt);
+        return publishAny(this, topic, payload, opt);
     },
     subscribe: function (filter, opt, cb) {
         var c = this;
@@ -1274,6 +1273,8 @@ function createClient(opts, make, defaults) {
     c.en = 0;
     c.l = null;
     c.tx = 0;
+    // The longest body of a PUBLISH with one length byte that txSize allows: one compare in publish().
+    c.sh = Math.min(127, o.txSize - 2);
     c.z = o.txSize;
     c.e = null;
     c.d = rxCreate(o.rxSize);
