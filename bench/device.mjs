@@ -117,7 +117,9 @@ c.on("connected",function(){
     // Inbound: a 534-byte PUBLISH (topic + 512-byte payload) decoded and delivered.
     var got=0; c.subscribe("in/#",function(){got++;});
     var body="\\x00\\x0ein/node1/bulk"+new Array(513).join("x"), pk="\\x30"+String.fromCharCode((body.length&127)|128, body.length>>7)+body;
-    var t2=getTime(); for(var k=0;k<${quick ? 50 : 200};k++) ev.data(pk); out("${tag}in",((getTime()-t2)*1000/${quick ? 50 : 200}).toFixed(4)); out("${tag}got",got);
+    // The best of 5 passes, as above.
+    var best=1e9, t2, k, r2; for(r2=0;r2<5;r2++){ t2=getTime(); for(k=0;k<${quick ? 10 : 40};k++) ev.data(pk); best=Math.min(best,getTime()-t2); }
+    out("${tag}in",(best*1000/${quick ? 10 : 40}).toFixed(4)); out("${tag}got",got);
     c.end(true); }
   start();
 });`;
