@@ -592,8 +592,8 @@ function onMessage(d, host, port) {
                 return connect$1(c, c.cl, w);
             }
             // That failed too. It races inside the gateway (its threads, not the network: one of four full test
-            // runs met it once), so this attempt ends and the next one tries the will again; after 3 attempts
-            // in a row, connect without it rather than never.
+            // runs met it once), so this attempt ends and the next one tries the will again; after the third
+            // such attempt since the last connection, connect without it rather than never.
             if (++c.wt < 3)
                 return lost(c, fail("the gateway did not take the will: trying again", "will"));
             c.wl = null;

@@ -41,9 +41,8 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
   // Sized before it is built: a full store (a burst paced by publish() returning false) refuses at once.
   // A String payload is bytes on a board, as a Uint8Array's length is.
   const m = topic.length + 4 + (payload == null ? 0 : payload.length);
-  // A fixed header of 2 bytes, else counted as the longest (5): one compare where each skipped branch
-  // costs a step on a board, and at most 3 bytes an entry over the exact size.
-  const n = m + (m < 128 ? 2 : 5) + Held.ENTRY;
+  // Exactly what storeAck and storeAcks give back: the packet's length and the entry's cost.
+  const n = m + (m < 128 ? 2 : m < 16384 ? 3 : m < 2097152 ? 4 : 5) + Held.ENTRY;
   if (n > s._m) return Err.SPACE;
   if (s._u + n > s._m) return 0;
   // A reading's PUBLISH (body under 128 bytes) is built here, as client.ts builds a QoS 0 one: on a board
@@ -65,16 +64,16 @@ export function storeSend(s: Store, c: Flow): void {
   const q = s._q;
   while (s._c < q.length && s._c < c.wn && c.w < c.hw && c.l) {
     let e = s._c + 1;
-    let p: string;
+    let p = q[s._c];
     // A resend carries DUP=1 [MQTT-3.3.1-1]: a flagged copy, made only then, one at a time.
-    if (s._c < s._s) p = chr(q[s._c].charCodeAt(0) | 8) + q[s._c].substr(1);
+    if (s._c < s._s) p = chr(p.charCodeAt(0) | 8) + p.substr(1);
     else {
-      // First sends go out together: one native join and one write, where a write each costs an
-      // interpreted loop step and a call per message on a board. Cut back to what a write each would
-      // have sent: the last one goes out while fewer than hw bytes are unsent.
-      e = q.length < c.wn ? q.length : c.wn;
-      p = q.slice(s._c, e).join("");
-      while (e > s._c + 1 && p.length - q[e - 1].length >= c.hw - c.w) p = p.substr(0, p.length - q[--e].length);
+      // First sends go out together, in one native join and one write, where a write each costs a call
+      // per message on a board: those a write each would have sent (each while fewer than hw bytes are
+      // unsent), counted first, so that the join copies no more than goes out.
+      const k = q.length < c.wn ? q.length : c.wn;
+      for (let n = c.hw - c.w - p.length; e < k && n > 0; ) n -= q[e++].length;
+      if (e > s._c + 1) p = q.slice(s._c, e).join("");
       s._s = e;
     }
     s._c = e;
@@ -112,9 +111,12 @@ export function storeAck(s: Store, id: number): boolean {
 export function storeAcks(s: Store, b: string): number {
   let n = b.length < s._c * 4 ? b.length & ~3 : s._c * 4;
   if (!n || b.substr(0, n) != s._a.substr(0, n)) return 0;
+  const q = s._q;
   const k = n >> 2;
-  // The bytes they held, in one native join of what splice returns: no interpreted step per entry.
-  s._u -= s._q.splice(0, k).join("").length + k * Held.ENTRY;
+  // A step per entry rather than a join of them all: a copy of a window of large messages would be RAM
+  // beyond storeSize.
+  for (let j = 0; j < k; j++) s._u -= q[j].length + Held.ENTRY;
+  q.splice(0, k);
   s._a = s._a.substr(n);
   s._c -= k;
   s._s -= k;

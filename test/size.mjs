@@ -12,7 +12,7 @@ export const budgets = {
   // store (a third of its time) cost about 900 B. Raised to 14,100 the same day: a run of PUBACKs taken
   // in one compare, the store sending a new message itself only when the window has room, and a refused
   // message reported by one function, about 490 B for QoS 1 at 3x QoS 0's time instead of 5x.
-  "build/mqttiny.min.js": { budget: 14150, target: 6000 },
+  "build/mqttiny.min.js": { budget: 14200, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.

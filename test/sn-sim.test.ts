@@ -319,3 +319,53 @@ both("end(): DISCONNECT, close, and publish refused afterwards", () => {
 });
 
 test.run();
+
+/**
+ * A gateway that answers a will as Paho 1.5.x does (WILLTOPIC -> DISCONNECT, also after the double
+ * CONNECT) for the first `fail` attempts, then takes it: WILLTOPICREQ at once to a CONNECT with the will
+ * flag, the broker's CONNACK a little later to one without, WILLMSGREQ and CONNACK to a taken will.
+ */
+function willRacer(clock: any, fail: number) {
+  const sent: number[][] = [];
+  let ev: any = null;
+  let topics = 0;
+  const reply = (b: number[], ms: number) => clock.set(() => ev.message(netDefaults.strings ? String.fromCharCode(...b) : Uint8Array.from(b), "127.0.0.1", 10000), ms);
+  const transport = (h: any) => {
+    ev = h;
+    return {
+      close() {},
+      send(d: any) {
+        const b: number[] = typeof d == "string" ? Array.from(d, (ch) => ch.charCodeAt(0)) : Array.from(d as Uint8Array);
+        sent.push(b);
+        if (b[1] == 0x04) reply(b[2] & 0x08 ? [2, 0x06] : [3, 0x05, 0], b[2] & 0x08 ? 1 : 5);
+        else if (b[1] == 0x07) reply(++topics % 2 || topics / 2 <= fail ? [2, 0x18] : [2, 0x08], 1);
+        else if (b[1] == 0x09) reply([3, 0x05, 0], 1);
+      },
+    };
+  };
+  return { transport, sent };
+}
+
+function willRig(fail: number) {
+  const clock = virtualClock(1_000_000);
+  const g = willRacer(clock, fail);
+  const c = create({ transport: g.transport, clock, clientId: "sim1", random: () => 0.5, retry: 1000, retries: 5, keepalive: 30, reconnectMin: 500, reconnectMax: 4000, will: { topic: "w/t", payload: "gone" } } as any);
+  const errors: any[] = [];
+  c.on("error", (e: any) => errors.push(e));
+  assert.ok(clock.until(() => c.state() == 3, 60_000), "connected");
+  return { sent: g.sent, errors };
+}
+
+both("a will the gateway did not take even after the double CONNECT is tried again on the next attempt, and is taken there", () => {
+  const r = willRig(1);
+  assert.equal(r.errors.map((e) => e.code + ": " + e.message), ["will: the gateway did not take the will: trying again"]);
+  assert.equal(r.sent.filter((b) => b[1] == 0x09).length, 1, "one WILLMSG: the will taken on the second attempt");
+});
+
+both("after three attempts whose will the gateway did not take, the client connects without it", () => {
+  const r = willRig(99);
+  assert.equal(r.errors.map((e) => e.message), ["the gateway did not take the will: trying again", "the gateway did not take the will: trying again", "the gateway refused the will: connecting without one"]);
+  const connects = r.sent.filter((b) => b[1] == 0x04);
+  assert.is(connects[connects.length - 1][2] & 0x08, 0, "the last CONNECT without the will flag");
+  assert.equal(r.sent.filter((b) => b[1] == 0x09), [], "no WILLMSG");
+});

@@ -151,7 +151,7 @@ interface R extends Emitter {
   wu: number;
   /** The will work-around for the Paho gateway (onMessage): 0 not tried this attempt, 1 waiting for the first CONNACK, 2 WILLTOPIC sent. */
   wa: number;
-  /** Attempts in a row whose will the gateway did not take, even with the work-around. */
+  /** Attempts since the last connection whose will the gateway did not take, even with the work-around. */
   wt: number;
   rt: number;
   rn: number;
@@ -444,8 +444,8 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
         return connect(c, c.cl, w);
       }
       // That failed too. It races inside the gateway (its threads, not the network: one of four full test
-      // runs met it once), so this attempt ends and the next one tries the will again; after 3 attempts
-      // in a row, connect without it rather than never.
+      // runs met it once), so this attempt ends and the next one tries the will again; after the third
+      // such attempt since the last connection, connect without it rather than never.
       if (++c.wt < 3) return lost(c, fail("the gateway did not take the will: trying again", "will"));
       c.wl = null;
       ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
