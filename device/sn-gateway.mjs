@@ -129,9 +129,9 @@ export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, 
   // runs had left 275 segments). It is started again from a new folder, up to 5 times; the folders go at
   // stop(), not at once, so that a new folder does not reuse a failed one's inode.
   const dirs = [];
-  let dir, p, out, log;
+  let p, log;
   for (let attempt = 1; ; attempt++) {
-    dir = mkdtempSync(join(tmpdir(), "sn-gw-"));
+    const dir = mkdtempSync(join(tmpdir(), "sn-gw-"));
     dirs.push(dir);
     writeFileSync(join(dir, "predefined.txt"), predefined.map((p) => `${p.client || "*"},${p.topic},${p.id}\n`).join(""));
     writeFileSync(join(dir, "clients.txt"), qosm1.map((c) => `${c.client},127.0.0.1:${c.port},QoS-1\n`).join(""));
@@ -156,7 +156,7 @@ export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, 
       "",
     ];
     writeFileSync(join(dir, "gateway.conf"), conf.join("\n"));
-    out = [];
+    const out = [];
     p = spawn(bin, ["-f", join(dir, "gateway.conf")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     p.stdout.on("data", (d) => out.push(d));
     p.stderr.on("data", (d) => out.push(d));

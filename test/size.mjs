@@ -11,7 +11,9 @@ export const budgets = {
   // out. No RegExp (about 35 blocks fewer loaded) and the reading's PUBLISH built inside publish() and the
   // store (a third of its time) cost about 900 B. Raised to 14,100 the same day: a run of PUBACKs taken
   // in one compare, the store sending a new message itself only when the window has room, and a refused
-  // message reported by one function, about 490 B for QoS 1 at 3x QoS 0's time instead of 5x.
+  // message reported by one function, about 490 B for QoS 1 at 3x QoS 0's time instead of 5x. Raised to
+  // 14,200 on 2026-12-04: the store's first sends in one write (counted, then joined) and publish()'s
+  // short-body field, about 220 B for QoS 1 at 2.7x QoS 0's time and QoS 0 at 0.95x tinyMQTT's.
   "build/mqttiny.min.js": { budget: 14200, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
