@@ -4,7 +4,7 @@
 // The client runs over an in-program transport that answers like a broker (CONNACK, PUBACK per QoS 1
 // PUBLISH, after the call returns), so the rows are the client's own cost, not the network's; the
 // connected-client row uses mosquitto on loopback.
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { tmpdir } from "node:os";
 import { minify } from "terser";
@@ -22,7 +22,10 @@ const TINY_PATH = resolve("bench/tinymqtt-path.js");
  */
 async function tinyPath() {
   const out = await minify(readFileSync(TINY_PATH, "utf8"), { ecma: 5, toplevel: true, compress: false, mangle: true, format: { comments: false } });
-  const file = join(mkdtempSync(join(tmpdir(), "mqttiny-bench-")), "tinymqtt-path.min.js");
+  const dir = mkdtempSync(join(tmpdir(), "mqttiny-bench-"));
+  // Every device run of the bench loads the file, so its folder goes when the bench process exits.
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "tinymqtt-path.min.js");
   writeFileSync(file, out.code);
   return [["tpath", file]];
 }
@@ -50,10 +53,14 @@ ${body}`;
 // sends a window of first sends together), and each QoS 1 PUBLISH in it is answered; a QoS 0 one costs
 // one test. The PUBACKs that arrived since the last turn of the event loop come as an Espruino socket
 // hands them over: together, in data events of at most 536 bytes (134 PUBACKs).
+// The broker's own time in reading the QoS 1 PUBLISHes is added up in bt: a real broker is another
+// machine, so the QoS 1 row takes it out of the time until all are acknowledged (on 2026-12-04 a fifth of it
+// on the 64-bit build, a tenth on the ESP8266 layout, where our code is read from Storage); its two clock
+// reads per write stay in.
 const FAKE = `
-var ev=null, lnk=null, acks="";
+var ev=null, lnk=null, acks="", bt=0;
 function fake(h){ ev=h; setTimeout(function(){ h.open(); h.data("\\x20\\x02\\x00\\x00"); }, 0);
-  return lnk={ hw: 1e9, close: function(){}, write: function(s){ if ((s.charCodeAt(0)&0xf6)==0x32) for (var j=0,n,i,tl;j<s.length;j=i+n) { n=s.charCodeAt(j+1); i=j+2; if (n&128) n=(n&127)|(s.charCodeAt(i++)<<7); tl=(s.charCodeAt(i)<<8)|s.charCodeAt(i+1); acks+="\\x40\\x02"+s.substr(i+2+tl,2); } } }; }
+  return lnk={ hw: 1e9, close: function(){}, write: function(s){ if ((s.charCodeAt(0)&0xf6)==0x32) { var t0=getTime(); for (var j=0,n,i,tl;j<s.length;j=i+n) { n=s.charCodeAt(j+1); i=j+2; if (n&128) n=(n&127)|(s.charCodeAt(i++)<<7); tl=(s.charCodeAt(i)<<8)|s.charCodeAt(i+1); acks+="\\x40\\x02"+s.substr(i+2+tl,2); } bt+=getTime()-t0; } } }; }
 function flushAcks(){ var a=acks; acks=""; for (var k=0;k<a.length;k+=536) ev.data(a.substr(k,536)); }
 `;
 
@@ -112,10 +119,10 @@ c.on("connected",function(){
   out("${tag}fl",(fl*1000/${n}).toFixed(4));
   out("${tag}tq",(tq*1000/${n}).toFixed(4));
   // QoS 1 as QoS 0 above: the best of 5 passes of n/5 messages, each until all are acknowledged, times 5.
-  var q1=1e9, pass=0, sent;
-  function start(){ sent=0; t=getTime(); more(); }
-  function more(){ while(sent<m && c.publish("sensors/node1/temp","21.5",{qos:1})) sent++; flushAcks(); if(sent<m || c.queued()) setTimeout(more,0); else { q1=Math.min(q1,(getTime()-t)*5); if(++pass<5) setTimeout(start,0); else done(); } }
-  function done(){ out("${tag}q0",(q0*1000/${n}).toFixed(4)); out("${tag}q1all",(q1*1000).toFixed(1)); out("${tag}q0all",(q0*1000).toFixed(1));
+  var q1=1e9, q1bt=0, pass=0, sent;
+  function start(){ sent=0; bt=0; t=getTime(); more(); }
+  function more(){ while(sent<m && c.publish("sensors/node1/temp","21.5",{qos:1})) sent++; flushAcks(); if(sent<m || c.queued()) setTimeout(more,0); else { var e=(getTime()-t-bt)*5; if(e<q1){ q1=e; q1bt=bt*5; } if(++pass<5) setTimeout(start,0); else done(); } }
+  function done(){ out("${tag}q0",(q0*1000/${n}).toFixed(4)); out("${tag}q1all",(q1*1000).toFixed(1)); out("${tag}q1bt",(q1bt*1000).toFixed(1)); out("${tag}q0all",(q0*1000).toFixed(1));
     // Inbound: a 534-byte PUBLISH (topic + 512-byte payload) decoded and delivered.
     var got=0; c.subscribe("in/#",function(){got++;});
     var body="\\x00\\x0ein/node1/bulk"+new Array(513).join("x"), pk="\\x30"+String.fromCharCode((body.length&127)|128, body.length>>7)+body;

@@ -146,7 +146,8 @@ let mqttDev = null;
     // from RAM: without the Storage file read back under each character lexed, which inflates the
     // ESP8266 layout's figures and most the longer QoS 1 path.
     const other = [d.sq1all && `ESP32 layout from RAM ${(+d.sq1all / +d.sq0all).toFixed(2)}x`, d.rq1all && `64-bit from RAM ${(+d.rq1all / +d.rq0all).toFixed(2)}x`].filter(Boolean).join("; ");
-    dev(`ESP8266 layout: 1000 QoS 1 acknowledged vs 1000 QoS 0 sent`, `${(+d.eq1all / 1000).toFixed(2)} s vs ${(+d.eq0all / 1000).toFixed(2)} s`, `mqttiny before: 87 s for 1,000 QoS 1 (over mosquitto)${other ? "; " + other : ""}`, `${r13.toFixed(2)}x`, "<= 3x", mark(r13 <= 3));
+    // The QoS 1 time is less the in-program broker's reading of the PUBLISHes (a real broker is another machine).
+    dev(`ESP8266 layout: 1000 QoS 1 acknowledged vs 1000 QoS 0 sent`, `${(+d.eq1all / 1000).toFixed(2)} s (with the in-program broker's ${(+d.eq1bt / 1000).toFixed(2)} s taken out) vs ${(+d.eq0all / 1000).toFixed(2)} s`, `mqttiny before: 87 s for 1,000 QoS 1 (over mosquitto)${other ? "; " + other : ""}`, `${r13.toFixed(2)}x`, "<= 3x", mark(r13 <= 3));
     if (d.kq0)
       dev(
         "ESP8266 layout, pretokenised (npm run flash -- --pretokenise): module size, QoS 0 publish(), 1000 QoS 1 vs 1000 QoS 0",

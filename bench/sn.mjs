@@ -40,10 +40,11 @@ export async function snRows(quick, mqttDev, row) {
     const d = mqttDev && !mqttDev.skipped ? mqttDev : null;
     const dev = (what, ours, theirs, r) => row("device (Espruino 2v29)", what, ours, theirs, r, "", "");
     if (e.skipped) return dev("MQTT-SN device rows", "skipped: " + e.skipped, "", "");
+    // Compared per message: the MQTT client's row is always of 1,000.
     const n = quick ? 200 : 1000;
     dev("ESP8266 layout: blocks in use with a connected MQTT-SN client (real gateway), default options, module from Storage", `${e.used} of ${e.total} (module +${e.load})`, d ? `MQTT client ${d.used} (module +${d.load})` : "", d ? `${(e.used / d.used).toFixed(2)}x` : "");
     dev("time inside one QoS 0 publish(), MQTT-SN registered topic id: ESP8266 layout / 64-bit build from RAM", `${e.eq0} ms / ${e.rq0} ms`, d ? `MQTT client ${d.eq0} ms / ${d.rq0} ms` : "", d ? `${(e.eq0 / d.eq0).toFixed(2)}x / ${(e.rq0 / d.rq0).toFixed(2)}x` : "");
-    dev(`ESP8266 layout: ${n} QoS 1 acknowledged by an in-program gateway (MQTT-SN: one in flight)`, `${(e.eq1all / 1000).toFixed(2)} s (${(e.eq1all / n).toFixed(1)} ms each)`, d ? `MQTT client (window 8): ${(d.eq1all / 1000).toFixed(2)} s` : "", d ? `${(e.eq1all / d.eq1all).toFixed(2)}x` : "");
+    dev(`ESP8266 layout: ${n} QoS 1 acknowledged by an in-program gateway (MQTT-SN: one in flight)`, `${(e.eq1all / 1000).toFixed(2)} s (${(e.eq1all / n).toFixed(1)} ms each)`, d ? `MQTT client (window 8, 1000 messages, its broker's time taken out): ${(d.eq1all / 1000).toFixed(1)} ms each` : "", d ? `${(e.eq1all / n / (d.eq1all / 1000)).toFixed(2)}x` : "");
   } finally {
     relay.close();
     await g.close();
