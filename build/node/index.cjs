@@ -860,6 +860,7 @@ function drop(c, err, wait) {
     c.e = null;
     c.pg = 0;
     c.s = 0 /* S.OFF */;
+    c.sh = 0;
     c.f++;
     // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
     var step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
@@ -884,6 +885,7 @@ function finish(c) {
         c.k.clear(c.et);
     c.t = c.et = null;
     c.s = 4 /* S.END */;
+    c.sh = 0;
     c.l = null;
     c.e = null;
     if (l)
@@ -1000,6 +1002,8 @@ function ctl(c, d, t, id) {
         // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
         var kept = !!d.sp;
         c.s = 3 /* S.UP */;
+        // A PUBLISH with one length byte, as long as txSize allows.
+        c.sh = Math.min(127, c.z - 2);
         c.tq = c.rq = c.aq = c.ut = 0;
         arm(c, c.iv);
         // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
@@ -1134,7 +1138,9 @@ function publishAny(c, topic, payload, opt) {
     if (topic !== c.vt) {
         if (!validTopic(topic) || (topic.length > 21845 && strLen(topic) > 65535))
             throw fail("invalid topic: " + topic, "topic");
-        c.vt = topic;
+        // Not once ended: publish() takes a topic equal to vt for a client that still takes messages.
+        if (!c.en)
+            c.vt = topic;
     }
     if (q !== 0 && q !== 1)
         throw fail("qos must be 0 or 1", "qos");
@@ -1201,6 +1207,8 @@ var PROTO = {
         if (c.s == 4 /* S.END */ || (c.en && !force))
             return;
         c.en = 1;
+        // publish() then takes its general path, which refuses.
+        c.vt = NaN;
         if (!force && storeCount(c.st)) {
             c.et = c.k.set(finish, c.ed, c);
             pump(c);
@@ -1273,8 +1281,7 @@ function createClient(opts, make, defaults) {
     c.en = 0;
     c.l = null;
     c.tx = 0;
-    // The longest body of a PUBLISH with one length byte that txSize allows: one compare in publish().
-    c.sh = Math.min(127, o.txSize - 2);
+    c.sh = 0;
     c.z = o.txSize;
     c.e = null;
     c.d = rxCreate(o.rxSize);
