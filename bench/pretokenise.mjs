@@ -2,7 +2,7 @@
 // pretokenise plugin (node_modules/espruino/plugins/pretokenise.js), given the few parts of the CLI's
 // environment it reads. Setting 2, as flash.mjs passes: keywords, operators, Strings and numbers as tokens.
 import { createRequire } from "node:module";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, basename } from "node:path";
 
@@ -26,7 +26,10 @@ function load() {
 /** Writes `file` tokenised into a temporary file (bytes as latin1) and returns that file's path. */
 export function pretokenised(file) {
   const out = load().tokenise(readFileSync(file, "latin1"));
-  const path = join(mkdtempSync(join(tmpdir(), "mqttiny-tok-")), basename(file));
+  const dir = mkdtempSync(join(tmpdir(), "mqttiny-tok-"));
+  // The caller runs the file later, so its folder goes when the bench process exits.
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, basename(file));
   writeFileSync(path, Buffer.from(out, "latin1"));
   return path;
 }

@@ -5,7 +5,7 @@
 // The CLI fetches modules over HTTP; here it fetches build/mqttiny.min.js from a server on 127.0.0.1
 // for the length of the upload, so no internet is needed, and the CLI's own module handling
 // (Modules.addCached, as a function so it can run from flash) applies.
-import { readFileSync, writeFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { execSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -171,6 +171,10 @@ const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : "build/mqttiny.min.js
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
 
 const dir = mkdtempSync(join(tmpdir(), "mqttiny-flash-"));
+// The program written there holds CONFIG (the Wi-Fi password, a TLS key): it goes however the run ends,
+// fail() and Ctrl-C included (on SIGINT Node would otherwise exit without an "exit" event).
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+process.once("SIGINT", () => process.exit(130));
 const program = join(dir, basename(programFile));
 writeFileSync(program, (config ? "var CONFIG = " + JSON.stringify(config) + ";\n" : "") + programText);
 

@@ -88,12 +88,14 @@ export function findEspruino(spec = process.env.ESPRUINO) {
       }
       // Which layout: ask the build itself.
       let total = 0;
+      const dir = mkdtempSync(join(tmpdir(), "espruino-probe-"));
       try {
-        const dir = mkdtempSync(join(tmpdir(), "espruino-probe-"));
         const out = execFileSync(e.cmd[0], [...e.cmd.slice(1), "-e", "print('TOTAL'+process.memory().total)"], { cwd: dir, encoding: "latin1", timeout: 20000, input: "" });
         total = +(out.match(/TOTAL(\d+)/) || [])[1] || 0;
+      } catch {
+      } finally {
         rmSync(dir, { recursive: true, force: true });
-      } catch {}
+      }
       board = total && total <= 2000 ? "esp8266" : "esp32";
     } else {
       found.problems.push(from + " is not a Linux executable");
@@ -104,9 +106,10 @@ export function findEspruino(spec = process.env.ESPRUINO) {
   return found;
 }
 
-const live = new Set();
+// Handle -> the removal of its folders: a process that exits before an interpreter closes would leave them.
+const live = new Map();
 process.on("exit", () => {
-  for (const h of live) h.kill("SIGKILL");
+  for (const [h, clean] of live) h.kill("SIGKILL"), clean();
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -212,7 +215,13 @@ export function runEspruino({ board = "esp8266", code, file, upload, cwd, timeou
       child.stdin.write(text);
     },
   };
-  live.add(handle);
+  const clean = () => {
+    try {
+      rmSync(ctl, { recursive: true, force: true });
+      if (own) rmSync(dir, { recursive: true, force: true });
+    } catch {}
+  };
+  live.set(handle, clean);
   const timer = setTimeout(() => {
     timedOut = true;
     handle.kill("SIGKILL");
@@ -222,10 +231,7 @@ export function runEspruino({ board = "esp8266", code, file, upload, cwd, timeou
       clearTimeout(timer);
       live.delete(handle);
       if (buf) emit(buf), (buf = "");
-      try {
-        rmSync(ctl, { recursive: true, force: true });
-        if (own) rmSync(dir, { recursive: true, force: true });
-      } catch {}
+      clean();
       res({ code: codeOut, signal, output: lines.join("\n"), timedOut });
     });
   });

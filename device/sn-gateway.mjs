@@ -66,7 +66,11 @@ export async function startPlainMosquitto() {
       c.on("error", () => r(false));
     });
     if (ok) break;
-    if (Date.now() > end || p.exitCode != null) throw new Error("mosquitto did not start on port " + port);
+    if (Date.now() > end || p.exitCode != null) {
+      p.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error("mosquitto did not start on port " + port);
+    }
     await sleep(50);
   }
   return {
@@ -82,10 +86,6 @@ export async function startPlainMosquitto() {
     kill: () => {
       if (p.exitCode == null) p.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
-    },
-    // SIGKILL leaves the gateway's SysV shared memory behind; stop() is the clean way.
-    kill: () => {
-      if (p.exitCode == null) p.kill("SIGINT");
     },
   };
 }
@@ -185,6 +185,12 @@ export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, 
         await done;
         clearTimeout(t);
       }
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+    // SIGKILL leaves the gateway's SysV shared memory behind; stop() is the clean way. The folders can go
+    // while it shuts down: it frees its segments by the ids it holds, not by the key files.
+    kill: () => {
+      if (p.exitCode == null) p.kill("SIGINT");
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,7 @@
 import net from "node:net";
 import { spawn, execFileSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -48,10 +48,19 @@ export interface Mosquitto {
   signal(sig: NodeJS.Signals): void;
 }
 
+// stop() then start() is a restart that must find the config and the persistence database, so a
+// broker's folder outlives stop(): they all go when the test process exits (one exit listener, not one
+// per broker: a run starts hundreds).
+const brokerDirs = new Set<string>();
+process.once("exit", () => {
+  for (const d of brokerDirs) rmSync(d, { recursive: true, force: true });
+});
+
 export async function startMosquitto(o: { users?: Record<string, string>; tls?: boolean; mtls?: boolean; persistence?: boolean } = {}): Promise<Mosquitto> {
   const bin = mosquittoPath();
   if (!bin) throw new Error("mosquitto is not installed (Debian package mosquitto)");
   const dir = mkdtempSync(join(tmpdir(), "mosq-"));
+  brokerDirs.add(dir);
   const port = await freePort();
   const lines = ["user root", "per_listener_settings false", `listener ${port} 127.0.0.1`, "log_dest none"];
   if (o.persistence) lines.push("persistence true", `persistence_location ${dir}/`, "autosave_interval 1");

@@ -1,5 +1,5 @@
 // Checks on the built bundles: they are what Espruino and the desktop emulator actually load.
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,8 +53,12 @@ export function runDuk(file: string, script: string, timeoutMs = 60000): string 
   const dir = mkdtempSync(join(tmpdir(), "duk-"));
   const path = join(dir, "run.js");
   const prelude = "var console = { log: function () { print(Array.prototype.join.call(arguments, ' ')); } };\n";
-  writeFileSync(path, prelude + "var lib = (function () { var exports = {}, module = { exports: exports };\n" + readFileSync(file, "utf8") + "\nreturn exports; })();\n" + script);
-  return execFileSync("duk", [path], { encoding: "utf8", timeout: timeoutMs });
+  try {
+    writeFileSync(path, prelude + "var lib = (function () { var exports = {}, module = { exports: exports };\n" + readFileSync(file, "utf8") + "\nreturn exports; })();\n" + script);
+    return execFileSync("duk", [path], { encoding: "utf8", timeout: timeoutMs });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function hasDuk(): boolean {

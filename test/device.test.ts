@@ -4,9 +4,9 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
 import vm from "node:vm";
-import { readFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, dirname } from "node:path";
 import mqtt from "mqtt";
 import { es5Problems, runDuk, hasDuk, DEVICE } from "./bundle-helpers";
 import { startAedes, until } from "./brokers";
@@ -53,8 +53,13 @@ t("the program itself is ES5 without labels or ES2015 globals", () => {
 
 t("npm run flash -- --out --save ram: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
   const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
-  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP8266", "--save", "ram"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
-  const up = readFileSync(out, "utf8");
+  let up: string;
+  try {
+    execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP8266", "--save", "ram"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
+    up = readFileSync(out, "utf8");
+  } finally {
+    rmSync(dirname(out), { recursive: true, force: true });
+  }
   assert.ok(up.includes('Modules.addCached("mqttiny"'), "module embedded");
   assert.ok(up.includes(readFileSync(DEVICE, "utf8").slice(0, 200)), "the minified bundle itself");
   assert.ok(up.includes('var CONFIG = {"ssid"'), "config prepended");
@@ -64,8 +69,13 @@ t("npm run flash -- --out --save ram: the espruino CLI, offline, packages the mo
 
 t("npm run flash -- --save flash: the upload writes module and program into Storage (.bootcde) in 1 KB chunks, then loads it", () => {
   const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
-  execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP32", "--save", "flash"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
-  const up = readFileSync(out, "utf8");
+  let up: string;
+  try {
+    execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP32", "--save", "flash"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
+    up = readFileSync(out, "utf8");
+  } finally {
+    rmSync(dirname(out), { recursive: true, force: true });
+  }
   const writes = up.split("\n").filter((l) => l.startsWith('require("Storage").write(".bootcde",'));
   assert.ok(writes.length >= 10, writes.length + " chunks");
   assert.ok(up.trimEnd().endsWith('load(".bootcde")'), "loaded after writing");

@@ -102,13 +102,20 @@ export function deviceErrors(output: string): string[] {
  */
 export function deviceRun(board: string, o: { program: string; storage?: Record<string, string>; timeoutMs?: number; onLine?: (l: string) => void }) {
   const cwd = mkdtempSync(join(tmpdir(), "espruino-test-"));
-  writeFileSync(join(cwd, "prog.js"), PRELUDE + o.program);
-  // Written 1 KB at a time (E.openFile), so even a 33 KB file never sits in RAM whole.
-  let code = 'var S = require("Storage");\n';
-  code += 'function put(n, p, size) { var f = E.openFile(p, "r"), o = 0, d; while ((d = f.read(1024))) { S.write(n, d, o, size); o += d.length; } f.close(); }\n';
-  for (const [name, path] of Object.entries({ ...(o.storage || {}), prog: join(cwd, "prog.js") })) code += `put(${JSON.stringify(name)}, ${JSON.stringify(ABS(path))}, ${statSync(path).size});\n`;
-  code += 'S = put = undefined;\neval(require("Storage").read("prog"));\n';
-  const h = runEspruino({ esp: ESP, board, code, cwd, timeoutMs: o.timeoutMs ?? 60000, onLine: o.onLine });
+  let h;
+  try {
+    writeFileSync(join(cwd, "prog.js"), PRELUDE + o.program);
+    // Written 1 KB at a time (E.openFile), so even a 33 KB file never sits in RAM whole.
+    let code = 'var S = require("Storage");\n';
+    code += 'function put(n, p, size) { var f = E.openFile(p, "r"), o = 0, d; while ((d = f.read(1024))) { S.write(n, d, o, size); o += d.length; } f.close(); }\n';
+    for (const [name, path] of Object.entries({ ...(o.storage || {}), prog: join(cwd, "prog.js") })) code += `put(${JSON.stringify(name)}, ${JSON.stringify(ABS(path))}, ${statSync(path).size});\n`;
+    code += 'S = put = undefined;\neval(require("Storage").read("prog"));\n';
+    h = runEspruino({ esp: ESP, board, code, cwd, timeoutMs: o.timeoutMs ?? 60000, onLine: o.onLine });
+  } catch (e) {
+    // No interpreter will run (a missing bundle fails the statSync above): its folder goes now.
+    rmSync(cwd, { recursive: true, force: true });
+    throw e;
+  }
   h.done.then(() => rmSync(cwd, { recursive: true, force: true }));
   return h;
 }

@@ -4,7 +4,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdtempSync, existsSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { es5Problems, DEVICE } from "./bundle-helpers";
@@ -12,6 +12,8 @@ import { makeCerts } from "./brokers";
 
 const t = suite("flash");
 const dir = mkdtempSync(join(tmpdir(), "flash-cli-"));
+// Every test writes its configs and uploads here; uvu runs after-hooks even when a test fails.
+t.after(() => rmSync(dir, { recursive: true, force: true }));
 
 function flash(...args: string[]) {
   const r = spawnSync(process.execPath, ["device/flash.mjs", ...args], { encoding: "utf8", timeout: 120_000 });

@@ -4,7 +4,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, realpathSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -27,6 +27,11 @@ t.before(() => {
   packed = info[0].files.map((f: { path: string }) => f.path);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   npm(["install", "--offline", "--no-audit", "--no-fund", "./" + info[0].filename], dir);
+});
+// The project (tarball, node_modules, the tsc consumers under it) serves every test; uvu runs this
+// even when before() or a test fails.
+t.after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 t("npm pack + npm install ./mqttiny-0.1.0.tgz: the package holds LICENSE (MIT), the builds and their types, no sources; engines names the Node it needs", () => {
@@ -126,11 +131,16 @@ t('at run time: require("mqttiny"), import "mqttiny", and require("mqttiny/devic
 
 t("npm install /path/to/checkout also works (a link to the checkout's build)", () => {
   const d2 = mkdtempSync(join(tmpdir(), "mqttiny-linked-"));
-  writeFileSync(join(d2, "package.json"), JSON.stringify({ name: "consumer2", private: true }));
-  npm(["install", "--offline", "--no-audit", "--no-fund", ROOT], d2);
-  assert.ok(existsSync(join(d2, "node_modules/mqttiny/build/node/index.cjs")));
-  const out = execFileSync(process.execPath, ["-e", 'console.log(typeof require("mqttiny").connect, typeof require("mqttiny/device").connect)'], { cwd: d2, encoding: "utf8" });
-  assert.is(out.trim(), "function function");
+  try {
+    writeFileSync(join(d2, "package.json"), JSON.stringify({ name: "consumer2", private: true }));
+    npm(["install", "--offline", "--no-audit", "--no-fund", ROOT], d2);
+    assert.ok(existsSync(join(d2, "node_modules/mqttiny/build/node/index.cjs")));
+    const out = execFileSync(process.execPath, ["-e", 'console.log(typeof require("mqttiny").connect, typeof require("mqttiny/device").connect)'], { cwd: d2, encoding: "utf8" });
+    assert.is(out.trim(), "function function");
+  } finally {
+    // node_modules/mqttiny is a symlink to the checkout: rmSync removes the link, not the checkout.
+    rmSync(d2, { recursive: true, force: true });
+  }
 });
 
 t.run();

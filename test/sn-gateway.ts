@@ -64,7 +64,7 @@ export interface Gateway {
   stop(): Promise<void>;
   /** Start again on the same port with the same config. */
   start(): Promise<void>;
-  /** Stop the gateway and the broker and remove the temp folder. */
+  /** Stop the gateway and the broker (the temp folders go when the tests end). */
   close(): Promise<void>;
 }
 
@@ -82,10 +82,12 @@ export async function startGateway(o: GatewayOptions = {}): Promise<Gateway> {
   // A fresh folder per start: the gateway makes its SysV shared memory keys with ftok() on files in it
   // (inode-based), and a segment leaked by a gateway killed elsewhere whose key a new inode happens to
   // match makes it abort ("RingBuffer can't create a shared memory"). A new folder is a new inode.
+  // Each folder is removed when the tests end, not at stop() or close(): a new folder reusing its inode at
+  // once would reuse the keys. Listed at creation, so a test that never reaches close() leaves none either.
   let dir = "";
   function prepare() {
-    if (dir) leftovers.push(dir);
     dir = mkdtempSync(join(tmpdir(), "mqttsn-gw-"));
+    leftovers.push(dir);
     const clients = join(dir, "clients.conf");
     const predef = join(dir, "predefined.conf");
     writeFileSync(clients, (o.clients || []).map((c) => `${c[0]},127.0.0.1:${c[1]},${c[2]}`).join("\n") + "\n");
@@ -133,9 +135,6 @@ export async function startGateway(o: GatewayOptions = {}): Promise<Gateway> {
     async close() {
       await g.stop();
       await broker.stop();
-      // Removed when the tests end, not now: the gateway's SysV IPC keys come from ftok() on files in this
-      // folder, and a new folder reusing its inode at once would reuse the keys.
-      leftovers.push(dir);
     },
   };
   try {
