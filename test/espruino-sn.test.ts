@@ -25,25 +25,32 @@ type Relay = { port: number; up: number[]; down: number[]; seq: string[]; close:
  */
 async function onDevice(board: string, o: { body: string; qosm1?: [string, number, string][]; relay?: boolean; watch?: string[] }, test: (x: { h: any; r: () => Record<string, any>; got: [string, string][]; w: mqtt.MqttClient; rl: Relay; g: Awaited<ReturnType<typeof startGateway>> }) => Promise<void>) {
   const g = await startGateway({ predefined: [["*", "sn/predef", PREDEF]], clients: o.qosm1 });
-  const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${g.broker.port}`, { clientId: "watch" });
-  const got: [string, string][] = [];
-  w.on("message", (topic, p) => got.push([topic, p.toString()]));
-  await w.subscribeAsync(["sn/#", ...(o.watch || [])], { qos: 1 });
-  const rl = o.relay ? await relay(g.port) : null;
-  const h = deviceRun(board, {
-    storage: { mqttiny: DEVICE_SN },
-    timeoutMs: 60000,
-    program: `var G = ${g.port}${rl ? ", R = " + rl.port : ""};\n` + loadModule("mqttiny", DEVICE_SN, "storage") + `function fail(e) { out("error", { code: e.code, message: e.message }); }\n` + o.body,
-  });
+  // Everything made after the gateway is undone in the finally, also when making it fails (a missing
+  // bundle makes deviceRun throw): a gateway left running keeps the test process from exiting.
+  let w: mqtt.MqttClient | null = null;
+  let rl: Relay | null = null;
+  let h: ReturnType<typeof deviceRun> | null = null;
   try {
-    await test({ h, r: () => results(h.lines.join("\n")), got, w, rl: rl!, g });
+    w = await mqtt.connectAsync(`mqtt://127.0.0.1:${g.broker.port}`, { clientId: "watch" });
+    const got: [string, string][] = [];
+    w.on("message", (topic, p) => got.push([topic, p.toString()]));
+    await w.subscribeAsync(["sn/#", ...(o.watch || [])], { qos: 1 });
+    rl = o.relay ? await relay(g.port) : null;
+    const d = (h = deviceRun(board, {
+      storage: { mqttiny: DEVICE_SN },
+      timeoutMs: 60000,
+      program: `var G = ${g.port}${rl ? ", R = " + rl.port : ""};\n` + loadModule("mqttiny", DEVICE_SN, "storage") + `function fail(e) { out("error", { code: e.code, message: e.message }); }\n` + o.body,
+    }));
+    await test({ h: d, r: () => results(d.lines.join("\n")), got, w, rl: rl!, g });
   } catch (e) {
     console.log(`  gateway log, last lines:\n${g.log.slice(-25).join("\n")}`);
     throw e;
   } finally {
-    h.kill();
-    await h.done;
-    w.end(true);
+    if (h) {
+      h.kill();
+      await h.done;
+    }
+    w?.end(true);
     rl?.close();
     await g.close();
   }
