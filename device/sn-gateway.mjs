@@ -178,7 +178,7 @@ export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, 
     port,
     log,
     stop: async () => {
-      if (p.exitCode == null) {
+      if (p.exitCode == null && p.signalCode == null) {
         const done = new Promise((r) => p.once("exit", r));
         p.kill("SIGINT");
         const t = setTimeout(() => p.kill("SIGKILL"), 3000);
@@ -190,7 +190,7 @@ export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, 
     // SIGKILL leaves the gateway's SysV shared memory behind; stop() is the clean way. The folders can go
     // while it shuts down: it frees its segments by the ids it holds, not by the key files.
     kill: () => {
-      if (p.exitCode == null) p.kill("SIGINT");
+      if (p.exitCode == null && p.signalCode == null) p.kill("SIGINT");
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
   };
