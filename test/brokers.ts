@@ -51,8 +51,11 @@ export interface Mosquitto {
 // stop() then start() is a restart that must find the config and the persistence database, so a
 // broker's folder outlives stop(): they all go when the test process exits (one exit listener, not one
 // per broker: a run starts hundreds).
+// Brokers still running then (a test that failed before stop()) are killed first.
 const brokerDirs = new Set<string>();
+const brokerProcs = new Set<ChildProcess>();
 process.once("exit", () => {
+  for (const p of brokerProcs) if (p.exitCode == null && p.signalCode == null) p.kill("SIGKILL");
   for (const d of brokerDirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -87,7 +90,9 @@ export async function startMosquitto(o: { users?: Record<string, string>; tls?: 
   writeFileSync(conf, lines.join("\n") + "\n");
   let proc: ChildProcess | null = null;
   m.start = async () => {
-    proc = spawn(bin, ["-c", conf], { stdio: "ignore" });
+    const p = (proc = spawn(bin, ["-c", conf], { stdio: "ignore" }));
+    brokerProcs.add(p);
+    p.once("exit", () => brokerProcs.delete(p));
     await waitPort(port);
     if (m.tlsPort) await waitPort(m.tlsPort);
     if (m.mtlsPort) await waitPort(m.mtlsPort);

@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 
 // uvu's package exports do not list bin.js, so it is addressed by path.
 const uvu = fileURLToPath(new URL("../node_modules/uvu/bin.js", import.meta.url));
-const p = spawn(process.execPath, [uvu, "-r", "tsx", "test", "\\.test\\.(ts|mjs)$"], { stdio: ["inherit", "pipe", "inherit"] });
+const onSignal = fileURLToPath(new URL("./exit-on-signal.cjs", import.meta.url));
+const p = spawn(process.execPath, ["--require", onSignal, uvu, "-r", "tsx", "test", "\\.test\\.(ts|mjs)$"], { stdio: ["inherit", "pipe", "inherit"] });
 let out = "";
 let hung = false;
 let ended = false;
@@ -19,7 +20,9 @@ p.stdout.on("data", (d) => {
     setTimeout(() => {
       hung = true;
       console.log("\nThe tests ended, but their process had not exited 60 s later: something a test started is still running.");
-      p.kill("SIGKILL");
+      // SIGTERM runs the helpers' exit handlers (exit-on-signal.cjs); SIGKILL if even that hangs.
+      p.kill("SIGTERM");
+      setTimeout(() => p.kill("SIGKILL"), 10000).unref();
     }, 60000).unref();
   }
 });
