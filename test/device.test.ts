@@ -51,15 +51,19 @@ t("the program itself is ES5 without labels or ES2015 globals", () => {
   assert.equal(es5Problems(readFileSync("device/telemetry.js", "utf8")), []);
 });
 
-t("npm run flash -- --out --save ram: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
+/** What `npm run flash -- --out FILE --board BOARD --save SAVE` writes, read back; its folder removed. */
+function flashOut(board: string, save: string): string {
   const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
-  let up: string;
   try {
-    execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP8266", "--save", "ram"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
-    up = readFileSync(out, "utf8");
+    execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", board, "--save", save], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
+    return readFileSync(out, "utf8");
   } finally {
     rmSync(dirname(out), { recursive: true, force: true });
   }
+}
+
+t("npm run flash -- --out --save ram: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
+  const up = flashOut("ESP8266", "ram");
   assert.ok(up.includes('Modules.addCached("mqttiny"'), "module embedded");
   assert.ok(up.includes(readFileSync(DEVICE, "utf8").slice(0, 200)), "the minified bundle itself");
   assert.ok(up.includes('var CONFIG = {"ssid"'), "config prepended");
@@ -68,14 +72,7 @@ t("npm run flash -- --out --save ram: the espruino CLI, offline, packages the mo
 });
 
 t("npm run flash -- --save flash: the upload writes module and program into Storage (.bootcde) in 1 KB chunks, then loads it", () => {
-  const out = join(mkdtempSync(join(tmpdir(), "flash-")), "upload.js");
-  let up: string;
-  try {
-    execFileSync(process.execPath, ["device/flash.mjs", "--out", out, "--board", "ESP32", "--save", "flash"], { encoding: "utf8", timeout: 120_000, stdio: "pipe" });
-    up = readFileSync(out, "utf8");
-  } finally {
-    rmSync(dirname(out), { recursive: true, force: true });
-  }
+  const up = flashOut("ESP32", "flash");
   const writes = up.split("\n").filter((l) => l.startsWith('require("Storage").write(".bootcde",'));
   assert.ok(writes.length >= 10, writes.length + " chunks");
   assert.ok(up.trimEnd().endsWith('load(".bootcde")'), "loaded after writing");

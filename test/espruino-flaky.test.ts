@@ -15,6 +15,30 @@ const t = suite("espruino: flaky link");
 const CYCLES = 30;
 const N = 10;
 
+/** Runs `program` on `board` with `bundle` in Storage as mqttiny; its @done record, once it printed one without a device error. */
+async function cycles(board: string, bundle: string, program: string): Promise<Record<string, any>> {
+  const h = deviceRun(board, { storage: { mqttiny: bundle }, timeoutMs: 120000, program: loadModule("mqttiny", bundle, "storage") + program });
+  try {
+    const text = () => h.lines.join("\n");
+    await until(() => !!results(text()).done || deviceErrors(text()).length > 0, 110000, "the cycles", h);
+    assert.equal(deviceErrors(text()), [], text());
+    return results(text()).done;
+  } finally {
+    h.kill();
+    await h.done;
+  }
+}
+
+/**
+ * Blocks in use with the store empty, cycle by cycle: from the third cycle on (the first ones make what
+ * every later one reuses: the timer, the events objects' shape) the count may not move. "a, b, then lo-hi".
+ */
+function steady(m: number[]): string {
+  const after = m.slice(2);
+  assert.ok(Math.max(...after) - Math.min(...after) <= 2, `blocks in use drift: ${m.join(" ")}`);
+  return `${m[0]}, ${m[1]}, then ${Math.min(...after)}-${Math.max(...after)}`;
+}
+
 // The fake link reads the client's writes as a stream of packets: every QoS 1 PUBLISH (first send or
 // DUP) is counted by its payload (the reading's number) and answered, 2 ms later, with its PUBACK, until
 // the link's allowance of PUBACKs is used up; then it closes, as a lost Wi-Fi does, from its own timer.
@@ -74,27 +98,14 @@ function settle() {
 for (const board of ["esp8266", "linux64"]) {
   if (!haveBoards(t, [board])) continue;
   t(`${board}: ${CYCLES} cycles of a link lost after 4 of 10 QoS 1 PUBACKs: no reading lost, the rest resent with DUP, and blocks in use the same after every cycle`, async () => {
-    const h = deviceRun(board, { storage: { mqttiny: DEVICE }, timeoutMs: 120000, program: loadModule("mqttiny", DEVICE, "storage") + PROGRAM });
-    try {
-      await until(() => !!results(h.lines.join("\n")).done || deviceErrors(h.lines.join("\n")).length > 0, 110000, "the cycles", h);
-      assert.equal(deviceErrors(h.lines.join("\n")), [], h.lines.join("\n"));
-      const x = results(h.lines.join("\n")).done;
-      assert.is(x.other, "", "no error but the lost links");
-      assert.is(x.seq, CYCLES * N);
-      assert.is(x.missing, 0, "every reading reached the broker");
-      assert.is(x.conns, 2 * CYCLES);
-      assert.is(x.lost, 2 * CYCLES - 1, "one lost link a connect, but for the last");
-      assert.is(x.dups, CYCLES * (N - 4), "the 6 unacknowledged ones of each cycle, and only they, went out again with DUP=1");
-      // From the third cycle on (the first ones make what every later one reuses: the timer, the
-      // events objects' shape) the count may not move.
-      const m: number[] = x.marks;
-      const after = m.slice(2);
-      console.log(`  ${board}: ${CYCLES} cycles, ${x.conns} connects, ${x.dups} DUP resends; blocks in use with the store empty: ${m[0]}, ${m[1]}, then ${Math.min(...after)}-${Math.max(...after)}`);
-      assert.ok(Math.max(...after) - Math.min(...after) <= 2, `blocks in use drift: ${m.join(" ")}`);
-    } finally {
-      h.kill();
-      await h.done;
-    }
+    const x = await cycles(board, DEVICE, PROGRAM);
+    assert.is(x.other, "", "no error but the lost links");
+    assert.is(x.seq, CYCLES * N);
+    assert.is(x.missing, 0, "every reading reached the broker");
+    assert.is(x.conns, 2 * CYCLES);
+    assert.is(x.lost, 2 * CYCLES - 1, "one lost link a connect, but for the last");
+    assert.is(x.dups, CYCLES * (N - 4), "the 6 unacknowledged ones of each cycle, and only they, went out again with DUP=1");
+    console.log(`  ${board}: ${CYCLES} cycles, ${x.conns} connects, ${x.dups} DUP resends; blocks in use with the store empty: ${steady(x.marks)}`);
   });
 }
 
@@ -138,24 +149,13 @@ function settle() {
 for (const board of ["esp8266", "linux64"]) {
   if (!haveBoards(t, [board])) continue;
   t(`${board}, MQTT-SN: ${CYCLES} cycles of 10 QoS 1 readings over a lossy datagram link that goes dark past the retries: no reading lost, a reconnect each cycle, and blocks in use the same after every cycle`, async () => {
-    const h = deviceRun(board, { storage: { mqttiny: DEVICE_SN }, timeoutMs: 120000, program: loadModule("mqttiny", DEVICE_SN, "storage") + SN_PROGRAM });
-    try {
-      await until(() => !!results(h.lines.join("\n")).done || deviceErrors(h.lines.join("\n")).length > 0, 110000, "the cycles", h);
-      assert.equal(deviceErrors(h.lines.join("\n")), [], h.lines.join("\n"));
-      const x = results(h.lines.join("\n")).done;
-      assert.is(x.other, "", "no error but the lost gateway");
-      assert.is(x.seq, CYCLES * N);
-      assert.is(x.missing, 0, "every reading reached the gateway");
-      assert.ok(x.timeouts >= CYCLES, `the gateway counted as lost every cycle (${x.timeouts})`);
-      assert.ok(x.connects > CYCLES, `connected again every cycle (${x.connects})`);
-      const m: number[] = x.marks;
-      const after = m.slice(2);
-      console.log(`  ${board}, MQTT-SN: ${CYCLES} cycles, ${x.connects} CONNECTs reached the gateway, ${x.timeouts} times lost; blocks in use with the store empty: ${m[0]}, ${m[1]}, then ${Math.min(...after)}-${Math.max(...after)}`);
-      assert.ok(Math.max(...after) - Math.min(...after) <= 2, `blocks in use drift: ${m.join(" ")}`);
-    } finally {
-      h.kill();
-      await h.done;
-    }
+    const x = await cycles(board, DEVICE_SN, SN_PROGRAM);
+    assert.is(x.other, "", "no error but the lost gateway");
+    assert.is(x.seq, CYCLES * N);
+    assert.is(x.missing, 0, "every reading reached the gateway");
+    assert.ok(x.timeouts >= CYCLES, `the gateway counted as lost every cycle (${x.timeouts})`);
+    assert.ok(x.connects > CYCLES, `connected again every cycle (${x.connects})`);
+    console.log(`  ${board}, MQTT-SN: ${CYCLES} cycles, ${x.connects} CONNECTs reached the gateway, ${x.timeouts} times lost; blocks in use with the store empty: ${steady(x.marks)}`);
   });
 }
 
