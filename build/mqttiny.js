@@ -494,7 +494,9 @@ function tick(c) {
     if (++c.ut == c.sk)
         c.f = 0;
     // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
-    if (c.kt && (c.tq >= c.kt || c.rq >= c.kt)) {
+    // Never while a PINGREQ waits: a second one would restart the wait, and a link that swallows
+    // everything would never be found.
+    if (c.kt && !c.pg && (c.tq >= c.kt || c.rq >= c.kt)) {
         c.tq = c.rq = 0;
         c.pg = 1;
         txAck(c, 0xc0, -1); // PINGREQ
@@ -1041,12 +1043,14 @@ function createClient(opts, make, defaults) {
     c.us = [];
     c.eq = [];
     c.dropped = c.attempts = 0;
-    // Tick interval while connected: a quarter of the shortest timeout, so a PINGREQ leaves after 3/4 to
-    // 4/4 of the keepalive without traffic (inside the broker's 1.5 x keepalive), and each timeout fires
-    // within a quarter of its value. A connection is stable after one keepalive (or ackTimeout) period.
+    // Tick interval while connected: a quarter of the shortest timeout, so each timeout fires within a
+    // quarter of its value. A PINGREQ leaves once kt quiet ticks have passed, at most one keepalive after
+    // the last packet (the broker allows 1.5 x), and the link is dropped pt ticks after it: a dead link
+    // is found within keepalive + pingTimeout of its last packet, whatever the two values.
+    // A connection is stable after one keepalive (or ackTimeout) period.
     var iv = Math.max(1, Math.min(ka ? Math.min(ka, o.pingTimeout) : o.ackTimeout, o.ackTimeout) / 4);
     c.iv = iv;
-    c.kt = Math.ceil((ka * 3) / 4 / iv);
+    c.kt = ka ? Math.floor(ka / iv) - 1 : 0;
     c.at = Math.ceil(o.ackTimeout / iv);
     c.pt = Math.ceil(o.pingTimeout / iv);
     c.sk = Math.ceil((ka || o.ackTimeout) / iv);

@@ -78,6 +78,42 @@ for (const [name, create] of impls) {
     assert.is(r.client.state(), 3);
   });
 
+  // [MQTT-3.1.2-24] and the rule for a dead link: a PINGREQ is answered or the link is dropped within
+  // keepalive + pingTimeout, whatever the two values; a second PINGREQ never restarts the wait.
+  for (const ka of [1, 2, 5, 10, 12, 30, 60, 120]) {
+    for (const pt of [undefined, 1000, ka * 1000, ka * 2000]) {
+      t(`half-open link found within keepalive + pingTimeout: keepalive ${ka} s, pingTimeout ${pt ?? "default"}`, () => {
+        const r = rig(create, { keepalive: ka, pingTimeout: pt, reconnectMin: 1000, ackTimeout: 600_000 });
+        r.up();
+        const t0 = r.clock.now();
+        const sent = r.net.sent;
+        r.net.halfOpen(true);
+        const limit = ka * 1000 + (pt ?? 10_000);
+        assert.ok(r.clock.until(() => r.events.includes("offline"), limit * 3), "still connected after " + (r.clock.now() - t0) + " ms");
+        // The fault happened: a PINGREQ was written into the dead link, and it was never answered.
+        assert.ok(r.net.sent > sent, "a PINGREQ was written");
+        assert.is(r.errors[0].code, "timeout");
+        assert.match(r.errors[0].message, /PINGRESP/);
+        assert.ok(r.clock.now() - t0 <= limit, `found after ${r.clock.now() - t0} ms, limit ${limit}`);
+        r.net.halfOpen(false);
+        r.clock.advance(5000);
+        assert.is(r.client.state(), 3);
+      });
+    }
+  }
+
+  t("an idle connection with default options stays up over many keepalive periods, one PINGREQ each", () => {
+    const r = rig(create, {});
+    r.up();
+    r.clock.advance(30 * 60_000);
+    const pings = got(r, "pingreq").length;
+    assert.is(r.client.state(), 3);
+    assert.is(r.client.attempts, 1);
+    assert.is(r.errors.length, 0);
+    // keepalive 60: a PINGREQ after 45-60 s of quiet, so 29-40 in 30 minutes.
+    assert.ok(pings >= 29 && pings <= 40, "pings: " + pings);
+  });
+
   t("keepalive 0 is honoured: CONNECT says 0 and no PINGREQ is ever sent", () => {
     const r = rig(create, { keepalive: 0 });
     r.up();
