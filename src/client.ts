@@ -67,7 +67,7 @@ export interface ClientOptions {
 export type Payload = string | Uint8Array;
 export type MessageCallback = (topic: string, payload: Payload) => void;
 export interface MqttError extends CodedError {
-  /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "ended", "callback", or a decoder code (-2..-8). */
+  /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "ended", "callback", "qos2", or a decoder code (-2..-8). */
   code: string | number;
 }
 
@@ -164,6 +164,8 @@ interface R extends Out, Emitter {
   tq: number;
   rq: number;
   aq: number;
+  /** Inbound QoS 2 messages not taken on this link because every qos2 slot awaited a PUBREL. */
+  rf: number;
   /** Ticks since an unanswered PINGREQ; 0 = none. */
   pg: number;
   /** Ticks connected. */
@@ -280,7 +282,7 @@ function drop(c: R, err: MqttError, wait?: number) {
   const l = c.l;
   c.l = null;
   c.e = null;
-  c.pg = 0;
+  c.pg = c.rf = 0;
   c.s = S.OFF;
   c.sh = 0;
   c.f++;
@@ -365,10 +367,15 @@ function handle(c: R, d: Rx) {
   if (t == T.PUBLISH && c.s == S.UP) {
     if (d.qos == 2) {
       // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
-      // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
+      // An id is remembered until its PUBREL, never forgotten while its exchange is open [MQTT-4.3.3]:
+      // with every slot awaiting a PUBREL the message is not taken (no PUBREC, no delivery), and once
+      // the PUBRELs have freed the slots the link is dropped, so that the broker sends it again.
       const fresh = c.q2.indexOf(id) < 0;
       if (fresh) {
-        if (c.q2.length >= c.qn) c.q2.shift();
+        if (c.q2.length >= c.qn) {
+          c.rf++;
+          return ev(c, "error", fail("qos2 slots full: QoS 2 message not taken", "qos2"));
+        }
         c.q2.push(id);
       }
       txAck(c, 0x50, id); // PUBREC
@@ -442,6 +449,7 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     const k = c.q2.indexOf(id);
     if (k >= 0) c.q2.splice(k, 1);
     txAck(c, 0x70, id); // PUBCOMP
+    if (c.rf && !c.q2.length) drop(c, fail("reconnect for the QoS 2 messages not taken", "qos2"));
   } else if (t == T.SUBACK) {
     const sb = c.sb;
     for (let k = 0; k < sb.length; k++) {
@@ -708,7 +716,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.h = {};
   // Absent until set on a board (a null property costs two blocks there); declared for V8's object shape.
   if (!RAW) c.et = null;
-  c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
+  c.f = c.tq = c.rq = c.aq = c.pg = c.ut = c.rf = 0;
   // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
   c.ef = 0;
   if (!RAW) c.b = txBuf(o.txSize);

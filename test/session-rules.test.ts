@@ -149,6 +149,26 @@ for (const [name, create] of impls) {
     assert.is(r.messages.length, 20);
   });
 
+  q2("20 QoS 2 messages queued for an offline client, 8 qos2 slots, the link lost before the PUBRECs arrive: each delivered exactly once, none stalled", () => {
+    const r = rig(create, { clean: false, qos2: 8, reconnectMin: 100 });
+    r.broker.resend = true;
+    r.up();
+    r.client.subscribe("in/#", { qos: 2 });
+    r.clock.advance(50);
+    r.net.drop();
+    r.clock.advance(1); // offline: the broker queues them for the kept session, as mosquitto does (20 in flight)
+    for (let i = 1; i <= 20; i++) r.broker.publish("in/x", "m" + i, 2);
+    assert.ok(r.clock.until(() => r.messages.length > 0, 5000));
+    r.net.drop(); // the PUBRECs written for the first batch never reach the broker
+    r.clock.advance(20_000);
+    const seen = r.messages.map((m) => m[1]);
+    assert.equal([...seen].sort(), Array.from({ length: 20 }, (_, i) => "m" + (i + 1)).sort(), "each exactly once: " + seen);
+    assert.is(r.broker.inflight.get("t1")!.out.size, 0, "every flow completed: no stall");
+    // The fault happened: more arrived than the table holds, and the client said so.
+    assert.ok(r.errors.some((e) => e.code == "qos2"), "a qos2 error");
+    assert.is(r.client.state(), 3);
+  });
+
   q2("ids released by PUBREL free their slots: no id still awaiting PUBREL is forgotten while a slot is free", () => {
     const r = rig(create, { clean: false });
     r.broker.autoPubrel = false;

@@ -7,14 +7,11 @@ import { fileURLToPath } from "node:url";
 // budget: the ceiling the tests enforce, so no change grows a bundle unnoticed.
 // target: the goal set for the product (issue 5); the benchmark table reports whether it is met.
 export const budgets = {
-  // Raised from 12,700 on 2026-12-02: on a board bytes stay in flash, while blocks and time are what run
-  // out. No RegExp (about 35 blocks fewer loaded) and the reading's PUBLISH built inside publish() and the
-  // store (a third of its time) cost about 900 B. Raised to 14,100 the same day: a run of PUBACKs taken
-  // in one compare, the store sending a new message itself only when the window has room, and a refused
-  // message reported by one function, about 490 B for QoS 1 at 3x QoS 0's time instead of 5x. Raised to
-  // 14,200 on 2026-12-04: the store's first sends in one write (counted, then joined) and publish()'s
-  // short-body field, about 220 B for QoS 1 at 2.7x QoS 0's time and QoS 0 at 0.95x tinyMQTT's.
-  "build/mqttiny.min.js": { budget: 14200, target: 6000 },
+  // The full board client. On a board bytes stay in flash, while blocks and time are what run out, so
+  // bytes were traded for speed (publish() and the store's hot paths written out). The session rules of
+  // issue 28 (keepalive bound, QoS 2 slots never evicted, MQTT 3.1 sessions, ids of oversized PUBLISHes)
+  // cost about 400 B more.
+  "build/mqttiny.min.js": { budget: 14600, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.

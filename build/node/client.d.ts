@@ -48,7 +48,7 @@ export interface ClientOptions {
 export type Payload = string | Uint8Array;
 export type MessageCallback = (topic: string, payload: Payload) => void;
 export interface MqttError extends CodedError {
-    /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "ended", "callback", or a decoder code (-2..-8). */
+    /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "ended", "callback", "qos2", or a decoder code (-2..-8). */
     code: string | number;
 }
 export interface PublishOptions {

@@ -860,7 +860,7 @@ function drop(c, err, wait) {
     var l = c.l;
     c.l = null;
     c.e = null;
-    c.pg = 0;
+    c.pg = c.rf = 0;
     c.s = 0 /* S.OFF */;
     c.sh = 0;
     c.f++;
@@ -948,11 +948,15 @@ function handle(c, d) {
     if (t == 3 /* T.PUBLISH */ && c.s == 3 /* S.UP */) {
         if (d.qos == 2) {
             // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
-            // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
+            // An id is remembered until its PUBREL, never forgotten while its exchange is open [MQTT-4.3.3]:
+            // with every slot awaiting a PUBREL the message is not taken (no PUBREC, no delivery), and once
+            // the PUBRELs have freed the slots the link is dropped, so that the broker sends it again.
             var fresh = c.q2.indexOf(id) < 0;
             if (fresh) {
-                if (c.q2.length >= c.qn)
-                    c.q2.shift();
+                if (c.q2.length >= c.qn) {
+                    c.rf++;
+                    return ev(c, "error", fail("qos2 slots full: QoS 2 message not taken", "qos2"));
+                }
                 c.q2.push(id);
             }
             txAck(c, 0x50, id); // PUBREC
@@ -1039,6 +1043,8 @@ function ctl(c, d, t, id) {
         if (k >= 0)
             c.q2.splice(k, 1);
         txAck(c, 0x70, id); // PUBCOMP
+        if (c.rf && !c.q2.length)
+            drop(c, fail("reconnect for the QoS 2 messages not taken", "qos2"));
     }
     else if (t == 9 /* T.SUBACK */) {
         var sb = c.sb;
@@ -1312,7 +1318,7 @@ function createClient(opts, make, defaults) {
     c.h = {};
     // Absent until set on a board (a null property costs two blocks there); declared for V8's object shape.
     c.et = null;
-    c.f = c.tq = c.rq = c.aq = c.pg = c.ut = 0;
+    c.f = c.tq = c.rq = c.aq = c.pg = c.ut = c.rf = 0;
     // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
     c.ef = 0;
     c.b = txBuf(o.txSize);
