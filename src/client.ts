@@ -79,6 +79,7 @@ export interface SubscribeOptions {
   qos?: 0 | 1 | 2;
 }
 export interface ClientEvents {
+  /** sessionPresent: the broker kept the session; always true for MQTT 3.1 with clean false (3.1 has no flag). */
   connected: (info: { sessionPresent: boolean }) => void;
   message: MessageCallback;
   error: (err: MqttError) => void;
@@ -164,6 +165,8 @@ interface R extends Out, Emitter {
   tq: number;
   rq: number;
   aq: number;
+  /** MQTT 3.1 with clean false: every CONNACK continues the session (3.1 has no session-present flag). */
+  ks: number;
   /** Inbound QoS 2 messages not taken on this link because every qos2 slot awaited a PUBREL. */
   rf: number;
   /** Ticks since an unanswered PINGREQ; 0 = none. */
@@ -420,7 +423,8 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     // String held by the module costs 14 blocks for as long as it is loaded, this one only while refused.
     if (rc) return drop(c, fail("connection refused: " + ("unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized".split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
     // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
-    const kept = !!d.sp;
+    // A 3.1 CONNACK has no session-present flag: with clean false the session is kept (ks).
+    const kept = !!(d.sp || c.ks);
     c.s = S.UP;
     // A PUBLISH with one length byte, as long as txSize allows.
     c.sh = Math.min(127, c.z - 2);
@@ -430,7 +434,9 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     storeRewind(c.st, !kept);
     if (!kept) c.q2.splice(0, c.q2.length);
     const sb = c.sb;
-    for (let k = 0; k < sb.length; k++) if (!kept || sb[k].i) sb[k].i = -1;
+    // Subscriptions go out again in a new session, and to a 3.1 broker, which may have lost the session
+    // without a way to say so (a SUBSCRIBE to a filter held already replaces it).
+    for (let k = 0; k < sb.length; k++) if (!kept || c.ks || sb[k].i) sb[k].i = -1;
     // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
     if (kept) for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
     else c.us.splice(0, c.us.length);
@@ -709,6 +715,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.rn = o.random;
   c.bi = o.binary ? 1 : 0;
   c.qn = o.qos2;
+  c.ks = o.protocol == 3 && o.clean === false ? 1 : 0;
   // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
   // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
   // would be one more function in RAM; looked up here, so a host without timers can still load the module.

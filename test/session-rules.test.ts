@@ -149,6 +149,41 @@ for (const [name, create] of impls) {
     assert.is(r.messages.length, 20);
   });
 
+  q2("MQTT 3.1 with clean: false: a reconnect keeps the session (a 3.1 CONNACK has no session-present flag), a resent QoS 2 id is not delivered twice", () => {
+    const r = rig(create, { protocol: 3, clean: false, reconnectMin: 100 });
+    r.broker.autoPubrel = false;
+    r.up();
+    r.broker.last()!.send(pub2(1, "once"));
+    r.clock.advance(50);
+    r.net.drop();
+    r.clock.advance(1000);
+    assert.is(r.net.drops, 1);
+    assert.equal(got(r, "connect").map((p) => [p.protocolVersion, p.clean]), [[3, false], [3, false]]);
+    // The client takes a 3.1 session as kept and says so, from the first CONNACK on.
+    assert.equal(r.events.filter((e) => e.startsWith("connected")), ["connected+session", "connected+session"]);
+    r.broker.last()!.send(pub2(1, "once", true));
+    r.clock.advance(50);
+    assert.equal(r.messages, [["in", "once"]]);
+  });
+
+  q2("MQTT 3.1 with clean: false: held QoS 1 messages go out again with DUP=1, and subscriptions are made again", () => {
+    const r = rig(create, { protocol: 3, clean: false, reconnectMin: 100 });
+    r.up();
+    r.client.subscribe("a/#", { qos: 1 });
+    r.clock.advance(50);
+    r.broker.ackPublish = () => false; // no PUBACK on this link
+    r.client.publish("t", "m1", { qos: 1 });
+    r.clock.advance(50);
+    r.broker.ackPublish = () => true;
+    r.net.drop();
+    r.clock.advance(1000);
+    const c = r.broker.last()!;
+    assert.equal(pubs(c.packets), [["m1", 2, true]]); // id 1 was the SUBSCRIBE's
+    // A 3.1 broker may have lost the session without saying so: the subscription is made again.
+    assert.ok(c.packets.some((p) => p.cmd == "subscribe" && p.subscriptions[0].topic == "a/#"));
+    assert.is(r.client.queued(), 0);
+  });
+
   q2("20 QoS 2 messages queued for an offline client, 8 qos2 slots, the link lost before the PUBRECs arrive: each delivered exactly once, none stalled", () => {
     const r = rig(create, { clean: false, qos2: 8, reconnectMin: 100 });
     r.broker.resend = true;

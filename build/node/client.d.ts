@@ -59,6 +59,7 @@ export interface SubscribeOptions {
     qos?: 0 | 1 | 2;
 }
 export interface ClientEvents {
+    /** sessionPresent: the broker kept the session; always true for MQTT 3.1 with clean false (3.1 has no flag). */
     connected: (info: {
         sessionPresent: boolean;
     }) => void;

@@ -1006,7 +1006,8 @@ function ctl(c, d, t, id) {
         if (rc)
             return drop(c, fail("connection refused: " + ("unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized".split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
         // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
-        var kept = !!d.sp;
+        // A 3.1 CONNACK has no session-present flag: with clean false the session is kept (ks).
+        var kept = !!(d.sp || c.ks);
         c.s = 3 /* S.UP */;
         // A PUBLISH with one length byte, as long as txSize allows.
         c.sh = Math.min(127, c.z - 2);
@@ -1017,8 +1018,10 @@ function ctl(c, d, t, id) {
         if (!kept)
             c.q2.splice(0, c.q2.length);
         var sb = c.sb;
+        // Subscriptions go out again in a new session, and to a 3.1 broker, which may have lost the session
+        // without a way to say so (a SUBSCRIBE to a filter held already replaces it).
         for (var k = 0; k < sb.length; k++)
-            if (!kept || sb[k].i)
+            if (!kept || c.ks || sb[k].i)
                 sb[k].i = -1;
         // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
         if (kept)
@@ -1311,6 +1314,7 @@ function createClient(opts, make, defaults) {
     c.rn = o.random;
     c.bi = o.binary ? 1 : 0;
     c.qn = o.qos2;
+    c.ks = o.protocol == 3 && o.clean === false ? 1 : 0;
     // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
     // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
     // would be one more function in RAM; looked up here, so a host without timers can still load the module.
