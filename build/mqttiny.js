@@ -101,11 +101,12 @@ function txSub(c, id, filter, qos) {
     return send(c, packet(qos < 0 ? 0xa2 : 0x82, chr(id >> 8, id & 255) + field(filter) + (qos < 0 ? "" : chr(qos))));
 }
 function rxCreate(size) {
-    return { b: "", z: size, k: 0, type: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
+    return { b: "", z: size, k: 0, g: -1, type: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
 }
 function rxReset(d) {
     d.b = "";
     d.k = 0;
+    d.g = -1;
 }
 /**
  * As wire.ts: take in `chunk` (if any); then a packet (1) or an Err (< 0) is in the record, or 0 when
@@ -128,6 +129,19 @@ function rxNext(d, chunk) {
         d.k -= m;
     }
     d.b = b;
+    // An oversized PUBLISH whose packet id lay past rxSize (its topic alone was longer): the bytes up to
+    // the id were skipped; now the id, to acknowledge the message, and the rest is skipped as it arrives.
+    if (d.g >= 0 && !d.k) {
+        if (b.length < 2)
+            return 0;
+        d.id = (b.charCodeAt(0) << 8) | b.charCodeAt(1);
+        d.k = d.g;
+        d.g = -1;
+        var m = d.k < b.length - 2 ? d.k : b.length - 2;
+        d.b = b.substr(2 + m);
+        d.k -= m;
+        return -8 /* Err.BIG */;
+    }
     if (d.k || b.length < 2)
         return 0;
     // A PUBACK, what a QoS 1 publisher receives most: read here, without the framing below and parse()
@@ -190,8 +204,25 @@ function parse(d, b, j, n, big) {
             return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
         var tl = (b.charCodeAt(j) << 8) | b.charCodeAt(j + 1);
         var o = 2 + tl + (q ? 2 : 0);
-        if (o > held)
-            return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
+        if (o > held) {
+            if (!big)
+                return -7 /* Err.TOPIC */;
+            // The id follows the topic: read it whatever the topic's length, or the broker would resend
+            // the message after every reconnect. Where it has not arrived yet, rxNext() reads it once the
+            // bytes before it are skipped (g: the packet's bytes after the id).
+            var a = j + o - 2;
+            if (q && o <= n) {
+                if (a + 2 <= b.length)
+                    d.id = (b.charCodeAt(a) << 8) | b.charCodeAt(a + 1);
+                else {
+                    d.g = n - o;
+                    d.b = b.substr(a);
+                    d.k = a > b.length ? a - b.length : 0;
+                    return 0;
+                }
+            }
+            return -8 /* Err.BIG */;
+        }
         if (!tl)
             return -7 /* Err.TOPIC */;
         d.tp = b.substr(j + 2, tl);
@@ -587,7 +618,7 @@ function onData(chunk) {
     // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
     // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
     // pass through the decoder each.
-    if (c.s == 3 /* S.UP */ && typeof chunk == "string" && !d.b && !d.k && (st = storeAcks(c.st, chunk))) {
+    if (c.s == 3 /* S.UP */ && typeof chunk == "string" && !d.b && !d.k && d.g < 0 && (st = storeAcks(c.st, chunk))) {
         c.rx = c.ak = 1;
         if (c.en && !storeCount(c.st))
             return finish(c);

@@ -328,7 +328,7 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
   // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
   // pass through the decoder each.
-  if (RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (st = storeAcks(c.st as any, chunk))) {
+  if (RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (d as any).g < 0 && (st = storeAcks(c.st as any, chunk))) {
     c.rx = c.ak = 1;
     if (c.en && !storeCount(c.st)) return finish(c);
     storeSend(c.st, c);

@@ -97,18 +97,21 @@ export interface Rx extends Omit<PacketRecord, "st" | "flags"> {
   z: number;
   /** Bytes of an oversized packet still to skip. */
   k: number;
+  /** -1, or the bytes after the packet id of an oversized PUBLISH whose id is still to be read. */
+  g: number;
   /** PUBLISH topic and payload (or SUBACK list) of the last packet. */
   tp: string;
   p: string;
 }
 
 export function rxCreate(size: number): Rx {
-  return { b: "", z: size, k: 0, type: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
+  return { b: "", z: size, k: 0, g: -1, type: 0, qos: 0, id: 0, rc: 0, sp: 0, size: 0, plen: 0, tp: "", p: "" };
 }
 
 export function rxReset(d: Rx): void {
   d.b = "";
   d.k = 0;
+  d.g = -1;
 }
 
 /**
@@ -131,6 +134,18 @@ export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
     d.k -= m;
   }
   d.b = b;
+  // An oversized PUBLISH whose packet id lay past rxSize (its topic alone was longer): the bytes up to
+  // the id were skipped; now the id, to acknowledge the message, and the rest is skipped as it arrives.
+  if (d.g >= 0 && !d.k) {
+    if (b.length < 2) return 0;
+    d.id = (b.charCodeAt(0) << 8) | b.charCodeAt(1);
+    d.k = d.g;
+    d.g = -1;
+    const m = d.k < b.length - 2 ? d.k : b.length - 2;
+    d.b = b.substr(2 + m);
+    d.k -= m;
+    return Err.BIG;
+  }
   if (d.k || b.length < 2) return 0;
   // A PUBACK, what a QoS 1 publisher receives most: read here, without the framing below and parse()
   // (one call fewer per acknowledged message on a board). Id 0 is left to parse() to refuse.
@@ -189,7 +204,23 @@ function parse(d: Rx, b: string, j: number, n: number, big: boolean): number {
     if (held < 2) return big ? Err.BIG : Err.TOPIC;
     const tl = (b.charCodeAt(j) << 8) | b.charCodeAt(j + 1);
     const o = 2 + tl + (q ? 2 : 0);
-    if (o > held) return big ? Err.BIG : Err.TOPIC;
+    if (o > held) {
+      if (!big) return Err.TOPIC;
+      // The id follows the topic: read it whatever the topic's length, or the broker would resend
+      // the message after every reconnect. Where it has not arrived yet, rxNext() reads it once the
+      // bytes before it are skipped (g: the packet's bytes after the id).
+      const a = j + o - 2;
+      if (q && o <= n) {
+        if (a + 2 <= b.length) d.id = (b.charCodeAt(a) << 8) | b.charCodeAt(a + 1);
+        else {
+          d.g = n - o;
+          d.b = b.substr(a);
+          d.k = a > b.length ? a - b.length : 0;
+          return 0;
+        }
+      }
+      return Err.BIG;
+    }
     if (!tl) return Err.TOPIC;
     d.tp = b.substr(j + 2, tl);
     if (q && !(d.id = (b.charCodeAt(j + o - 2) << 8) | b.charCodeAt(j + o - 1))) return Err.ID;

@@ -92,6 +92,28 @@ for (const [name, create] of impls) {
     assert.is(r.client.attempts, 1);
   });
 
+  // The packet id follows the topic: it is read whatever the topic's length, even past rxSize, or the
+  // message would hold one of the broker's in-flight slots until the next reconnect, and then again.
+  for (const [qos, ack] of [[1, "puback"], [2, "pubrec"]] as const) {
+    for (const maxChunk of [undefined, 1, 7, 536]) {
+      t(`a QoS ${qos} PUBLISH whose topic alone exceeds rxSize is skipped and acknowledged (${ack} with its id), chunks of ${maxChunk ?? "whole writes"}`, () => {
+        const r = rig(create, { rxSize: 64 }, { maxChunk });
+        r.up();
+        r.client.subscribe("#", { qos: 2 });
+        r.clock.advance(50);
+        const conn = r.broker.last()!;
+        conn.send({ cmd: "publish", topic: "t/" + "x".repeat(100), payload: Buffer.from("p"), qos, messageId: 0x1234, retain: false });
+        conn.send({ cmd: "publish", topic: "small", payload: Buffer.from("ok"), qos: 0, retain: false });
+        r.clock.advance(3000);
+        assert.is(r.errors.length, 1, "one error: " + r.errors.map((e) => e.message));
+        assert.match(r.errors[0].message, /exceeds rxSize/);
+        assert.equal(got(r, ack).map((p) => p.messageId), [0x1234]);
+        assert.equal(r.messages, [["small", "ok"]]);
+        assert.is(r.client.attempts, 1);
+      });
+    }
+  }
+
   t("garbage from the server is a clear error; the client reconnects and loses no queued QoS 1 message", () => {
     const r = rig(create, { reconnectMin: 500, clean: false });
     r.up();

@@ -444,7 +444,7 @@ function storeCount(s, sent) {
 // are reported as offsets into `buf`, valid until the next call to decode().
 /** A decoder with a receive buffer of `size` bytes (the largest packet body it will hold). */
 function createDecoder(size) {
-    return { buf: new Uint8Array(size), st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, topic: 0, tlen: 0, pay: 0, plen: 0, size: 0, ph: 0, h: 0, len: 0, mul: 1, got: 0 };
+    return { buf: new Uint8Array(size), st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, topic: 0, tlen: 0, pay: 0, plen: 0, size: 0, ph: 0, h: 0, len: 0, mul: 1, got: 0, xid: 0 };
 }
 /** Forget any partial packet (after a reconnect the stream starts afresh). */
 function resetDecoder(d) {
@@ -479,6 +479,14 @@ function decode(d, c, i) {
             else
                 for (var j = i; o < m;)
                     b[o++] = c[j++];
+            // A QoS 1/2 PUBLISH whose topic alone fills the buffer: its packet id is taken as it passes, so
+            // that the message can still be acknowledged.
+            if (e > b.length && d.h >> 4 == 3 /* T.PUBLISH */ && d.h & 6) {
+                var p = ((b[0] << 8) | b[1]) + 2;
+                for (var q = p; q < p + 2; q++)
+                    if (q >= b.length && q >= d.got && q < e)
+                        d.xid |= (s ? c.charCodeAt(i + q - d.got) & 255 : c[i + q - d.got]) << (q == p ? 8 : 0);
+            }
             d.got = e;
             i += k;
             if (e == d.len)
@@ -489,7 +497,7 @@ function decode(d, c, i) {
         if (d.ph == 0) {
             d.h = x;
             d.ph = 1;
-            d.len = d.got = 0;
+            d.len = d.got = d.xid = 0;
             d.mul = 1;
         }
         else {
@@ -541,8 +549,12 @@ function parse(d) {
             return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
         var tl = (b[0] << 8) | b[1];
         var p = 2 + tl + (q ? 2 : 0);
-        if (p > m)
+        if (p > m) {
+            // Past the buffer: only the packet id, which decode() kept, to acknowledge the skipped message.
+            if (big && q && p <= n)
+                d.id = (p - 2 < m ? b[p - 2] << 8 : 0) | d.xid;
             return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
+        }
         if (!tl)
             return -7 /* Err.TOPIC */;
         d.topic = 2;

@@ -23,6 +23,8 @@ export interface Rx extends Omit<PacketRecord, "st" | "flags"> {
     z: number;
     /** Bytes of an oversized packet still to skip. */
     k: number;
+    /** -1, or the bytes after the packet id of an oversized PUBLISH whose id is still to be read. */
+    g: number;
     /** PUBLISH topic and payload (or SUBACK list) of the last packet. */
     tp: string;
     p: string;

@@ -37,11 +37,13 @@ export interface Decoder extends PacketRecord {
   len: number;
   mul: number;
   got: number;
+  /** The bytes of a QoS 1/2 PUBLISH's packet id that lay past the buffer's end. */
+  xid: number;
 }
 
 /** A decoder with a receive buffer of `size` bytes (the largest packet body it will hold). */
 export function createDecoder(size: number): Decoder {
-  return { buf: new Uint8Array(size), st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, topic: 0, tlen: 0, pay: 0, plen: 0, size: 0, ph: 0, h: 0, len: 0, mul: 1, got: 0 };
+  return { buf: new Uint8Array(size), st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, topic: 0, tlen: 0, pay: 0, plen: 0, size: 0, ph: 0, h: 0, len: 0, mul: 1, got: 0, xid: 0 };
 }
 
 /** Forget any partial packet (after a reconnect the stream starts afresh). */
@@ -72,6 +74,12 @@ export function decode(d: Decoder, c: Uint8Array | string, i: number): number {
       if (s) for (let j = i; o < m; ) b[o++] = (c as string).charCodeAt(j++);
       else if (nodeBuf && m - o > NATIVE) nodeBuf.prototype.copy.call(c, b, o, i, i + m - o);
       else for (let j = i; o < m; ) b[o++] = (c as Uint8Array)[j++];
+      // A QoS 1/2 PUBLISH whose topic alone fills the buffer: its packet id is taken as it passes, so
+      // that the message can still be acknowledged.
+      if (e > b.length && d.h >> 4 == T.PUBLISH && d.h & 6) {
+        const p = ((b[0] << 8) | b[1]) + 2;
+        for (let q = p; q < p + 2; q++) if (q >= b.length && q >= d.got && q < e) d.xid |= (s ? (c as string).charCodeAt(i + q - d.got) & 255 : (c as Uint8Array)[i + q - d.got]) << (q == p ? 8 : 0);
+      }
       d.got = e;
       i += k;
       if (e == d.len) return done(d, i);
@@ -81,7 +89,7 @@ export function decode(d: Decoder, c: Uint8Array | string, i: number): number {
     if (d.ph == 0) {
       d.h = x;
       d.ph = 1;
-      d.len = d.got = 0;
+      d.len = d.got = d.xid = 0;
       d.mul = 1;
     } else {
       d.len += (x & 127) * d.mul;
@@ -128,7 +136,11 @@ function parse(d: Decoder): number {
     if (m < 2) return big ? Err.BIG : Err.TOPIC;
     const tl = (b[0] << 8) | b[1];
     const p = 2 + tl + (q ? 2 : 0);
-    if (p > m) return big ? Err.BIG : Err.TOPIC;
+    if (p > m) {
+      // Past the buffer: only the packet id, which decode() kept, to acknowledge the skipped message.
+      if (big && q && p <= n) d.id = (p - 2 < m ? b[p - 2] << 8 : 0) | d.xid;
+      return big ? Err.BIG : Err.TOPIC;
+    }
     if (!tl) return Err.TOPIC;
     d.topic = 2;
     d.tlen = tl;

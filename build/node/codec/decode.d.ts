@@ -29,6 +29,8 @@ export interface Decoder extends PacketRecord {
     len: number;
     mul: number;
     got: number;
+    /** The bytes of a QoS 1/2 PUBLISH's packet id that lay past the buffer's end. */
+    xid: number;
 }
 /** A decoder with a receive buffer of `size` bytes (the largest packet body it will hold). */
 export declare function createDecoder(size: number): Decoder;
