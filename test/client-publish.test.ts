@@ -129,7 +129,9 @@ for (const [name, create] of impls) {
     const r = rig(create, { window: 8, storeSize: 4096, keepalive: 0, ackTimeout: 1e9 }, { latency: 0 });
     r.up();
     r.broker.ackPublish = (p) => p.messageId != 1; // id 1 stays in flight the whole time
-    for (let n = 0; n < 65536; ) {
+    // Bounded: a client that refuses for good fails here, not by hanging the run.
+    for (let n = 0, k = 0; n < 65536; k++) {
+      if (k > 400_000) assert.unreachable("publish() still refusing after " + n + " accepted");
       if (r.client.publish("i", "", { qos: 1 })) n++;
       else r.clock.advance(1);
     }
@@ -139,6 +141,51 @@ for (const [name, create] of impls) {
     assert.is(ids[65534], 65535);
     assert.is(ids[65535], 2, "1 is skipped: still unacknowledged");
     assert.is(r.client.queued(), 1);
+  });
+
+  t("a steady QoS 1 stream over a slow link, always something in flight, is never dropped as 'no PUBACK'", () => {
+    // 400 ms each way: every message waits 800 ms for its PUBACK, against an ackTimeout of 2 s.
+    const r = rig(create, { ackTimeout: 2000, keepalive: 5, window: 8 }, { latency: 400 });
+    r.up();
+    let ok = 0;
+    let busy = 0;
+    for (let i = 0; i < 600; i++) {
+      if (r.client.publish("s", "r" + i, { qos: 1 })) ok++;
+      r.clock.advance(100);
+      if (r.client.queued() > 0) busy++;
+    }
+    // The condition held: messages in flight nearly all the time, over 30 times the ackTimeout.
+    assert.ok(busy > 500, "in flight at " + busy + " of 600 steps");
+    r.clock.advance(3000);
+    assert.is(r.errors.length, 0, r.errors.map((e) => e.message).join("; "));
+    assert.is(r.client.attempts, 1);
+    assert.is(ok, 600);
+    assert.is(got(r, "publish").length, 600);
+  });
+
+  t("a PUBACK for an id never sent (a stale or misbehaving broker) removes nothing and corrupts no count", () => {
+    const r = rig(create, { window: 1, storeSize: 4096 });
+    r.up();
+    r.broker.ackPublish = () => false;
+    for (let i = 0; i < 3; i++) assert.ok(r.client.publish("t", "m" + i, { qos: 1 }));
+    r.clock.advance(50);
+    const c = r.broker.last()!;
+    // 999: never handed out; 2: held but not yet sent (the window is 1).
+    c.send({ cmd: "puback", messageId: 999 });
+    c.send({ cmd: "puback", messageId: 2 });
+    r.clock.advance(50);
+    assert.is(r.client.queued(), 3);
+    assert.equal(got(r, "publish").map((p) => p.messageId), [1]);
+    r.broker.ackPublish = () => true;
+    c.send({ cmd: "puback", messageId: 1 });
+    r.clock.advance(200);
+    assert.equal(got(r, "publish").map((p) => [p.messageId, String(p.payload)]), [[1, "m0"], [2, "m1"], [3, "m2"]]);
+    assert.is(r.client.queued(), 0);
+    // The store's accounting came back to empty: it takes as many bytes as at the start.
+    let n = 0;
+    while (r.client.publish("t", "x".repeat(100), { qos: 1 }) && n < 1000) n++;
+    assert.ok(n >= 4096 / 140 - 1 && n < 1000, "store took " + n);
+    assert.is(r.errors.length, 0);
   });
 
   t("acknowledged entries behind a stuck one are reclaimed: the store holds live bytes only", () => {

@@ -9,21 +9,33 @@ import type { Rig } from "./sim/setup";
 for (const [name, create] of impls) {
   const t = suite(`fault matrix [${name}]`);
 
-  // Each step: arrange for a drop at one moment, then check recovery with nothing lost.
+  // Each step: the link drops at one moment of the handshake (each arrange drops it itself), then the
+  // client recovers with nothing lost. The drop is counted, so no step can pass without its fault.
   const handshake: [string, (r: Rig) => void][] = [
-    ["before the link opens", (r) => r.net.drop()],
-    ["after CONNECT, before CONNACK", (r) => (r.broker.connack = null)],
-    ["with CONNACK on the wire", (r) => r.clock.advance(12)],
-    ["right after CONNACK", (r) => r.clock.advance(16)],
+    // The CONNECT timer fires at 0 and the link opens after the 5 ms latency.
+    ["before the link opens", (r) => (r.clock.advance(1), assert.is(r.client.state(), 1), r.net.drop())],
+    [
+      "after CONNECT, before CONNACK",
+      (r) => {
+        r.broker.connack = null; // the broker takes the CONNECT and does not answer
+        r.clock.advance(12);
+        assert.is(got(r, "connect").length, 1);
+        assert.is(r.client.state(), 2);
+        r.net.drop();
+      },
+    ],
+    ["with CONNACK on the wire", (r) => (r.clock.advance(12), assert.is(r.client.state(), 2), r.net.drop())],
+    ["right after CONNACK", (r) => (r.clock.advance(16), assert.is(r.client.state(), 3), r.net.drop())],
   ];
   for (const [step, arrange] of handshake) {
     t(`link drops ${step}: reconnects, then sends the queued QoS 1 message`, () => {
       const r = rig(create, { reconnectMin: 100, connectTimeout: 2000 });
       r.client.publish("q", "kept", { qos: 1 });
       arrange(r);
-      r.net.drop();
       r.broker.connack = 0;
       r.clock.advance(5000);
+      assert.is(r.net.drops, 1, "the link was dropped once");
+      assert.is(r.client.attempts, 2);
       assert.is(r.client.state(), 3);
       assert.is(r.client.queued(), 0);
       assert.ok(got(r, "publish").some((p) => String(p.payload) == "kept"));
@@ -50,6 +62,7 @@ for (const [name, create] of impls) {
       r.client.publish("q", "m1", { qos: 1 });
       arrange(r);
       r.clock.advance(5000);
+      assert.is(r.net.drops, 1, "the link was dropped once");
       assert.is(r.client.state(), 3);
       assert.is(r.client.queued(), 0);
       const copies = got(r, "publish").filter((p) => String(p.payload) == "m1");
@@ -75,6 +88,7 @@ for (const [name, create] of impls) {
       if (stage >= 2) r.clock.advance(20);
       r.net.drop();
       r.clock.advance(2000);
+      assert.is(r.net.drops, 1, "the link was dropped once");
       assert.is(r.client.state(), 3);
       // The broker resumes the flow as the spec has it: PUBLISH again (DUP) unless PUBREC came, then PUBREL.
       const c = r.broker.last()!;

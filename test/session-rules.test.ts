@@ -76,6 +76,26 @@ for (const [name, create] of impls) {
     assert.is(r.client.state(), 3);
   });
 
+  const sub = suite(`session rules: subscriptions across links [${name}]`);
+
+  sub("clean: false, a SUBSCRIBE still waiting for its SUBACK when the link drops is sent again after the reconnect", () => {
+    const r = rig(create, { clean: false, reconnectMin: 100 });
+    r.up();
+    r.client.subscribe("a/#", { qos: 1 });
+    r.net.drop(); // the SUBSCRIBE was written, but never reached the broker
+    r.clock.advance(2000);
+    assert.is(r.net.drops, 1);
+    assert.is(r.broker.conns.length, 2);
+    assert.equal(r.broker.conns[0].packets.filter((p) => p.cmd == "subscribe").length, 0, "the first link lost it");
+    assert.equal(r.events.filter((e) => e.startsWith("connected")), ["connected", "connected+session"]);
+    assert.ok(r.broker.last()!.packets.some((p) => p.cmd == "subscribe" && p.subscriptions[0].topic == "a/#"), "sent again to the kept session");
+    r.broker.publish("a/x", "v", 1);
+    r.clock.advance(50);
+    assert.equal(r.messages, [["a/x", "v"]]);
+  });
+
+  sub.run();
+
   // ---- inbound QoS 2 ids and the session
   const q2 = suite(`session rules: inbound QoS 2 ids [${name}]`);
 
