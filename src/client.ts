@@ -13,7 +13,7 @@ import { txBuf, connectPacket, txPublish, txAck, txSub, rxCreate, rxReset, rxNex
 import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
-import { fail, ev, numbers } from "./events";
+import { fail, ev, numbers, listen, unlisten, emit } from "./events";
 import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
 
@@ -96,9 +96,14 @@ export interface Client {
   subscribe(filter: string, cb?: MessageCallback): void;
   subscribe(filter: string, opts?: SubscribeOptions | null, cb?: MessageCallback): void;
   unsubscribe(filter: string): void;
-  /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true). */
-  end(force?: boolean): void;
+  /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true); `cb` runs once, then. */
+  end(force?: boolean, cb?: () => void): void;
+  end(cb: () => void): void;
+  /** Adds a listener; several per event. A `connected` listener added while connected runs on the next tick. */
   on<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
+  once<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
+  off<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
+  removeListener<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
   /** 0 offline, 1 opening, 2 waiting for CONNACK, 3 connected, 4 ended. */
   state(): 0 | 1 | 2 | 3 | 4;
   /** QoS 1 messages held (sent and unacknowledged, or not yet sent). */
@@ -144,7 +149,7 @@ interface R extends Out, Emitter {
   wn: number;
   qn: number;
   k: Clock;
-  h: { [e: string]: ((a?: any, b?: any, d?: any) => void) | undefined };
+  h: { [e: string]: any };
   s: number;
   /** The events object of the current attempt; events from an older one are ignored. */
   e: Ev | null;
@@ -167,6 +172,8 @@ interface R extends Out, Emitter {
   aq: number;
   /** MQTT 3.1 with clean false: every CONNACK continues the session (3.1 has no session-present flag). */
   ks: number;
+  /** The current session was kept (sessionPresent of the last CONNACK). */
+  kp: number;
   /** Inbound QoS 2 messages not taken on this link because every qos2 slot awaited a PUBREL. */
   rf: number;
   /** Ticks since an unanswered PINGREQ; 0 = none. */
@@ -275,8 +282,7 @@ function onDrain(this: Ev) {
   if (c.e != this) return;
   c.w = 0;
   pump(c);
-  const f = c.h.drain;
-  if (f) f();
+  emit(c, "drain");
 }
 
 /** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
@@ -395,13 +401,11 @@ function handle(c: R, d: Rx) {
     const top = c.sq;
     for (let k = 0; k <= sb.length; k++) {
       const s = sb[k];
-      const f = s ? s.n! < top && s.cb && match(s.f, topic) && s.cb : c.h.message;
-      if (f) {
-        try {
-          f(topic, p);
-        } catch (x) {
-          ev(c, "error", fail("callback threw", "callback", x));
-        }
+      try {
+        if (!s) emit(c, "message", topic, p);
+        else if (s.n! < top && s.cb && match(s.f, topic)) s.cb(topic, p);
+      } catch (x) {
+        ev(c, "error", fail("callback threw", "callback", x));
       }
       if (!s) break;
       const j = sb.indexOf(s);
@@ -425,6 +429,7 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
     // A 3.1 CONNACK has no session-present flag: with clean false the session is kept (ks).
     const kept = !!(d.sp || c.ks);
+    c.kp = kept ? 1 : 0;
     c.s = S.UP;
     // A PUBLISH with one length byte, as long as txSize allows.
     c.sh = Math.min(127, c.z - 2);
@@ -629,8 +634,17 @@ const PROTO = {
     c.us.push({ f: filter, q: 0, i: -1 });
     pump(c);
   },
-  end: function (this: R, force?: boolean) {
+  end: function (this: R, force?: any, cb?: () => void) {
     const c = this;
+    // end(cb) and end(force, cb), as MQTT.js: cb runs once, when the DISCONNECT is written or the end forced.
+    if (typeof force == "function") {
+      cb = force;
+      force = 0;
+    }
+    if (cb) {
+      if (c.s == S.END) return cb();
+      listen(c, "close", cb, true);
+    }
     if (c.s == S.END || (c.en && !force)) return;
     c.en = 1;
     // publish() then takes its general path, which refuses.
@@ -640,8 +654,19 @@ const PROTO = {
       pump(c);
     } else finish(c);
   },
+  // Several listeners per event, as on Node and on Espruino. A `connected` listener added while
+  // connected (code typed into a board's console after the client connected) runs on the next tick.
   on: function (this: R, e: string, f: any) {
-    this.h[e] = f;
+    listen(this, e, f);
+    if (e == "connected" && this.s == S.UP) this.k.set(f, 0, { sessionPresent: !!this.kp });
+    return this;
+  },
+  once: function (this: R, e: string, f: any) {
+    listen(this, e, f, true);
+    return this;
+  },
+  off: function (this: R, e: string, f: any) {
+    unlisten(this, e, f);
     return this;
   },
   state: function (this: R) {
@@ -651,6 +676,11 @@ const PROTO = {
     return storeCount(this.st);
   },
 };
+
+// Espruino's own on/emit/removeListener cannot serve: its emit() queues the call for later (measured on
+// the interpreter: a listener removed right after emit() was never called), while a handler here runs
+// after the transition that emitted it, before anything else happens.
+(PROTO as any).removeListener = PROTO.off;
 
 /**
  * A client for the options `opts` (copied, never written). `make` builds the transport when the options
@@ -716,6 +746,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.bi = o.binary ? 1 : 0;
   c.qn = o.qos2;
   c.ks = o.protocol == 3 && o.clean === false ? 1 : 0;
+  c.kp = 0;
   // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
   // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
   // would be one more function in RAM; looked up here, so a host without timers can still load the module.

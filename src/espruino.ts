@@ -3,13 +3,15 @@
 import { createClient } from "./client";
 import type { Client, ClientOptions } from "./client";
 import { espruinoTransport } from "./transport/espruino";
+import { urlOptions } from "./url";
 import type { EspruinoOptions } from "./transport/espruino";
 
-export function connect(o?: ClientOptions & EspruinoOptions): Client {
+/** connect(opts), or connect(url, opts) as MQTT.js takes it. */
+export function connect(u?: string | (ClientOptions & EspruinoOptions) | null, o?: ClientOptions & EspruinoOptions): Client {
   // Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the
   // store holds at most 1 KB (about 100 blocks); an ESP32 can take storeSize: 8192 and more. A literal
   // made per call, not a module constant that a board would hold for as long as the module is loaded.
-  return createClient(o, espruinoTransport, { storeSize: 1024 });
+  return createClient(typeof u == "string" ? urlOptions(u, o) : u, espruinoTransport, { storeSize: 1024 });
 }
 
 export { createClient };

@@ -6,9 +6,10 @@ export interface CodedError extends Error {
   code: string | number;
 }
 
-/** The part of a client record that events touch: the handlers, the queue, and whether it is being emitted. */
+/** The part of a client record that events touch: the listeners, the queue, and whether it is being emitted. */
 export interface Emitter {
-  h: { [e: string]: ((a?: any, b?: any, d?: any) => void) | undefined };
+  /** Listeners by event: one is held as itself, several as an array (the usual single one costs no array). */
+  h: { [e: string]: any };
   eq: any[];
   ef: number;
 }
@@ -30,11 +31,7 @@ export function ev(c: Emitter, e?: string, a?: unknown) {
   if (c.ef) return;
   c.ef = 1;
   try {
-    while (c.eq.length) {
-      const f = c.h[c.eq.shift()];
-      const x = c.eq.shift();
-      if (f) f(x);
-    }
+    while (c.eq.length) emit(c, c.eq.shift(), c.eq.shift());
   } finally {
     c.ef = 0;
   }
@@ -53,4 +50,41 @@ export function numbers(o: any, spec: string) {
     if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1) throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
     o[n] = v;
   }
+}
+
+/** Adds listener `f` of `e`; with `once` it is removed before its first call. */
+export function listen(c: Emitter, e: string, f: any, once?: boolean) {
+  if (once) {
+    const g: any = function (a?: any, b?: any) {
+      unlisten(c, e, g);
+      g.f(a, b);
+    };
+    g.f = f;
+    f = g;
+  }
+  const h = c.h[e];
+  c.h[e] = !h ? f : typeof h == "function" ? [h, f] : h.concat(f);
+}
+
+/** Removes one registration of `f` (or of a once() wrapper around it) from `e`. */
+export function unlisten(c: Emitter, e: string, f: any) {
+  const h = c.h[e];
+  if (!h) return;
+  if (typeof h == "function") {
+    if (h == f || h.f == f) c.h[e] = undefined;
+    return;
+  }
+  for (let k = 0; k < h.length; k++)
+    if (h[k] == f || h[k].f == f) {
+      // A new array, so that an emission going through the old one is not disturbed.
+      c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
+      return;
+    }
+}
+
+/** Calls the listeners of `e` in the order they were added. */
+export function emit(c: Emitter, e: string, a?: any, b?: any) {
+  const h = c.h[e];
+  if (typeof h == "function") h(a, b);
+  else if (h) for (let k = 0; k < h.length; k++) h[k](a, b);
 }

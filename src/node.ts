@@ -2,11 +2,15 @@
 import { createClient } from "./client";
 import type { Client, ClientOptions } from "./client";
 import { nodeTransport } from "./transport/node";
+import { urlOptions } from "./url";
 import type { NodeOptions } from "./transport/node";
 
-/** A client over net/tls. Payloads arrive as Buffers (lossless) unless `binary: false` asks for UTF-8 strings. */
-export function connect(o?: ClientOptions & NodeOptions): Client {
-  return createClient(o, nodeTransport, { binary: true });
+/**
+ * A client over net/tls: connect(opts), or connect(url, opts) as MQTT.js takes it. Payloads arrive as
+ * Buffers (lossless) unless `binary: false` asks for UTF-8 strings.
+ */
+export function connect(u?: string | (ClientOptions & NodeOptions) | null, o?: ClientOptions & NodeOptions): Client {
+  return createClient(typeof u == "string" ? urlOptions(u, o) : u, nodeTransport, { binary: true });
 }
 
 export { createClient, nodeTransport };

@@ -10,12 +10,13 @@ export const budgets = {
   // The full board client. On a board bytes stay in flash, while blocks and time are what run out, so
   // bytes were traded for speed (publish() and the store's hot paths written out). The session rules of
   // issue 28 (keepalive bound, QoS 2 slots never evicted, MQTT 3.1 sessions, ids of oversized PUBLISHes)
-  // cost about 600 B more.
-  "build/mqttiny.min.js": { budget: 14800, target: 6000 },
+  // cost about 600 B, and the MQTT.js-shaped API of issue 30 (several listeners, once/off, end(cb),
+  // connect(url)) about 1,350 B more: the full build is for boards that load it from Storage.
+  "build/mqttiny.min.js": { budget: 16200, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3900, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.
-  "build/mqttiny-sn.min.js": { budget: 13600, target: "build/mqttiny.min.js" },
+  "build/mqttiny-sn.min.js": { budget: 13700, target: "build/mqttiny.min.js" },
 };
 
 export function sizes() {

@@ -77,9 +77,14 @@ export interface Client {
     subscribe(filter: string, cb?: MessageCallback): void;
     subscribe(filter: string, opts?: SubscribeOptions | null, cb?: MessageCallback): void;
     unsubscribe(filter: string): void;
-    /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true). */
-    end(force?: boolean): void;
+    /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true); `cb` runs once, then. */
+    end(force?: boolean, cb?: () => void): void;
+    end(cb: () => void): void;
+    /** Adds a listener; several per event. A `connected` listener added while connected runs on the next tick. */
     on<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
+    once<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
+    off<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
+    removeListener<K extends ClientEvent>(event: K, f: ClientEvents[K]): Client;
     /** 0 offline, 1 opening, 2 waiting for CONNACK, 3 connected, 4 ended. */
     state(): 0 | 1 | 2 | 3 | 4;
     /** QoS 1 messages held (sent and unacknowledged, or not yet sent). */

@@ -2,10 +2,11 @@
 export interface CodedError extends Error {
     code: string | number;
 }
-/** The part of a client record that events touch: the handlers, the queue, and whether it is being emitted. */
+/** The part of a client record that events touch: the listeners, the queue, and whether it is being emitted. */
 export interface Emitter {
+    /** Listeners by event: one is held as itself, several as an array (the usual single one costs no array). */
     h: {
-        [e: string]: ((a?: any, b?: any, d?: any) => void) | undefined;
+        [e: string]: any;
     };
     eq: any[];
     ef: number;
@@ -24,3 +25,9 @@ export declare function ev(c: Emitter, e?: string, a?: unknown): void;
  * form of number, so 1e9 for 1,000,000,000.
  */
 export declare function numbers(o: any, spec: string): void;
+/** Adds listener `f` of `e`; with `once` it is removed before its first call. */
+export declare function listen(c: Emitter, e: string, f: any, once?: boolean): void;
+/** Removes one registration of `f` (or of a once() wrapper around it) from `e`. */
+export declare function unlisten(c: Emitter, e: string, f: any): void;
+/** Calls the listeners of `e` in the order they were added. */
+export declare function emit(c: Emitter, e: string, a?: any, b?: any): void;

@@ -294,13 +294,95 @@ function encodeEmpty(b, o, type) {
     return o;
 }
 
+// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
+// queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
+/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+function fail(msg, code, x) {
+    var e = new Error(msg + (x ? ": " + (x.message || x) : ""));
+    e.code = code;
+    return e;
+}
+/**
+ * Lifecycle events (connected, error, offline, close, ...) go through one queue: a handler that calls
+ * end() or publish() runs after the transition that emitted it is complete, and each event fires once.
+ * With no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
+ */
+function ev(c, e, a) {
+    if (e)
+        c.eq.push(e, a);
+    if (c.ef)
+        return;
+    c.ef = 1;
+    try {
+        while (c.eq.length)
+            emit(c, c.eq.shift(), c.eq.shift());
+    }
+    finally {
+        c.ef = 0;
+    }
+}
+/**
+ * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
+ * form of number, so 1e9 for 1,000,000,000.
+ */
+function numbers(o, spec) {
+    var a = spec.split(" ");
+    for (var k = 0; k < a.length; k += 4) {
+        var n = a[k];
+        var v = o[n] == null ? +a[k + 1] : o[n];
+        if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
+            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+        o[n] = v;
+    }
+}
+/** Adds listener `f` of `e`; with `once` it is removed before its first call. */
+function listen(c, e, f, once) {
+    if (once) {
+        var g_1 = function (a, b) {
+            unlisten(c, e, g_1);
+            g_1.f(a, b);
+        };
+        g_1.f = f;
+        f = g_1;
+    }
+    var h = c.h[e];
+    c.h[e] = !h ? f : typeof h == "function" ? [h, f] : h.concat(f);
+}
+/** Removes one registration of `f` (or of a once() wrapper around it) from `e`. */
+function unlisten(c, e, f) {
+    var h = c.h[e];
+    if (!h)
+        return;
+    if (typeof h == "function") {
+        if (h == f || h.f == f)
+            c.h[e] = undefined;
+        return;
+    }
+    for (var k = 0; k < h.length; k++)
+        if (h[k] == f || h[k].f == f) {
+            // A new array, so that an emission going through the old one is not disturbed.
+            c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
+            return;
+        }
+}
+/** Calls the listeners of `e` in the order they were added. */
+function emit(c, e, a, b) {
+    var h = c.h[e];
+    if (typeof h == "function")
+        h(a, b);
+    else if (h)
+        for (var k = 0; k < h.length; k++)
+            h[k](a, b);
+}
+
 // What the client, the store and the wire share about the link: the transport's contract and the one
-// function every outbound byte passes through. Below the store and the wire, above nothing.
+// function every outbound byte passes through. Below the store and the wire, above events only.
 /** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
 function linkPort(o) {
     var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
     if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
-        throw new Error("port must be a number from 1 to 65535");
+        throw fail("port must be a number from 1 to 65535", "options");
     return port;
 }
 function put(c, d, from, to) {
@@ -731,53 +813,6 @@ function match(filter, topic) {
     }
 }
 
-// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
-// queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
-/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
-function fail(msg, code, x) {
-    var e = new Error(msg + (x ? ": " + (x.message || x) : ""));
-    e.code = code;
-    return e;
-}
-/**
- * Lifecycle events (connected, error, offline, close, ...) go through one queue: a handler that calls
- * end() or publish() runs after the transition that emitted it is complete, and each event fires once.
- * With no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
- */
-function ev(c, e, a) {
-    if (e)
-        c.eq.push(e, a);
-    if (c.ef)
-        return;
-    c.ef = 1;
-    try {
-        while (c.eq.length) {
-            var f = c.h[c.eq.shift()];
-            var x = c.eq.shift();
-            if (f)
-                f(x);
-        }
-    }
-    finally {
-        c.ef = 0;
-    }
-}
-/**
- * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
- * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
- * form of number, so 1e9 for 1,000,000,000.
- */
-function numbers(o, spec) {
-    var a = spec.split(" ");
-    for (var k = 0; k < a.length; k += 4) {
-        var n = a[k];
-        var v = o[n] == null ? +a[k + 1] : o[n];
-        if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
-            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
-        o[n] = v;
-    }
-}
-
 // The client: one record per client and module-level functions over it (on Espruino a function defined
 // inside a factory copies its text per client; here each function exists once). No I/O of its own: a
 // transport opens links and a clock tells time. One numeric state; each transition is made in one
@@ -862,9 +897,7 @@ function onDrain() {
         return;
     c.w = 0;
     pump(c);
-    var f = c.h.drain;
-    if (f)
-        f();
+    emit(c, "drain");
 }
 /** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
 function drop(c, err, wait) {
@@ -988,14 +1021,14 @@ function handle(c, d) {
         var top = c.sq;
         for (var k = 0; k <= sb.length; k++) {
             var s = sb[k];
-            var f = s ? s.n < top && s.cb && match(s.f, topic) && s.cb : c.h.message;
-            if (f) {
-                try {
-                    f(topic, p);
-                }
-                catch (x) {
-                    ev(c, "error", fail("callback threw", "callback", x));
-                }
+            try {
+                if (!s)
+                    emit(c, "message", topic, p);
+                else if (s.n < top && s.cb && match(s.f, topic))
+                    s.cb(topic, p);
+            }
+            catch (x) {
+                ev(c, "error", fail("callback threw", "callback", x));
             }
             if (!s)
                 break;
@@ -1020,6 +1053,7 @@ function ctl(c, d, t, id) {
         // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
         // A 3.1 CONNACK has no session-present flag: with clean false the session is kept (ks).
         var kept = !!(d.sp || c.ks);
+        c.kp = kept ? 1 : 0;
         c.s = 3 /* S.UP */;
         // A PUBLISH with one length byte, as long as txSize allows.
         c.sh = Math.min(127, c.z - 2);
@@ -1225,8 +1259,18 @@ var PROTO = {
         c.us.push({ f: filter, q: 0, i: -1 });
         pump(c);
     },
-    end: function (force) {
+    end: function (force, cb) {
         var c = this;
+        // end(cb) and end(force, cb), as MQTT.js: cb runs once, when the DISCONNECT is written or the end forced.
+        if (typeof force == "function") {
+            cb = force;
+            force = 0;
+        }
+        if (cb) {
+            if (c.s == 4 /* S.END */)
+                return cb();
+            listen(c, "close", cb, true);
+        }
         if (c.s == 4 /* S.END */ || (c.en && !force))
             return;
         c.en = 1;
@@ -1239,8 +1283,20 @@ var PROTO = {
         else
             finish(c);
     },
+    // Several listeners per event, as on Node and on Espruino. A `connected` listener added while
+    // connected (code typed into a board's console after the client connected) runs on the next tick.
     on: function (e, f) {
-        this.h[e] = f;
+        listen(this, e, f);
+        if (e == "connected" && this.s == 3 /* S.UP */)
+            this.k.set(f, 0, { sessionPresent: !!this.kp });
+        return this;
+    },
+    once: function (e, f) {
+        listen(this, e, f, true);
+        return this;
+    },
+    off: function (e, f) {
+        unlisten(this, e, f);
         return this;
     },
     state: function () {
@@ -1250,6 +1306,10 @@ var PROTO = {
         return storeCount(this.st);
     },
 };
+// Espruino's own on/emit/removeListener cannot serve: its emit() queues the call for later (measured on
+// the interpreter: a listener removed right after emit() was never called), while a handler here runs
+// after the transition that emitted it, before anything else happens.
+PROTO.removeListener = PROTO.off;
 /**
  * A client for the options `opts` (copied, never written). `make` builds the transport when the options
  * name none; `defaults` are the platform's defaults under the user's options. Options that can never
@@ -1327,6 +1387,7 @@ function createClient(opts, make, defaults) {
     c.bi = o.binary ? 1 : 0;
     c.qn = o.qos2;
     c.ks = o.protocol == 3 && o.clean === false ? 1 : 0;
+    c.kp = 0;
     // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
     // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
     // would be one more function in RAM; looked up here, so a host without timers can still load the module.
@@ -1443,6 +1504,41 @@ function nodeTransport(o) {
     };
 }
 
+// connect(url, opts) as MQTT.js takes it: the options a broker URL gives, over a copy of `o`.
+/**
+ * `mqtt://` or `tcp://` (plain), `mqtts://` or `ssl://` (TLS); `user:password@`; a host name, an IPv4
+ * address or a bracketed IPv6 one; `:port` (checked with the other options). A path is ignored.
+ * Anything else throws with code "url"; the message never repeats the URL, which may hold a password.
+ */
+function urlOptions(u, o) {
+    var r = {};
+    for (var k in o)
+        r[k] = o[k];
+    var i = u.indexOf("://");
+    var s = u.substr(0, i);
+    var h = u.substr(i + 3).split("/")[0];
+    var at = h.lastIndexOf("@");
+    if (at >= 0) {
+        var c = h.substr(0, at).split(":");
+        r.username = decodeURIComponent(c[0]);
+        if (c.length > 1)
+            r.password = decodeURIComponent(c.slice(1).join(":"));
+        h = h.substr(at + 1);
+    }
+    var p = h.lastIndexOf(":");
+    if (p > h.lastIndexOf("]")) {
+        r.port = +h.substr(p + 1) || 0;
+        h = h.substr(0, p);
+    }
+    if (h.charAt(0) == "[")
+        h = h.substr(1, h.length - 2);
+    if (i < 1 || !h || "mqtt tcp mqtts ssl".split(" ").indexOf(s) < 0)
+        throw fail("URL: mqtt://, mqtts://, tcp:// or ssl://, then [user[:password]@]host[:port]", "url");
+    r.host = h;
+    r.tls = s == "mqtts" || s == "ssl";
+    return r;
+}
+
 // Espruino transport: require("net") / require("tls"). Socket data arrives as Strings (one char per
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
@@ -1527,9 +1623,12 @@ function sGone(e, o) {
 }
 
 // The Node build's entry: the client with a net/tls transport, the codec, and topic helpers.
-/** A client over net/tls. Payloads arrive as Buffers (lossless) unless `binary: false` asks for UTF-8 strings. */
-function connect(o) {
-    return createClient(o, nodeTransport, { binary: true });
+/**
+ * A client over net/tls: connect(opts), or connect(url, opts) as MQTT.js takes it. Payloads arrive as
+ * Buffers (lossless) unless `binary: false` asks for UTF-8 strings.
+ */
+function connect(u, o) {
+    return createClient(typeof u == "string" ? urlOptions(u, o) : u, nodeTransport, { binary: true });
 }
 
 exports.connect = connect;

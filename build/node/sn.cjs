@@ -504,12 +504,8 @@ function ev(c, e, a) {
         return;
     c.ef = 1;
     try {
-        while (c.eq.length) {
-            var f = c.h[c.eq.shift()];
-            var x = c.eq.shift();
-            if (f)
-                f(x);
-        }
+        while (c.eq.length)
+            emit(c, c.eq.shift(), c.eq.shift());
     }
     finally {
         c.ef = 0;
@@ -529,6 +525,15 @@ function numbers(o, spec) {
             throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
         o[n] = v;
     }
+}
+/** Calls the listeners of `e` in the order they were added. */
+function emit(c, e, a, b) {
+    var h = c.h[e];
+    if (typeof h == "function")
+        h(a, b);
+    else if (h)
+        for (var k = 0; k < h.length; k++)
+            h[k](a, b);
 }
 
 var RCN = ["", "congestion", "invalid topic", "not supported"];
