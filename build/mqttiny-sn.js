@@ -332,14 +332,34 @@ function numbers(o, spec) {
         o[n] = v;
     }
 }
-/** Calls the listeners of `e` in the order they were added. */
+/** Removes one registration of `f` (or a once() entry of it) from `e`. */
+function unlisten(c, e, f) {
+    var h = c.h[e];
+    if (h == f)
+        c.h[e] = undefined;
+    else if (h && typeof h != "function")
+        for (var k = 0; k < h.length; k++)
+            if (h[k] == f || h[k][0] == f) {
+                // A new array, so that an emission going through the old one is not disturbed.
+                c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
+                return;
+            }
+}
+/** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
 function emit(c, e, a, b) {
     var h = c.h[e];
     if (typeof h == "function")
         h(a, b);
     else if (h)
-        for (var k = 0; k < h.length; k++)
-            h[k](a, b);
+        for (var k = 0; k < h.length; k++) {
+            var f = h[k];
+            if (typeof f == "function")
+                f(a, b);
+            else {
+                unlisten(c, e, f);
+                f[0](a, b);
+            }
+        }
 }
 
 var RCN = ["", "congestion", "invalid topic", "not supported"];

@@ -46,44 +46,44 @@ function numbers(o, spec) {
         o[n] = v;
     }
 }
-/** Adds listener `f` of `e`; with `once` it is removed before its first call. */
+/**
+ * Adds listener `f` of `e`. One listener is held as itself, several as an array, in which a once()
+ * listener is held as [f] (no wrapper function: on a board each function defined at run time copies
+ * its text).
+ */
 function listen(c, e, f, once) {
-    if (once) {
-        var g_1 = function (a, b) {
-            unlisten(c, e, g_1);
-            g_1.f(a, b);
-        };
-        g_1.f = f;
-        f = g_1;
-    }
     var h = c.h[e];
-    c.h[e] = !h ? f : typeof h == "function" ? [h, f] : h.concat(f);
+    var x = once ? [f] : f;
+    c.h[e] = !h && !once ? f : !h ? [x] : typeof h == "function" ? [h, x] : h.concat([x]);
 }
-/** Removes one registration of `f` (or of a once() wrapper around it) from `e`. */
+/** Removes one registration of `f` (or a once() entry of it) from `e`. */
 function unlisten(c, e, f) {
     var h = c.h[e];
-    if (!h)
-        return;
-    if (typeof h == "function") {
-        if (h == f || h.f == f)
-            c.h[e] = undefined;
-        return;
-    }
-    for (var k = 0; k < h.length; k++)
-        if (h[k] == f || h[k].f == f) {
-            // A new array, so that an emission going through the old one is not disturbed.
-            c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
-            return;
-        }
+    if (h == f)
+        c.h[e] = undefined;
+    else if (h && typeof h != "function")
+        for (var k = 0; k < h.length; k++)
+            if (h[k] == f || h[k][0] == f) {
+                // A new array, so that an emission going through the old one is not disturbed.
+                c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
+                return;
+            }
 }
-/** Calls the listeners of `e` in the order they were added. */
+/** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
 function emit(c, e, a, b) {
     var h = c.h[e];
     if (typeof h == "function")
         h(a, b);
     else if (h)
-        for (var k = 0; k < h.length; k++)
-            h[k](a, b);
+        for (var k = 0; k < h.length; k++) {
+            var f = h[k];
+            if (typeof f == "function")
+                f(a, b);
+            else {
+                unlisten(c, e, f);
+                f[0](a, b);
+            }
+        }
 }
 
 // What the client, the store and the wire share about the link: the transport's contract and the one

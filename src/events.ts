@@ -52,39 +52,41 @@ export function numbers(o: any, spec: string) {
   }
 }
 
-/** Adds listener `f` of `e`; with `once` it is removed before its first call. */
+/**
+ * Adds listener `f` of `e`. One listener is held as itself, several as an array, in which a once()
+ * listener is held as [f] (no wrapper function: on a board each function defined at run time copies
+ * its text).
+ */
 export function listen(c: Emitter, e: string, f: any, once?: boolean) {
-  if (once) {
-    const g: any = function (a?: any, b?: any) {
-      unlisten(c, e, g);
-      g.f(a, b);
-    };
-    g.f = f;
-    f = g;
-  }
   const h = c.h[e];
-  c.h[e] = !h ? f : typeof h == "function" ? [h, f] : h.concat(f);
+  const x = once ? [f] : f;
+  c.h[e] = !h && !once ? f : !h ? [x] : typeof h == "function" ? [h, x] : h.concat([x]);
 }
 
-/** Removes one registration of `f` (or of a once() wrapper around it) from `e`. */
+/** Removes one registration of `f` (or a once() entry of it) from `e`. */
 export function unlisten(c: Emitter, e: string, f: any) {
   const h = c.h[e];
-  if (!h) return;
-  if (typeof h == "function") {
-    if (h == f || h.f == f) c.h[e] = undefined;
-    return;
-  }
-  for (let k = 0; k < h.length; k++)
-    if (h[k] == f || h[k].f == f) {
-      // A new array, so that an emission going through the old one is not disturbed.
-      c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
-      return;
-    }
+  if (h == f) c.h[e] = undefined;
+  else if (h && typeof h != "function")
+    for (let k = 0; k < h.length; k++)
+      if (h[k] == f || h[k][0] == f) {
+        // A new array, so that an emission going through the old one is not disturbed.
+        c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
+        return;
+      }
 }
 
-/** Calls the listeners of `e` in the order they were added. */
+/** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
 export function emit(c: Emitter, e: string, a?: any, b?: any) {
   const h = c.h[e];
   if (typeof h == "function") h(a, b);
-  else if (h) for (let k = 0; k < h.length; k++) h[k](a, b);
+  else if (h)
+    for (let k = 0; k < h.length; k++) {
+      const f = h[k];
+      if (typeof f == "function") f(a, b);
+      else {
+        unlisten(c, e, f);
+        f[0](a, b);
+      }
+    }
 }

@@ -25,9 +25,13 @@ export declare function ev(c: Emitter, e?: string, a?: unknown): void;
  * form of number, so 1e9 for 1,000,000,000.
  */
 export declare function numbers(o: any, spec: string): void;
-/** Adds listener `f` of `e`; with `once` it is removed before its first call. */
+/**
+ * Adds listener `f` of `e`. One listener is held as itself, several as an array, in which a once()
+ * listener is held as [f] (no wrapper function: on a board each function defined at run time copies
+ * its text).
+ */
 export declare function listen(c: Emitter, e: string, f: any, once?: boolean): void;
-/** Removes one registration of `f` (or of a once() wrapper around it) from `e`. */
+/** Removes one registration of `f` (or a once() entry of it) from `e`. */
 export declare function unlisten(c: Emitter, e: string, f: any): void;
-/** Calls the listeners of `e` in the order they were added. */
+/** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
 export declare function emit(c: Emitter, e: string, a?: any, b?: any): void;
