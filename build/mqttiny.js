@@ -1286,6 +1286,9 @@ function connect(u, o) {
     // Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the
     // store holds at most 1 KB (about 100 blocks); an ESP32 can take storeSize: 8192 and more. A literal
     // made per call, not a module constant that a board would hold for as long as the module is loaded.
+    // On Node this bundle would connect, then die inside the first packet on the missing E: say so here.
+    if (typeof E == "undefined")
+        throw fail('mqttiny/device is the Espruino bundle; on Node use require("mqttiny")', "platform");
     return createClient(typeof u == "string" ? urlOptions(u, o) : u, espruinoTransport, { storeSize: 1024 });
 }
 

@@ -53,7 +53,7 @@ t("no function is defined inside a call, except in the once-per-client factory: 
   for (const file of [CODEC, DEVICE, DEVICE_SN]) {
     const src = readFileSync(file, "utf8");
     const ast = acorn.parse(src, { ecmaVersion: 5 });
-    const factory = (src.match(/exports\.connect=function\([\w$,]+\)\{return ([\w$]+)\(/) || [])[1];
+    const factory = (src.match(/exports\.connect=function\([\w$,]+\)\{(?:[^{}]*;)?return ([\w$]+)\(/) || [])[1];
     let iifes = 0;
     let outside = 0;
     for (const top of (ast as any).body) {

@@ -129,6 +129,11 @@ t('at run time: require("mqttiny"), import "mqttiny", and require("mqttiny/devic
   assert.is(execFileSync(process.execPath, ["--input-type=module", "-e", esm], { cwd: dir, encoding: "utf8" }).trim(), "function function");
 });
 
+t('mqttiny/device\'s connect() on Node fails at once with one line that names the Node entry (it died on the missing E inside the first packet)', () => {
+  const js = `try { require("mqttiny/device").connect({ port: 1 }); console.log("connected?"); } catch (e) { console.log(e.code + " " + e.message); }`;
+  assert.is(execFileSync(process.execPath, ["-e", js], { cwd: dir, encoding: "utf8" }).trim(), 'platform mqttiny/device is the Espruino bundle; on Node use require("mqttiny")');
+});
+
 t("npm install /path/to/checkout also works (a link to the checkout's build)", () => {
   const d2 = mkdtempSync(join(tmpdir(), "mqttiny-linked-"));
   try {
