@@ -28,6 +28,13 @@ export interface Clock {
 
 export interface ClientOptions {
   transport?: Transport;
+  /**
+   * Brokers to try in turn, as MQTT.js names it: a failed connect or a lost link moves to the next one,
+   * the backoff grows once per pass over the list, and a refusal that cannot fix itself (CONNACK 1, 2, 4,
+   * 5, an unknown host name) moves on at once instead of waiting reconnectMax there. Each entry's fields
+   * override the options' host, port (and tls) for that broker.
+   */
+  servers?: { host?: string; port?: number; tls?: boolean }[];
   clock?: Clock;
   clientId?: string;
   /** 4 = MQTT 3.1.1 (default), 3 = MQTT 3.1. */
@@ -135,6 +142,9 @@ interface Sub {
 /** The client record. Short names: on Espruino a property name over 4 characters costs a block. */
 interface R extends Out, Emitter {
   tr: Transport;
+  /** With `servers`: a transport per broker, and the index of the one in use. */
+  tl?: Transport[];
+  si: number;
   /** The CONNECT packet, made once. */
   cn: Uint8Array | string;
   // Resolved options: connect, ping, ack and end timeouts; backoff bounds; random; binary; window; QoS 2 slots.
@@ -295,8 +305,12 @@ function drop(c: R, err: MqttError, wait?: number) {
   c.s = S.OFF;
   c.sh = 0;
   c.f++;
+  // With several brokers the next attempt goes to the next one, and the step grows once per pass over
+  // the list, so that a broker that died is left at once and the survivors are not stormed.
+  const n = c.tl ? c.tl.length : 1;
+  if (n > 1) c.tr = c.tl![(c.si = (c.si + 1) % n)];
   // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
-  const step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
+  const step = (n < 2 && wait) || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(Math.floor((c.f - 1) / n), 20)));
   arm(c, step * (0.5 + c.rn() / 2));
   if (l) l.close();
   // Both queued before either is emitted, so an end() in the error handler closes after `offline`.
@@ -692,7 +706,18 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   for (const k in defaults) o[k] = (defaults as any)[k];
   for (const k in opts) if ((opts as any)[k] !== undefined) o[k] = (opts as any)[k];
   o.random = o.random || Math.random;
-  if (!o.transport) o.transport = make ? make(o) : null;
+  if (o.servers) {
+    if (!make || o.transport || !(o.servers.length > 0)) throw fail("servers: a non-empty list of { host, port }, with the platform's transport", "options");
+    // A transport per broker, each for the options with that entry's fields over them.
+    o.tl = [];
+    for (let k = 0; k < o.servers.length; k++) {
+      const so: any = {};
+      for (const x in o) so[x] = o[x];
+      for (const x in o.servers[k]) so[x] = o.servers[k][x];
+      o.tl.push(make(so));
+    }
+    o.transport = o.tl[0];
+  } else if (!o.transport) o.transport = make ? make(o) : null;
   if (typeof o.transport != "function") throw fail("no transport", "options");
   if (o.protocol == null) o.protocol = 4;
   if (o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
@@ -735,6 +760,8 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.wr = 0;
   c.pp = 0;
   c.tr = o.transport;
+  c.si = 0;
+  if (o.tl) c.tl = o.tl;
   c.cn = cn;
   c.ct = o.connectTimeout;
   c.pm = o.pingTimeout;

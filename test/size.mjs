@@ -11,8 +11,9 @@ export const budgets = {
   // bytes were traded for speed (publish() and the store's hot paths written out). The session rules of
   // issue 28 (keepalive bound, QoS 2 slots never evicted, MQTT 3.1 sessions, ids of oversized PUBLISHes)
   // cost about 600 B, and the MQTT.js-shaped API of issue 30 (several listeners, once/off, end(cb),
-  // connect(url)) about 1,350 B more: the full build is for boards that load it from Storage.
-  "build/mqttiny.min.js": { budget: 16300, target: 6000 },
+  // connect(url)) about 1,450 B, failover across `servers` (issue 32) about 400 B: the full build is for
+  // boards that load it from Storage.
+  "build/mqttiny.min.js": { budget: 16700, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3900, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.

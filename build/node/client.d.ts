@@ -10,6 +10,17 @@ export interface Clock {
 }
 export interface ClientOptions {
     transport?: Transport;
+    /**
+     * Brokers to try in turn, as MQTT.js names it: a failed connect or a lost link moves to the next one,
+     * the backoff grows once per pass over the list, and a refusal that cannot fix itself (CONNACK 1, 2, 4,
+     * 5, an unknown host name) moves on at once instead of waiting reconnectMax there. Each entry's fields
+     * override the options' host, port (and tls) for that broker.
+     */
+    servers?: {
+        host?: string;
+        port?: number;
+        tls?: boolean;
+    }[];
     clock?: Clock;
     clientId?: string;
     /** 4 = MQTT 3.1.1 (default), 3 = MQTT 3.1. */

@@ -909,8 +909,13 @@ function drop(c, err, wait) {
     c.s = 0 /* S.OFF */;
     c.sh = 0;
     c.f++;
+    // With several brokers the next attempt goes to the next one, and the step grows once per pass over
+    // the list, so that a broker that died is left at once and the survivors are not stormed.
+    var n = c.tl ? c.tl.length : 1;
+    if (n > 1)
+        c.tr = c.tl[(c.si = (c.si + 1) % n)];
     // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
-    var step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
+    var step = (n < 2 && wait) || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(Math.floor((c.f - 1) / n), 20)));
     arm(c, step * (0.5 + c.rn() / 2));
     if (l)
         l.close();
@@ -1323,7 +1328,22 @@ function createClient(opts, make, defaults) {
         if (opts[k] !== undefined)
             o[k] = opts[k];
     o.random = o.random || Math.random;
-    if (!o.transport)
+    if (o.servers) {
+        if (!make || o.transport || !(o.servers.length > 0))
+            throw fail("servers: a non-empty list of { host, port }, with the platform's transport", "options");
+        // A transport per broker, each for the options with that entry's fields over them.
+        o.tl = [];
+        for (var k = 0; k < o.servers.length; k++) {
+            var so = {};
+            for (var x in o)
+                so[x] = o[x];
+            for (var x in o.servers[k])
+                so[x] = o.servers[k][x];
+            o.tl.push(make(so));
+        }
+        o.transport = o.tl[0];
+    }
+    else if (!o.transport)
         o.transport = make ? make(o) : null;
     if (typeof o.transport != "function")
         throw fail("no transport", "options");
@@ -1376,6 +1396,9 @@ function createClient(opts, make, defaults) {
     c.wr = 0;
     c.pp = 0;
     c.tr = o.transport;
+    c.si = 0;
+    if (o.tl)
+        c.tl = o.tl;
     c.cn = cn;
     c.ct = o.connectTimeout;
     c.pm = o.pingTimeout;
