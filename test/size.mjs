@@ -16,6 +16,9 @@ export const budgets = {
   // short-body field, about 220 B for QoS 1 at 2.7x QoS 0's time and QoS 0 at 0.95x tinyMQTT's.
   "build/mqttiny.min.js": { budget: 14200, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
+  // The device bundle with persist (issue 31): the QoS 1 store kept in Storage, about 3.7 KB more than
+  // mqttiny.min.js, which leaves it out (its hooks fold away there: the same bytes as without them).
+  "build/mqttiny-persist.min.js": { budget: 18000, target: 18000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.
   "build/mqttiny-sn.min.js": { budget: 13600, target: "build/mqttiny.min.js" },
