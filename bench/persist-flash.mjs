@@ -1,0 +1,136 @@
+// What persist costs on the real interpreter (issue 31), one build (build/mqttiny-persist.min.js) from
+// Storage on the ESP8266 layout against mosquitto on loopback:
+// - flash: bytes the log wrote per reading over 1,000 readings, compactions included (its own count, and
+//   Espruino's file headers: 32 bytes a new file), the log's compactions and Espruino's own ("Compacting"),
+//   and what that means for an ESP8266's flash at one reading a minute;
+// - publish() time per QoS 1 reading with and without persist, the same build, the same pace;
+// - blocks: with 60 readings held (the broker unreachable), without persist (the RAM store) and with it.
+//   node bench/persist-flash.mjs [READINGS=1000] [BOARD=esp8266]      (needs ESPRUINO, mosquitto)
+import { mkdtempSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { findEspruino, runEspruino } from "../device/interpreter.mjs";
+import { broker } from "./persist-kill.mjs";
+
+const BUNDLE = resolve(fileURLToPath(new URL("../build/mqttiny-persist.min.js", import.meta.url)));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function program(port, n) {
+  return `
+var S = require("Storage");
+var f = E.openFile(${JSON.stringify(BUNDLE)}, "r"), o = 0, d, z = ${readFileSync(BUNDLE).length};
+while ((d = f.read(1024))) { S.write("mqttiny", d, o, z); o += d.length; }
+f.close(); f = d = undefined;
+function out(k, v) { print("@" + k + " " + JSON.stringify(v)); }
+var m0 = process.memory().usage;
+var lib = require("mqttiny");
+out("load", process.memory().usage - m0);
+var O = { qos: 1 }, res = {};
+function readings(c, n, done) {
+  var i = 0, t = 0, no = 0;
+  var iv = setInterval(function () {
+    var p = (20 + (i % 100) / 10).toFixed(1), t0 = getTime();
+    if (!c.publish("sensor/t", p, O)) no++;
+    t += getTime() - t0;
+    if (++i >= n) {
+      clearInterval(iv);
+      iv = setInterval(function () { if (!c.queued()) { clearInterval(iv); done(t / n * 1000, no); } }, 20);
+    }
+  }, 6);
+}
+function phase(opts, n, done) {
+  var c = lib.connect(opts);
+  c.on("error", function () {});
+  c.on("connected", function () {
+    c.on("connected", function () {});
+    readings(c, n, function (ms, no) { var r = { ms: ms, refused: no }; if (c.st.p) { r.wb = c.st.p.wb; r.cm = c.st.p.cm; } c.end(); setTimeout(function () { done(r); }, 100); });
+  });
+}
+// Blocks in use with 60 readings held and the broker unreachable (a closed port).
+function held(opts, done) {
+  var m = process.memory().usage;
+  var c = lib.connect(opts);
+  c.on("error", function () {});
+  var m1 = process.memory().usage;
+  for (var i = 0; i < 60; i++) c.publish("sensor/t", (20 + i / 10).toFixed(1), O);
+  var r = { client: m1 - m, held60: process.memory().usage - m1, queued: c.queued() };
+  c.end(true);
+  setTimeout(function () { done(r); }, 50);
+}
+var base = { host: "127.0.0.1", port: ${port}, clientId: "pf", keepalive: 30 };
+function ext(a, b) { var r = {}, k; for (k in a) r[k] = a[k]; for (k in b) r[k] = b[k]; return r; }
+phase(base, ${n}, function (a) {
+  out("plain", a);
+  var s0 = require("Storage").getStats();
+  phase(ext(base, { persist: "pf" }), ${n}, function (b) {
+    out("persist", b);
+    out("storage", { before: s0, after: require("Storage").getStats() });
+    require("Storage").erase("pf"); require("Storage").erase("pf~");
+    held(ext(base, { port: 1 }), function (h0) {
+      out("held", h0);
+      held(ext(base, { port: 1, persist: "ph" }), function (h1) {
+        out("heldPersist", h1);
+        out("done", 1);
+      });
+    });
+  });
+});
+`;
+}
+
+export async function measure({ n = 1000, board = "esp8266" } = {}) {
+  const esp = findEspruino();
+  if (!esp || !esp.boards[board]) throw new Error("no Espruino build for " + board + " (set ESPRUINO)");
+  const dir = mkdtempSync(join(tmpdir(), "persist-flash-"));
+  mkdirSync(join(dir, "b"));
+  mkdirSync(join(dir, "d"));
+  const b = await broker(join(dir, "b"));
+  try {
+    const h = runEspruino({ esp, board, code: program(b.port, n), cwd: join(dir, "d"), timeoutMs: 300000 });
+    const t0 = Date.now();
+    while (!h.lines.some((l) => l.startsWith("@done")) && Date.now() - t0 < 280000 && !h.lines.some((l) => /Uncaught|OUT OF MEMORY/.test(l))) await sleep(100);
+    h.kill("SIGKILL");
+    await h.done;
+    const r = {};
+    for (const l of h.lines) {
+      const m = /^@(\w+) (.*)$/.exec(l);
+      if (m) r[m[1]] = JSON.parse(m[2]);
+    }
+    r.espruinoCompactions = h.lines.filter((l) => l.includes("Compacting")).length;
+    r.errors = h.lines.filter((l) => /Uncaught|OUT OF MEMORY/.test(l));
+    return r;
+  } finally {
+    await b.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// No top-level await: the test imports this file through a CommonJS loader.
+if (process.argv[1] && resolve(process.argv[1]) == fileURLToPath(import.meta.url)) main();
+
+async function main() {
+  const n = +(process.argv[2] || 1000);
+  const board = process.argv[3] || "esp8266";
+  const r = await measure({ n, board });
+  console.log(JSON.stringify(r));
+  if (!r.persist) process.exit(1);
+  // The reading's PUBLISH: fixed header 2, topic "sensor/t" 2 + 8, id 2, payload "21.5" 4.
+  const pub = 18;
+  // Storage sees one new file (its 32-byte header) per compaction of the log, besides the log's own bytes.
+  const flash = r.persist.wb + 32 * r.persist.cm;
+  const per = flash / n;
+  console.log(`${board}: ${n} QoS 1 readings with persist: ${r.persist.wb} bytes written by the log + ${32 * r.persist.cm} of Storage file headers = ${per.toFixed(1)} bytes a reading (${(per / pub).toFixed(2)}x the ${pub}-byte PUBLISH; target <= 2x); ${r.persist.cm} compactions of the log (${((r.persist.cm * 1000) / n).toFixed(1)} per 1,000 readings), ${r.espruinoCompactions} of Espruino's Storage`);
+  console.log(`publish() per QoS 1 reading, same build (${board}): ${r.plain.ms.toFixed(3)} ms without persist, ${r.persist.ms.toFixed(3)} ms with it (${(r.persist.ms / r.plain.ms).toFixed(1)}x); refused: ${r.plain.refused} / ${r.persist.refused}`);
+  console.log(`blocks (${board}): bundle loaded from Storage ${r.load}; a client ${r.held.client} without persist, ${r.heldPersist.client} with it; 60 readings held: +${r.held.held60} in the RAM store, +${r.heldPersist.held60} with persist (queued ${r.held.queued} / ${r.heldPersist.queued})`);
+  // Flash life: each compaction makes one new file of persistSize (2,048 B + 32) in Storage; Espruino
+  // erases a page only when Storage is full and it compacts, which erases the pages from the first trash
+  // on. So every page of the free Storage F is erased about once per F / 2,080 of the log's compactions.
+  const perDay = 1440;
+  const cmPerDay = (r.persist.cm / n) * perDay;
+  for (const [label, free] of [["ESP8266 512 KB (Storage 4 x 4 KB, ~12 KB free)", 12288], ["ESP8266 4 MB (Storage 48 x 4 KB, ~180 KB free)", 184320]]) {
+    const filesPerErase = Math.max(1, Math.floor(free / 2080));
+    const erasesPerDay = cmPerDay / filesPerErase;
+    console.log(`${label}: ${cmPerDay.toFixed(1)} log compactions a day at one reading a minute -> each Storage page erased ~${erasesPerDay.toFixed(2)} times a day -> 10,000 cycles last ${(10000 / erasesPerDay / 365).toFixed(0)} years (100,000: ${(100000 / erasesPerDay / 365).toFixed(0)})`);
+  }
+}
