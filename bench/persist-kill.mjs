@@ -7,7 +7,7 @@
 // twice must be matched by a DUP=1 PUBLISH the broker received (its log).
 //   node bench/persist-kill.mjs [RUNS=200] [SEED=1] [BOARD=esp8266]      (needs ESPRUINO, mosquitto)
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, copyFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import net from "node:net";
@@ -72,11 +72,11 @@ export async function broker(dir) {
 }
 
 /** The program of boot `boot`: N readings, one every GAP ms, then it waits for the log to empty. */
-function program(boot, port, n, gap) {
+function program(bundle, boot, port, n, gap) {
   return `
 var S = require("Storage");
 if (S.read("mqttiny") === undefined) {
-  var f = E.openFile(${JSON.stringify(BUNDLE)}, "r"), o = 0, d, z = ${readFileSync(BUNDLE).length};
+  var f = E.openFile(${JSON.stringify(bundle)}, "r"), o = 0, d, z = ${readFileSync(bundle).length};
   while ((d = f.read(1024))) { S.write("mqttiny", d, o, z); o += d.length; }
   f.close();
 }
@@ -101,9 +101,11 @@ export async function killRuns({ runs = 200, seed = 1, board = "esp8266", n = 12
   const dir = mkdtempSync(join(tmpdir(), "persist-kill-"));
   const dev = join(dir, "device");
   const bdir = join(dir, "broker");
-  for (const d of [dev, bdir]) spawn("mkdir", ["-p", d]);
-  await sleep(50);
+  for (const d of [dev, bdir]) mkdirSync(d);
   const r = rng(seed);
+  // The bundle as it is now: a build during the runs does not reach them.
+  const bundle = join(dir, "mqttiny-persist.min.js");
+  copyFileSync(BUNDLE, bundle);
   const b = await broker(bdir);
   const got = new Map();
   const sub = await mqtt.connectAsync(`mqtt://127.0.0.1:${b.port}`, { clientId: "pk-sub", clean: false, reconnectPeriod: 100 });
@@ -117,7 +119,7 @@ export async function killRuns({ runs = 200, seed = 1, board = "esp8266", n = 12
   try {
     for (let run = 0; run <= runs; run++) {
       const last = run == runs;
-      const h = runEspruino({ esp, board, code: program(run, b.port, n, gap), cwd: dev, timeoutMs: last ? 120000 : 60000 });
+      const h = runEspruino({ esp, board, code: program(bundle, run, b.port, n, gap), cwd: dev, timeoutMs: last ? 120000 : 60000 });
       const t0 = Date.now();
       while (!h.lines.some((l) => l.startsWith("@boot")) && Date.now() - t0 < 30000 && !h.lines.some((l) => /Uncaught|OUT OF MEMORY/.test(l))) await sleep(10);
       const tb = Date.now();

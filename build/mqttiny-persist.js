@@ -536,23 +536,25 @@ function compact(p, s, need, force) {
     }
     p.wb += 6 /* L.H */;
     var w = 6 /* L.H */;
-    var k = 0;
-    var r = -1;
     var x = "";
-    var m = p.o.length;
-    for (var o = 6 /* L.H */; o < p.w;) {
+    // The held records are the RAM store's entries (the oldest, where p.o says) and those from r on: no
+    // acknowledged record is read.
+    for (var q = 0; q < p.o.length; q += 4) {
+        var n = u16(p.o, q + 2);
+        var d = rd(p, u16(p.o, q), 6 /* L.R */ + n);
+        p.f.write(to, d, w);
+        p.wb += d.length;
+        x += chr(w >> 8, w & 255, n >> 8, n & 255);
+        w += d.length;
+    }
+    var r = w;
+    for (var o = p.r; o < p.w;) {
         var h = rd(p, o, 6 /* L.R */);
         var n = u16(h, 0);
         if (h.charCodeAt(5) == 255 && w + 6 /* L.R */ + n <= p.z) {
             var d = h + rd(p, o + 6 /* L.R */, n);
             p.f.write(to, d, w);
             p.wb += d.length;
-            // The RAM store's entries are the first held records, in order; the rest start at r.
-            if (k < m)
-                x += chr(w >> 8, w & 255, n >> 8, n & 255);
-            else if (r < 0)
-                r = w;
-            k += 4;
             w += 6 /* L.R */ + n;
         }
         o += 6 /* L.R */ + n;
@@ -562,7 +564,7 @@ function compact(p, s, need, force) {
     p.f.erase(nm(p, p.g));
     p.g = g;
     p.o = x;
-    p.r = r < 0 ? w : r;
+    p.r = r;
     p.w = w;
     p.cm++;
     return true;

@@ -210,21 +210,25 @@ function compact(p: Log, s: Store, need: number, force?: number): boolean {
   }
   p.wb += L.H;
   let w: number = L.H;
-  let k = 0;
-  let r = -1;
   let x = "";
-  const m = p.o.length;
-  for (let o: number = L.H; o < p.w; ) {
+  // The held records are the RAM store's entries (the oldest, where p.o says) and those from r on: no
+  // acknowledged record is read.
+  for (let q = 0; q < p.o.length; q += 4) {
+    const n = u16(p.o, q + 2);
+    const d = rd(p, u16(p.o, q), L.R + n);
+    p.f.write(to, d, w);
+    p.wb += d.length;
+    x += chr(w >> 8, w & 255, n >> 8, n & 255);
+    w += d.length;
+  }
+  const r = w;
+  for (let o = p.r; o < p.w; ) {
     const h = rd(p, o, L.R);
     const n = u16(h, 0);
     if (h.charCodeAt(5) == 255 && w + L.R + n <= p.z) {
       const d = h + rd(p, o + L.R, n);
       p.f.write(to, d, w);
       p.wb += d.length;
-      // The RAM store's entries are the first held records, in order; the rest start at r.
-      if (k < m) x += chr(w >> 8, w & 255, n >> 8, n & 255);
-      else if (r < 0) r = w;
-      k += 4;
       w += L.R + n;
     }
     o += L.R + n;
@@ -234,7 +238,7 @@ function compact(p: Log, s: Store, need: number, force?: number): boolean {
   p.f.erase(nm(p, p.g));
   p.g = g;
   p.o = x;
-  p.r = r < 0 ? w : r;
+  p.r = r;
   p.w = w;
   p.cm++;
   return true;
