@@ -411,7 +411,7 @@ function packetAt(p, o, h) {
     if (h.length < 6 /* L.R */ || o + 6 /* L.R */ + n > p.z || n < 7)
         return "";
     var pk = rd(p, o + 6 /* L.R */, n);
-    return pk.length == n && (crc(pk) & 0xffff) == u16(h, 2) && (pk.charCodeAt(0) & 0xf6) == 0x32 ? pk : "";
+    return pk.length == n && ( /*@__INLINE__*/crc(pk) & 0xffff) == u16(h, 2) && (pk.charCodeAt(0) & 0xf6) == 0x32 ? pk : "";
 }
 /**
  * Open the log `name` for the store `s`: the newer committed file, what it holds loaded into the RAM store
@@ -419,7 +419,7 @@ function packetAt(p, o, h) {
  * tail compacted away. Returns the packet id of the newest record, from which new ids go on.
  */
 function persistOpen(s, name, size, wn, f) {
-    var p = { f: flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+    var p = { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
     s.p = p;
     var a = head(p, 0);
     var b = head(p, 1);
@@ -447,7 +447,7 @@ function persistOpen(s, name, size, wn, f) {
                 torn = 1;
             break;
         }
-        var pk = packetAt(p, o, h);
+        var pk = /*@__INLINE__*/ packetAt(p, o, h);
         if (!pk) {
             torn = 1;
             break;
@@ -463,7 +463,7 @@ function persistOpen(s, name, size, wn, f) {
     p.w = o;
     // Those marked handed to the sender come first (a prefix): loaded, then marked sent in the store.
     refill(p, s, 1);
-    storeSent(s);
+    /*@__INLINE__*/ storeSent(s);
     refill(p, s, 0);
     // A new persistSize takes effect when what is held fits it. Nothing is appended after a torn record:
     // until a compaction succeeds, the log counts as full.
@@ -496,7 +496,7 @@ function refill(p, s, q) {
                 ;
             var tl = u16(pk, j);
             j += 2 + tl;
-            var e = storePut(s, text(pk.substr(j - tl, tl)), bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
+            var e = storePut(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
             if (!e)
                 return;
             if (e < 0) {
@@ -576,17 +576,17 @@ function compact(p, s, need, force) {
  */
 function persistPut(s, topic, payload, retain, id, c) {
     var p = s.p;
-    var pk = packet(topic, payload, retain, id);
+    var pk = /*@__INLINE__*/ packet(topic, payload, retain, id);
     if (typeof pk == "number")
         return pk;
     var n = pk.length;
-    if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !storeFits(s, n))
+    if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !( /*@__INLINE__*/storeFits(s, n)))
         return -1 /* Err.SPACE */;
     if (p.w + 6 /* L.R */ + n > p.z && !compact(p, s, 6 /* L.R */ + n))
         return 0;
     var ram = p.r == p.w && storeCount(s) < p.wn;
     var o = p.w;
-    var x = crc(pk);
+    var x = /*@__INLINE__*/ crc(pk);
     wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, ram && (c || p.u) ? 0 : 255, 255) + pk, o);
     p.w += 6 /* L.R */ + n;
     p.v += 6 /* L.R */ + n;

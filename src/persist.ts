@@ -33,6 +33,8 @@ import type { Data } from "./codec/encode";
 import type { Flow } from "./link";
 import { Err } from "./codec/constants";
 import { chr } from "./codec/native";
+// __INLINE__: the board's seams are one line each; written out where they are called, a board holds
+// that many functions fewer (about 6 blocks each) while the module is loaded.
 import { flash, packet, crc, text, bytes } from "./persist-io";
 import type { Flash } from "./persist-io";
 
@@ -96,7 +98,7 @@ function packetAt(p: Log, o: number, h: string): string {
   const n = u16(h, 0);
   if (h.length < L.R || o + L.R + n > p.z || n < 7) return "";
   const pk = rd(p, o + L.R, n);
-  return pk.length == n && (crc(pk) & 0xffff) == u16(h, 2) && (pk.charCodeAt(0) & 0xf6) == 0x32 ? pk : "";
+  return pk.length == n && (/*@__INLINE__*/ crc(pk) & 0xffff) == u16(h, 2) && (pk.charCodeAt(0) & 0xf6) == 0x32 ? pk : "";
 }
 
 /**
@@ -105,7 +107,7 @@ function packetAt(p: Log, o: number, h: string): string {
  * tail compacted away. Returns the packet id of the newest record, from which new ids go on.
  */
 export function persistOpen(s: Store, name: string, size: number, wn: number, f?: Flash): number {
-  const p: Log = { f: f || flash(name), n: name, g: 0, z: size, w: L.H, r: L.H, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+  const p: Log = { f: f || /*@__INLINE__*/ flash(name), n: name, g: 0, z: size, w: L.H, r: L.H, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
   (s as any).p = p;
   const a = head(p, 0);
   const b = head(p, 1);
@@ -131,7 +133,7 @@ export function persistOpen(s: Store, name: string, size: number, wn: number, f?
       if (h != "\xff\xff\xff\xff\xff\xff".substr(0, h.length)) torn = 1;
       break;
     }
-    const pk = packetAt(p, o, h);
+    const pk = /*@__INLINE__*/ packetAt(p, o, h);
     if (!pk) {
       torn = 1;
       break;
@@ -145,7 +147,7 @@ export function persistOpen(s: Store, name: string, size: number, wn: number, f?
   p.w = o;
   // Those marked handed to the sender come first (a prefix): loaded, then marked sent in the store.
   refill(p, s, 1);
-  storeSent(s);
+  /*@__INLINE__*/ storeSent(s);
   refill(p, s, 0);
   // A new persistSize takes effect when what is held fits it. Nothing is appended after a torn record:
   // until a compaction succeeds, the log counts as full.
@@ -175,7 +177,7 @@ function refill(p: Log, s: Store, q: number): void {
       while (pk.charCodeAt(j++) & 128);
       const tl = u16(pk, j);
       j += 2 + tl;
-      const e = storePut(s, text(pk.substr(j - tl, tl)), bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
+      const e = storePut(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
       if (!e) return;
       if (e < 0) {
         // Larger than the RAM store now takes (storeSize made smaller since it was held): it can never
@@ -251,14 +253,14 @@ function compact(p: Log, s: Store, need: number, force?: number): boolean {
  */
 export function persistPut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number, c?: Flow | null): number {
   const p: Log = (s as any).p;
-  const pk = packet(topic, payload, retain, id);
+  const pk = /*@__INLINE__*/ packet(topic, payload, retain, id);
   if (typeof pk == "number") return pk;
   const n = pk.length;
-  if (n + L.R > p.z - L.H || !storeFits(s, n)) return Err.SPACE;
+  if (n + L.R > p.z - L.H || !(/*@__INLINE__*/ storeFits(s, n))) return Err.SPACE;
   if (p.w + L.R + n > p.z && !compact(p, s, L.R + n)) return 0;
   const ram = p.r == p.w && storeCount(s) < p.wn;
   const o = p.w;
-  const x = crc(pk);
+  const x = /*@__INLINE__*/ crc(pk);
   wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, ram && (c || p.u) ? 0 : 255, 255) + pk, o);
   p.w += L.R + n;
   p.v += L.R + n;
