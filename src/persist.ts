@@ -112,15 +112,15 @@ export function persistOpen(s: Store, name: string, size: number, wn: number, f?
   const a = head(p, 0);
   const b = head(p, 1);
   const g = a < 0 ? b : b < 0 || ((b - a) & 255) != 1 ? a : b;
-  // The other file is an older generation or one that was never committed.
-  p.f.erase(nm(p, g + 1));
   if (g < 0) {
-    // Nothing readable: a new log (when Storage has no room for it, every publish is refused until it has).
-    p.f.erase(nm(p, 0));
+    // Nothing readable: a new log of generation 0, made over whatever is there, and the other name
+    // erased (when Storage has no room for it, every publish is refused until it has).
     p.g = 255;
     if (!compact(p, s, 0, 1)) p.w = p.z;
     return 0;
   }
+  // The other file is an older generation or one that was never committed.
+  p.f.erase(nm(p, g + 1));
   p.g = g;
   p.z = u16(rd(p, 0, L.H), 3);
   let o: number = L.H;

@@ -105,6 +105,38 @@ t("a full log refuses (0) until a quarter is acknowledged, then compacts into th
   assert.equal(sendAll(b.s, true, 8).map((x) => x.slice(-8)), ["00 04 34", "00 05 35", "00 06 36", "00 07 37", "00 08 38", "00 09 39", "00 0a 30", "00 0b 78"], "ids 4-11 in order");
 });
 
+/** Storage just before and just after a compaction that moves ids 3-4 (1-2 acknowledged) into "q~". */
+function aroundCompaction() {
+  const f = fakeFlash();
+  const a = open(f, 6 + 4 * 14, 8);
+  const { c } = link(8);
+  for (let i = 1; i <= 4; i++) persistPut(a.s, "t", String(i), false, i, c);
+  persistAck(a.s, 1);
+  persistAck(a.s, 2);
+  const before = reboot(f);
+  persistPut(a.s, "t", "5", false, 5, c);
+  return { before, after: reboot(f) };
+}
+const ids = (f: FakeFlash) => sendAll(open(f, 6 + 4 * 14, 8).s, true, 8).map((x) => x.slice(-2));
+
+t("a compaction cut before its commit: the new file is erased and the old one used", () => {
+  const { before, after } = aroundCompaction();
+  const f = reboot(before);
+  const q = after.files.get("q~")!.slice();
+  q[5] = 255; // the commit byte not yet written
+  f.files.set("q~", q);
+  assert.equal(ids(f), ["33", "34"]);
+  assert.equal([...f.files.keys()], ["q"]);
+});
+
+t("a compaction cut after its commit, before the old file is erased: the newer generation is used", () => {
+  const { before, after } = aroundCompaction();
+  const f = reboot(after);
+  f.files.set("q", before.files.get("q")!.slice());
+  assert.equal(ids(f), ["33", "34", "35"]);
+  assert.equal([...f.files.keys()], ["q~"]);
+});
+
 t("a message larger than the log is refused as never fitting (Err.SPACE)", () => {
   const a = open(fakeFlash(), 64);
   assert.ok(persistPut(a.s, "t", "x".repeat(60), false, 1) < 0);
