@@ -6,7 +6,7 @@
 // - publish() time per QoS 1 reading with and without persist, the same build, the same pace;
 // - blocks: with 60 readings held (the broker unreachable), without persist (the RAM store) and with it.
 //   node bench/persist-flash.mjs [READINGS=1000] [BOARD=esp8266]      (needs ESPRUINO, mosquitto)
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,12 +16,15 @@ import { broker } from "./persist-kill.mjs";
 const BUNDLE = resolve(fileURLToPath(new URL("../build/mqttiny-persist.min.js", import.meta.url)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The bundle and the program go into Storage and run from there: on a board's heap the program's text
+// held as a RAM string would cost a block per 8 characters.
+function launcher(prog) {
+  const put = (name, file) => `f = E.openFile(${JSON.stringify(file)}, "r"); o = 0; while ((d = f.read(1024))) { S.write(${JSON.stringify(name)}, d, o, ${readFileSync(file).length}); o += d.length; } f.close();\n`;
+  return `var S = require("Storage"), f, o, d;\n${put("mqttiny", BUNDLE)}${put("prog", prog)}S = f = o = d = undefined;\neval(require("Storage").read("prog"));\n`;
+}
+
 function program(port, n) {
   return `
-var S = require("Storage");
-var f = E.openFile(${JSON.stringify(BUNDLE)}, "r"), o = 0, d, z = ${readFileSync(BUNDLE).length};
-while ((d = f.read(1024))) { S.write("mqttiny", d, o, z); o += d.length; }
-f.close(); f = d = undefined;
 function out(k, v) { print("@" + k + " " + JSON.stringify(v)); }
 var m0 = process.memory().usage;
 var lib = require("mqttiny");
@@ -47,14 +50,20 @@ function phase(opts, n, done) {
     readings(c, n, function (ms, no) { var r = { ms: ms, refused: no }; if (c.st.p) { r.wb = c.st.p.wb; r.cm = c.st.p.cm; } c.end(); setTimeout(function () { done(r); }, 100); });
   });
 }
-// Blocks in use with 60 readings held and the broker unreachable (a closed port).
-function held(opts, done) {
-  var m = process.memory().usage;
+// Blocks in use with 20, 60 and n readings held, the broker unreachable (a closed port). Counted into a
+// typed array made first: a value pushed into an array would itself be blocks more.
+function held(opts, n, done) {
+  var u = new Int16Array(3), m = process.memory().usage;
   var c = lib.connect(opts);
   c.on("error", function () {});
   var m1 = process.memory().usage;
-  for (var i = 0; i < 60; i++) c.publish("sensor/t", (20 + i / 10).toFixed(1), O);
-  var r = { client: m1 - m, held60: process.memory().usage - m1, queued: c.queued() };
+  for (var i = 1; i <= n; i++) {
+    c.publish("sensor/t", (20 + i / 10).toFixed(1), O);
+    if (i == 20) u[0] = process.memory().usage - m1;
+    if (i == 60) u[1] = process.memory().usage - m1;
+    if (i == n) u[2] = process.memory().usage - m1;
+  }
+  var r = { client: m1 - m, held20: u[0], held60: u[1], heldN: u[2], n: n, queued: c.queued() };
   c.end(true);
   setTimeout(function () { done(r); }, 50);
 }
@@ -81,11 +90,20 @@ function rest() {
     out("persist", { ms: med(pers), all: pers, wb: wb, cm: cm });
     out("storage", { before: s0, after: require("Storage").getStats() });
     require("Storage").erase("pf"); require("Storage").erase("pf~");
-    held(ext(base, { port: 1 }), function (h0) {
+    held(ext(base, { port: 1 }), 60, function (h0) {
       out("held", h0);
-      held(ext(base, { port: 1, persist: "ph" }), function (h1) {
+      held(ext(base, { port: 1, persist: "ph", persistSize: 8000 }), 200, function (h1) {
         out("heldPersist", h1);
-        out("done", 1);
+        // The hour's outage is over: a client on the same Storage and the broker's port sends the 60.
+        var t0 = getTime(), c = lib.connect(ext(base, { persist: "ph" })), n0 = c.queued();
+        c.on("error", function () {});
+        var iv = setInterval(function () {
+          if (c.queued() && getTime() - t0 < 60) return;
+          clearInterval(iv);
+          out("outage", { held: n0, left: c.queued(), s: getTime() - t0 });
+          c.end();
+          out("done", 1);
+        }, 20);
       });
     });
 }
@@ -100,7 +118,8 @@ export async function measure({ n = 1000, board = "esp8266" } = {}) {
   mkdirSync(join(dir, "d"));
   const b = await broker(join(dir, "b"));
   try {
-    const h = runEspruino({ esp, board, code: program(b.port, n), cwd: join(dir, "d"), timeoutMs: 300000 });
+    writeFileSync(join(dir, "prog.js"), program(b.port, n));
+    const h = runEspruino({ esp, board, code: launcher(join(dir, "prog.js")), cwd: join(dir, "d"), timeoutMs: 300000 });
     const t0 = Date.now();
     while (!h.lines.some((l) => l.startsWith("@done")) && Date.now() - t0 < 280000 && !h.lines.some((l) => /Uncaught|OUT OF MEMORY/.test(l))) await sleep(100);
     h.kill("SIGKILL");
@@ -135,7 +154,8 @@ async function main() {
   const per = flash / n;
   console.log(`${board}: ${n} QoS 1 readings with persist: ${r.persist.wb} bytes written by the log + ${32 * r.persist.cm} of Storage file headers = ${per.toFixed(1)} bytes a reading (${(per / pub).toFixed(2)}x the ${pub}-byte PUBLISH; target <= 2x); ${r.persist.cm} compactions of the log (${((r.persist.cm * 1000) / n).toFixed(1)} per 1,000 readings), ${r.espruinoCompactions} of Espruino's Storage`);
   console.log(`publish() per QoS 1 reading, same build (${board}), median of 5 rounds of ${n / 5}: ${r.plain.ms.toFixed(3)} ms without persist, ${r.persist.ms.toFixed(3)} ms with it (${(r.persist.ms / r.plain.ms).toFixed(1)}x); rounds ${r.plain.all.map((x) => x.toFixed(2)).join(" ")} / ${r.persist.all.map((x) => x.toFixed(2)).join(" ")}`);
-  console.log(`blocks (${board}): bundle loaded from Storage ${r.load}; a client ${r.held.client} without persist, ${r.heldPersist.client} with it; 60 readings held: +${r.held.held60} in the RAM store, +${r.heldPersist.held60} with persist (queued ${r.held.queued} / ${r.heldPersist.queued})`);
+  console.log(`blocks (${board}): bundle loaded from Storage ${r.load}; a client ${r.held.client} without persist, ${r.heldPersist.client} with it; readings held (broker unreachable) 20 / 60: +${r.held.held20} / +${r.held.held60} in the RAM store (${r.held.queued} held, the rest refused); 20 / 60 / ${r.heldPersist.n}: +${r.heldPersist.held20} / +${r.heldPersist.held60} / +${r.heldPersist.heldN} with persist (${r.heldPersist.queued} held)`);
+  console.log(`after the outage: ${r.outage.held} held in Storage, ${r.outage.left} left ${r.outage.s.toFixed(2)} s after a new client on the same Storage connected`);
   // Flash life: each compaction makes one new file of persistSize (2,048 B + 32) in Storage; Espruino
   // erases a page only when Storage is full and it compacts, which erases the pages from the first trash
   // on. So every page of the free Storage F is erased about once per F / 2,080 of the log's compactions.
