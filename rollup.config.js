@@ -95,11 +95,17 @@ function raw(on) {
   return { name: "raw", transform: (code) => ({ code: code.replace(/\b__RAW__\b/g, String(on)), map: null }) };
 }
 
+// Replaces __PERSIST__ (src/persist.ts): the QoS 1 store kept in Storage, in the device bundle built with
+// it (mqttiny-persist) and on Node; left out of the others, where the client's hooks for it fold away.
+function persist(on) {
+  return { name: "persist", transform: (code) => ({ code: code.replace(/\b__PERSIST__\b/g, String(on)), map: null }) };
+}
+
 // The device bundles use the String wire and store (native String operations on Espruino) in place of
 // the byte ones: same functions, swapped at build time.
 // src/wire.ts, src/store.ts and src/sn/codec.ts are swapped, by their resolved paths.
 function textWire() {
-  const swap = { [resolve("src/wire")]: "src/wire-text.ts", [resolve("src/store")]: "src/store-text.ts", [resolve("src/sn/codec")]: "src/sn/codec-text.ts" };
+  const swap = { [resolve("src/wire")]: "src/wire-text.ts", [resolve("src/store")]: "src/store-text.ts", [resolve("src/sn/codec")]: "src/sn/codec-text.ts", [resolve("src/persist-io")]: "src/persist-io-text.ts" };
   return { name: "text-wire", resolveId: (id, from) => (from && id.startsWith(".") && swap[resolve(dirname(from), id)] && !from.includes("-text") ? resolve(swap[resolve(dirname(from), id)]) : null) };
 }
 
@@ -118,17 +124,19 @@ function cjsScope() {
 }
 
 const builds = [];
-function device(input, name, regex, minOnly) {
+function device(input, name, regex, minOnly, withPersist) {
   if (!existsSync(input)) return;
-  if (!minOnly) builds.push({ input, plugins: [textWire(), ts(), raw(true)], output: { ...cjs, file: `build/${name}.js` } });
-  builds.push({ input, plugins: [textWire(), ts(), raw(true), terserPlugin(regex)], output: { ...cjs, file: `build/${name}.min.js` } });
+  if (!minOnly) builds.push({ input, plugins: [textWire(), ts(), raw(true), persist(!!withPersist)], output: { ...cjs, file: `build/${name}.js` } });
+  builds.push({ input, plugins: [textWire(), ts(), raw(true), persist(!!withPersist), terserPlugin(regex)], output: { ...cjs, file: `build/${name}.min.js` } });
 }
 
 device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
+// The same client with persist (issue 31): held QoS 1 messages kept in Storage.
+device("src/espruino.ts", "mqttiny-persist", DEVICE_INTERNAL, false, true);
 // MQTT-SN over UDP (issue 13): build/mqttiny-sn.js and build/mqttiny-sn.min.js, the same pipeline.
 device("src/espruino-sn.ts", "mqttiny-sn", DEVICE_INTERNAL);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
-if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false)], output: { ...cjs, file: "build/node/index.cjs" } });
+if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false), persist(true)], output: { ...cjs, file: "build/node/index.cjs" } });
 // The MQTT-SN client for Node (issue #13): `mqttiny/sn`.
 if (existsSync("src/node-sn.ts")) builds.push({ input: "src/node-sn.ts", external: ["dgram"], plugins: [ts(), raw(false)], output: { ...cjs, file: "build/node/sn.cjs" } });
 

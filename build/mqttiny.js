@@ -656,7 +656,7 @@ function onData(chunk) {
     // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
     // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
     // pass through the decoder each.
-    if (c.s == 3 /* S.UP */ && typeof chunk == "string" && !d.b && !d.k && d.g < 0 && (st = storeAcks(c.st, chunk))) {
+    if (c.s == 3 /* S.UP */ && typeof chunk == "string" && !d.b && !d.k && d.g < 0 && (st = (storeAcks)(c.st, chunk))) {
         c.rx = c.ak = 1;
         if (c.en && !storeCount(c.st))
             return finish(c);
@@ -672,7 +672,7 @@ function onData(chunk) {
             // A PUBACK, what a QoS 1 publisher receives most, is taken here: one call fewer per message on a board.
             if (d.type == 4 /* T.PUBACK */ && c.s == 3 /* S.UP */) {
                 c.rx = 1;
-                if (storeAck(c.st, d.id)) {
+                if ((storeAck)(c.st, d.id)) {
                     c.ak = 1;
                     if (c.en && !storeCount(c.st))
                         return finish(c);
@@ -923,7 +923,7 @@ function publishAny(c, topic, payload, opt) {
         // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
         // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
         // goes out when made.
-        var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
+        var e = (storePut)(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
         if (e < 1)
             return refused(c, e);
         if (c.pp)
@@ -969,7 +969,7 @@ var PROTO = {
             else if (opt.qos === 1 && this.id < 65534 && !this.wr) {
                 // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
                 // link that closes at once) gets the next one.
-                n = storePut(this.st, topic, payload, !!opt.retain, ++this.id, this.s == 3 /* S.UP */ && !this.pp ? this : null);
+                n = (storePut)(this.st, topic, payload, !!opt.retain, ++this.id, this.s == 3 /* S.UP */ && !this.pp ? this : null);
                 if (n < 1)
                     return refused(this, n);
                 if (this.pp)
@@ -1051,7 +1051,7 @@ var PROTO = {
         return this.s;
     },
     queued: function () {
-        return storeCount(this.st);
+        return (storeCount)(this.st);
     },
 };
 // Espruino's own on/emit/removeListener cannot serve: its emit() queues the call for later (measured on

@@ -75,9 +75,9 @@ if (!port && !out) fail(USAGE, 2);
 const boardJson = join(root, "device/boards", board.toUpperCase() + ".json");
 if (!existsSync(boardJson)) fail(`unknown board ${board}: use ESP32 or ESP8266`, 2);
 
-const programFile = opts.program || join(root, "device/telemetry.js");
+let programFile = opts.program || join(root, "device/telemetry.js");
 if (!existsSync(programFile)) fail(`no program ${programFile}`);
-const programText = readFileSync(programFile, "utf8");
+let programText = readFileSync(programFile, "utf8");
 if (opts.program && !/require\(\s*["']mqttiny["']\s*\)/.test(programText)) console.error(`note: ${opts.program} does not call require("mqttiny"), so the module is not embedded`);
 
 // CONFIG: always for the telemetry program, for one's own program only when --config names a file.
@@ -167,7 +167,12 @@ if (problems.length) fail("cannot upload:\n  " + problems.join("\n  "));
 // connect/publish/subscribe API, over UDP through an MQTT-SN gateway).
 const sn = !!(config && config.protocol == "sn");
 if (config && config.protocol != null && config.protocol != "sn" && config.protocol != "mqtt") fail(`${configFrom}: "protocol" is "mqtt" (default) or "sn" (MQTT-SN over UDP), not ${JSON.stringify(config.protocol)}`);
-const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : "build/mqttiny.min.js");
+// "sleep" or "persist" (readings held in Storage across deep sleep and resets, issue 31): the MQTT bundle
+// built with persist; with "sleep", the deep-sleep telemetry program. The MQTT-SN client has no persist yet.
+const persist = !!(config && (config.sleep || config.persist));
+if (sn && persist) fail(`${configFrom}: "sleep" and "persist" are MQTT only (the MQTT-SN client has no persist yet)`);
+const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : persist ? "build/mqttiny-persist.min.js" : "build/mqttiny.min.js");
+if (!opts.program && config && config.sleep) programText = readFileSync((programFile = join(root, "device/telemetry-sleep.js")), "utf8");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
 
 const dir = mkdtempSync(join(tmpdir(), "mqttiny-flash-"));
@@ -202,7 +207,7 @@ if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
 const where = save == "flash" ? "to flash (Storage .bootcde: runs at once and at every boot)" : "to RAM (type save() on the board to keep it)";
 const dest = [port && "port " + port, out && "file " + out].filter(Boolean).join(" and ");
-console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny${sn ? " = MQTT-SN build/mqttiny-sn.min.js" : ""} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);
+console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny${sn ? " = MQTT-SN build/mqttiny-sn.min.js" : persist ? " = build/mqttiny-persist.min.js" : ""} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);
 const child = spawn(process.execPath, cliArgs, { stdio: ["inherit", "pipe", "pipe"] });
 let log = "";
 child.stdout.on("data", (d) => (log += d));

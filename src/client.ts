@@ -9,6 +9,7 @@ import { RAW, chr } from "./codec/native";
 import { storeCreate, storePut, storeSend, storeRewind, storeAck, storeHas, storeCount } from "./store";
 import { storeAcks } from "./store-text";
 import type { Store } from "./store";
+import { PERSIST, persistOpen, persistPut, persistAck, persistAcks, persistCount, persistUp } from "./persist";
 import { txBuf, connectPacket, txPublish, txAck, txSub, rxCreate, rxReset, rxNext, rxTopic, rxPayload, rxByte } from "./wire";
 import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
@@ -53,6 +54,11 @@ export interface ClientOptions {
   storeSize?: number;
   /** QoS 1 messages in flight at once, default 8. */
   window?: number;
+  /** Keep held QoS 1 messages in Storage (a Storage file name on a board, a file path on Node): they
+   * survive a restart, and connect() with the same name sends them first. Builds with persist only. */
+  persist?: string;
+  /** Bytes of Storage for them, default 2048 (up to 65000). */
+  persistSize?: number;
   /** Reconnect backoff bounds in ms, default 1000 and 60000. */
   reconnectMin?: number;
   reconnectMax?: number;
@@ -348,7 +354,7 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
   // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
   // pass through the decoder each.
-  if (RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (d as any).g < 0 && (st = storeAcks(c.st as any, chunk))) {
+  if (RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (d as any).g < 0 && (st = (PERSIST && c.st.p ? persistAcks : storeAcks)(c.st as any, chunk))) {
     c.rx = c.ak = 1;
     if (c.en && !storeCount(c.st)) return finish(c);
     storeSend(c.st, c);
@@ -362,7 +368,7 @@ function onData(this: Ev, chunk: Uint8Array | string) {
       // A PUBACK, what a QoS 1 publisher receives most, is taken here: one call fewer per message on a board.
       if (d.type == T.PUBACK && c.s == S.UP) {
         c.rx = 1;
-        if (storeAck(c.st, d.id)) {
+        if ((PERSIST && c.st.p ? persistAck : storeAck)(c.st, d.id)) {
           c.ak = 1;
           if (c.en && !storeCount(c.st)) return finish(c);
           // The store only, not pump(): no (un)subscribe can be waiting here; each goes out when made, and
@@ -451,6 +457,7 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     arm(c, c.iv);
     // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
     storeRewind(c.st, !kept);
+    if (PERSIST && c.st.p) persistUp(c.st);
     if (!kept) c.q2.splice(0, c.q2.length);
     const sb = c.sb;
     // Subscriptions go out again in a new session, and to a 3.1 broker, which may have lost the session
@@ -572,7 +579,7 @@ function publishAny(c: R, topic: string, payload?: Data | null, opt?: PublishOpt
     // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
     // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
     // goes out when made.
-    const e = storePut(c.st, topic, payload as Data, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == S.UP && !c.pp ? c : null);
+    const e = (PERSIST && c.st.p ? persistPut : storePut)(c.st, topic, payload as Data, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == S.UP && !c.pp ? c : null);
     if (e < 1) return refused(c, e);
     if (c.pp) pump(c);
     return true;
@@ -615,7 +622,7 @@ const PROTO = {
       } else if (opt.qos === 1 && this.id < 65534 && !this.wr) {
         // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
         // link that closes at once) gets the next one.
-        n = storePut(this.st, topic, payload, !!opt.retain, ++this.id, this.s == S.UP && !this.pp ? this : null);
+        n = (PERSIST && this.st.p ? persistPut : storePut)(this.st, topic, payload, !!opt.retain, ++this.id, this.s == S.UP && !this.pp ? this : null);
         if (n < 1) return refused(this, n);
         if (this.pp) pump(this);
         return true;
@@ -687,7 +694,7 @@ const PROTO = {
     return this.s;
   },
   queued: function (this: R) {
-    return storeCount(this.st);
+    return (PERSIST ? persistCount : storeCount)(this.st);
   },
 };
 
@@ -802,6 +809,11 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.at = Math.ceil(o.ackTimeout / iv);
   c.pt = Math.ceil(o.pingTimeout / iv);
   c.sk = Math.ceil((ka || o.ackTimeout) / iv);
+  // Held messages from Storage go into the store now, before the first CONNACK rewinds it; new ids follow theirs.
+  if (PERSIST && o.persist != null) {
+    numbers(o, "persistSize 2048 32 65000");
+    c.id = persistOpen(c.st, o.persist, o.persistSize, o.window);
+  }
   // The first attempt is a timer too, so end() right after connect() cancels it.
   c.t = c.k.set(tick, 0, c);
   return c as any;

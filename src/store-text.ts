@@ -23,6 +23,8 @@ export interface Store {
   /** Bytes held, and the bound. */
   _u: number;
   _m: number;
+  /** persist.ts's log, when the client has one. */
+  p?: any;
 }
 
 export function storeCreate(size: number): Store {
@@ -130,4 +132,15 @@ export function storeHas(s: Store, id: number): boolean {
 /** Entries held (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
 export function storeCount(s: Store, sent?: boolean): number {
   return sent ? s._c : s._q.length;
+}
+
+// For persist.ts only (the device bundle without it leaves these out).
+/** Every entry held now has been sent before, in the session a restart may find kept: a resend carries DUP=1. */
+export function storeSent(s: Store): void {
+  s._s = s._q.length;
+}
+
+/** Whether a PUBLISH of `n` bytes can ever be held: storePut's bound. */
+export function storeFits(s: Store, n: number): boolean {
+  return n + Held.ENTRY <= s._m;
 }

@@ -19,6 +19,8 @@ export interface Store {
   _t: number;
   /** Entries sent on this connection and not yet acknowledged. */
   _n: number;
+  /** persist.ts's log, when the client has one. */
+  p?: any;
 }
 
 export function storeCreate(size: number): Store {
@@ -137,4 +139,16 @@ export function storeCount(s: Store, sent?: boolean): number {
   let n = 0;
   for (let o = s._h; o < s._t; o = entryEnd(b, o)) if (b[o]) n++;
   return n;
+}
+
+// For persist.ts only (the device bundle without it leaves these out).
+/** Every entry held now has been sent before, in the session a restart may find kept: a resend carries DUP=1. */
+export function storeSent(s: Store): void {
+  const b = s._b;
+  for (let o = s._h; o < s._t; o = entryEnd(b, o)) if (b[o]) b[o] |= 8;
+}
+
+/** Whether a PUBLISH of `n` bytes can ever be held. */
+export function storeFits(s: Store, n: number): boolean {
+  return n <= s._b.length;
 }

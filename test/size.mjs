@@ -15,6 +15,9 @@ export const budgets = {
   // boards that load it from Storage.
   "build/mqttiny.min.js": { budget: 16700, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3900, target: 3000 },
+  // The device bundle with persist (issue 31): the QoS 1 store kept in Storage, about 3.7 KB more than
+  // mqttiny.min.js, which leaves it out (its hooks fold away there: the same bytes as without them).
+  "build/mqttiny-persist.min.js": { budget: 20500, target: 20500 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.
   "build/mqttiny-sn.min.js": { budget: 13700, target: "build/mqttiny.min.js" },

@@ -39,6 +39,11 @@ export interface ClientOptions {
     storeSize?: number;
     /** QoS 1 messages in flight at once, default 8. */
     window?: number;
+    /** Keep held QoS 1 messages in Storage (a Storage file name on a board, a file path on Node): they
+     * survive a restart, and connect() with the same name sends them first. Builds with persist only. */
+    persist?: string;
+    /** Bytes of Storage for them, default 2048 (up to 65000). */
+    persistSize?: number;
     /** Reconnect backoff bounds in ms, default 1000 and 60000. */
     reconnectMin?: number;
     reconnectMax?: number;

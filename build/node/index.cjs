@@ -4,6 +4,8 @@ var PACKET = 1;
 /** Runs shorter than this stay in JS, where a native call costs more than the loop. */
 var NATIVE = 32;
 var nodeBuf = typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
+/** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
+var chr = String.fromCharCode;
 
 // The string-to-bytes rule differs per platform and is explicit:
 // - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
@@ -143,7 +145,7 @@ function dataWrite(b, o, x) {
     b.set(x, o);
     return o + x.length;
 }
-function u16(b, o, v) {
+function u16$1(b, o, v) {
     b[o] = v >> 8;
     b[o + 1] = v & 255;
     return o + 2;
@@ -151,14 +153,14 @@ function u16(b, o, v) {
 /** A length-prefixed field: written, then its length put in front (so no string is measured twice). */
 function field(b, o, x) {
     var e = dataWrite(b, o + 2, x);
-    u16(b, o, e - o - 2);
+    u16$1(b, o, e - o - 2);
     return e;
 }
 /**
  * Fixed header: type/flags byte and remaining length `n`; returns the offset of the variable header,
  * or Err.SPACE when the whole packet would not fit (checked here so callers write nothing on failure).
  */
-function head(b, o, byte1, n) {
+function head$1(b, o, byte1, n) {
     if (n > 268435455 || o + 1 + lenSize(n) + n > b.length)
         return -1 /* Err.SPACE */;
     b[o++] = byte1;
@@ -194,7 +196,7 @@ function encodeConnect(b, o, c) {
     var n = connectLen(c);
     if (n < 0)
         return n;
-    o = head(b, o, 1 /* T.CONNECT */ << 4, n);
+    o = head$1(b, o, 1 /* T.CONNECT */ << 4, n);
     if (o < 0)
         return o;
     o = field(b, o, v3 ? "MQIsdp" : "MQTT");
@@ -204,7 +206,7 @@ function encodeConnect(b, o, c) {
             (c.password != null ? 0x40 : 0) |
             (w ? (w.retain ? 0x20 : 0) | (wq << 3) | 4 : 0) |
             (c.clean === false ? 0 : 2);
-    o = u16(b, o, c.keepalive == null ? 60 : c.keepalive);
+    o = u16$1(b, o, c.keepalive == null ? 60 : c.keepalive);
     o = field(b, o, c.clientId);
     if (w)
         o = field(b, field(b, o, w.topic), w.payload);
@@ -233,14 +235,14 @@ function encodePublish(b, o, topic, payload, qos, retain, dup, id) {
             var h = lenSize(2 + tl + (qos ? 2 : 0) + pl);
             var at = o + 1 + h;
             var e = strWrite(b, at + 2, topic);
-            u16(b, at, e - at - 2);
+            u16$1(b, at, e - at - 2);
             if (qos)
-                e = u16(b, e, id);
+                e = u16$1(b, e, id);
             e = dataWrite(b, e, payload) - at;
             var d = lenSize(e) - h;
             if (d)
                 b.copyWithin(at + d, at, at + e);
-            return head(b, o, byte1, e) + e;
+            return head$1(b, o, byte1, e) + e;
         }
     }
     var tn = strLen(topic);
@@ -248,18 +250,18 @@ function encodePublish(b, o, topic, payload, qos, retain, dup, id) {
         return -7 /* Err.TOPIC */;
     if (!(qos >= 0 && qos <= 2) || (qos && !(id >= 1 && id <= 65535)))
         return -9 /* Err.ARG */;
-    o = head(b, o, byte1, 2 + tn + (qos ? 2 : 0) + dataLen(payload));
+    o = head$1(b, o, byte1, 2 + tn + (qos ? 2 : 0) + dataLen(payload));
     if (o < 0)
         return o;
     o = field(b, o, topic);
     if (qos)
-        o = u16(b, o, id);
+        o = u16$1(b, o, id);
     return dataWrite(b, o, payload);
 }
 /** PUBACK, PUBREC, PUBREL or PUBCOMP for packet `id` (PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]). */
 function encodeAck(b, o, type, id) {
-    o = head(b, o, (type << 4) | (type == 6 /* T.PUBREL */ ? 2 : 0), 2);
-    return o < 0 ? o : u16(b, o, id);
+    o = head$1(b, o, (type << 4) | (type == 6 /* T.PUBREL */ ? 2 : 0), 2);
+    return o < 0 ? o : u16$1(b, o, id);
 }
 /**
  * SUBSCRIBE when `qos` is given (one requested QoS per filter), else UNSUBSCRIBE [MQTT-3.8, 3.10].
@@ -277,10 +279,10 @@ function encodeSubscribe(b, o, id, filters, qos) {
     }
     if (!filters.length || !(id >= 1 && id <= 65535))
         return -9 /* Err.ARG */;
-    o = head(b, o, ((qos ? 8 /* T.SUBSCRIBE */ : 10 /* T.UNSUBSCRIBE */) << 4) | 2, n);
+    o = head$1(b, o, ((qos ? 8 /* T.SUBSCRIBE */ : 10 /* T.UNSUBSCRIBE */) << 4) | 2, n);
     if (o < 0)
         return o;
-    o = u16(b, o, id);
+    o = u16$1(b, o, id);
     for (var i = 0; i < filters.length; i++) {
         o = field(b, o, filters[i]);
         if (qos)
@@ -290,7 +292,7 @@ function encodeSubscribe(b, o, id, filters, qos) {
 }
 /** A packet with no variable header: PINGREQ (C0 00) or DISCONNECT (E0 00). */
 function encodeEmpty(b, o, type) {
-    o = head(b, o, type << 4, 0);
+    o = head$1(b, o, type << 4, 0);
     return o;
 }
 
@@ -519,6 +521,379 @@ function storeCount(s, sent) {
         if (b[o])
             n++;
     return n;
+}
+// For persist.ts only (the device bundle without it leaves these out).
+/** Every entry held now has been sent before, in the session a restart may find kept: a resend carries DUP=1. */
+function storeSent(s) {
+    var b = s._b;
+    for (var o = s._h; o < s._t; o = entryEnd(b, o))
+        if (b[o])
+            b[o] |= 8;
+}
+/** Whether a PUBLISH of `n` bytes can ever be held. */
+function storeFits(s, n) {
+    return n <= s._b.length;
+}
+
+/** Files behave as Storage files do: made at offset 0 with a size (the rest 0xFF), then written in place. */
+function flash(name) {
+    var fs = require("fs");
+    return {
+        read: function (n, off, len) {
+            var fd;
+            try {
+                fd = fs.openSync(n, "r");
+            }
+            catch (x) {
+                return undefined;
+            }
+            try {
+                var b = Buffer.alloc(len);
+                return b.toString("latin1", 0, fs.readSync(fd, b, 0, len, off));
+            }
+            finally {
+                fs.closeSync(fd);
+            }
+        },
+        write: function (n, d, off, size) {
+            if (!off) {
+                var b = Buffer.alloc(size || d.length, 255);
+                b.write(d, 0, "latin1");
+                fs.writeFileSync(n, b);
+                return true;
+            }
+            var fd = fs.openSync(n, "r+");
+            try {
+                fs.writeSync(fd, Buffer.from(d, "latin1"), 0, d.length, off);
+            }
+            finally {
+                fs.closeSync(fd);
+            }
+            return true;
+        },
+        erase: function (n) {
+            try {
+                fs.unlinkSync(n);
+            }
+            catch (x) { }
+        },
+    };
+}
+/** The QoS 1 PUBLISH as a byte String, or the encoder's Err. */
+function packet(topic, payload, retain, id) {
+    var b = new Uint8Array(9 + 3 * topic.length + (payload == null ? 0 : typeof payload == "string" ? 3 * payload.length : payload.length));
+    var e = encodePublish(b, 0, topic, payload, 1, retain, false, id);
+    return e < 0 ? e : Buffer.from(b.buffer, 0, e).toString("latin1");
+}
+var table = null;
+/** CRC-32 (the one E.CRC32 computes), over a byte String. */
+function crc(s) {
+    if (!table) {
+        table = [];
+        for (var n = 0; n < 256; n++) {
+            var c_1 = n;
+            for (var k = 0; k < 8; k++)
+                c_1 = c_1 & 1 ? 0xedb88320 ^ (c_1 >>> 1) : c_1 >>> 1;
+            table[n] = c_1 >>> 0;
+        }
+    }
+    var c = -1;
+    for (var k = 0; k < s.length; k++)
+        c = table[(c ^ s.charCodeAt(k)) & 255] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+}
+/** A stored topic (UTF-8 bytes) as the String storePut encodes again. */
+function text(s) {
+    return Buffer.from(s, "latin1").toString("utf8");
+}
+/** A stored payload as bytes, so that storePut copies it unchanged. */
+function bytes(s) {
+    return Buffer.from(s, "latin1");
+}
+
+// The QoS 1 store kept in Storage (option `persist`, issue 31): held messages survive a reset, a power
+// cut and deep sleep. A layer over the RAM store (store.ts / store-text.ts), which keeps only what is
+// in the sending window; the rest waits in Storage alone, so a held message costs no RAM until its turn.
+//
+// Why this scheme, from how Espruino writes flash (src/jsflash.c, src/jswrap_storage.c, 2v29):
+// - Storage.write(name, data, offset) writes only into erased (0xFF) bytes of an existing file and throws
+//   otherwise; a write at offset 0 makes a new file, and a replaced or erased file is only marked as trash
+//   (its header's name zeroed). Pages are erased only when Storage compacts, which copies every live file
+//   after the first trash and erases the pages behind them: each new file brings that day closer.
+// - StorageFile (open(name,"a")) appends into 4 KB chunk files, but cannot hold 0xFF (its end-of-data
+//   mark, and a packet id or length may be 0xFF), cannot mark a record in place, and finds its end by
+//   scanning; acknowledgements would be records of their own.
+// So: one preallocated file, written as a log, records never moved while it lasts:
+//   header  'm' 'q' gen sizeHi sizeLo commit   (commit 0xFF until the file is complete, then 0x00)
+//   record  lenHi lenLo crcHi crcLo S A packet  (len and CRC-16 of the PUBLISH; S, A: 0xFF, or 0x00 once
+//           the message was handed to the sending window / acknowledged; each written once, in place)
+// A record is written in one Storage.write; an acknowledgement clears its A byte (one byte, no new
+// file). When the file is full and at least a quarter of it is acknowledged records (or none is held),
+// the held records are copied to a new file of the other generation (name, or name + "~"): made,
+// filled, then committed, and only then is the old one erased. Storage sees one new file per
+// compaction, so its own page erases come once per (free Storage / persistSize) compactions.
+// Power cuts: a torn record fails its length or CRC and ends the log (load then compacts, so nothing is
+// appended after garbage); a torn compaction leaves an uncommitted file that load erases, keeping the
+// old one; of two committed files the newer generation wins. S set before a message is handed to the
+// sender (at CONNACK, or as it enters the RAM store while it may go out), so a resend after a restart
+// to a kept session carries DUP=1 ("might be re-delivery" [MQTT-3.3.1-1]; a message published offline
+// after a link dropped counts too); in a new session held messages go as new publishes (the store's
+// rewind). Espruino's own Storage compaction is not ours to protect.
+function nm(p, g) {
+    return p.n + (g & 1 ? "~" : "");
+}
+function wr(p, d, at) {
+    p.f.write(nm(p, p.g), d, at);
+    p.wb += d.length;
+}
+function rd(p, at, n) {
+    return p.f.read(nm(p, p.g), at, n) || "";
+}
+function u16(s, k) {
+    return (s.charCodeAt(k) << 8) | s.charCodeAt(k + 1);
+}
+/** The generation of a committed file of this name, else -1. */
+function head(p, g) {
+    var h = p.f.read(nm(p, g), 0, 6 /* L.H */);
+    return h && h.length == 6 /* L.H */ && h.charCodeAt(0) == 0x6d && h.charCodeAt(1) == 0x71 && !h.charCodeAt(5) && (h.charCodeAt(2) & 1) == (g & 1) ? h.charCodeAt(2) : -1;
+}
+/** The packet of the record at `o`, or "" when the record is torn (or not one). */
+function packetAt(p, o, h) {
+    var n = u16(h, 0);
+    if (h.length < 6 /* L.R */ || o + 6 /* L.R */ + n > p.z || n < 7)
+        return "";
+    var pk = rd(p, o + 6 /* L.R */, n);
+    return pk.length == n && ( /*@__INLINE__*/crc(pk) & 0xffff) == u16(h, 2) && (pk.charCodeAt(0) & 0xf6) == 0x32 ? pk : "";
+}
+/**
+ * Open the log `name` for the store `s`: the newer committed file, what it holds loaded into the RAM store
+ * up to the window (those handed to the sender before marked sent, for DUP=1 in a kept session), a torn
+ * tail compacted away. Returns the packet id of the newest record, from which new ids go on.
+ */
+function persistOpen(s, name, size, wn, f) {
+    var p = { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+    s.p = p;
+    var a = head(p, 0);
+    var b = head(p, 1);
+    var g = a < 0 ? b : b < 0 || ((b - a) & 255) != 1 ? a : b;
+    if (g < 0) {
+        // Nothing readable: a new log of generation 0, made over whatever is there, and the other name
+        // erased (when Storage has no room for it, every publish is refused until it has).
+        p.g = 255;
+        if (!compact(p, s, 0, 1))
+            p.w = p.z;
+        return 0;
+    }
+    // The other file is an older generation or one that was never committed.
+    p.f.erase(nm(p, g + 1));
+    p.g = g;
+    p.z = u16(rd(p, 0, 6 /* L.H */), 3);
+    var o = 6 /* L.H */;
+    var id = 0;
+    var torn = 0;
+    for (;;) {
+        var h = rd(p, o, 6 /* L.R */);
+        if (h.length < 6 /* L.R */ || h.charCodeAt(0) == 255) {
+            // The end; bytes written past it (a header cut short) make it a torn tail.
+            if (h != "\xff\xff\xff\xff\xff\xff".substr(0, h.length))
+                torn = 1;
+            break;
+        }
+        var pk = /*@__INLINE__*/ packetAt(p, o, h);
+        if (!pk) {
+            torn = 1;
+            break;
+        }
+        var j = 1;
+        while (pk.charCodeAt(j++) & 128)
+            ;
+        id = u16(pk, j + 2 + u16(pk, j));
+        if (h.charCodeAt(5) == 255)
+            p.v += 6 /* L.R */ + pk.length;
+        o += 6 /* L.R */ + pk.length;
+    }
+    p.w = o;
+    // Those marked handed to the sender come first (a prefix): loaded, then marked sent in the store.
+    refill(p, s, 1);
+    /*@__INLINE__*/ storeSent(s);
+    refill(p, s, 0);
+    // A new persistSize takes effect when what is held fits it. Nothing is appended after a torn record:
+    // until a compaction succeeds, the log counts as full.
+    var z = p.z;
+    if (p.v <= size - 6 /* L.H */)
+        p.z = size;
+    if ((torn || p.z != z) && !compact(p, s, 0, 1)) {
+        p.z = z;
+        if (torn)
+            p.w = z;
+    }
+    return id;
+}
+/**
+ * Move held records into the RAM store, oldest first, while the window has room: from `r` on, skipping
+ * acknowledged ones. Each is marked handed to the sender first (its S byte). With `q`, stops at the first
+ * not yet marked.
+ */
+function refill(p, s, q) {
+    while (p.r < p.w && storeCount(s) < p.wn) {
+        var o = p.r;
+        var h = rd(p, o, 6 /* L.R */);
+        var n = u16(h, 0);
+        if (h.charCodeAt(5) == 255) {
+            if (q && h.charCodeAt(4) == 255)
+                return;
+            var pk = rd(p, o + 6 /* L.R */, n);
+            var j = 1;
+            while (pk.charCodeAt(j++) & 128)
+                ;
+            var tl = u16(pk, j);
+            j += 2 + tl;
+            var e = storePut(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
+            if (!e)
+                return;
+            if (e < 0) {
+                // Larger than the RAM store now takes (storeSize made smaller since it was held): it can never
+                // be sent, and would hold up all behind it.
+                wr(p, "\0", o + 5);
+                p.v -= 6 /* L.R */ + n;
+            }
+            else {
+                if (p.u && h.charCodeAt(4) == 255)
+                    wr(p, "\0", o + 4);
+                p.k += chr(0x40, 2, pk.charCodeAt(j), pk.charCodeAt(j + 1));
+                p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
+            }
+        }
+        p.r = o + 6 /* L.R */ + n;
+    }
+}
+/**
+ * Copy the held records to a new file of the next generation (of size z), commit it, erase the old one.
+ * Unless `force`, only when the new record of `need` bytes then fits and acknowledged records are at
+ * least a quarter of the file (or nothing is held): a file of live records is not copied again and again.
+ */
+function compact(p, s, need, force) {
+    var room = p.z - 6 /* L.H */;
+    if (!force && (p.v + need > room || (p.v && (p.w - 6 /* L.H */ - p.v) * 4 < room)))
+        return false;
+    var g = (p.g + 1) & 255;
+    var to = nm(p, g);
+    try {
+        if (!p.f.write(to, chr(0x6d, 0x71, g, p.z >> 8, p.z & 255, 255), 0, p.z))
+            return false;
+    }
+    catch (x) {
+        // No room in Storage for the new file, even after its own compaction: the old file stays.
+        return false;
+    }
+    p.wb += 6 /* L.H */;
+    var w = 6 /* L.H */;
+    var x = "";
+    // The held records are the RAM store's entries (the oldest, where p.o says) and those from r on: no
+    // acknowledged record is read.
+    for (var q = 0; q < p.o.length; q += 4) {
+        var n = u16(p.o, q + 2);
+        var d = rd(p, u16(p.o, q), 6 /* L.R */ + n);
+        p.f.write(to, d, w);
+        p.wb += d.length;
+        x += chr(w >> 8, w & 255, n >> 8, n & 255);
+        w += d.length;
+    }
+    var r = w;
+    for (var o = p.r; o < p.w;) {
+        var h = rd(p, o, 6 /* L.R */);
+        var n = u16(h, 0);
+        if (h.charCodeAt(5) == 255 && w + 6 /* L.R */ + n <= p.z) {
+            var d = h + rd(p, o + 6 /* L.R */, n);
+            p.f.write(to, d, w);
+            p.wb += d.length;
+            w += 6 /* L.R */ + n;
+        }
+        o += 6 /* L.R */ + n;
+    }
+    p.f.write(to, "\0", 5);
+    p.wb++;
+    p.f.erase(nm(p, p.g));
+    p.g = g;
+    p.o = x;
+    p.r = r;
+    p.w = w;
+    p.cm++;
+    return true;
+}
+/**
+ * storePut with persist: the message is written to Storage first (1), or refused when the log is full
+ * even after compaction (0), or can never be held (Err.SPACE, or the encoder's Err). It enters the RAM
+ * store, and goes out, when nothing older waits in Storage and the window has room.
+ */
+function persistPut(s, topic, payload, retain, id, c) {
+    var p = s.p;
+    var pk = /*@__INLINE__*/ packet(topic, payload, retain, id);
+    if (typeof pk == "number")
+        return pk;
+    var n = pk.length;
+    if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !( /*@__INLINE__*/storeFits(s, n)))
+        return -1 /* Err.SPACE */;
+    if (p.w + 6 /* L.R */ + n > p.z && !compact(p, s, 6 /* L.R */ + n))
+        return 0;
+    var ram = p.r == p.w && storeCount(s) < p.wn;
+    var o = p.w;
+    var x = /*@__INLINE__*/ crc(pk);
+    wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, ram && (c || p.u) ? 0 : 255, 255) + pk, o);
+    p.w += 6 /* L.R */ + n;
+    p.v += 6 /* L.R */ + n;
+    if (ram && storePut(s, topic, payload, retain, id, c) > 0) {
+        p.k += chr(0x40, 2, id >> 8, id & 255);
+        p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
+        p.r = p.w;
+    }
+    return 1;
+}
+/**
+ * A CONNACK: what the RAM store holds goes out now, so each is marked handed to the sender first. From
+ * here on (while connected, and offline after it, where a message may have gone out before the link
+ * dropped) a message is marked as it enters the RAM store.
+ */
+function persistUp(s) {
+    var p = s.p;
+    for (var q = 0; q < p.o.length; q += 4) {
+        var o = u16(p.o, q);
+        if (rd(p, o + 4, 1) == "\xff")
+            wr(p, "\0", o + 4);
+    }
+    p.u = 1;
+}
+/** The RAM store's entries [j, j + m) were acknowledged: their A bytes cleared, out of the index. */
+function done$1(p, j, m) {
+    for (var q = j; q < j + m; q++) {
+        wr(p, "\0", u16(p.o, q * 4) + 5);
+        p.v -= 6 /* L.R */ + u16(p.o, q * 4 + 2);
+    }
+    p.k = p.k.substr(0, j * 4) + p.k.substr((j + m) * 4);
+    p.o = p.o.substr(0, j * 4) + p.o.substr((j + m) * 4);
+}
+/** storeAck with persist: the message is marked acknowledged in Storage, and the next held ones move up. */
+function persistAck(s, id) {
+    if (!storeAck(s, id))
+        return false;
+    var p = s.p;
+    done$1(p, p.k.indexOf(chr(0x40, 2, id >> 8, id & 255)) >> 2, 1);
+    refill(p, s, 0);
+    return true;
+}
+/** Messages held: in Storage with persist, else in the RAM store. */
+function persistCount(s) {
+    var p = s.p;
+    if (!p)
+        return storeCount(s);
+    var n = 0;
+    for (var o = p.r; o < p.w;) {
+        var h = rd(p, o, 6 /* L.R */);
+        if (h.charCodeAt(5) == 255)
+            n++;
+        o += 6 /* L.R */ + u16(h, 0);
+    }
+    return n + p.k.length / 4;
 }
 
 // The incremental decoder: one fixed receive buffer, a resumable state machine (fixed header byte,
@@ -964,7 +1339,7 @@ function onData(chunk) {
             // A PUBACK, what a QoS 1 publisher receives most, is taken here: one call fewer per message on a board.
             if (d.type == 4 /* T.PUBACK */ && c.s == 3 /* S.UP */) {
                 c.rx = 1;
-                if (storeAck(c.st, d.id)) {
+                if ((c.st.p ? persistAck : storeAck)(c.st, d.id)) {
                     c.ak = 1;
                     if (c.en && !storeCount(c.st))
                         return finish(c);
@@ -1066,6 +1441,8 @@ function ctl(c, d, t, id) {
         arm(c, c.iv);
         // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
         storeRewind(c.st, !kept);
+        if (c.st.p)
+            persistUp(c.st);
         if (!kept)
             c.q2.splice(0, c.q2.length);
         var sb = c.sb;
@@ -1215,7 +1592,7 @@ function publishAny(c, topic, payload, opt) {
         // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
         // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
         // goes out when made.
-        var e = storePut(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
+        var e = (c.st.p ? persistPut : storePut)(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
         if (e < 1)
             return refused(c, e);
         if (c.pp)
@@ -1308,7 +1685,7 @@ var PROTO = {
         return this.s;
     },
     queued: function () {
-        return storeCount(this.st);
+        return (persistCount )(this.st);
     },
 };
 // Espruino's own on/emit/removeListener cannot serve: its emit() queues the call for later (measured on
@@ -1439,6 +1816,11 @@ function createClient(opts, make, defaults) {
     c.at = Math.ceil(o.ackTimeout / iv);
     c.pt = Math.ceil(o.pingTimeout / iv);
     c.sk = Math.ceil((ka || o.ackTimeout) / iv);
+    // Held messages from Storage go into the store now, before the first CONNACK rewinds it; new ids follow theirs.
+    if (o.persist != null) {
+        numbers(o, "persistSize 2048 32 65000");
+        c.id = persistOpen(c.st, o.persist, o.persistSize, o.window);
+    }
     // The first attempt is a timer too, so end() right after connect() cancels it.
     c.t = c.k.set(tick, 0, c);
     return c;

@@ -13,6 +13,8 @@ export interface Store {
     /** Bytes held, and the bound. */
     _u: number;
     _m: number;
+    /** persist.ts's log, when the client has one. */
+    p?: any;
 }
 export declare function storeCreate(size: number): Store;
 export declare function storePut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number, c?: Flow | null): number;
@@ -30,3 +32,7 @@ export declare function storeAcks(s: Store, b: string): number;
 export declare function storeHas(s: Store, id: number): boolean;
 /** Entries held (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
 export declare function storeCount(s: Store, sent?: boolean): number;
+/** Every entry held now has been sent before, in the session a restart may find kept: a resend carries DUP=1. */
+export declare function storeSent(s: Store): void;
+/** Whether a PUBLISH of `n` bytes can ever be held: storePut's bound. */
+export declare function storeFits(s: Store, n: number): boolean;

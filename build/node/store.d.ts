@@ -7,6 +7,8 @@ export interface Store {
     _t: number;
     /** Entries sent on this connection and not yet acknowledged. */
     _n: number;
+    /** persist.ts's log, when the client has one. */
+    p?: any;
 }
 export declare function storeCreate(size: number): Store;
 /**
@@ -31,3 +33,7 @@ export declare function storeAck(s: Store, id: number): boolean;
 export declare function storeHas(s: Store, id: number): boolean;
 /** Live entries in the store (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
 export declare function storeCount(s: Store, sent?: boolean): number;
+/** Every entry held now has been sent before, in the session a restart may find kept: a resend carries DUP=1. */
+export declare function storeSent(s: Store): void;
+/** Whether a PUBLISH of `n` bytes can ever be held. */
+export declare function storeFits(s: Store, n: number): boolean;
