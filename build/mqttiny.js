@@ -1179,6 +1179,9 @@ function createClient(opts, make, defaults) {
     c.at = Math.ceil(o.ackTimeout / iv);
     c.pt = Math.ceil(o.pingTimeout / iv);
     c.sk = Math.ceil((ka || o.ackTimeout) / iv);
+    // Held messages from Storage go into the store now, before the first CONNACK rewinds it; new ids follow theirs.
+    if (o.persist != null)
+        throw fail("persist needs build/mqttiny-persist.min.js", "options");
     // The first attempt is a timer too, so end() right after connect() cancels it.
     c.t = c.k.set(tick, 0, c);
     return c;

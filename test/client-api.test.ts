@@ -118,6 +118,11 @@ u('a bad port throws code "options", from a URL or an option: "1883", NaN, 0, 70
   assert.throws(() => connect("mqtt://h:x"), (e: any) => e.code == "options");
 });
 
+u("persist on the board bundle without it is a clear error naming the bundle that has it, not ignored", () => {
+  const dev = loadBundle("build/mqttiny.min.js", { E });
+  assert.throws(() => dev.createClient({ transport: () => ({}), persist: "q" }), (e: any) => e.code == "options" && /mqttiny-persist/.test(e.message));
+});
+
 u("connect(url) reaches the broker the URL names, not 127.0.0.1:1883", async () => {
   const b = await startAedes();
   const c = connect(`mqtt://127.0.0.1:${b.port}`, { clientId: "url1" });

@@ -13,7 +13,7 @@ export const budgets = {
   // cost about 600 B, and the MQTT.js-shaped API of issue 30 (several listeners, once/off, end(cb),
   // connect(url)) about 1,450 B, failover across `servers` (issue 32) about 400 B: the full build is for
   // boards that load it from Storage.
-  "build/mqttiny.min.js": { budget: 16700, target: 6000 },
+  "build/mqttiny.min.js": { budget: 16800, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3900, target: 3000 },
   // The device bundle with persist (issue 31): the QoS 1 store kept in Storage, about 3.7 KB more than
   // mqttiny.min.js, which leaves it out (its hooks fold away there: the same bytes as without them).

@@ -1821,6 +1821,8 @@ function createClient(opts, make, defaults) {
         numbers(o, "persistSize 2048 32 65000");
         c.id = persistOpen(c.st, o.persist, o.persistSize, o.window);
     }
+    else if (o.persist != null)
+        throw fail("persist needs build/mqttiny-persist.min.js", "options");
     // The first attempt is a timer too, so end() right after connect() cancels it.
     c.t = c.k.set(tick, 0, c);
     return c;
