@@ -30,7 +30,7 @@ options:
                      there; it runs at once and at every boot, function bodies stay in flash.
                      ram: uploaded into RAM as the Web IDE does (type save() on the board to keep it)
   --program FILE     your own board program instead of device/telemetry.js; it calls require("mqttiny")
-                     and the module is embedded. CONFIG is prepended only if --config is given
+                     and the module is embedded. CONFIG is prepended only if --config (or --emulate) is given
   --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json). With --port
                      it must exist and its Wi-Fi must not be the example's placeholder. Its "ca", "cert"
                      and "key" (with "tls": true) name PEM files on this computer, relative to the config
@@ -318,8 +318,15 @@ const exited = new Promise((r) => child.on("exit", r));
 const rc = await (emulate ? Promise.race([exited, uploadDone.then(() => 0)]) : exited);
 server.close();
 const missing = /Module mqttiny not found/.test(log);
-if (port && /system_bus_socket|dbus|noble|bluetooth/i.test(log)) fail(`${noPort(port).replace(/^no serial port/, "could not open serial port")} (the espruino CLI found no serial port by that name)`);
-if (rc || missing || /Unable to connect/.test(log)) {
+// The CLI finds no such serial port: "Unable to connect!", exit status 0 (with Bluetooth on, it would
+// look for a Bluetooth device of that name instead, and crash without D-Bus).
+if (port && !port.startsWith("tcp://") && /Port "[^"]*" not found|Unable to connect|system_bus_socket|dbus|noble|bluetooth/i.test(log)) fail(`${noPort(port).replace(/^no serial port/, "could not open serial port")} (the espruino CLI found no serial port by that name)`);
+// The CLI exits 0 when it cannot connect: only its "Upload Complete" says the upload went.
+if (cliPort && !rc && !missing && !/Upload Complete/.test(log)) {
+  const why = /"code":"(\w+)"/.exec(log) || /^(Unable to connect.*)$/m.exec(log);
+  fail(`could not upload to ${cliPort}${why ? ": " + why[1] : ""}${cliPort.startsWith("tcp://") ? " (is the board's telnet console on that address and port?)" : ""}`);
+}
+if (rc || missing) {
   console.error(redact(log));
   fail(missing ? "the espruino CLI could not load the mqttiny module" : "espruino CLI failed");
 }
