@@ -144,6 +144,26 @@ t("without ESPRUINO the nodes run in the emulator and it says how to use the int
   assert.is(r.status, 0, r.err);
 });
 
+t("an ESPRUINO that names no interpreter (a wrong path, a folder without builds): one line, exit 1, never the emulator instead", async () => {
+  const [wrong, empty] = await Promise.all([start(["--duration", "2"], { ESPRUINO: "/nonexistent/espruino" }), start(["--duration", "2"], { ESPRUINO: "test" })]);
+  assert.is(wrong.status, 1);
+  assert.ok(oneLine(wrong.err), wrong.err);
+  assert.is(wrong.err.trim(), "ESPRUINO=/nonexistent/espruino does not exist; set ESPRUINO to a folder of Espruino's Linux builds (device/build-espruino.sh makes them), or unset it to run the nodes in the emulator");
+  assert.is(empty.status, 1);
+  assert.match(empty.err, /^no espruino-esp8266, espruino-esp32 or espruino-linux64 in .*test; set ESPRUINO/);
+  assert.not.match(wrong.out + empty.out, /broker|emulator|nodes run/, "nothing started");
+});
+
+t("the nodes' clean stop (the retained status offline) prints before the summary, and the total line is the last", async () => {
+  const r = await start(["--duration", "2", "--interval", "0.5"]);
+  assert.is(r.status, 0, r.out + r.err);
+  const lines = r.out.trim().split("\n");
+  const offline = lines.indexOf("subscriber <- telemetry/node1/status offline");
+  assert.ok(offline > 0, r.out);
+  assert.ok(offline < lines.findIndex((l) => l.startsWith("node1: ")), r.out);
+  assert.match(lines[lines.length - 1], /^total: /);
+});
+
 // ---- --sn: MQTT-SN through the Paho gateway
 t("--sn without a gateway (MQTTSN_GATEWAY names nothing, or a folder without one): one line saying so, exit 1, nothing started", async () => {
   const [none, empty] = await Promise.all([start(["--sn", "--duration", "2"], { MQTTSN_GATEWAY: "/nonexistent/gw" }), start(["--sn", "--duration", "2"], { MQTTSN_GATEWAY: "test" })]);
