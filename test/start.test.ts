@@ -187,6 +187,25 @@ if (haveGateway(t)) {
     assert.is(r.status, 0, r.out + r.err);
   });
 
+  t("--sn against a broker that wants a password: the gateway logs in with MQTT_URL's credentials, every reading arrives; without them, advice that works", async () => {
+    const b = await startMosquitto({ users: { alice: "s3cret" } });
+    try {
+      const [r, none] = await Promise.all([
+        start(["--sn", "--duration", "3", "--interval", "0.5", "--quiet"], { MQTTSN_GATEWAY: gw.bin, MQTT_URL: `mqtt://alice:s3cret@127.0.0.1:${b.port}` }),
+        start(["--sn", "--duration", "2"], { MQTTSN_GATEWAY: gw.bin, MQTT_URL: `mqtt://127.0.0.1:${b.port}` }),
+      ]);
+      assert.is(r.status, 0, r.out + r.err);
+      assert.match(r.out, /bridging to mqtt:\/\/alice:\*\*\*@127\.0\.0\.1:\d+/);
+      assert.match(r.out, /node1: [1-9]\d* readings published, \d+ received, 0 lost/);
+      assert.not.ok((r.out + r.err).includes("s3cret"), "password printed");
+      assert.is(none.status, 1);
+      assert.ok(oneLine(none.err), none.err);
+      assert.match(none.err.trim(), /it wants a user name and password: MQTT_URL=mqtt:\/\/user:password@host:port \(with --sn the gateway logs in with them\)$/);
+    } finally {
+      await b.stop();
+    }
+  });
+
   t("--sn --lossy in the emulator: one datagram in 10 lost each way, QoS 1 readings resent until acknowledged; every reading arrives, exit 0", async () => {
     const r = await start(["--sn", "--lossy", "--duration", "4", "--interval", "0.4", "--drain", "30", "--quiet"], { MQTTSN_GATEWAY: gw.bin });
     assert.match(r.out, /over MQTT-SN over a lossy link \(one datagram in 10 lost each way\)/);

@@ -143,7 +143,6 @@ const port = Number(u.port || 1883);
 // Credentials in the URL go to the nodes as well as to the subscriber.
 const username = u.username ? decodeURIComponent(u.username) : undefined;
 const password = u.password ? decodeURIComponent(u.password) : undefined;
-if (sn && username) fail(`--sn: MQTT_URL ${shown(u)} has credentials, which the MQTT-SN gateway started here does not pass to the broker: use a broker that takes anonymous clients on loopback`);
 // A process that ends by fail() or Ctrl-C takes the mosquitto and the gateway it started with it.
 process.on("exit", () => {
   if (gateway) gateway.kill();
@@ -166,7 +165,7 @@ if (why) {
   sub.end(true);
   const code = why.code;
   if (code === 4 || code === 5 || code === 135 || code === 134)
-    fail(`the broker at ${shown(u)} refused the connection: ${why.message.replace(/^Connection refused: /i, "").toLowerCase()}${username ? " (check the user name and password in MQTT_URL)" : "; it wants a user name and password: MQTT_URL=mqtt://user:password@host:port"}`);
+    fail(`the broker at ${shown(u)} refused the connection: ${why.message.replace(/^Connection refused: /i, "").toLowerCase()}${username ? " (check the user name and password in MQTT_URL)" : `; it wants a user name and password: MQTT_URL=mqtt://user:password@host:port${sn ? " (with --sn the gateway logs in with them)" : ""}`}`);
   fail(`cannot reach the broker at ${shown(u)}: ${typeof why == "string" ? why : why.message}`);
 }
 sub.on("error", (e) => console.log(`subscriber: ${e.message}`));
@@ -177,7 +176,8 @@ if (sn) {
   const predefined = [];
   for (let i = 1; i <= nodes; i++) predefined.push({ client: "node" + i, topic: `telemetry/node${i}/temp`, id: SN_TEMP_ID });
   try {
-    gateway = await startGateway({ bin: gatewayBin, brokerHost: host, brokerPort: port, predefined });
+    // MQTT-SN has no credentials: the gateway logs in to the broker with MQTT_URL's, for every node.
+    gateway = await startGateway({ bin: gatewayBin, brokerHost: host, brokerPort: port, predefined, username, password });
   } catch (e) {
     fail(`--sn: ${e.message.split("\n")[0]}`);
   }
