@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 // @ts-ignore: plain ESM module without types
 import { findEspruino, runEspruino } from "../device/interpreter.mjs";
+import { skipped } from "./skips";
 
 export { runEspruino };
 export const ESP = findEspruino();
@@ -29,6 +30,7 @@ export function haveBoards(t: any, boards: string[]): boolean {
     });
     return false;
   }
+  skipped(why);
   if (!told) {
     told = true;
     console.log(`  espruino-*.test.ts skipped (${why}): ESPRUINO=/path/to/espruino-builds npm test enables them; README "Testing on the real interpreter" says how to get a build`);
