@@ -53,7 +53,7 @@ const bootcde = (up: string) =>
 t("--help lists every flag and exits 0", () => {
   const r = flash("--help");
   assert.is(r.status, 0);
-  for (const f of ["--port", "--out", "--board", "--save flash|ram", "--program", "--config", "--pretokenise", "--help"]) assert.ok(r.out.includes(f), f);
+  for (const f of ["--port", "--out", "--board", "--save flash|ram", "--program", "--config", "--pretokenise", "--emulate", "--seconds", "--no-ble", "the folder you ran npm in", "--help"]) assert.ok(r.out.includes(f), f);
 });
 
 t("unknown flags and missing values are refused with one line, exit 2", () => {
