@@ -198,6 +198,11 @@ if (sn && emulate) fail(`${configFrom}: "protocol": "sn" with --emulate: --emula
 const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : "build/mqttiny.min.js");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
 
+// Ctrl-C (or a SIGTERM) ends the run through the exit handlers, which stop the broker and the
+// interpreter; once an emulated board runs, Ctrl-C ends its run early instead.
+let onCtrlC = () => process.exit(130);
+process.on("SIGINT", () => onCtrlC());
+process.on("SIGTERM", () => process.exit(143));
 // --emulate: the board is the interpreter on this computer and CONFIG names the broker it reaches.
 let broker = null;
 let esp = null;
@@ -223,7 +228,6 @@ const dir = mkdtempSync(join(tmpdir(), "mqttiny-flash-"));
 // The program written there holds CONFIG (the Wi-Fi password, a TLS key): it goes however the run ends,
 // fail() and Ctrl-C included (on SIGINT Node would otherwise exit without an "exit" event).
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-if (!emulate) process.once("SIGINT", () => process.exit(130));
 const program = join(dir, basename(programFile));
 writeFileSync(program, (config ? "var CONFIG = " + JSON.stringify(config) + ";\n" : "") + programText);
 
@@ -336,7 +340,7 @@ if (emulate) {
   console.log(`uploaded; running for ${seconds} s (Ctrl-C stops sooner)`);
   let stopped = false;
   const early = emu.done.then(() => !stopped);
-  const ctrlC = new Promise((r) => process.once("SIGINT", () => r(false)));
+  const ctrlC = new Promise((r) => (onCtrlC = () => r(false)));
   const ended = await Promise.race([new Promise((r) => setTimeout(() => r(false), seconds * 1000)), early, ctrlC]);
   stopped = true;
   emu.kill();
