@@ -66,6 +66,27 @@ export async function emulatorBroker(url = process.env.MQTT_URL) {
   return { url: u, shown: u, host: "127.0.0.1", port: m.port, stop: m.stop, kill: m.kill, started: true };
 }
 
+/** A subscriber to every topic on the broker: onMessage(topic, text) for each message. Resolves { end() }. */
+export async function watchBroker(broker, onMessage) {
+  const { default: mqtt } = await import("mqtt");
+  const c = mqtt.connect(broker.url, { clientId: "mqttiny-emulate-" + process.pid, reconnectPeriod: 1000, connectTimeout: 5000 });
+  const why = await new Promise((res) => {
+    const t = setTimeout(() => res("no answer within 6 s"), 6000);
+    c.once("connect", () => (clearTimeout(t), res(null)));
+    c.once("error", (e) => (clearTimeout(t), res(e.message)));
+  });
+  if (why) {
+    c.end(true);
+    throw new Error(`cannot use the broker at ${broker.shown}: ${why}`);
+  }
+  c.on("message", (topic, payload) => onMessage(topic, payload.toString("latin1")));
+  await c.subscribeAsync("#", { qos: 1 });
+  return { end: () => c.end(true) };
+}
+
+/** True for a line in which the interpreter reports that the program failed. */
+export const boardError = (line) => /^Uncaught |^ERROR|Module \S+ not found|OUT OF MEMORY/.test(line);
+
 /**
  * Starts the interpreter for `board` (esp8266 | esp32 | linux64) with its console on TCP, the stubs in
  * its Storage. Resolves when the console accepts connections: { port, done, kill(), lines, cwd }.

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, dirname, basename, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { emulatorBuilds, emulatorBroker, startEmulatedBoard, cleanLines, TELNET_PORT } from "./emulate.mjs";
+import { emulatorBuilds, emulatorBroker, watchBroker, startEmulatedBoard, cleanLines, boardError, TELNET_PORT } from "./emulate.mjs";
 
 const USAGE = `usage: npm run flash -- --port /dev/ttyUSB0 [options]    upload to the board on that serial port
        npm run flash -- --out upload.js [options]         write exactly what --port would upload (no board)
@@ -267,28 +267,19 @@ let watch = null;
 let received = 0;
 let threw = false;
 const boardLine = (l) => {
-  if (/^Uncaught |^ERROR|Module \S+ not found/.test(l)) threw = true;
+  threw = threw || boardError(l);
   console.log(l);
 };
 if (emulate) {
   console.log(`broker: ${broker.shown}${broker.started ? " (mosquitto started here)" : ""}`);
-  const { default: mqtt } = await import("mqtt");
-  watch = mqtt.connect(broker.url, { clientId: "mqttiny-emulate-" + process.pid, reconnectPeriod: 1000, connectTimeout: 5000 });
-  const why = await new Promise((res) => {
-    const t = setTimeout(() => res("no answer within 6 s"), 6000);
-    watch.once("connect", () => (clearTimeout(t), res(null)));
-    watch.once("error", (e) => (clearTimeout(t), res(e.message)));
-  });
-  if (why) {
-    watch.end(true);
-    fail(`cannot use the broker at ${broker.shown}: ${why}`);
+  try {
+    watch = await watchBroker(broker, (topic, text) => {
+      received++;
+      console.log(`broker <- ${topic} ${text.length > 200 ? text.slice(0, 200) + "..." : text}`);
+    });
+  } catch (e) {
+    fail(e.message);
   }
-  watch.on("message", (topic, payload) => {
-    received++;
-    const text = payload.toString("latin1");
-    console.log(`broker <- ${topic} ${text.length > 200 ? text.slice(0, 200) + "..." : text}`);
-  });
-  await watch.subscribeAsync("#", { qos: 1 });
   try {
     emu = await startEmulatedBoard({ esp, board: layout, onLine: boardLine, timeoutMs: (seconds + 600) * 1000 });
   } catch (e) {
@@ -346,7 +337,7 @@ if (emulate) {
   emu.kill();
   child.kill();
   await emu.done;
-  watch.end(true);
+  watch.end();
   await broker.stop();
   console.log(`emulated ${board}: ${ended ? "the interpreter stopped by itself" : "stopped"}; ${received} message(s) reached the broker${threw ? "; the program reported an error (above)" : ""}`);
   process.exit(ended || threw ? 1 : 0);

@@ -73,6 +73,19 @@ if (haveBoards(t, ["esp32"])) {
     assert.match(r.out, /the program reported an error/);
   });
 
+  t("MQTT_URL naming no broker, or not mqtt://: one line naming it, exit 1, nothing uploaded", async () => {
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+    const port = (srv.address() as net.AddressInfo).port;
+    srv.close();
+    const [none, tls] = await Promise.all([npmFlash(dir, ["--emulate", "--seconds", "1"], { MQTT_URL: `mqtt://127.0.0.1:${port}` }), npmFlash(dir, ["--emulate", "--seconds", "1"], { MQTT_URL: "mqtts://127.0.0.1:8883" })]);
+    assert.is(none.status, 1);
+    assert.is(none.err.trim(), `cannot use the broker at mqtt://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    assert.is(tls.status, 1);
+    assert.is(tls.err.trim(), "MQTT_URL: only mqtt:// (plain TCP) is supported with --emulate");
+    assert.not.match(none.out + tls.out, /interpreter:|uploaded/);
+  });
+
   t("the console's fixed port already taken: exit 1 naming it, nothing uploaded", async () => {
     const s = net.createServer();
     const free = await new Promise<boolean>((r) => (s.once("error", () => r(false)), s.listen(2323, "127.0.0.1", () => r(true))));
