@@ -23,7 +23,8 @@ const USAGE = `usage: npm run flash -- --port /dev/ttyUSB0 [options]    upload t
 
 options:
   --port PATH        the board's serial port (/dev/ttyUSB0, /dev/ttyACM0, /dev/cu.usbserial-*, COM3), or
-                     tcp://HOST[:PORT] for a board's telnet console (the CLI runs with --no-ble: no Bluetooth)
+                     tcp://HOST[:PORT] for a board's telnet console (the CLI runs with --no-ble: no Bluetooth
+                     stack, no D-Bus needed), or a Bluetooth address aa:bb:cc:dd:ee:ff (needs D-Bus)
   --out FILE         write the upload to FILE instead of sending it (both may be given)
   --board NAME       ESP32 (default) or ESP8266
   --save flash|ram   flash (default): the upload is written into Storage as .bootcde and loaded from
@@ -249,10 +250,11 @@ cliArgs.push("--config", "MODULE_PROXY_ENABLED=true", "--config", "MODULE_PROXY_
 // (a 10 KB module loaded from a RAM string needs about as many blocks as an ESP8266 has). It also
 // survives a reboot. --save ram uploads into RAM as the IDE does by default (keep it with save()).
 if (save == "flash") cliArgs.push("--storage", ".bootcde:-");
-// --no-ble: ESP boards are flashed over serial or telnet; the CLI's Bluetooth module crashes the CLI
-// where there is no D-Bus (containers, CI), even for a tcp:// port.
+// --no-ble: the CLI's Bluetooth module crashes the CLI where there is no D-Bus (containers, CI), even for
+// a serial or tcp:// port. Only a Bluetooth address (an ESP32's BLE console) needs it.
 const cliPort = emulate ? "tcp://127.0.0.1:" + TELNET_PORT : port;
-if (cliPort) cliArgs.push("--no-ble", "-p", cliPort);
+const bluetooth = !!cliPort && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(cliPort);
+if (cliPort) cliArgs.push(...(bluetooth ? [] : ["--no-ble"]), "-p", cliPort);
 else cliArgs.push("-n");
 if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
@@ -315,7 +317,7 @@ server.close();
 const missing = /Module mqttiny not found/.test(log);
 // The CLI finds no such serial port: "Unable to connect!", exit status 0 (with Bluetooth on, it would
 // look for a Bluetooth device of that name instead, and crash without D-Bus).
-if (port && !port.startsWith("tcp://") && /Port "[^"]*" not found|Unable to connect|system_bus_socket|dbus|noble|bluetooth/i.test(log)) fail(`${noPort(port).replace(/^no serial port/, "could not open serial port")} (the espruino CLI found no serial port by that name)`);
+if (port && !port.startsWith("tcp://") && !bluetooth && /Port "[^"]*" not found|Unable to connect|system_bus_socket|dbus|noble|bluetooth/i.test(log)) fail(`${noPort(port).replace(/^no serial port/, "could not open serial port")} (the espruino CLI found no serial port by that name)`);
 // The CLI exits 0 when it cannot connect: only its "Upload Complete" says the upload went.
 if (cliPort && !rc && !missing && !/Upload Complete/.test(log)) {
   const why = /"code":"(\w+)"/.exec(log) || /^(Unable to connect.*)$/m.exec(log);
