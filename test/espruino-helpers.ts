@@ -16,7 +16,8 @@ export const ABS = (p: string) => resolve(p);
 let told = false;
 /**
  * True when `board` can run. Otherwise: outside CI, one line for the whole run saying how to enable
- * these tests, and the caller registers nothing; under CI=true, a failing test in `suite`.
+ * these tests, and the caller registers nothing; under CI=true, or when ESPRUINO is set but names no
+ * runnable build at all (a wrong path: the run asked for the interpreter), a failing test in `suite`.
  */
 export function haveBoards(t: any, boards: string[]): boolean {
   const missing = boards.filter((b) => !ESP || !ESP.boards[b]);
@@ -27,6 +28,12 @@ export function haveBoards(t: any, boards: string[]): boolean {
   if (CI) {
     t(`the real Espruino interpreter is available under CI (${missing.join(", ")})`, () => {
       assert.unreachable(why + ": .ci/run sets ESPRUINO to ../shared/espruino");
+    });
+    return false;
+  }
+  if (ESP && !Object.keys(ESP.boards).length) {
+    t(`ESPRUINO names a runnable Espruino interpreter (${missing.join(", ")})`, () => {
+      assert.unreachable(why + ": set ESPRUINO to a folder of Espruino's Linux builds (device/build-espruino.sh makes them), or unset it");
     });
     return false;
   }

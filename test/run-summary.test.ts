@@ -26,4 +26,13 @@ t("npm test without the interpreter: the summary names the suites left out, and 
   assert.is(plain.trim().split("\n").pop(), "0 passed, 0 failed");
 });
 
+t("npm test with an ESPRUINO that names nothing: the device suites fail, they are not skipped", () => {
+  const r = spawnSync(process.execPath, ["test/run.mjs", "espruino-codec\\.test"], { encoding: "utf8", timeout: 120_000, env: { ...process.env, ESPRUINO: "/nonexistent/espruino", CI: "" } });
+  const plain = r.stdout.replace(/\x1b\[[0-9;]*m/g, "");
+  assert.is(r.status, 1, plain);
+  assert.match(plain, /ESPRUINO names a runnable Espruino interpreter \(esp8266\)/);
+  assert.match(plain, /^\s*Skipped:\s+0 test\(s\), 0 suite\(s\)$/m);
+  assert.is(plain.trim().split("\n").pop(), "0 passed, 2 failed");
+});
+
 t.run();
