@@ -129,6 +129,6 @@ if (SRC && existsSync(join(SRC, "boards/LINUX.py"))) {
     assert.not.match(a, /USE_TENSORFLOW|ESPR_UNICODE_SUPPORT/);
     assert.not.match(decls("LINUX_ESP32"), /SAVE_ON_FLASH_MATH|USE_TENSORFLOW|ESPR_UNICODE_SUPPORT/);
   });
-} else skipped("ESPRUINO_SRC (an espruino/Espruino work tree) is not set");
+} else skipped("ESPRUINO_SRC is not set");
 
 t.run();
