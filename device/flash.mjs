@@ -258,6 +258,8 @@ if (cliPort) cliArgs.push(...(bluetooth ? [] : ["--no-ble"]), "-p", cliPort);
 else cliArgs.push("-n");
 if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
+// Over TCP, chars 128-255 are sent as the one byte each that a serial port gets (see the file).
+if (cliPort && cliPort.startsWith("tcp://")) cliArgs.unshift("--require", join(root, "device/cli-tcp-bytes.cjs"));
 const where = save == "flash" ? "to flash (Storage .bootcde: runs at once and at every boot)" : "to RAM (type save() on the board to keep it)";
 const dest = [port && "port " + port, emulate && `the interpreter's ${layout} layout (${cliPort})`, out && "file " + rel(out)].filter(Boolean).join(" and ");
 console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length && !emulate ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny${sn ? " = MQTT-SN build/mqttiny-sn.min.js" : ""} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);

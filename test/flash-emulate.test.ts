@@ -116,6 +116,16 @@ if (haveBoards(t, ["esp8266"])) {
     assert.match(r.out, /^broker <- telemetry\/node7\/status online$/m);
     console.log(`  esp8266: telemetry flashed and run 4 s in ${r.ms} ms; a reading says free ${free} blocks`);
   });
+
+  t("--pretokenise on the ESP8266 layout: the tokens reach Storage intact over the console's TCP link, and readings reach the broker", async () => {
+    const cfg = join(dir, "config-tok.json");
+    writeFileSync(cfg, JSON.stringify({ ssid: "x", wifiPassword: "", host: "h", port: 1, id: "node8", topic: "telemetry", interval: 1, keepalive: 10, verbose: true }));
+    const r = await npmFlash(dir, ["--emulate", "--board", "ESP8266", "--config", "config-tok.json", "--pretokenise", "--seconds", "3"]);
+    assert.is(r.status, 0, r.err + r.out);
+    assert.match(r.out, /; pretokenised;/);
+    assert.not.match(r.out, /File already written with different data|Uncaught/);
+    assert.match(r.out, /^broker <- telemetry\/node8\/temp \{"seq":1,/m);
+  });
 }
 
 t.run();

@@ -237,6 +237,30 @@ t("--port tcp://HOST:PORT: the CLI uploads to a board's telnet console with --no
   }
 });
 
+t("--port tcp:// --pretokenise: the console gets the token bytes (128-255) as one byte each, exactly the upload --out writes (the CLI's socket alone sent them as UTF-8)", async () => {
+  let got = Buffer.alloc(0);
+  const server = net.createServer((s) => {
+    s.on("data", (d) => {
+      got = Buffer.concat([got, d]);
+      if (d.includes(10)) s.write("\r\n>");
+    });
+    s.on("error", () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  const out = join(dir, "tok-tcp.js");
+  try {
+    const r = await flashAsync(["--port", `tcp://127.0.0.1:${port}`, "--config", goodConfig, "--pretokenise", "--out", out]);
+    assert.is(r.status, 0, r.err + r.out);
+    const lines = readFileSync(out, "latin1").split("\n").filter((l) => l.startsWith('require("Storage").write(".bootcde"'));
+    assert.ok(lines.length > 5 && /[\x80-\xff]/.test(lines[1]), "token bytes in the upload");
+    const sent = got.toString("latin1");
+    for (const l of lines) assert.ok(sent.includes(l), "a .bootcde chunk arrived changed: " + l.slice(0, 80));
+  } finally {
+    server.close();
+  }
+});
+
 t("--port tcp://: a console that refuses the connection exits 1 and says why (the CLI itself exits 0)", () => {
   const r = flash("--port", "tcp://127.0.0.1:1", "--config", goodConfig);
   assert.is(r.status, 1);
