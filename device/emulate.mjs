@@ -7,7 +7,7 @@
 //              reset() before an upload clears every timer (Storage keeps .bootrst, which reset() runs).
 // The console's port is fixed by the build (2323, on all interfaces): one emulated board at a time.
 import net from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { findEspruino, runEspruino } from "./interpreter.mjs";
@@ -33,8 +33,7 @@ export function emulatorBuilds(root, spec = process.env.ESPRUINO) {
   const dflt = resolve(root, "..", "shared", "espruino");
   const esp = findEspruino(spec || dflt);
   if (!esp || (esp.problems.length && !Object.keys(esp.boards).length)) {
-    const how = spec ? `ESPRUINO=${spec}` : `no ESPRUINO, and the default ${dflt}`;
-    const why = esp && esp.problems.length && spec ? esp.problems.join("; ") : `${how} does not exist`;
+    const why = !spec && !existsSync(dflt) ? `no ESPRUINO, and the default ${dflt} does not exist` : esp.problems.join("; ");
     return { problem: `no Espruino interpreter: ${why}; set ESPRUINO to a folder of Linux builds (device/build-espruino.sh makes them from Espruino's source)` };
   }
   return { esp };
