@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync, existsSync, mkdtempSync, readdirSync, rmSy
 import { execSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join, dirname, basename, relative, resolve } from "node:path";
+import { join, dirname, basename, relative, resolve, isAbsolute } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { emulatorBuilds, emulatorBroker, watchBroker, startEmulatedBoard, cleanLines, boardError, TELNET_PORT } from "./emulate.mjs";
@@ -103,7 +103,7 @@ const boardJson = join(root, "device/boards", board.toUpperCase() + ".json");
 if (!existsSync(boardJson)) fail(`unknown board ${board}: use ESP32 or ESP8266`, 2);
 
 const programFile = opts.program ? fromCaller(opts.program) : join(root, "device/telemetry.js");
-if (!existsSync(programFile)) fail(`no program ${programFile}${opts.program && !opts.program.startsWith("/") ? ` (${opts.program} taken from ${callerDir})` : ""}`);
+if (!existsSync(programFile)) fail(`no program ${programFile}${opts.program && !isAbsolute(opts.program) ? ` (${opts.program} taken from ${callerDir})` : ""}`);
 const programText = readFileSync(programFile, "utf8");
 if (opts.program && !/require\(\s*["']mqttiny["']\s*\)/.test(programText)) console.error(`note: ${opts.program} does not call require("mqttiny"), so the module is not embedded`);
 
