@@ -1,6 +1,8 @@
 // Uploads a board program and the mqttiny module to a board with the `espruino` CLI.
 //   npm run flash -- --port /dev/ttyUSB0 [--board ESP32|ESP8266] [--config device/config.json] [--save flash|ram] [--program my.js]
 //   npm run flash -- --out upload.js     (no board: write exactly what --port would upload)
+//   npm run flash -- --emulate [--program my.js] [--seconds 30]   (the upload flashed to the real interpreter
+//                                        on this computer, against a local mosquitto: device/emulate.mjs)
 //   npm run flash -- --help
 // The CLI fetches modules over HTTP; here it fetches build/mqttiny.min.js from a server on 127.0.0.1
 // for the length of the upload, so no internet is needed, and the CLI's own module handling
@@ -9,22 +11,27 @@ import { readFileSync, writeFileSync, existsSync, mkdtempSync, readdirSync, rmSy
 import { execSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join, dirname, basename, relative, resolve } from "node:path";
+import { join, dirname, basename, relative, resolve, isAbsolute } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { emulatorBuilds, emulatorBroker, watchBroker, startEmulatedBoard, cleanLines, boardError, TELNET_PORT } from "./emulate.mjs";
 
 const USAGE = `usage: npm run flash -- --port /dev/ttyUSB0 [options]    upload to the board on that serial port
        npm run flash -- --out upload.js [options]         write exactly what --port would upload (no board)
+       npm run flash -- --emulate [options]               flash it to the real Espruino interpreter on this
+                                                          computer and run it against a local broker
 
 options:
-  --port PATH        the board's serial port (/dev/ttyUSB0, /dev/ttyACM0, /dev/cu.usbserial-*, COM3)
+  --port PATH        the board's serial port (/dev/ttyUSB0, /dev/ttyACM0, /dev/cu.usbserial-*, COM3), or
+                     tcp://HOST[:PORT] for a board's telnet console (the CLI runs with --no-ble: no Bluetooth
+                     stack, no D-Bus needed), or a Bluetooth address aa:bb:cc:dd:ee:ff (needs D-Bus)
   --out FILE         write the upload to FILE instead of sending it (both may be given)
   --board NAME       ESP32 (default) or ESP8266
   --save flash|ram   flash (default): the upload is written into Storage as .bootcde and loaded from
                      there; it runs at once and at every boot, function bodies stay in flash.
                      ram: uploaded into RAM as the Web IDE does (type save() on the board to keep it)
   --program FILE     your own board program instead of device/telemetry.js; it calls require("mqttiny")
-                     and the module is embedded. CONFIG is prepended only if --config is given
+                     and the module is embedded. CONFIG is prepended only if --config (or --emulate) is given
   --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json). With --port
                      it must exist and its Wi-Fi must not be the example's placeholder. Its "ca", "cert"
                      and "key" (with "tls": true) name PEM files on this computer, relative to the config
@@ -32,14 +39,26 @@ options:
   --pretokenise      with --save flash: store the code as the interpreter's tokens, as the Web IDE's
                      "Pretokenise code before upload" does (firmware 2v25 or later): a 13% smaller
                      module, a QoS 0 publish 2-20% faster on an ESP8266 layout (npm run bench)
-  --help             this text`;
+  --emulate          the board is the Espruino interpreter's Linux build with the --board's memory layout
+                     (ESPRUINO=/path/to/builds, default ../shared/espruino; device/build-espruino.sh makes
+                     them). The espruino CLI flashes the upload to its console (tcp://127.0.0.1:2323, one
+                     at a time) as it would a board, after a stub Wifi module is put in its Storage. A
+                     mosquitto is started on loopback (or MQTT_URL=mqtt://[user:password@]host:port is
+                     used); CONFIG's host, port and credentials name it, TLS is off. Prints what the
+                     program prints and what reaches the broker ("broker <- topic payload")
+  --seconds S        with --emulate: seconds to run after the upload (default 30)
+  --help             this text
+
+Relative paths (--program, --config, --out) are taken from the folder you ran npm in.
+Exit status: 0 done; 1 the upload failed, or with --emulate the program threw or the interpreter
+stopped; 2 a bad flag.`;
 
 function fail(msg, code = 1) {
   console.error(msg);
   process.exit(code);
 }
 
-const VALUED = ["port", "out", "board", "config", "save", "program"];
+const VALUED = ["port", "out", "board", "config", "save", "program", "seconds"];
 const opts = {};
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -48,8 +67,8 @@ for (let i = 0; i < argv.length; i++) {
     console.log(USAGE);
     process.exit(0);
   }
-  if (a == "--pretokenise") {
-    opts.pretokenise = true;
+  if (a == "--pretokenise" || a == "--emulate") {
+    opts[a.slice(2)] = true;
     continue;
   }
   const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
@@ -59,30 +78,39 @@ for (let i = 0; i < argv.length; i++) {
   opts[m[1]] = v;
 }
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// npm runs scripts in the package's folder; the folder it was run in is INIT_CWD.
+const callerDir = (process.env.npm_lifecycle_event == "flash" && process.env.INIT_CWD) || process.cwd();
+const fromCaller = (f) => resolve(callerDir, f);
 const rel = (f) => {
-  const r = relative(process.cwd(), f);
+  const r = relative(callerDir, f);
   return r && !r.startsWith("..") ? r : f;
 };
 const port = opts.port;
-const out = opts.out;
+const out = opts.out && fromCaller(opts.out);
+const emulate = !!opts.emulate;
+if (emulate && port) fail("--emulate and --port: one board at a time (--emulate flashes the interpreter on this computer)", 2);
+if (opts.seconds != null && !emulate) fail("--seconds goes with --emulate", 2);
+const seconds = opts.seconds == null ? 30 : Number(opts.seconds);
+if (!(seconds > 0 && seconds <= 86400)) fail(`--seconds ${opts.seconds}: seconds, more than 0 (at most 86400)`, 2);
 const board = opts.board || "ESP32";
 const save = opts.save || "flash"; // the same for --port and --out, so --out previews the real upload
 if (save != "flash" && save != "ram") fail("--save is flash or ram", 2);
 // Tokens include control bytes (a 3 is Ctrl-C): typed into the console they cancel the line; written
 // into Storage they are escaped in a String.
 if (opts.pretokenise && save != "flash") fail("--pretokenise needs --save flash (typed into the console, tokens such as Ctrl-C cancel the line)", 2);
-if (!port && !out) fail(USAGE, 2);
+if (!port && !out && !emulate) fail(USAGE, 2);
 const boardJson = join(root, "device/boards", board.toUpperCase() + ".json");
 if (!existsSync(boardJson)) fail(`unknown board ${board}: use ESP32 or ESP8266`, 2);
 
-let programFile = opts.program || join(root, "device/telemetry.js");
-if (!existsSync(programFile)) fail(`no program ${programFile}`);
+let programFile = opts.program ? fromCaller(opts.program) : join(root, "device/telemetry.js");
+if (!existsSync(programFile)) fail(`no program ${programFile}${opts.program && !isAbsolute(opts.program) ? ` (${opts.program} taken from ${callerDir})` : ""}`);
 let programText = readFileSync(programFile, "utf8");
 if (opts.program && !/require\(\s*["']mqttiny["']\s*\)/.test(programText)) console.error(`note: ${opts.program} does not call require("mqttiny"), so the module is not embedded`);
 
-// CONFIG: always for the telemetry program, for one's own program only when --config names a file.
-const useConfig = !opts.program || opts.config != null;
-const configFile = opts.config || join(root, "device/config.json");
+// CONFIG: always for the telemetry program, for one's own program only when --config names a file
+// (or with --emulate, where CONFIG names the broker started here).
+const useConfig = !opts.program || opts.config != null || emulate;
+const configFile = opts.config ? fromCaller(opts.config) : join(root, "device/config.json");
 const exampleFile = join(root, "device/config.example.json");
 const example = JSON.parse(readFileSync(exampleFile, "utf8"));
 const problems = [];
@@ -102,7 +130,7 @@ if (useConfig) {
   } else if (port) {
     problems.push(`no ${rel(configFile)}: cp device/config.example.json device/config.json, then set your Wi-Fi (ssid, wifiPassword), broker host and port, and node id`);
   } else {
-    console.error(`note: no ${rel(configFile)}, so this upload uses the example's placeholder settings (--port refuses them)`);
+    if (!emulate || opts.config) console.error(`note: no ${rel(configFile)}, so this upload uses the example's placeholder settings (--port refuses them)`);
     config = example;
     configFrom = rel(exampleFile) + " (placeholders)";
   }
@@ -171,15 +199,41 @@ if (config && config.protocol != null && config.protocol != "sn" && config.proto
 // built with persist; with "sleep", the deep-sleep telemetry program. The MQTT-SN client has no persist yet.
 const persist = !!(config && (config.sleep || config.persist));
 if (sn && persist) fail(`${configFrom}: "sleep" and "persist" are MQTT only (the MQTT-SN client has no persist yet)`);
+if (sn && emulate) fail(`${configFrom}: "protocol": "sn" with --emulate: --emulate runs MQTT against a broker; npm start -- --sn runs the telemetry program over MQTT-SN on the interpreter`);
 const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : persist ? "build/mqttiny-persist.min.js" : "build/mqttiny.min.js");
 if (!opts.program && config && config.sleep) programText = readFileSync((programFile = join(root, "device/telemetry-sleep.js")), "utf8");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
+
+// Ctrl-C (or a SIGTERM) ends the run through the exit handlers, which stop the broker and the
+// interpreter; once an emulated board runs, Ctrl-C ends its run early instead.
+let onCtrlC = () => process.exit(130);
+process.on("SIGINT", () => onCtrlC());
+process.on("SIGTERM", () => process.exit(143));
+// --emulate: the board is the interpreter on this computer and CONFIG names the broker it reaches.
+let broker = null;
+let esp = null;
+const layout = board.toLowerCase();
+if (emulate) {
+  const b = emulatorBuilds(root);
+  if (b.problem) fail(b.problem);
+  esp = b.esp;
+  if (!esp.boards[layout]) fail(`no runnable ${layout} build in ${esp.from}${esp.problems.length ? " (" + esp.problems.join("; ") + ")" : ""}: --board ESP32 needs espruino-esp32, ESP8266 espruino-esp8266`);
+  try {
+    broker = await emulatorBroker();
+  } catch (e) {
+    fail(e.message);
+  }
+  process.on("exit", () => broker.kill());
+  if (config.tls || config.ca || config.cert || config.key) console.error(`note: TLS is off with --emulate (the broker here is plain MQTT)`);
+  configFrom += ", host and port set to the broker here";
+  config = { ...config, host: broker.host, port: broker.port, username: broker.username, password: broker.password, tls: false, ca: undefined, cert: undefined, key: undefined };
+  if (opts.program && !/\bCONFIG\b/.test(programText)) console.error(`note: ${opts.program} does not read CONFIG, so it connects where it says, not to ${broker.shown}: CONFIG.host and CONFIG.port name the broker`);
+}
 
 const dir = mkdtempSync(join(tmpdir(), "mqttiny-flash-"));
 // The program written there holds CONFIG (the Wi-Fi password, a TLS key): it goes however the run ends,
 // fail() and Ctrl-C included (on SIGINT Node would otherwise exit without an "exit" event).
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-process.once("SIGINT", () => process.exit(130));
 const program = join(dir, basename(programFile));
 writeFileSync(program, (config ? "var CONFIG = " + JSON.stringify(config) + ";\n" : "") + programText);
 
@@ -201,24 +255,99 @@ cliArgs.push("--config", "MODULE_PROXY_ENABLED=true", "--config", "MODULE_PROXY_
 // (a 10 KB module loaded from a RAM string needs about as many blocks as an ESP8266 has). It also
 // survives a reboot. --save ram uploads into RAM as the IDE does by default (keep it with save()).
 if (save == "flash") cliArgs.push("--storage", ".bootcde:-");
-if (port) cliArgs.push("-p", port);
+// --no-ble: the CLI's Bluetooth module crashes the CLI where there is no D-Bus (containers, CI), even for
+// a serial or tcp:// port. Only a Bluetooth address (an ESP32's BLE console) needs it.
+const cliPort = emulate ? "tcp://127.0.0.1:" + TELNET_PORT : port;
+const bluetooth = !!cliPort && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(cliPort);
+if (cliPort) cliArgs.push(...(bluetooth ? [] : ["--no-ble"]), "-p", cliPort);
 else cliArgs.push("-n");
 if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
+// Over TCP, chars 128-255 are sent as the one byte each that a serial port gets (see the file).
+if (cliPort && cliPort.startsWith("tcp://")) cliArgs.unshift("--require", join(root, "device/cli-tcp-bytes.cjs"));
 const where = save == "flash" ? "to flash (Storage .bootcde: runs at once and at every boot)" : "to RAM (type save() on the board to keep it)";
-const dest = [port && "port " + port, out && "file " + out].filter(Boolean).join(" and ");
-console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny${sn ? " = MQTT-SN build/mqttiny-sn.min.js" : persist ? " = build/mqttiny-persist.min.js" : ""} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);
-const child = spawn(process.execPath, cliArgs, { stdio: ["inherit", "pipe", "pipe"] });
+const dest = [port && "port " + port, emulate && `the interpreter's ${layout} layout (${cliPort})`, out && "file " + rel(out)].filter(Boolean).join(" and ");
+console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length && !emulate ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny${sn ? " = MQTT-SN build/mqttiny-sn.min.js" : persist ? " = build/mqttiny-persist.min.js" : ""} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);
+
+// With --emulate: the broker's subscriber and the interpreter start before the upload; the program's
+// lines come through the CLI while it is connected, then from the interpreter's own console.
+let emu = null;
+let watch = null;
+let received = 0;
+let threw = false;
+const boardLine = (l) => {
+  threw = threw || boardError(l);
+  console.log(l);
+};
+if (emulate) {
+  console.log(`broker: ${broker.shown}${broker.started ? " (mosquitto started here)" : ""}`);
+  try {
+    watch = await watchBroker(broker, (topic, text) => {
+      received++;
+      console.log(`broker <- ${topic} ${text.length > 200 ? text.slice(0, 200) + "..." : text}`);
+    });
+  } catch (e) {
+    fail(e.message);
+  }
+  try {
+    emu = await startEmulatedBoard({ esp, board: layout, onLine: boardLine, timeoutMs: (seconds + 600) * 1000 });
+  } catch (e) {
+    fail(e.message);
+  }
+  console.log(`interpreter: ${esp.boards[layout].bin} (${layout} layout), console on tcp://127.0.0.1:${TELNET_PORT}`);
+}
+
+const child = spawn(process.execPath, cliArgs, { stdio: [emulate ? "ignore" : "inherit", "pipe", "pipe"] });
 let log = "";
-child.stdout.on("data", (d) => (log += d));
+let uploaded = null;
+const uploadDone = new Promise((r) => (uploaded = r));
+const fromCli = cleanLines(boardLine);
+let pending = "";
+child.stdout.on("data", (d) => {
+  log += d;
+  if (!emulate) return;
+  pending += d;
+  let i;
+  while ((i = pending.indexOf("\n")) >= 0) {
+    const l = pending.slice(0, i);
+    pending = pending.slice(i + 1);
+    if (l.startsWith("--] ")) fromCli(l.slice(4));
+    else if (/^Upload Complete/.test(l)) uploaded();
+  }
+});
 child.stderr.on("data", (d) => (log += d));
-const rc = await new Promise((r) => child.on("exit", r));
+const exited = new Promise((r) => child.on("exit", r));
+// A program that prints more often than every 0.5 s keeps the CLI connected (it waits for a quiet
+// console before it exits): with --emulate the run goes on once the upload is complete.
+const rc = await (emulate ? Promise.race([exited, uploadDone.then(() => 0)]) : exited);
 server.close();
 const missing = /Module mqttiny not found/.test(log);
-if (port && /system_bus_socket|dbus|noble|bluetooth/i.test(log)) fail(`${noPort(port).replace(/^no serial port/, "could not open serial port")} (the espruino CLI found no serial port by that name)`);
+// The CLI finds no such serial port: "Unable to connect!", exit status 0 (with Bluetooth on, it would
+// look for a Bluetooth device of that name instead, and crash without D-Bus).
+if (port && !port.startsWith("tcp://") && !bluetooth && /Port "[^"]*" not found|Unable to connect|system_bus_socket|dbus|noble|bluetooth/i.test(log)) fail(`${noPort(port).replace(/^no serial port/, "could not open serial port")} (the espruino CLI found no serial port by that name)`);
+// The CLI exits 0 when it cannot connect: only its "Upload Complete" says the upload went.
+if (cliPort && !rc && !missing && !/Upload Complete/.test(log)) {
+  const why = /"code":"(\w+)"/.exec(log) || /^(Unable to connect.*)$/m.exec(log);
+  fail(`could not upload to ${cliPort}${why ? ": " + why[1] : ""}${cliPort.startsWith("tcp://") ? " (is the board's telnet console on that address and port?)" : ""}`);
+}
 if (rc || missing) {
   console.error(redact(log));
   fail(missing ? "the espruino CLI could not load the mqttiny module" : "espruino CLI failed");
 }
-if (out) console.log(`wrote ${out}: the upload ${save == "flash" ? "into flash (.bootcde)" : "into RAM"}, as --port would send it`);
+if (out) console.log(`wrote ${rel(out)}: the upload ${save == "flash" ? "into flash (.bootcde)" : "into RAM"}, as --port would send it`);
 if (port) console.log(save == "flash" ? "uploaded to flash (.bootcde): it runs now and at every boot" : "uploaded to RAM; type save() on the board's console to keep it across reboots");
+if (emulate) {
+  console.log(`uploaded; running for ${seconds} s (Ctrl-C stops sooner)`);
+  let stopped = false;
+  const early = emu.done.then(() => !stopped);
+  const ctrlC = new Promise((r) => (onCtrlC = () => r(false)));
+  const ended = await Promise.race([new Promise((r) => setTimeout(() => r(false), seconds * 1000)), early, ctrlC]);
+  stopped = true;
+  emu.kill();
+  child.kill();
+  await emu.done;
+  watch.end();
+  await broker.stop();
+  console.log(`emulated ${board}: ${ended ? "the interpreter stopped by itself" : "stopped"}; ${received} message(s) reached the broker${threw ? "; the program reported an error (above)" : ""}`);
+  process.exit(ended || threw ? 1 : 0);
+}

@@ -125,11 +125,12 @@ const q = (s) => "'" + String(s).replace(/'/g, "'\\''") + "'";
  *          completes, so nothing holds the whole text in RAM (as on a board)
  * lineDelayMs / chunkBytes / chunkDelayMs: typing pace for an upload (pause after each line; bytes per write
  * and the pause after each write).
+ * args: interpreter options before the script (e.g. ["--telnet"]: the console also on TCP port 2323).
  * cwd (default: a fresh temp folder, removed at the end), timeoutMs (default 60000: SIGKILL after it),
  * onLine(line) for each output line as it comes (banner and prompts stripped), esp (from findEspruino).
  * Returns { done: Promise<{ code, signal, output, timedOut }>, kill(signal = "SIGKILL"), send(text), cwd, lines }.
  */
-export function runEspruino({ board = "esp8266", code, file, upload, cwd, timeoutMs = 60000, onLine, esp = findEspruino(), lineDelayMs = 20, chunkBytes = 16, chunkDelayMs = 4 } = {}) {
+export function runEspruino({ board = "esp8266", code, file, upload, args = [], cwd, timeoutMs = 60000, onLine, esp = findEspruino(), lineDelayMs = 20, chunkBytes = 16, chunkDelayMs = 4 } = {}) {
   if (!esp || !esp.boards[board]) throw new Error("no Espruino build for board " + board + (esp ? " in " + esp.from : " (set ESPRUINO)"));
   const own = !cwd;
   const dir = cwd || mkdtempSync(join(tmpdir(), "espruino-"));
@@ -140,7 +141,7 @@ export function runEspruino({ board = "esp8266", code, file, upload, cwd, timeou
     script = join(ctl, "program.js");
     writeFileSync(script, code);
   } else if (file) script = resolve(file);
-  const argv = [...esp.boards[board].cmd, ...(script ? [script] : [])];
+  const argv = [...esp.boards[board].cmd, ...args, ...(script ? [script] : [])];
   // `timeout` is a last guard should this process die without killing the interpreter.
   const guard = Math.ceil(timeoutMs / 1000) + 30;
   const inner = "echo $$ > " + q(pidFile) + "; exec " + argv.map(q).join(" ");

@@ -114,9 +114,13 @@ export function probeGateway(port, ms = 500) {
  *   predefined   [{ client = "*", topic, id }] predefined topic ids
  *   qosm1        [{ client, port }] QoS -1 senders, known by their UDP source port on 127.0.0.1
  *   port         the gateway's UDP port (default: a free one)
+ *   username, password   what the gateway logs in to the broker with (LoginID, Password), for every
+ *                client: MQTT-SN has no credentials of its own
  * Returns { port, log() (its output so far), stop(), kill() (at once, for process exit) }.
  */
-export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, predefined = [], qosm1 = [], port } = {}) {
+export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, predefined = [], qosm1 = [], port, username, password } = {}) {
+  // One Key=Value a line: a line break in a value would be read as another key.
+  if (/[\r\n]/.test((username || "") + (password || ""))) throw new Error("a user name or password with a line break cannot go into the gateway's config");
   if (!bin) {
     const g = findGateway();
     if (g.problem) throw new Error(g.problem);
@@ -153,6 +157,8 @@ export async function startGateway({ brokerHost = "127.0.0.1", brokerPort, bin, 
       "GatewayIP=127.0.0.1",
       `GatewayPortNo=${port}`,
       "ShearedMemory=NO",
+      ...(username != null ? [`LoginID=${username}`] : []),
+      ...(password != null ? [`Password=${password}`] : []),
       "",
     ];
     writeFileSync(join(dir, "gateway.conf"), conf.join("\n"));

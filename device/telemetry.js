@@ -22,6 +22,7 @@ var sn = CONFIG.protocol == "sn";
 var base = CONFIG.topic + "/" + CONFIG.id;
 var period = CONFIG.interval || 10;
 var seq = 0;
+var refused = 0; // readings the full store refused, since it filled
 var ledOn = false;
 var client = null;
 var readTimer = null;
@@ -45,9 +46,17 @@ function publishReading() {
   var t = typeof E.getTemperature == "function" ? E.getTemperature() : 0;
   // No sensor (the Linux interpreter, some boards): NaN is not JSON, so the field is null.
   var body = '{"seq":' + seq + ',"t":' + (isFinite(t) ? t.toFixed(1) : "null") + ',"free":' + freeBlocks() + "}";
-  // QoS 1: held in the client's bounded store until PUBACK, resent after a reconnect.
-  if (!client.publish(base + "/temp", body, { qos: 1 })) log("store full, reading " + seq + " not queued");
-  else if (CONFIG.verbose) log("-> " + base + "/temp " + body);
+  // QoS 1: held in the client's bounded store until PUBACK, resent after a reconnect. "queued", not
+  // "sent": offline it waits in the store. A full store is said once, and how many it refused once it
+  // has room again (a line a second would bury the rest while the broker is away).
+  if (!client.publish(base + "/temp", body, { qos: 1 })) {
+    if (!refused) log("store full (" + client.queued() + " readings held): readings are dropped until the broker acknowledges some");
+    refused++;
+    return;
+  }
+  if (refused) log("store has room again: " + refused + " reading(s) dropped while it was full");
+  refused = 0;
+  if (CONFIG.verbose) log("queued " + base + "/temp " + body);
 }
 
 function startReadings() {

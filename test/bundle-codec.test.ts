@@ -4,6 +4,7 @@ import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { CODEC, DEVICE, DEVICE_SN, es5Problems, runDuk, hasDuk, walk } from "./bundle-helpers";
 import { sizes } from "./size.mjs";
+import { skipped } from "./skips";
 import * as acorn from "acorn";
 
 const t = suite("codec bundle");
@@ -25,6 +26,7 @@ t("es5Problems finds what Espruino would trip on", () => {
 t("encodes CONNECT and PUBLISH and decodes a PUBLISH under duk", () => {
   if (!hasDuk()) {
     if (process.env.CI) assert.unreachable("duk (Debian package duktape) is required in CI");
+    skipped("duk is not installed");
     console.log("  (duk not installed: skipped outside CI)");
     return;
   }

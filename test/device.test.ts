@@ -47,6 +47,32 @@ t("a board socket that errors and then closes with had_error = true reports the 
   assert.equal(errors, ["connect failed: ECONNRESET"]);
 });
 
+t("the telemetry program says a reading is queued (not sent), a full store once, and then how many readings it dropped", () => {
+  // The program with stand-ins: a client whose QoS 1 publish() takes, refuses 3 times, takes again.
+  const lines: string[] = [];
+  const answers = [true, false, false, false, true];
+  let readTimer: (() => void) | null = null;
+  const client = { on() {}, subscribe() {}, end() {}, queued: () => 8, publish: (topic: string) => (topic.endsWith("/temp") ? answers.shift() : true) };
+  const modules: Record<string, unknown> = { mqttiny: { connect: () => client }, Wifi: { connect: (_s: string, _o: unknown, cb: (e: null) => void) => cb(null) } };
+  vm.runInNewContext(readFileSync("device/telemetry.js", "utf8"), {
+    CONFIG: { id: "n1", topic: "telemetry", interval: 1, verbose: true },
+    require: (n: string) => modules[n],
+    console: { log: (l: string) => lines.push(l) },
+    setInterval: (f: () => void, ms: number) => (ms == 1000 && (readTimer = f), 1),
+    clearInterval() {},
+    E: {},
+    process: { memory: () => ({ free: 1000 }) },
+  });
+  for (let i = 0; i < 5; i++) readTimer!();
+  assert.equal(lines, [
+    "[n1] wifi up",
+    '[n1] queued telemetry/n1/temp {"seq":1,"t":0.0,"free":1000}',
+    "[n1] store full (8 readings held): readings are dropped until the broker acknowledges some",
+    "[n1] store has room again: 3 reading(s) dropped while it was full",
+    '[n1] queued telemetry/n1/temp {"seq":5,"t":0.0,"free":1000}',
+  ]);
+});
+
 t("the program itself is ES5 without labels or ES2015 globals", () => {
   assert.equal(es5Problems(readFileSync("device/telemetry.js", "utf8")), []);
 });

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 // @ts-ignore: plain ESM module without types
 import { findEspruino, runEspruino } from "../device/interpreter.mjs";
+import { skipped } from "./skips";
 
 export { runEspruino };
 export const ESP = findEspruino();
@@ -15,7 +16,8 @@ export const ABS = (p: string) => resolve(p);
 let told = false;
 /**
  * True when `board` can run. Otherwise: outside CI, one line for the whole run saying how to enable
- * these tests, and the caller registers nothing; under CI=true, a failing test in `suite`.
+ * these tests, and the caller registers nothing; under CI=true, or when ESPRUINO is set but names no
+ * runnable build at all (a wrong path: the run asked for the interpreter), a failing test in `suite`.
  */
 export function haveBoards(t: any, boards: string[]): boolean {
   const missing = boards.filter((b) => !ESP || !ESP.boards[b]);
@@ -29,6 +31,13 @@ export function haveBoards(t: any, boards: string[]): boolean {
     });
     return false;
   }
+  if (ESP && !Object.keys(ESP.boards).length) {
+    t(`ESPRUINO names a runnable Espruino interpreter (${missing.join(", ")})`, () => {
+      assert.unreachable(why + ": set ESPRUINO to a folder of Espruino's Linux builds (device/build-espruino.sh makes them), or unset it");
+    });
+    return false;
+  }
+  skipped(why);
   if (!told) {
     told = true;
     console.log(`  espruino-*.test.ts skipped (${why}): ESPRUINO=/path/to/espruino-builds npm test enables them; README "Testing on the real interpreter" says how to get a build`);

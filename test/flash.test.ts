@@ -3,7 +3,8 @@
 // CLI runs: a missing or placeholder device/config.json, a serial port that is not there. All offline.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
+import { spawnSync, spawn } from "node:child_process";
+import net from "node:net";
 import { readFileSync, writeFileSync, mkdtempSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,21 @@ t.after(() => rmSync(dir, { recursive: true, force: true }));
 function flash(...args: string[]) {
   const r = spawnSync(process.execPath, ["device/flash.mjs", ...args], { encoding: "utf8", timeout: 120_000 });
   return { status: r.status, out: r.stdout, err: r.stderr };
+}
+/** flash.mjs as `npm run flash` runs it: in the repository, with the caller's folder in INIT_CWD. */
+function npmFlash(callerDir: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [join(process.cwd(), "device/flash.mjs"), ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, npm_lifecycle_event: "flash", INIT_CWD: callerDir, ...env } });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+/** The same, without blocking this process (for tests that serve something to it). */
+function flashAsync(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; out: string; err: string }> {
+  const p = spawn(process.execPath, ["device/flash.mjs", ...args], { env: { ...process.env, ...env } });
+  let out = "";
+  let err = "";
+  p.stdout.on("data", (d) => (out += d));
+  p.stderr.on("data", (d) => (err += d));
+  const t = setTimeout(() => p.kill("SIGKILL"), 120_000);
+  return new Promise((r) => p.on("close", (status) => (clearTimeout(t), r({ status, out, err }))));
 }
 const noStack = (s: string) => !/\n\s+at |Error:|ENOENT|dbus|Node\.js v/.test(s);
 
@@ -37,7 +53,7 @@ const bootcde = (up: string) =>
 t("--help lists every flag and exits 0", () => {
   const r = flash("--help");
   assert.is(r.status, 0);
-  for (const f of ["--port", "--out", "--board", "--save flash|ram", "--program", "--config", "--pretokenise", "--help"]) assert.ok(r.out.includes(f), f);
+  for (const f of ["--port", "--out", "--board", "--save flash|ram", "--program", "--config", "--pretokenise", "--emulate", "--seconds", "--no-ble", "the folder you ran npm in", "--help"]) assert.ok(r.out.includes(f), f);
 });
 
 t("unknown flags and missing values are refused with one line, exit 2", () => {
@@ -189,14 +205,107 @@ t("--port: a serial port that is not there is reported as such (not the CLI's Bl
   assert.is(r.status, 1);
   assert.match(r.err, /^cannot upload:\n  no serial port \/dev\/ttyUSB-mqttiny-none: is the board plugged in/);
   assert.ok(noStack(r.err), r.err);
-  // A path that exists but is no serial port: the CLI runs, falls back to Bluetooth and, without D-Bus
-  // (as here and in CI), dies there; that is reported as the port it could not open. With D-Bus the
-  // CLI would scan for Bluetooth devices instead, so this half runs only without it.
-  if (existsSync("/var/run/dbus/system_bus_socket")) return;
+  // A path that exists but is no serial port: the CLI (with --no-ble) says "Unable to connect!" and
+  // exits 0; that is reported as the port it could not open.
   const n = flash("--port", "/dev/null", "--config", goodConfig);
   assert.is(n.status, 1);
   assert.match(n.err, /^could not open serial port \/dev\/null: is the board plugged in.*found no serial port by that name/);
   assert.ok(noStack(n.err), n.err);
+});
+
+t("--port tcp://HOST:PORT: the CLI uploads to a board's telnet console with --no-ble (no Bluetooth stack, no D-Bus needed)", async () => {
+  // A console that answers each line with a prompt, as Espruino's does, and keeps what it was sent.
+  let got = "";
+  const server = net.createServer((s) => {
+    s.on("data", (d) => {
+      got += d.toString("latin1");
+      if (d.includes(10)) s.write("\r\n>");
+    });
+    s.on("error", () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const r = await flashAsync(["--port", `tcp://127.0.0.1:${port}`, "--config", goodConfig]);
+    assert.is(r.status, 0, r.err + r.out);
+    assert.match(r.out, /uploaded to flash \(\.bootcde\)/);
+    assert.ok(got.includes('require("Storage").write(".bootcde","Modules.addCached(\\"mqttiny\\"'), got.slice(0, 300));
+    assert.ok(got.includes('load(".bootcde")'), "the upload ends by loading what it wrote");
+    assert.ok(noStack(r.err), r.err);
+  } finally {
+    server.close();
+  }
+});
+
+t("--port tcp:// --pretokenise: the console gets the token bytes (128-255) as one byte each, exactly the upload --out writes (the CLI's socket alone sent them as UTF-8)", async () => {
+  let got = Buffer.alloc(0);
+  const server = net.createServer((s) => {
+    s.on("data", (d) => {
+      got = Buffer.concat([got, d]);
+      if (d.includes(10)) s.write("\r\n>");
+    });
+    s.on("error", () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  const out = join(dir, "tok-tcp.js");
+  try {
+    const r = await flashAsync(["--port", `tcp://127.0.0.1:${port}`, "--config", goodConfig, "--pretokenise", "--out", out]);
+    assert.is(r.status, 0, r.err + r.out);
+    const lines = readFileSync(out, "latin1").split("\n").filter((l) => l.startsWith('require("Storage").write(".bootcde"'));
+    assert.ok(lines.length > 5 && /[\x80-\xff]/.test(lines[1]), "token bytes in the upload");
+    const sent = got.toString("latin1");
+    for (const l of lines) assert.ok(sent.includes(l), "a .bootcde chunk arrived changed: " + l.slice(0, 80));
+  } finally {
+    server.close();
+  }
+});
+
+t("--port tcp://: a console that refuses the connection exits 1 and says why (the CLI itself exits 0)", () => {
+  const r = flash("--port", "tcp://127.0.0.1:1", "--config", goodConfig);
+  assert.is(r.status, 1);
+  assert.match(r.err, /^could not upload to tcp:\/\/127\.0\.0\.1:1: ECONNREFUSED/);
+  assert.not.match(r.out, /uploaded/);
+});
+
+t("npm run flash -- --program my.js: a relative path is taken from the folder npm was run in (INIT_CWD)", () => {
+  const caller = join(dir, "caller");
+  mkdirSync(join(caller, "progs"), { recursive: true });
+  writeFileSync(join(caller, "progs/my.js"), 'var m = require("mqttiny");\nprint("mine");\n');
+  const r = npmFlash(caller, ["--program", "progs/my.js", "--out", "up.js", "--save", "ram"]);
+  assert.is(r.status, 0, r.err);
+  assert.ok(existsSync(join(caller, "up.js")), "--out is written in the caller's folder too");
+  assert.ok(readFileSync(join(caller, "up.js"), "utf8").includes('print("mine")'));
+  assert.match(r.out, /^progs\/my\.js \(/, "named as the caller gave it");
+});
+
+t("--program: a program that is not there is named by the full path tried and the folder it was taken from", () => {
+  const caller = join(dir, "caller2");
+  mkdirSync(caller, { recursive: true });
+  const r = npmFlash(caller, ["--program", "none.js", "--out", "x.js"]);
+  assert.is(r.status, 1);
+  assert.is(r.err.trim(), `no program ${join(caller, "none.js")} (none.js taken from ${caller})`);
+});
+
+t("--emulate: flags that do not go with it, and a --seconds without it, are refused (exit 2)", () => {
+  for (const [args, msg] of [
+    [["--emulate", "--port", "/dev/ttyUSB0"], "--emulate and --port: one board at a time"],
+    [["--out", "x.js", "--seconds", "5"], "--seconds goes with --emulate"],
+    [["--emulate", "--seconds", "0"], "--seconds 0: seconds, more than 0"],
+    [["--emulate", "--seconds", "soon"], "--seconds soon: seconds, more than 0"],
+  ] as [string[], string][]) {
+    const r = flash(...args);
+    assert.is(r.status, 2, args.join(" "));
+    assert.ok(r.err.includes(msg), r.err);
+  }
+});
+
+t("--emulate with a wrong ESPRUINO exits 1 with one line naming it (never runs anything else instead)", () => {
+  const bad = spawnSync(process.execPath, ["device/flash.mjs", "--emulate", "--seconds", "1"], { encoding: "utf8", timeout: 60_000, env: { ...process.env, ESPRUINO: join(dir, "no-such-espruino") } });
+  assert.is(bad.status, 1, bad.stderr);
+  assert.match(bad.stderr, /^no Espruino interpreter: ESPRUINO=.*no-such-espruino does not exist; set ESPRUINO to a folder of Linux builds \(device\/build-espruino\.sh/);
+  assert.is(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+  assert.not.match(bad.stdout, /broker|uploaded/);
 });
 
 t.run();

@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import { createRequire } from "node:module";
 import mqtt from "mqtt";
 import { startMosquitto, startAedes, startProxy, until, mosquittoPath } from "./brokers";
+import { skipped } from "./skips";
 
 const require = createRequire(import.meta.url);
 const mqttiny = require("../build/node/index.cjs");
@@ -16,7 +17,10 @@ if (!haveMosquitto && process.env.CI) throw new Error("mosquitto is required in 
 type Broker = { port: number; stop(): Promise<void> };
 const brokers: [string, () => Promise<Broker>][] = [["aedes", () => startAedes()]];
 if (haveMosquitto) brokers.unshift(["mosquitto", () => startMosquitto()]);
-else console.log("  mosquitto not installed: its integration tests are skipped outside CI");
+else {
+  skipped("mosquitto is not installed");
+  console.log("  mosquitto not installed: its integration tests are skipped outside CI");
+}
 
 let uniq = 0;
 function ours(port: number, o: any = {}) {

@@ -7,6 +7,7 @@
 import * as assert from "uvu/assert";
 import { startMosquitto, mosquittoPath } from "./brokers";
 import type { Mosquitto } from "./brokers";
+import { skipped } from "./skips";
 // @ts-ignore: plain ESM module without types
 import { findGateway, startGateway as launchGateway, freeUdpPort as freeUdp } from "../device/sn-gateway.mjs";
 
@@ -25,7 +26,8 @@ export function haveGateway(t: any): boolean {
   const why = !GW ? found.problem : !mosquittoPath() ? "mosquitto is not installed" : "";
   if (!why) return true;
   if (CI) t("the MQTT-SN gateway and mosquitto are available under CI", () => assert.unreachable(why + ": set MQTTSN_GATEWAY to the gateway's folder or binary"));
-  else if (!told) console.log(`  tests that need the MQTT-SN gateway skipped (${why}): MQTTSN_GATEWAY=/path/to/mqttsn-gateway npm test enables them`);
+  else skipped(why!);
+  if (!CI && !told) console.log(`  tests that need the MQTT-SN gateway skipped (${why}): MQTTSN_GATEWAY=/path/to/mqttsn-gateway npm test enables them`);
   told = true;
   return false;
 }

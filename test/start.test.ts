@@ -144,6 +144,26 @@ t("without ESPRUINO the nodes run in the emulator and it says how to use the int
   assert.is(r.status, 0, r.err);
 });
 
+t("an ESPRUINO that names no interpreter (a wrong path, a folder without builds): one line, exit 1, never the emulator instead", async () => {
+  const [wrong, empty] = await Promise.all([start(["--duration", "2"], { ESPRUINO: "/nonexistent/espruino" }), start(["--duration", "2"], { ESPRUINO: "test" })]);
+  assert.is(wrong.status, 1);
+  assert.ok(oneLine(wrong.err), wrong.err);
+  assert.is(wrong.err.trim(), "ESPRUINO=/nonexistent/espruino does not exist; set ESPRUINO to a folder of Espruino's Linux builds (device/build-espruino.sh makes them), or unset it to run the nodes in the emulator");
+  assert.is(empty.status, 1);
+  assert.match(empty.err, /^no espruino-esp8266, espruino-esp32 or espruino-linux64 in .*test; set ESPRUINO/);
+  assert.not.match(wrong.out + empty.out, /broker|emulator|nodes run/, "nothing started");
+});
+
+t("the nodes' clean stop (the retained status offline) prints before the summary, and the total line is the last", async () => {
+  const r = await start(["--duration", "2", "--interval", "0.5"]);
+  assert.is(r.status, 0, r.out + r.err);
+  const lines = r.out.trim().split("\n");
+  const offline = lines.indexOf("subscriber <- telemetry/node1/status offline");
+  assert.ok(offline > 0, r.out);
+  assert.ok(offline < lines.findIndex((l) => l.startsWith("node1: ")), r.out);
+  assert.match(lines[lines.length - 1], /^total: /);
+});
+
 // ---- --sn: MQTT-SN through the Paho gateway
 t("--sn without a gateway (MQTTSN_GATEWAY names nothing, or a folder without one): one line saying so, exit 1, nothing started", async () => {
   const [none, empty] = await Promise.all([start(["--sn", "--duration", "2"], { MQTTSN_GATEWAY: "/nonexistent/gw" }), start(["--sn", "--duration", "2"], { MQTTSN_GATEWAY: "test" })]);
@@ -165,6 +185,25 @@ if (haveGateway(t)) {
     assert.match(r.out, /node1: [1-9]\d* readings published, \d+ received, 0 lost/);
     assert.match(r.out, /node2: [1-9]\d* readings published, \d+ received, 0 lost/);
     assert.is(r.status, 0, r.out + r.err);
+  });
+
+  t("--sn against a broker that wants a password: the gateway logs in with MQTT_URL's credentials, every reading arrives; without them, advice that works", async () => {
+    const b = await startMosquitto({ users: { alice: "s3cret" } });
+    try {
+      const [r, none] = await Promise.all([
+        start(["--sn", "--duration", "3", "--interval", "0.5", "--quiet"], { MQTTSN_GATEWAY: gw.bin, MQTT_URL: `mqtt://alice:s3cret@127.0.0.1:${b.port}` }),
+        start(["--sn", "--duration", "2"], { MQTTSN_GATEWAY: gw.bin, MQTT_URL: `mqtt://127.0.0.1:${b.port}` }),
+      ]);
+      assert.is(r.status, 0, r.out + r.err);
+      assert.match(r.out, /bridging to mqtt:\/\/alice:\*\*\*@127\.0\.0\.1:\d+/);
+      assert.match(r.out, /node1: [1-9]\d* readings published, \d+ received, 0 lost/);
+      assert.not.ok((r.out + r.err).includes("s3cret"), "password printed");
+      assert.is(none.status, 1);
+      assert.ok(oneLine(none.err), none.err);
+      assert.match(none.err.trim(), /it wants a user name and password: MQTT_URL=mqtt:\/\/user:password@host:port \(with --sn the gateway logs in with them\)$/);
+    } finally {
+      await b.stop();
+    }
   });
 
   t("--sn --lossy in the emulator: one datagram in 10 lost each way, QoS 1 readings resent until acknowledged; every reading arrives, exit 0", async () => {

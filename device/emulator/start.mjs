@@ -30,7 +30,8 @@ const USAGE = `usage: npm start -- [flags]        (MQTT_URL=mqtt://[user:passwor
                   temp topic has a predefined topic id, status and mem are registered; with --lossy one
                   datagram in 10 is lost each way
   --board B       with ESPRUINO set (a Linux Espruino build, see README): the layout the nodes run on,
-                  esp8266 (default), esp32 or linux64; without it the nodes run in the emulator
+                  esp8266 (default), esp32 or linux64; without it the nodes run in the emulator.
+                  An ESPRUINO that names no runnable build of that layout is an error (exit 1)
   --help          this text
 
 Exit status: 0 when the subscriber received every reading, 1 when any was lost or the broker could
@@ -86,6 +87,15 @@ function shown(u) {
   return c.href.replace("%2A%2A%2A", "***");
 }
 
+// Where the nodes run: the real interpreter if $ESPRUINO is set, else the emulator. A set ESPRUINO that
+// cannot run the board is an error, never a quiet fallback: a check that asked for the interpreter
+// would otherwise pass without it.
+const esp = findEspruino();
+const onInterpreter = !!esp;
+const have = esp ? Object.keys(esp.boards) : [];
+if (esp && !esp.boards[board])
+  fail(`${esp.problems.length && !have.length ? esp.problems.join("; ") : `ESPRUINO=${process.env.ESPRUINO} has no runnable ${board} build${have.length ? ` (it has ${have.join(", ")}: --board ${have[0]})` : ""}${esp.problems.length ? " (" + esp.problems.join("; ") + ")" : ""}`}; set ESPRUINO to a folder of Espruino's Linux builds (device/build-espruino.sh makes them), or unset it to run the nodes in the emulator`);
+
 const BUNDLE = sn ? "build/mqttiny-sn.min.js" : "build/mqttiny.min.js";
 // MQTT-SN needs the gateway and a broker for it: say which is missing before anything starts.
 let gatewayBin = null;
@@ -133,7 +143,6 @@ const port = Number(u.port || 1883);
 // Credentials in the URL go to the nodes as well as to the subscriber.
 const username = u.username ? decodeURIComponent(u.username) : undefined;
 const password = u.password ? decodeURIComponent(u.password) : undefined;
-if (sn && username) fail(`--sn: MQTT_URL ${shown(u)} has credentials, which the MQTT-SN gateway started here does not pass to the broker: use a broker that takes anonymous clients on loopback`);
 // A process that ends by fail() or Ctrl-C takes the mosquitto and the gateway it started with it.
 process.on("exit", () => {
   if (gateway) gateway.kill();
@@ -142,7 +151,9 @@ process.on("exit", () => {
 
 // The independent subscriber: counts distinct readings per node and duplicates. If it cannot connect,
 // nothing the nodes do can be checked: say why in one line and stop.
+let summarized = false; // after the summary nothing more is printed: it is the last word
 const seen = new Map();
+const statuses = new Map();
 let dups = 0;
 const sub = mqtt.connect(url, { clientId: "mqttiny-watch-" + process.pid, reconnectPeriod: 1000, connectTimeout: 5000 });
 const why = await new Promise((res) => {
@@ -154,7 +165,7 @@ if (why) {
   sub.end(true);
   const code = why.code;
   if (code === 4 || code === 5 || code === 135 || code === 134)
-    fail(`the broker at ${shown(u)} refused the connection: ${why.message.replace(/^Connection refused: /i, "").toLowerCase()}${username ? " (check the user name and password in MQTT_URL)" : "; it wants a user name and password: MQTT_URL=mqtt://user:password@host:port"}`);
+    fail(`the broker at ${shown(u)} refused the connection: ${why.message.replace(/^Connection refused: /i, "").toLowerCase()}${username ? " (check the user name and password in MQTT_URL)" : `; it wants a user name and password: MQTT_URL=mqtt://user:password@host:port${sn ? " (with --sn the gateway logs in with them)" : ""}`}`);
   fail(`cannot reach the broker at ${shown(u)}: ${typeof why == "string" ? why : why.message}`);
 }
 sub.on("error", (e) => console.log(`subscriber: ${e.message}`));
@@ -165,7 +176,8 @@ if (sn) {
   const predefined = [];
   for (let i = 1; i <= nodes; i++) predefined.push({ client: "node" + i, topic: `telemetry/node${i}/temp`, id: SN_TEMP_ID });
   try {
-    gateway = await startGateway({ bin: gatewayBin, brokerHost: host, brokerPort: port, predefined });
+    // MQTT-SN has no credentials: the gateway logs in to the broker with MQTT_URL's, for every node.
+    gateway = await startGateway({ bin: gatewayBin, brokerHost: host, brokerPort: port, predefined, username, password });
   } catch (e) {
     fail(`--sn: ${e.message.split("\n")[0]}`);
   }
@@ -179,6 +191,7 @@ const snConfig = (id) => (sn ? { protocol: "sn", predefined: { [`telemetry/${id}
 await sub.subscribeAsync("telemetry/#", { qos: 1 });
 sub.on("message", (topic, payload) => {
   const text = payload.toString();
+  if (topic.endsWith("/status")) statuses.set(topic.split("/")[1], text);
   if (topic.endsWith("/temp")) {
     const n = topic.split("/")[1];
     const s = JSON.parse(text).seq;
@@ -186,19 +199,15 @@ sub.on("message", (topic, payload) => {
     if (seen.get(n).has(s)) dups++;
     seen.get(n).add(s);
   }
-  if (!quiet) console.log(`subscriber <- ${topic} ${text}`);
+  if (!quiet && !summarized) console.log(`subscriber <- ${topic} ${text}`);
 });
 
 let finishing = false;
-let summarized = false; // after the summary, the nodes' own lines (their clean stop) are not printed
 const show = (line) => !summarized && console.log(line);
 
-// Where the nodes run: the real interpreter if $ESPRUINO names one with this board, else the emulator.
 // Either way a node offers the same few operations, so finish() treats both alike.
-const esp = findEspruino();
-const onInterpreter = !!(esp && esp.boards[board]);
 if (onInterpreter) console.log(`nodes run on the real Espruino interpreter: ${esp.boards[board].bin} (${board} layout; the upload of npm run flash --save flash)`);
-else console.log(`nodes run in the Espruino-like emulator (device/emulator/espruino.mjs)${esp ? `: no runnable ${board} build in ${esp.from}${esp.problems.length ? " (" + esp.problems.join("; ") + ")" : ""}` : "; set ESPRUINO to run them on the real interpreter"}`);
+else console.log(`nodes run in the Espruino-like emulator (device/emulator/espruino.mjs); set ESPRUINO to run them on the real interpreter`);
 const devices = [];
 if (onInterpreter) {
   const timeoutMs = duration ? (duration + drain + 120) * 1000 : undefined; // a bound should this process die without stopping them
@@ -253,6 +262,11 @@ async function finish() {
   }
   await new Promise((r) => setTimeout(r, 500));
   ss = await states();
+  // The nodes' clean stop (a retained "offline" status, then DISCONNECT) before the summary, so that
+  // what it prints comes above the totals.
+  await Promise.all(devices.map((d) => d.stop()));
+  const offline = () => devices.every((d) => statuses.get(d.id) == "offline");
+  for (const t1 = Date.now() + 2000; !offline() && Date.now() < t1; ) await new Promise((r) => setTimeout(r, 50));
   let sent = 0;
   let got = 0;
   let lostAll = 0;
@@ -269,7 +283,6 @@ async function finish() {
   });
   console.log(`total: ${sent} QoS 1 readings, ${got} received by the subscriber, ${lostAll} lost, ${dups} duplicate deliveries`);
   summarized = true;
-  await Promise.all(devices.map((d) => d.stop()));
   sub.end(true);
   if (server) server.close();
   if (broker) broker.close();
