@@ -64,10 +64,56 @@ function hoistVars(code) {
   return out;
 }
 
-function terserPlugin(regex) {
+// A build without TEXT (features.ts): the words of every fail(msg, code, x) call go, the message is
+// then its code (fail() in events.ts). The first argument is replaced by 0, at the calls themselves, so
+// no literal of a message is left in the bundle.
+function stripMessages(code) {
+  const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: "module" });
+  const edits = [];
+  (function visit(n) {
+    if (!n || typeof n.type != "string") return;
+    if (n.type == "CallExpression" && n.callee.type == "Identifier" && /^fail(\$\d+)?$/.test(n.callee.name) && n.arguments.length > 1) edits.push([n.arguments[0].start, n.arguments[0].end]);
+    for (const k of Object.keys(n)) {
+      const v = n[k];
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (v && typeof v.type == "string") visit(v);
+    }
+  })(ast);
+  edits.sort((a, b) => b[0] - a[0]);
+  for (const [a, b] of edits) code = code.slice(0, a) + "0" + code.slice(b);
+  return code;
+}
+
+// The features' constants as literals at every use: rollup leaves `var TLS = true` where a use is not a
+// branch it could drop itself, and terser's hoist_vars then keeps it as a variable.
+function inlineFeatures(code, f) {
+  const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: "module" });
+  const edits = [];
+  (function visit(n, p, key) {
+    if (!n || typeof n.type != "string") return;
+    if (n.type == "Identifier" && n.name in f && !(p && p.type == "MemberExpression" && key == "property" && !p.computed) && !(p && p.type == "Property" && key == "key")) {
+      if (p && p.type == "VariableDeclarator" && key == "id") edits.push([p.start, p.end, "_" + n.name + "=0"]);
+      else edits.push([n.start, n.end, String(f[n.name])]);
+      return;
+    }
+    for (const k of Object.keys(n)) {
+      const v = n[k];
+      if (k == "init" && n.type == "VariableDeclarator" && n.id.name in f) continue;
+      if (Array.isArray(v)) v.forEach((c) => visit(c, n, k));
+      else if (v && typeof v.type == "string") visit(v, n, k);
+    }
+  })(ast, null, "");
+  edits.sort((a, b) => b[0] - a[0]);
+  for (const [a, b, t] of edits) code = code.slice(0, a) + t + code.slice(b);
+  return code;
+}
+
+function terserPlugin(regex, f = FULL) {
   return {
     name: "terser-es5",
     async renderChunk(code) {
+      code = inlineFeatures(code, f);
+      if (!f.TEXT) code = stripMessages(code);
       const out = await minify(code, {
         ecma: 5,
         toplevel: true,
@@ -117,20 +163,31 @@ function cjsScope() {
   };
 }
 
+// The build-time features of src/features.ts (what each is, and costs, is written there): every
+// `__NAME__` is replaced by true or false, after TypeScript, and terser drops the code switched off.
+const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true };
+const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false };
+function features(f) {
+  return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT)__\b/g, (m, k) => String(f[k])), map: null }) };
+}
+
 const builds = [];
-function device(input, name, regex, minOnly) {
+function device(input, name, regex, minOnly, f = FULL) {
   if (!existsSync(input)) return;
-  if (!minOnly) builds.push({ input, plugins: [textWire(), ts(), raw(true)], output: { ...cjs, file: `build/${name}.js` } });
-  builds.push({ input, plugins: [textWire(), ts(), raw(true), terserPlugin(regex)], output: { ...cjs, file: `build/${name}.min.js` } });
+  if (!minOnly) builds.push({ input, plugins: [textWire(), ts(), raw(true), features(f)], output: { ...cjs, file: `build/${name}.js` } });
+  builds.push({ input, plugins: [textWire(), ts(), raw(true), features(f), terserPlugin(regex, f)], output: { ...cjs, file: `build/${name}.min.js` } });
 }
 
 device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
+// Issue 29: the lite client, for an ESP8266 that loads it from a RAM string (the Web IDE's way): the same
+// source with the features of LITE left out. build/mqttiny-lite.js is the readable copy.
+device("src/espruino.ts", "mqttiny-lite", DEVICE_INTERNAL, false, LITE);
 // MQTT-SN over UDP (issue 13): build/mqttiny-sn.js and build/mqttiny-sn.min.js, the same pipeline.
 device("src/espruino-sn.ts", "mqttiny-sn", DEVICE_INTERNAL);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
-if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false)], output: { ...cjs, file: "build/node/index.cjs" } });
+if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false), features(FULL)], output: { ...cjs, file: "build/node/index.cjs" } });
 // The MQTT-SN client for Node (issue #13): `mqttiny/sn`.
-if (existsSync("src/node-sn.ts")) builds.push({ input: "src/node-sn.ts", external: ["dgram"], plugins: [ts(), raw(false)], output: { ...cjs, file: "build/node/sn.cjs" } });
+if (existsSync("src/node-sn.ts")) builds.push({ input: "src/node-sn.ts", external: ["dgram"], plugins: [ts(), raw(false), features(FULL)], output: { ...cjs, file: "build/node/sn.cjs" } });
 
 for (const b of builds) b.plugins.push(cjsScope());
 

@@ -14,6 +14,7 @@ import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
 import { fail, ev, numbers } from "./events";
+import { V31, QOS2, BIN, CHECK, lacks } from "./features";
 import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
 
@@ -361,7 +362,7 @@ function handle(c: R, d: Rx) {
   const id = d.id;
   c.rx = 1;
   if (t == T.PUBLISH && c.s == S.UP) {
-    if (d.qos == 2) {
+    if (QOS2 && d.qos == 2) {
       // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
       // The oldest id is forgotten only when every slot holds one still awaiting PUBREL.
       const fresh = c.q2.indexOf(id) < 0;
@@ -374,7 +375,7 @@ function handle(c: R, d: Rx) {
     } else if (d.qos) txAck(c, 0x40, id); // PUBACK, before delivery: a callback that throws or ends the client cannot lose it
     // On the board the record holds the topic and payload Strings (wire-text.ts).
     const topic = RAW ? (d as any).tp : rxTopic(d);
-    const p = RAW ? (c.bi ? E.toUint8Array((d as any).p) : (d as any).p) : rxPayload(d, !!c.bi);
+    const p = RAW ? (BIN && c.bi ? E.toUint8Array((d as any).p) : (d as any).p) : rxPayload(d, !!c.bi);
     const sb = c.sb;
     // Each matching subscription's callback, then the message handler. A callback that throws becomes
     // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
@@ -419,7 +420,7 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     arm(c, c.iv);
     // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
     storeRewind(c.st, !kept);
-    if (!kept) c.q2.splice(0, c.q2.length);
+    if (QOS2 && !kept) c.q2.splice(0, c.q2.length);
     const sb = c.sb;
     for (let k = 0; k < sb.length; k++) if (!kept || sb[k].i) sb[k].i = -1;
     // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
@@ -436,7 +437,7 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     }
     return pump(c);
   }
-  if (t == T.PUBREL) {
+  if (QOS2 && t == T.PUBREL) {
     const k = c.q2.indexOf(id);
     if (k >= 0) c.q2.splice(k, 1);
     txAck(c, 0x70, id); // PUBCOMP
@@ -530,6 +531,7 @@ function publishAny(c: R, topic: string, payload?: Data | null, opt?: PublishOpt
     if (!c.en) c.vt = topic;
   }
   if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
+  if (!BIN && payload instanceof Uint8Array) throw lacks("a binary payload");
   if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
   if (c.en || c.s == S.END) return false;
   if (q) {
@@ -594,7 +596,9 @@ const PROTO = {
       cb = opt;
       opt = null;
     }
-    const q = (opt && opt.qos) || 0;
+    let q = (opt && opt.qos) || 0;
+    // Issue 29: a build without inbound QoS 2 asks for QoS 1, which a broker may grant in its place anyway.
+    if (!QOS2 && q === 2) q = 1;
     checkFilter(c, filter);
     if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
     if (c.s == S.END) return;
@@ -649,7 +653,9 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   if (!o.transport) o.transport = make ? make(o) : null;
   if (typeof o.transport != "function") throw fail("no transport", "options");
   if (o.protocol == null) o.protocol = 4;
-  if (o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
+  if (!V31 && o.protocol !== 4) throw lacks("MQTT 3.1 (protocol: 3)");
+  if (!BIN && o.binary) throw lacks("binary: true");
+  if (V31 && o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
   // __INLINE__: terser writes these one-call functions out here, so a board holds two functions fewer
   // (about 6 blocks each) for as long as the module is loaded.
   /*@__INLINE__*/ numbers(o, "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9 connectTimeout 10000 1 1e9 ackTimeout 30000 1 1e9 pingTimeout 10000 1 1e9 endTimeout 10000 0 1e9 qos2 16 1 65535");
@@ -657,9 +663,9 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
   const idn = typeof o.clientId != "string" ? -1 : RAW ? o.clientId.length : strLen(o.clientId);
   // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
-  if (idn < 0 || (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false)) throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
+  if (idn < 0 || (V31 && o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false)) throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
   if (o.will && (!validTopic(o.will.topic) || !(o.will.qos == null || o.will.qos === 0 || o.will.qos === 1 || o.will.qos === 2))) throw fail("invalid will topic or QoS", "will");
-  if (o.password != null && o.username == null) throw fail("password without username", "password");
+  if (CHECK && o.password != null && o.username == null) throw fail("password without username", "password");
   const cn = /*@__INLINE__*/ connectPacket(o);
   if (typeof cn == "number") throw fail("a CONNECT field is over 65,535 bytes", "options");
   if (cn.length > o.txSize) throw fail("CONNECT does not fit in txSize", "size");
@@ -697,8 +703,8 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.r0 = o.reconnectMin;
   c.r1 = o.reconnectMax;
   c.rn = o.random;
-  c.bi = o.binary ? 1 : 0;
-  c.qn = o.qos2;
+  if (BIN) c.bi = o.binary ? 1 : 0;
+  if (QOS2) c.qn = o.qos2;
   // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
   // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
   // would be one more function in RAM; looked up here, so a host without timers can still load the module.
@@ -710,7 +716,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
   c.ef = 0;
   if (!RAW) c.b = txBuf(o.txSize);
-  c.q2 = [];
+  if (QOS2) c.q2 = [];
   c.sb = [];
   c.sq = 0;
   c.us = [];

@@ -9,6 +9,7 @@ import type { Flow } from "./link";
 import { txPublish } from "./wire-text";
 // One alias for the bundle: on a board each module-level name is held as long as the module is loaded.
 import { chr } from "./codec/native";
+import { BIN } from "./features";
 
 export interface Store {
   /** Encoded packets, oldest first; [0, _c) sent on this connection and unacknowledged. */
@@ -50,7 +51,7 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
   // The id's two bytes are made once, for the packet and for the PUBACK it is waiting for.
   const k = chr(id >> 8, id & 255);
   // Pushed as it is made: on a board each local costs a step per call.
-  s._q.push(m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + k + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)) : txPublish(null, topic, payload, retain, 1, id));
+  s._q.push(m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + k + (payload == null ? "" : !BIN || typeof payload == "string" ? payload : E.toString(payload)) : txPublish(null, topic, payload, retain, 1, id));
   s._a += "\x40\x02" + k;
   s._u += n;
   // With `c`, sent now if the window and the link allow: tested here, so that a publish while the window

@@ -439,6 +439,8 @@ function storeCount(s, sent) {
     return n;
 }
 
+var TLS = true;
+
 // The incremental decoder: one fixed receive buffer, a resumable state machine (fixed header byte,
 // remaining length, body) and one reused record. Nothing is allocated per packet; topic and payload
 // are reported as offsets into `buf`, valid until the next call to decode().
@@ -721,9 +723,12 @@ function match(filter, topic) {
 
 // What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
 // queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
-/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+/**
+ * An error with its code, and the cause `x` (an error or a reason) appended to the message. A build
+ * without TEXT (features.ts) has every call's `msg` taken out by the build: its message is the code.
+ */
 function fail(msg, code, x) {
-    var e = new Error(msg + (x ? ": " + (x.message || x) : ""));
+    var e = new Error((msg ) + (x ? ": " + (x.message || x) : ""));
     e.code = code;
     return e;
 }
@@ -760,7 +765,8 @@ function numbers(o, spec) {
     for (var k = 0; k < a.length; k += 4) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
-        if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
+        // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.
+        if (typeof v != "number" || ((!(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)))
             throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
         o[n] = v;
     }
@@ -1421,9 +1427,7 @@ function nodeTransport(o) {
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 function espruinoTransport(o) {
-    // The connect function bound to the resolved options under short names: no closure, so nothing keeps
-    // the options object itself (long property names, a block or more each) alive with the client.
-    var cfg = { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) };
+    var cfg = { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) } ;
     return sConnect.bind(cfg);
 }
 // Espruino's tls takes DER byte Strings only (PEM text throws "mbedtls_x509_crt_parse ... Invalid
@@ -1443,12 +1447,12 @@ function sConnect(h) {
     try {
         // The socket keeps this object for as long as it is open: the TLS fields only when given.
         var q = { host: o.h, port: o.p };
-        if (o.t) {
+        if (TLS && o.t) {
             q.ca = o.a;
             q.cert = o.c;
             q.key = o.k;
         }
-        s = require(o.t ? "tls" : "net").connect(q, sOpen);
+        s = require(TLS && o.t ? "tls" : "net").connect(q, sOpen);
         s.on("data", sData);
         s.on("drain", sDrain);
         s.on("error", sError);
