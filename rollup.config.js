@@ -64,6 +64,17 @@ function hoistVars(code) {
   return out;
 }
 
+// A build without CHECK: numbers(o, spec) checks the type only, and its spec keeps "name default" of
+// each "name default least most" group.
+function stripBounds(code) {
+  return code.replace(/\bnumbers(\$\d+)?\((\w+), "([^"]*)"\)/g, (m, d, o, spec) => {
+    const a = spec.split(" ");
+    const out = [];
+    for (let k = 0; k < a.length; k += 4) out.push(a[k], a[k + 1]);
+    return `numbers${d || ""}(${o}, "${out.join(" ")}")`;
+  });
+}
+
 // A build without TEXT (features.ts): the words of every fail(msg, code, x) call go, the message is
 // then its code (fail() in events.ts). The first argument is replaced by 0, at the calls themselves, so
 // no literal of a message is left in the bundle.
@@ -72,7 +83,7 @@ function stripMessages(code) {
   const edits = [];
   (function visit(n) {
     if (!n || typeof n.type != "string") return;
-    if (n.type == "CallExpression" && n.callee.type == "Identifier" && /^fail(\$\d+)?$/.test(n.callee.name) && n.arguments.length > 1) edits.push([n.arguments[0].start, n.arguments[0].end]);
+    if (n.type == "CallExpression" && n.callee.type == "Identifier" && /^fail(\$\d+)?$/.test(n.callee.name) && n.arguments.length > 1) edits.push([n.arguments[0].start, n.arguments[0].end, "0"]);
     for (const k of Object.keys(n)) {
       const v = n[k];
       if (Array.isArray(v)) v.forEach(visit);
@@ -80,7 +91,7 @@ function stripMessages(code) {
     }
   })(ast);
   edits.sort((a, b) => b[0] - a[0]);
-  for (const [a, b] of edits) code = code.slice(0, a) + "0" + code.slice(b);
+  for (const [a, b, t] of edits) code = code.slice(0, a) + t + code.slice(b);
   return code;
 }
 
@@ -114,6 +125,7 @@ function terserPlugin(regex, f = FULL) {
     async renderChunk(code) {
       code = inlineFeatures(code, f);
       if (!f.TEXT) code = stripMessages(code);
+      if (!f.CHECK) code = stripBounds(code);
       const out = await minify(code, {
         ecma: 5,
         toplevel: true,
@@ -165,10 +177,10 @@ function cjsScope() {
 
 // The build-time features of src/features.ts (what each is, and costs, is written there): every
 // `__NAME__` is replaced by true or false, after TypeScript, and terser drops the code switched off.
-const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true };
-const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false };
+const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true, FAST: true, CB: true };
+const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false, FAST: false, CB: false };
 function features(f) {
-  return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT)__\b/g, (m, k) => String(f[k])), map: null }) };
+  return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT|FAST|CB)__\b/g, (m, k) => String(f[k])), map: null }) };
 }
 
 const builds = [];

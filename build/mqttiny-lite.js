@@ -4,13 +4,24 @@ var PACKET = 1;
 /** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
 var chr = String.fromCharCode;
 
+var TLS = false;
+var CHECK = false;
+var CB = false;
+/** The error for a feature this build left out: code "build", and the build that has it. */
+function lacks(what) {
+    // Not fail(): a build without TEXT strips fail()'s words, and these must stay.
+    var e = new Error(what + " needs mqttiny (full)");
+    e.code = "build";
+    return e;
+}
+
 // What the client, the store and the wire share about the link: the transport's contract and the one
 // function every outbound byte passes through. Below the store and the wire, above nothing.
 /** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
 function linkPort(o) {
     var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
-        throw new Error("port must be a number from 1 to 65535");
+    if (typeof port != "number" || (CHECK))
+        throw new Error("mqttiny port");
     return port;
 }
 function put(c, d, from, to) {
@@ -20,16 +31,6 @@ function put(c, d, from, to) {
     c.w += to - from;
     c.tx = 1;
     l.write(d, from, to);
-}
-
-var TLS = false;
-var CHECK = false;
-/** The error for a feature this build left out: code "build", and the build that has it. */
-function lacks(what) {
-    // Not fail(): a build without TEXT strips fail()'s words, and these must stay.
-    var e = new Error(what + " needs mqttiny (full)");
-    e.code = "build";
-    return e;
 }
 
 // The String wire of the device build (Espruino): a packet is built by native String concatenation and
@@ -142,14 +143,6 @@ function rxNext(d, chunk) {
     d.b = b;
     if (d.k || b.length < 2)
         return 0;
-    // A PUBACK, what a QoS 1 publisher receives most: read here, without the framing below and parse()
-    // (one call fewer per acknowledged message on a board). Id 0 is left to parse() to refuse.
-    if (b.charCodeAt(0) == 0x40 && b.charCodeAt(1) == 2 && b.length > 3 && (d.id = (b.charCodeAt(2) << 8) | b.charCodeAt(3))) {
-        d.type = 4;
-        d.size = 2;
-        d.b = b.substr(4);
-        return PACKET;
-    }
     var n = b.charCodeAt(1);
     var j = 2;
     if (n > 127) {
@@ -259,7 +252,7 @@ function storePut(s, topic, payload, retain, id, c) {
     // The id's two bytes are made once, for the packet and for the PUBACK it is waiting for.
     var k = chr(id >> 8, id & 255);
     // Pushed as it is made: on a board each local costs a step per call.
-    s._q.push(m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + k + (payload == null ? "" : payload ) : txPublish(null, topic, payload, retain, 1, id));
+    s._q.push(txPublish(null, topic, payload, retain, 1, id));
     s._a += "\x40\x02" + k;
     s._u += n;
     // With `c`, sent now if the window and the link allow: tested here, so that a publish while the window
@@ -281,7 +274,7 @@ function storeSend(s, c) {
             // First sends go out together, in one native join and one write, where a write each costs a call
             // per message on a board: those a write each would have sent (each while fewer than hw bytes are
             // unsent), counted first, so that the join copies no more than goes out.
-            var k = q.length < c.wn ? q.length : c.wn;
+            var k = 0 ;
             for (var n = c.hw - c.w - p.length; e < k && n > 0;)
                 n -= q[e++].length;
             if (e > s._c + 1)
@@ -313,28 +306,6 @@ function storeAck(s, id) {
     s._s--;
     return true;
 }
-/**
- * The PUBACKs at the start of `b` when they are those of the oldest entries sent, in the order they were
- * sent, which is how a broker answers a QoS 1 publisher [MQTT-4.6.0-2]: all of them taken in one compare
- * and one splice, where one at a time costs a pass through the decoder and storeAck each. The bytes
- * taken (4 a PUBACK), or 0 when `b` starts otherwise (the decoder then reads it as usual).
- */
-function storeAcks(s, b) {
-    var n = b.length < s._c * 4 ? b.length & -4 : s._c * 4;
-    if (!n || b.substr(0, n) != s._a.substr(0, n))
-        return 0;
-    var q = s._q;
-    var k = n >> 2;
-    // A step per entry rather than a join of them all: a copy of a window of large messages would be RAM
-    // beyond storeSize.
-    for (var j = 0; j < k; j++)
-        s._u -= q[j].length + 24 /* Held.ENTRY */;
-    q.splice(0, k);
-    s._a = s._a.substr(n);
-    s._c -= k;
-    s._s -= k;
-    return n;
-}
 function storeHas(s, id) {
     return s._a.indexOf(chr(0x40, 2, id >> 8, id & 255)) >= 0;
 }
@@ -360,54 +331,6 @@ function validFilter(f) {
             return false;
     var h = f.indexOf("#");
     return h < 0 || (h == n - 1 && (!h || f.charCodeAt(h - 1) == 47));
-}
-/**
- * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
- * including the parent (`a/#` matches `a`). Topics starting with `$` are not matched by a filter that
- * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
- */
-function match(filter, topic) {
-    // The common filters, by native String operations (each step of the walk below is an interpreted
-    // step on a board): the topic itself, and a plain prefix ending in "/#".
-    if (filter == topic)
-        return true;
-    var fl = filter.length;
-    if (filter.indexOf("+") < 0 && filter.indexOf("#") == fl - 1 && fl > 1 && topic.charCodeAt(0) != 36)
-        return topic.length >= fl - 2 && topic.substr(0, fl - 2) == filter.substr(0, fl - 2) && (topic.length == fl - 2 || topic.charCodeAt(fl - 2) == 47);
-    var tl = topic.length;
-    var i = 0;
-    var j = 0;
-    var f0 = filter.charCodeAt(0);
-    if (topic.charCodeAt(0) == 36 && (f0 == 43 || f0 == 35))
-        return false;
-    for (;;) {
-        var c = filter.charCodeAt(i);
-        if (c == 35)
-            return true; // '#'
-        if (c == 43) {
-            // '+': consume one topic level
-            while (j < tl && topic.charCodeAt(j) != 47)
-                j++;
-            i++;
-        }
-        else {
-            while (i < fl && filter.charCodeAt(i) != 47) {
-                if (j >= tl || topic.charCodeAt(j) != filter.charCodeAt(i))
-                    return false;
-                i++;
-                j++;
-            }
-        }
-        // Both must now be at the end of a level.
-        if (j < tl && topic.charCodeAt(j) != 47)
-            return false;
-        if (i >= fl)
-            return j >= tl;
-        i++; // past '/' in the filter
-        if (j >= tl)
-            return filter.charCodeAt(i) == 35 && i + 1 == fl; // "a/#" matches "a"
-        j++; // past '/' in the topic
-    }
 }
 
 // What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
@@ -451,7 +374,8 @@ function ev(c, e, a) {
  */
 function numbers(o, spec) {
     var a = spec.split(" ");
-    for (var k = 0; k < a.length; k += 4) {
+    // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+    for (var k = 0; k < a.length; k += 2) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
         // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.
@@ -599,17 +523,6 @@ function onData(chunk) {
     var d = c.d;
     var st;
     var ch = chunk;
-    // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
-    // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
-    // pass through the decoder each.
-    if (c.s == 3 /* S.UP */ && typeof chunk == "string" && !d.b && !d.k && (st = storeAcks(c.st, chunk))) {
-        c.rx = c.ak = 1;
-        if (c.en && !storeCount(c.st))
-            return finish(c);
-        storeSend(c.st, c);
-        if (!(ch = chunk.substr(st)))
-            return;
-    }
     // On a board, rxNext is not called again for a chunk that held whole packets only (most do): with no
     // new bytes and fewer than 2 left it has nothing to find, and a call there costs more than this test.
     while (c.e == this && (ch || false || d.b.length > 1) && (st = rxNext(d, ch))) {
@@ -660,10 +573,10 @@ function handle(c, d) {
         // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
         // the subscription after it, wherever that is now; a subscription made by a callback (one that
         // subscribes to its own filter again, say with another QoS) gets the next message, not this one.
-        var top = c.sq;
+        c.sq;
         for (var k = 0; k <= sb.length; k++) {
             var s = sb[k];
-            var f = s ? s.n < top && s.cb && match(s.f, topic) && s.cb : c.h.message;
+            var f = s ? CB : c.h.message;
             if (f) {
                 try {
                     f(topic, p);
@@ -859,41 +772,6 @@ function publishAny(c, topic, payload, opt) {
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
     publish: function (topic, payload, opt) {
-        // A board's reading, publish(topic, "21.5") or at QoS 1, to a topic already sent to: every check
-        // of publishAny() is known to pass. Each call and each local costs on an interpreter, and every
-        // call tokenizes the whole text of the function, what follows its return included (Espruino skips
-        // the rest token by token, jspeSkipBlock): so this method holds the reading's path and nothing
-        // else. A QoS 0 PUBLISH (body under 128 bytes) is built and written here, while connected with
-        // room on the link (txPublish in wire-text.ts builds the same bytes for every length); a QoS 1 one
-        // goes to the store, and a refusal takes refused(), as on the general path.
-        // One local for the QoS 0 body's length and the store's answer, and `this` with no alias for it:
-        // each local costs a step per call on a board (the alias took 3% of a QoS 0 publish on the 64-bit
-        // build, two locals 6%). Neither end() nor a lost link costs a test here: from end() on vt is NaN,
-        // and sh is 0 unless connected (3% of a QoS 0 publish on the 64-bit build).
-        var n;
-        if (topic === this.vt && typeof payload == "string") {
-            if (opt == null) {
-                // Sized first, then built in one concatenation with one fromCharCode for the whole header
-                // (building the body, then the packet around it, took 15% longer on the 64-bit build).
-                n = topic.length + payload.length + 2;
-                if (n <= this.sh && this.w < this.hw) {
-                    this.w += n + 2;
-                    this.tx = 1;
-                    this.l.write(chr(0x30, n, topic.length >> 8, topic.length & 255) + topic + payload, 0, n + 2);
-                    return true;
-                }
-            }
-            else if (opt.qos === 1 && this.id < 65534 && !this.wr) {
-                // The id is taken before the store may write the PUBLISH: a handler run from inside write() (a
-                // link that closes at once) gets the next one.
-                n = storePut(this.st, topic, payload, !!opt.retain, ++this.id, this.s == 3 /* S.UP */ && !this.pp ? this : null);
-                if (n < 1)
-                    return refused(this, n);
-                if (this.pp)
-                    pump(this);
-                return true;
-            }
-        }
         return publishAny(this, topic, payload, opt);
     },
     subscribe: function (filter, opt, cb) {
@@ -902,6 +780,8 @@ var PROTO = {
             cb = opt;
             opt = null;
         }
+        if (cb)
+            throw lacks("a subscription callback");
         var q = (opt && opt.qos) || 0;
         // Issue 29: a build without inbound QoS 2 asks for QoS 1, which a broker may grant in its place anyway.
         if (q === 2)

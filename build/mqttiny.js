@@ -4,13 +4,15 @@ var PACKET = 1;
 /** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
 var chr = String.fromCharCode;
 
+var TLS = true;
+
 // What the client, the store and the wire share about the link: the transport's contract and the one
 // function every outbound byte passes through. Below the store and the wire, above nothing.
 /** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
 function linkPort(o) {
     var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
-        throw new Error("port must be a number from 1 to 65535");
+    if (typeof port != "number" || ((!(port >= 1 && port <= 65535) || port % 1)))
+        throw new Error("port must be a number from 1 to 65535" );
     return port;
 }
 function put(c, d, from, to) {
@@ -21,8 +23,6 @@ function put(c, d, from, to) {
     c.tx = 1;
     l.write(d, from, to);
 }
-
-var TLS = true;
 
 // The String wire of the device build (Espruino): a packet is built by native String concatenation and
 // handed to socket.write() as it is, and received bytes, which arrive as Strings, are cut with substr.
@@ -441,7 +441,8 @@ function ev(c, e, a) {
  */
 function numbers(o, spec) {
     var a = spec.split(" ");
-    for (var k = 0; k < a.length; k += 4) {
+    // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+    for (var k = 0; k < a.length; k += 4 ) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
         // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.

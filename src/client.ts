@@ -14,7 +14,7 @@ import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
 import { fail, ev, numbers } from "./events";
-import { V31, QOS2, BIN, CHECK, lacks } from "./features";
+import { V31, QOS2, BIN, CHECK, FAST, CB, lacks } from "./features";
 import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
 
@@ -322,7 +322,7 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
   // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
   // pass through the decoder each.
-  if (RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (st = storeAcks(c.st as any, chunk))) {
+  if (FAST && RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (st = storeAcks(c.st as any, chunk))) {
     c.rx = c.ak = 1;
     if (c.en && !storeCount(c.st)) return finish(c);
     storeSend(c.st, c);
@@ -384,7 +384,7 @@ function handle(c: R, d: Rx) {
     const top = c.sq;
     for (let k = 0; k <= sb.length; k++) {
       const s = sb[k];
-      const f = s ? s.n! < top && s.cb && match(s.f, topic) && s.cb : c.h.message;
+      const f = s ? CB && s.n! < top && s.cb && match(s.f, topic) && s.cb : c.h.message;
       if (f) {
         try {
           f(topic, p);
@@ -568,7 +568,7 @@ const PROTO = {
     // build, two locals 6%). Neither end() nor a lost link costs a test here: from end() on vt is NaN,
     // and sh is 0 unless connected (3% of a QoS 0 publish on the 64-bit build).
     let n: number;
-    if (RAW && topic === this.vt && typeof payload == "string") {
+    if (FAST && RAW && topic === this.vt && typeof payload == "string") {
       if (opt == null) {
         // Sized first, then built in one concatenation with one fromCharCode for the whole header
         // (building the body, then the packet around it, took 15% longer on the 64-bit build).
@@ -596,6 +596,7 @@ const PROTO = {
       cb = opt;
       opt = null;
     }
+    if (!CB && cb) throw lacks("a subscription callback");
     let q = (opt && opt.qos) || 0;
     // Issue 29: a build without inbound QoS 2 asks for QoS 1, which a broker may grant in its place anyway.
     if (!QOS2 && q === 2) q = 1;

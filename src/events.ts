@@ -51,7 +51,8 @@ export function ev(c: Emitter, e?: string, a?: unknown) {
  */
 export function numbers(o: any, spec: string) {
   const a = spec.split(" ");
-  for (let k = 0; k < a.length; k += 4) {
+  // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+  for (let k = 0; k < a.length; k += CHECK ? 4 : 2) {
     const n = a[k];
     const v = o[n] == null ? +a[k + 1] : o[n];
     // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.

@@ -14,6 +14,11 @@
 //          device/config.json before an upload)                              ~900 B
 //   TEXT   error messages in words (without it: the code and the build name;
 //          the README's error table gives the full meaning)                   ~1,300 B
+//   FAST   the board's short paths, each the same result as the general one: a
+//          reading's publish() built inline, a run of PUBACKs in one compare,
+//          a window's first sends in one write, PUBACK framing, plain filters ~1,600 B
+//   CB     a callback per subscription (subscribe(filter, cb)) and the filter
+//          match it needs; without it every message goes to `message`         ~900 B
 // The lite build (build/mqttiny-lite.min.js, for the ESP8266 from a RAM string) has them all off.
 // Calling a feature that a build lacks throws an error with code "build" that names the build to use
 // (lacks() below); the one exception, as issue 29 asks: a QoS 2 subscribe is made as QoS 1.
@@ -25,6 +30,8 @@ declare const __BIN__: boolean;
 declare const __TLS__: boolean;
 declare const __CHECK__: boolean;
 declare const __TEXT__: boolean;
+declare const __FAST__: boolean;
+declare const __CB__: boolean;
 
 export const V31 = typeof __V31__ == "undefined" || __V31__;
 export const QOS2 = typeof __QOS2__ == "undefined" || __QOS2__;
@@ -32,6 +39,8 @@ export const BIN = typeof __BIN__ == "undefined" || __BIN__;
 export const TLS = typeof __TLS__ == "undefined" || __TLS__;
 export const CHECK = typeof __CHECK__ == "undefined" || __CHECK__;
 export const TEXT = typeof __TEXT__ == "undefined" || __TEXT__;
+export const FAST = typeof __FAST__ == "undefined" || __FAST__;
+export const CB = typeof __CB__ == "undefined" || __CB__;
 
 /** The error for a feature this build left out: code "build", and the build that has it. */
 export function lacks(what: string): CodedError {

@@ -8,7 +8,7 @@ import type { PacketRecord } from "./codec/decode";
 import { put } from "./link";
 import type { Out } from "./link";
 import { chr } from "./codec/native";
-import { V31, QOS2, BIN } from "./features";
+import { V31, QOS2, BIN, FAST } from "./features";
 
 /** A length-prefixed field; Strings are bytes on the boards, a Uint8Array is turned into one natively. */
 function field(x: Data | undefined): string {
@@ -137,7 +137,7 @@ export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
   if (d.k || b.length < 2) return 0;
   // A PUBACK, what a QoS 1 publisher receives most: read here, without the framing below and parse()
   // (one call fewer per acknowledged message on a board). Id 0 is left to parse() to refuse.
-  if (b.charCodeAt(0) == 0x40 && b.charCodeAt(1) == 2 && b.length > 3 && (d.id = (b.charCodeAt(2) << 8) | b.charCodeAt(3))) {
+  if (FAST && b.charCodeAt(0) == 0x40 && b.charCodeAt(1) == 2 && b.length > 3 && (d.id = (b.charCodeAt(2) << 8) | b.charCodeAt(3))) {
     d.type = 4;
     d.size = 2;
     d.b = b.substr(4);

@@ -5,5 +5,7 @@ export declare const BIN: boolean;
 export declare const TLS: boolean;
 export declare const CHECK: boolean;
 export declare const TEXT: boolean;
+export declare const FAST: boolean;
+export declare const CB: boolean;
 /** The error for a feature this build left out: code "build", and the build that has it. */
 export declare function lacks(what: string): CodedError;

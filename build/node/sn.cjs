@@ -525,7 +525,8 @@ function ev(c, e, a) {
  */
 function numbers(o, spec) {
     var a = spec.split(" ");
-    for (var k = 0; k < a.length; k += 4) {
+    // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+    for (var k = 0; k < a.length; k += 4 ) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
         // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.
