@@ -852,7 +852,7 @@ function createClient(opts, make, defaults) {
     if (o.protocol == null)
         o.protocol = 4;
     if (o.protocol !== 4)
-        throw lacks("MQTT 3.1 (protocol: 3)");
+        throw o.protocol === 3 ? lacks("MQTT 3.1 (protocol: 3)") : fail("protocol must be 4 (MQTT 3.1.1)", "options");
     if (o.binary)
         throw lacks("binary: true");
     // __INLINE__: terser writes these one-call functions out here, so a board holds two functions fewer

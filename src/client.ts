@@ -654,7 +654,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   if (!o.transport) o.transport = make ? make(o) : null;
   if (typeof o.transport != "function") throw fail("no transport", "options");
   if (o.protocol == null) o.protocol = 4;
-  if (!V31 && o.protocol !== 4) throw lacks("MQTT 3.1 (protocol: 3)");
+  if (!V31 && o.protocol !== 4) throw o.protocol === 3 ? lacks("MQTT 3.1 (protocol: 3)") : fail("protocol must be 4 (MQTT 3.1.1)", "options");
   if (!BIN && o.binary) throw lacks("binary: true");
   if (V31 && o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
   // __INLINE__: terser writes these one-call functions out here, so a board holds two functions fewer

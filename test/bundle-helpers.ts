@@ -7,6 +7,9 @@ import * as acorn from "acorn";
 
 export const DEVICE = "build/mqttiny.min.js";
 export const DEVICE_READABLE = "build/mqttiny.js";
+/** Issue 29: the lite build (features.ts), for the ESP8266 loading it from a RAM string. */
+export const DEVICE_LITE = "build/mqttiny-lite.min.js";
+export const DEVICE_LITE_READABLE = "build/mqttiny-lite.js";
 export const CODEC = "build/mqttiny-codec.min.js";
 export const DEVICE_SN = "build/mqttiny-sn.min.js";
 export const DEVICE_SN_READABLE = "build/mqttiny-sn.js";

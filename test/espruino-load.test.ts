@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import mqtt from "mqtt";
-import { DEVICE, DEVICE_READABLE, CODEC } from "./bundle-helpers";
+import { DEVICE, DEVICE_READABLE, CODEC, DEVICE_LITE } from "./bundle-helpers";
 import { startMosquitto } from "./brokers";
 import { haveBoards, deviceRun, loadModule, results, deviceErrors, until } from "./espruino-helpers";
 
@@ -92,6 +92,19 @@ for (const board of ["esp8266", "esp32"]) {
         assertWorked(x, board + "-ram");
       }
     });
+
+  // Issue 29: the lite build, for the ESP8266 from a RAM string as the Web IDE sends it.
+  t(`${board}: the lite bundle loads from Storage, connects with default options and publishes QoS 1`, async () => {
+    const x = await loadAndConnect(board, DEVICE_LITE, "storage");
+    report(board, "lite bundle from Storage", x);
+    assertWorked(x, board + "-storage");
+  });
+
+  t(`${board}: the lite bundle loads from a RAM string (Modules.addCached, as the Web IDE), connects and publishes`, async () => {
+    const x = await loadAndConnect(board, DEVICE_LITE, "ram");
+    report(board, "lite bundle from a RAM string", x);
+    assertWorked(x, board + "-ram");
+  });
 
   t(`${board}: the codec bundle loads from Storage and encodes`, async () => {
     const h = deviceRun(board, {

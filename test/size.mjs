@@ -15,6 +15,11 @@ export const budgets = {
   // 14,200 on 2026-12-04: the store's first sends in one write (counted, then joined) and publish()'s
   // short-body field, about 220 B for QoS 1 at 2.7x QoS 0's time and QoS 0 at 0.95x tinyMQTT's.
   "build/mqttiny.min.js": { budget: 14200, target: 6000 },
+  // Issue 29: the lite build (src/features.ts, all off), for an ESP8266 loading it from a RAM string. Its
+  // target is the Espruino MQTT module's size (6,139 B), below which the ESP8266 layout parses it from a
+  // RAM string at all (the source String alone takes one block per 7.9 characters); its budget holds it
+  // where it is (10,911 B on 2026-12-05).
+  "build/mqttiny-lite.min.js": { budget: 11000, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.
