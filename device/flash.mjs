@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, dirname, basename, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { cannotLoad } from "./fits.mjs";
 
 const USAGE = `usage: npm run flash -- --port /dev/ttyUSB0 [options]    upload to the board on that serial port
        npm run flash -- --out upload.js [options]         write exactly what --port would upload (no board)
@@ -25,7 +26,9 @@ options:
                      ram: uploaded into RAM as the Web IDE does (type save() on the board to keep it)
   --program FILE     your own board program instead of device/telemetry.js; it calls require("mqttiny")
                      and the module is embedded. CONFIG is prepended only if --config is given
-  --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json). With --port
+  --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json); its "build"
+                     chooses the module: "lite" (default for ESP8266: loads from a RAM string, no TLS,
+                     MQTT 3.1, QoS 2 inbound or binary payloads) or "full" (default for ESP32). With --port
                      it must exist and its Wi-Fi must not be the example's placeholder. Its "ca", "cert"
                      and "key" (with "tls": true) name PEM files on this computer, relative to the config
                      file; their contents are embedded in the upload (the key is never printed)
@@ -167,8 +170,17 @@ if (problems.length) fail("cannot upload:\n  " + problems.join("\n  "));
 // connect/publish/subscribe API, over UDP through an MQTT-SN gateway).
 const sn = !!(config && config.protocol == "sn");
 if (config && config.protocol != null && config.protocol != "sn" && config.protocol != "mqtt") fail(`${configFrom}: "protocol" is "mqtt" (default) or "sn" (MQTT-SN over UDP), not ${JSON.stringify(config.protocol)}`);
-const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : "build/mqttiny.min.js");
+// "build": which client the board gets (issue 29): "lite" for an ESP8266 unless the config says "full".
+const build = (config && config.build) || (sn ? "full" : board.toUpperCase() == "ESP8266" ? "lite" : "full");
+if (build != "full" && build != "lite") fail(`${configFrom}: "build" is "lite" or "full", not ${JSON.stringify(build)}`);
+if (sn && build == "lite") fail(`${configFrom}: "build": "lite" is the MQTT client; the MQTT-SN client ("protocol": "sn") has one build, "full"`);
+if (build == "lite" && config && config.tls) fail(`${configFrom}: "tls" needs "build": "full" (the lite build has no TLS; an ESP8266 cannot run it either)`);
+const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : build == "lite" ? "build/mqttiny-lite.min.js" : "build/mqttiny.min.js");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
+// An upload the board cannot load is refused: measured on the interpreter's layout for the board when
+// there is one, else against the documented limits of device/fits.mjs.
+const why = await cannotLoad(board, bundle, save);
+if (why) fail("cannot upload: " + why);
 
 const dir = mkdtempSync(join(tmpdir(), "mqttiny-flash-"));
 // The program written there holds CONFIG (the Wi-Fi password, a TLS key): it goes however the run ends,
@@ -202,7 +214,7 @@ if (out) cliArgs.push("-o", out);
 cliArgs.push(program);
 const where = save == "flash" ? "to flash (Storage .bootcde: runs at once and at every boot)" : "to RAM (type save() on the board to keep it)";
 const dest = [port && "port " + port, out && "file " + out].filter(Boolean).join(" and ");
-console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny${sn ? " = MQTT-SN build/mqttiny-sn.min.js" : ""} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);
+console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny = ${sn ? "MQTT-SN " : build == "lite" ? "lite " : ""}${rel(bundle)} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);
 const child = spawn(process.execPath, cliArgs, { stdio: ["inherit", "pipe", "pipe"] });
 let log = "";
 child.stdout.on("data", (d) => (log += d));

@@ -105,7 +105,12 @@ function startMqtt() {
   c.on("error", function (e) {
     log("mqtt: " + e.message);
   });
-  c.subscribe(base + "/cmd", { qos: 1 }, onCommand);
+  // Commands through `message`, not a callback of the subscription: the lite build (an ESP8266's default,
+  // issue 29) has no per-subscription callbacks.
+  c.on("message", function (topic, msg) {
+    if (topic == base + "/cmd") onCommand(topic, msg);
+  });
+  c.subscribe(base + "/cmd", { qos: 1 });
   startReadings();
   memTimer = setInterval(function () {
     client.publish(base + "/mem", "" + freeBlocks());
