@@ -89,21 +89,11 @@ function txPublish(c, topic, payload, retain, qos, id) {
     // The client has checked the topic (1 to 65,535 bytes, no wildcard).
     var n = topic.length;
     var b = chr(n >> 8, n & 255) + topic + (qos ? chr(id >> 8, id & 255) : "") + (payload == null ? "" : payload );
-    var m = b.length;
-    var p = chr(0x30 | (qos << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
-    // Telemetry fits a 1-byte remaining length; longer packets add the rest of it.
-    while ((m >>= 7))
-        p += chr((m & 127) | (m > 127 ? 128 : 0));
-    p += b;
-    if (!c)
-        return p;
-    if (p.length > c.z)
-        return -1 /* Err.SPACE */;
-    // put(), written out: the caller checked the link is up.
-    c.w += p.length;
-    c.tx = 1;
-    c.l.write(p, 0, p.length);
-    return p.length;
+    // Without FAST (features.ts) the one header builder, packet().
+    {
+        var w = packet(0x30 | (qos << 1) | (retain ? 1 : 0), b);
+        return c ? send(c, w) : w;
+    }
 }
 /** A packet of a fixed first byte and a packet id: PUBACK, PUBREC, PUBREL, PUBCOMP; with `id` < 0 none (PINGREQ, DISCONNECT). */
 function txAck(c, byte1, id) {
@@ -793,7 +783,7 @@ var PROTO = {
             return;
         forget(c.sb, filter, true);
         forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
+        c.sb.push({ f: filter, q: q, i: -1 });
         pump(c);
     },
     unsubscribe: function (filter) {

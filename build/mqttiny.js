@@ -920,7 +920,7 @@ var PROTO = {
             return;
         forget(c.sb, filter, true);
         forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
+        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ } );
         pump(c);
     },
     unsubscribe: function (filter) {

@@ -605,7 +605,7 @@ const PROTO = {
     if (c.s == S.END) return;
     forget(c.sb, filter, true);
     forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-    c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
+    c.sb.push(CB ? { f: filter, q: q, cb: cb, i: -1, n: c.sq++ } : { f: filter, q: q, i: -1 });
     pump(c);
   },
   unsubscribe: function (this: R, filter: string) {

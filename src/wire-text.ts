@@ -67,6 +67,11 @@ export function txPublish(c: Out | null, topic: string, payload: Data | undefine
   // The client has checked the topic (1 to 65,535 bytes, no wildcard).
   const n = topic.length;
   const b = chr(n >> 8, n & 255) + topic + (qos ? chr(id! >> 8, id! & 255) : "") + (payload == null ? "" : !BIN || typeof payload == "string" ? payload : E.toString(payload));
+  // Without FAST (features.ts) the one header builder, packet().
+  if (!FAST) {
+    const w = packet(0x30 | (qos! << 1) | (retain ? 1 : 0), b);
+    return c ? send(c, w) : w;
+  }
   let m = b.length;
   let p = chr(0x30 | (qos! << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
   // Telemetry fits a 1-byte remaining length; longer packets add the rest of it.
