@@ -177,8 +177,8 @@ function cjsScope() {
 
 // The build-time features of src/features.ts (what each is, and costs, is written there): every
 // `__NAME__` is replaced by true or false, after TypeScript, and terser drops the code switched off.
-const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true, FAST: true, CB: true };
-const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false, FAST: false, CB: false };
+export const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true, FAST: true, CB: true };
+export const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false, FAST: false, CB: false };
 function features(f) {
   return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT|FAST|CB)__\b/g, (m, k) => String(f[k])), map: null }) };
 }
@@ -188,6 +188,11 @@ function device(input, name, regex, minOnly, f = FULL) {
   if (!existsSync(input)) return;
   if (!minOnly) builds.push({ input, plugins: [textWire(), ts(), raw(true), features(f)], output: { ...cjs, file: `build/${name}.js` } });
   builds.push({ input, plugins: [textWire(), ts(), raw(true), features(f), terserPlugin(regex, f)], output: { ...cjs, file: `build/${name}.min.js` } });
+}
+
+/** The minified device bundle of `input` with features `f`, written to `file` (bench/features.mjs measures each feature so). */
+export function deviceBuild(input, file, f) {
+  return { input, plugins: [textWire(), ts(), raw(true), features(f), terserPlugin(DEVICE_INTERNAL, f)], output: { ...cjs, file } };
 }
 
 device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);

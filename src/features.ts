@@ -3,22 +3,26 @@
 // feature switched off: it is gone from the bundle, not skipped at run time. Where no build replaced
 // them (the TypeScript source run by the tests, the Node build) every feature is on.
 //
-// What each costs in build/mqttiny.min.js (bytes minified; blocks on the ESP8266 layout of the
-// interpreter, module from Storage, as `npm run build` and test/espruino-load.test.ts measure them):
-//   V31    MQTT 3.1 (protocol: 3): the MQIsdp CONNECT, its client id rule      ~150 B
-//   QOS2   inbound QoS 2: PUBREC/PUBREL/PUBCOMP, the id table (qos2 option)   ~300 B, 2 blocks + the table
-//   BIN    binary payloads: Uint8Array publish, `binary: true` delivery        ~150 B
-//   TLS    tls, ca, cert, key on the Espruino transport                        ~300 B, 1 function
-//   CHECK  range checks of the numeric options, client id, will and password
-//          rules (a wrong type still throws without it: `npm run flash` checks
-//          device/config.json before an upload)                              ~900 B
-//   TEXT   error messages in words (without it: the code and the build name;
-//          the README's error table gives the full meaning)                   ~1,300 B
-//   FAST   the board's short paths, each the same result as the general one: a
-//          reading's publish() built inline, a run of PUBACKs in one compare,
-//          a window's first sends in one write, PUBACK framing, plain filters ~1,600 B
+// What each costs, measured by `node bench/features.mjs` (2026-12-05): the lite bundle with that one
+// feature on, against lite (10,779 B minified, +404 blocks loaded from Storage on the ESP8266 layout;
+// the full build: 14,178 B, +418 blocks). Bytes are what a RAM-string load pays (the source String, then
+// a copy of every function's text: about 8 characters a block each); from Storage the text stays in
+// flash and blocks follow the number of functions, which features hardly change.
+//   V31    MQTT 3.1 (protocol: 3): the MQIsdp CONNECT, its client id rule            +30 B,   +0 blocks
+//   QOS2   inbound QoS 2: PUBREC/PUBREL/PUBCOMP and the id table (qos2 option)     +210 B,   +0
+//   BIN    binary payloads: Uint8Array publish, `binary: true` delivery            -28 B,   +0
+//          (without it, the checks that refuse them by name cost more than it)
+//   TLS    tls, ca, cert, key on the Espruino transport                            +180 B,   +6
+//   CHECK  range checks of the numeric options and the port, the password rule
+//          (a wrong type still throws without it: `npm run flash` checks the
+//          ranges of device/config.json before an upload)                        +238 B,   +0
+//   TEXT   error messages in words (without it the message is "mqttiny <code>";
+//          the README's error table gives the meaning)                           +1,075 B,  +0
+//   FAST   the board's short paths, each giving what the general path gives: a
+//          reading's publish() built inline, a run of PUBACKs in one compare, a
+//          window's first sends in one write, PUBACK framing, plain filters      +1,082 B,  +7
 //   CB     a callback per subscription (subscribe(filter, cb)) and the filter
-//          match it needs; without it every message goes to `message`         ~900 B
+//          match it needs; without it every message goes to `message`            +452 B,   +7
 // The lite build (build/mqttiny-lite.min.js, for the ESP8266 from a RAM string) has them all off.
 // Calling a feature that a build lacks throws an error with code "build" that names the build to use
 // (lacks() below); the one exception, as issue 29 asks: a QoS 2 subscribe is made as QoS 1.
