@@ -177,10 +177,12 @@ function cjsScope() {
 
 // The build-time features of src/features.ts (what each is, and costs, is written there): every
 // `__NAME__` is replaced by true or false, after TypeScript, and terser drops the code switched off.
-export const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true, FAST: true, CB: true };
-export const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false, FAST: false, CB: false };
+export const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true, FAST: true, CB: true, PUB: true, SUB: true, WILL: true };
+export const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false, FAST: false, CB: false, PUB: true, SUB: true, WILL: true };
+// MQTT-SN lite (issue 29): QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe.
+export const SN_LITE = { ...LITE, SUB: false, WILL: false };
 function features(f) {
-  return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT|FAST|CB)__\b/g, (m, k) => String(f[k])), map: null }) };
+  return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT|FAST|CB|PUB|SUB|WILL)__\b/g, (m, k) => String(f[k])), map: null }) };
 }
 
 const builds = [];
@@ -201,6 +203,7 @@ device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
 device("src/espruino.ts", "mqttiny-lite", DEVICE_INTERNAL, false, LITE);
 // MQTT-SN over UDP (issue 13): build/mqttiny-sn.js and build/mqttiny-sn.min.js, the same pipeline.
 device("src/espruino-sn.ts", "mqttiny-sn", DEVICE_INTERNAL);
+device("src/espruino-sn.ts", "mqttiny-sn-lite", DEVICE_INTERNAL, false, SN_LITE);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
 if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false), features(FULL)], output: { ...cjs, file: "build/node/index.cjs" } });
 // The MQTT-SN client for Node (issue #13): `mqttiny/sn`.

@@ -27,8 +27,9 @@ options:
   --program FILE     your own board program instead of device/telemetry.js; it calls require("mqttiny")
                      and the module is embedded. CONFIG is prepended only if --config is given
   --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json); its "build"
-                     chooses the module: "lite" (default for ESP8266: loads from a RAM string, no TLS,
-                     MQTT 3.1, QoS 2 inbound or binary payloads) or "full" (default for ESP32). With --port
+                     chooses the module: "lite" (default for ESP8266: smaller, fewer blocks; no TLS,
+                     MQTT 3.1, QoS 2 inbound or binary payloads) or "full" (default for ESP32; and for
+                     "protocol": "sn", whose lite build has no will and no subscribe). With --port
                      it must exist and its Wi-Fi must not be the example's placeholder. Its "ca", "cert"
                      and "key" (with "tls": true) name PEM files on this computer, relative to the config
                      file; their contents are embedded in the upload (the key is never printed)
@@ -173,9 +174,10 @@ if (config && config.protocol != null && config.protocol != "sn" && config.proto
 // "build": which client the board gets (issue 29): "lite" for an ESP8266 unless the config says "full".
 const build = (config && config.build) || (sn ? "full" : board.toUpperCase() == "ESP8266" ? "lite" : "full");
 if (build != "full" && build != "lite") fail(`${configFrom}: "build" is "lite" or "full", not ${JSON.stringify(build)}`);
-if (sn && build == "lite") fail(`${configFrom}: "build": "lite" is the MQTT client; the MQTT-SN client ("protocol": "sn") has one build, "full"`);
+// MQTT-SN lite (no will, no subscribe) takes one's own program only: the telemetry program uses both.
+if (sn && build == "lite" && !opts.program) fail(`${configFrom}: "build": "lite" with "protocol": "sn" has no will and no subscribe, which the telemetry program uses: "build": "full", or --program`);
 if (build == "lite" && config && config.tls) fail(`${configFrom}: "tls" needs "build": "full" (the lite build has no TLS; an ESP8266 cannot run it either)`);
-const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : build == "lite" ? "build/mqttiny-lite.min.js" : "build/mqttiny.min.js");
+const bundle = join(root, "build/mqttiny" + (sn ? "-sn" : "") + (build == "lite" ? "-lite" : "") + ".min.js");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
 // An upload the board cannot load is refused: measured on the interpreter's layout for the board when
 // there is one, else against the documented limits of device/fits.mjs.

@@ -14,7 +14,7 @@ import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
 import { fail, ev, numbers } from "./events";
-import { V31, QOS2, BIN, CHECK, FAST, CB, lacks } from "./features";
+import { V31, QOS2, BIN, CHECK, FAST, CB, PUB, lacks } from "./features";
 import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
 
@@ -568,7 +568,7 @@ const PROTO = {
     // build, two locals 6%). Neither end() nor a lost link costs a test here: from end() on vt is NaN,
     // and sh is 0 unless connected (3% of a QoS 0 publish on the 64-bit build).
     let n: number;
-    if (FAST && RAW && topic === this.vt && typeof payload == "string") {
+    if (PUB && RAW && topic === this.vt && typeof payload == "string") {
       if (opt == null) {
         // Sized first, then built in one concatenation with one fromCharCode for the whole header
         // (building the body, then the packet around it, took 15% longer on the 64-bit build).

@@ -18,12 +18,19 @@
 //          ranges of device/config.json before an upload)                        +238 B,   +0
 //   TEXT   error messages in words (without it the message is "mqttiny <code>";
 //          the README's error table gives the meaning)                           +1,075 B,  +0
-//   FAST   the board's short paths, each giving what the general path gives: a
-//          reading's publish() built inline, a run of PUBACKs in one compare, a
-//          window's first sends in one write, PUBACK framing, plain filters      +1,082 B,  +7
+//   FAST   the board's other short paths, each giving what the general path gives:
+//          a run of PUBACKs in one compare, a window's first sends in one write,
+//          a reading's QoS 1 entry built inline, PUBACK framing, plain filters     (with PUB: +1,082 B, +7)
+//   PUB    publish()'s reading path: a QoS 0 PUBLISH of a topic already checked built
+//          and written inside publish(), a QoS 1 one put straight into the store
+//          (without it a QoS 0 publish took 3.4x tinyMQTT's steps on the ESP8266
+//          layout, 3.45 against 1.03 ms, bench of 2026-12-05)                    +306 B
 //   CB     a callback per subscription (subscribe(filter, cb)) and the filter
 //          match it needs; without it every message goes to `message`            +452 B,   +7
-// The lite build (build/mqttiny-lite.min.js, for the ESP8266 from a RAM string) has them all off.
+//   SUB    MQTT-SN client: subscribe and unsubscribe (the MQTT client always has them)
+//   WILL   MQTT-SN client: the will, its updates and the Paho gateway work-around
+// The lite build (build/mqttiny-lite.min.js, for the ESP8266 from a RAM string) has all but SUB and WILL
+// off; the MQTT-SN lite build (build/mqttiny-sn-lite.min.js) has all off.
 // Calling a feature that a build lacks throws an error with code "build" that names the build to use
 // (lacks() below); the one exception, as issue 29 asks: a QoS 2 subscribe is made as QoS 1.
 import type { CodedError } from "./events";
@@ -36,6 +43,9 @@ declare const __CHECK__: boolean;
 declare const __TEXT__: boolean;
 declare const __FAST__: boolean;
 declare const __CB__: boolean;
+declare const __PUB__: boolean;
+declare const __SUB__: boolean;
+declare const __WILL__: boolean;
 
 export const V31 = typeof __V31__ == "undefined" || __V31__;
 export const QOS2 = typeof __QOS2__ == "undefined" || __QOS2__;
@@ -45,6 +55,9 @@ export const CHECK = typeof __CHECK__ == "undefined" || __CHECK__;
 export const TEXT = typeof __TEXT__ == "undefined" || __TEXT__;
 export const FAST = typeof __FAST__ == "undefined" || __FAST__;
 export const CB = typeof __CB__ == "undefined" || __CB__;
+export const PUB = typeof __PUB__ == "undefined" || __PUB__;
+export const SUB = typeof __SUB__ == "undefined" || __SUB__;
+export const WILL = typeof __WILL__ == "undefined" || __WILL__;
 
 /** The error for a feature this build left out: code "build", and the build that has it. */
 export function lacks(what: string): CodedError {

@@ -15,15 +15,19 @@ export const budgets = {
   // 14,200 on 2026-12-04: the store's first sends in one write (counted, then joined) and publish()'s
   // short-body field, about 220 B for QoS 1 at 2.7x QoS 0's time and QoS 0 at 0.95x tinyMQTT's.
   "build/mqttiny.min.js": { budget: 14200, target: 6000 },
-  // Issue 29: the lite build (src/features.ts, all off), for an ESP8266 loading it from a RAM string. Its
-  // target is the Espruino MQTT module's size (6,139 B), below which the ESP8266 layout parses it from a
-  // RAM string at all (the source String alone takes one block per 7.9 characters); its budget holds it
-  // where it is (10,911 B on 2026-12-05).
-  "build/mqttiny-lite.min.js": { budget: 11000, target: 6000 },
+  // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
+  // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
+  // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs
+  // fewer blocks than the Espruino MQTT module (6,139 B, +717). Its budget holds it where it is (11,125 B
+  // on 2026-12-05, with publish()'s reading path, PUB).
+  "build/mqttiny-lite.min.js": { budget: 11200, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.
   "build/mqttiny-sn.min.js": { budget: 13600, target: "build/mqttiny.min.js" },
+  // Issue 29: MQTT-SN lite (QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe): smaller
+  // than the MQTT lite build is its target; its budget holds it where it is (11,034 B on 2026-12-05).
+  "build/mqttiny-sn-lite.min.js": { budget: 11100, target: "build/mqttiny-lite.min.js" },
 };
 
 export function sizes() {

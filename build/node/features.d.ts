@@ -7,5 +7,8 @@ export declare const CHECK: boolean;
 export declare const TEXT: boolean;
 export declare const FAST: boolean;
 export declare const CB: boolean;
+export declare const PUB: boolean;
+export declare const SUB: boolean;
+export declare const WILL: boolean;
 /** The error for a feature this build left out: code "build", and the build that has it. */
 export declare function lacks(what: string): CodedError;
