@@ -102,6 +102,9 @@ function inlineFeatures(code, f) {
   const edits = [];
   (function visit(n, p, key) {
     if (!n || typeof n.type != "string") return;
+    // A local of a feature's name would be replaced too: refused, rather than a wrong bundle.
+    if ((n.type == "FunctionDeclaration" || n.type == "FunctionExpression") && n.params.some((q) => q.name in f)) throw new Error("a parameter is named like a feature of src/features.ts");
+    if (n.type == "VariableDeclarator" && n.id.name in f && !(p && p.type == "VariableDeclaration" && ast.body.includes(p))) throw new Error(`a local variable is named like the feature ${n.id.name} of src/features.ts`);
     if (n.type == "Identifier" && n.name in f && !(p && p.type == "MemberExpression" && key == "property" && !p.computed) && !(p && p.type == "Property" && key == "key")) {
       if (p && p.type == "VariableDeclarator" && key == "id") edits.push([p.start, p.end, "_" + n.name + "=0"]);
       else edits.push([n.start, n.end, String(f[n.name])]);

@@ -109,7 +109,7 @@ c.on("connected", function () {
   (function wait() { if (c.queued()) return setTimeout(wait, 50); out("acked", { blocks: mem().usage - m1, free: mem().free }); })();
 });
 `;
-      await onDevice(board, { body }, async ({ h, r, got }) => {
+      await onDevice(board, { bundle: file, body }, async ({ h, r, got }) => {
         await until(() => r().acked != null || r().error != null || deviceErrors(h.lines.join("\n")).length > 0, 40000, "the three publishes acknowledged", h);
         await until(() => got.length >= 3, 5000, "three messages at the subscriber");
         const x = r();
