@@ -180,12 +180,12 @@ function cjsScope() {
 
 // The build-time features of src/features.ts (what each is, and costs, is written there): every
 // `__NAME__` is replaced by true or false, after TypeScript, and terser drops the code switched off.
-export const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true, FAST: true, CB: true, PUB: true, SUB: true, WILL: true };
-export const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false, FAST: false, CB: false, PUB: true, SUB: true, WILL: true };
+export const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true, FAST: true, CB: true, PUB: true, ACKS: true, SUB: true, WILL: true };
+export const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false, FAST: false, CB: false, PUB: true, ACKS: true, SUB: true, WILL: true };
 // MQTT-SN lite (issue 29): QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe.
 export const SN_LITE = { ...LITE, SUB: false, WILL: false };
 function features(f) {
-  return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT|FAST|CB|PUB|SUB|WILL)__\b/g, (m, k) => String(f[k])), map: null }) };
+  return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT|FAST|CB|PUB|ACKS|SUB|WILL)__\b/g, (m, k) => String(f[k])), map: null }) };
 }
 
 const builds = [];

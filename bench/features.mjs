@@ -1,5 +1,5 @@
 // What each build-time feature of src/features.ts costs (issue 29): the lite bundle with that one feature
-// switched on, against lite itself, in bytes minified and in blocks after loading it from Storage on the
+// flipped, against lite itself, in bytes minified and in blocks after loading it from Storage on the
 // ESP8266 layout of the interpreter (when $ESPRUINO or ../shared/espruino has it; device/fits.mjs).
 //   node bench/features.mjs [--sn]
 import { rollup } from "rollup";
@@ -29,7 +29,10 @@ const base = await one("lite", LITE);
 const full = await one("full", FULL);
 console.log(`lite: ${base.bytes} B, +${base.blocks ?? "?"} blocks from Storage (ESP8266 layout); full: ${full.bytes} B, +${full.blocks ?? "?"} blocks`);
 console.log("| feature | bytes | blocks after load from Storage |\n|---|---|---|");
+// Each feature flipped from what lite has: the cost of having it is (on - off) either way.
+const sign = (n) => (n >= 0 ? "+" : "") + n;
 for (const k of Object.keys(LITE)) {
-  const x = await one(k, { ...LITE, [k]: true });
-  console.log(`| ${k} | +${x.bytes - base.bytes} | ${x.blocks == null ? "?" : (x.blocks - base.blocks >= 0 ? "+" : "") + (x.blocks - base.blocks)} |`);
+  const x = await one(k, { ...LITE, [k]: !LITE[k] });
+  const d = LITE[k] ? -1 : 1;
+  console.log(`| ${k}${LITE[k] ? " (lite has it)" : ""} | ${sign(d * (x.bytes - base.bytes))} | ${x.blocks == null ? "?" : sign(d * (x.blocks - base.blocks))} |`);
 }

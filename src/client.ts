@@ -14,7 +14,7 @@ import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
 import { fail, ev, numbers } from "./events";
-import { V31, QOS2, BIN, CHECK, FAST, CB, PUB, lacks } from "./features";
+import { V31, QOS2, BIN, CHECK, CB, PUB, ACKS, lacks } from "./features";
 import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
 
@@ -322,7 +322,7 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
   // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
   // pass through the decoder each.
-  if (FAST && RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (st = storeAcks(c.st as any, chunk))) {
+  if (ACKS && RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (st = storeAcks(c.st as any, chunk))) {
     c.rx = c.ak = 1;
     if (c.en && !storeCount(c.st)) return finish(c);
     storeSend(c.st, c);

@@ -9,7 +9,7 @@ import type { Flow } from "./link";
 import { txPublish } from "./wire-text";
 // One alias for the bundle: on a board each module-level name is held as long as the module is loaded.
 import { chr } from "./codec/native";
-import { BIN, FAST } from "./features";
+import { BIN, FAST, ACKS } from "./features";
 
 export interface Store {
   /** Encoded packets, oldest first; [0, _c) sent on this connection and unacknowledged. */
@@ -72,7 +72,7 @@ export function storeSend(s: Store, c: Flow): void {
       // First sends go out together, in one native join and one write, where a write each costs a call
       // per message on a board: those a write each would have sent (each while fewer than hw bytes are
       // unsent), counted first, so that the join copies no more than goes out.
-      const k = !FAST ? 0 : q.length < c.wn ? q.length : c.wn;
+      const k = !ACKS ? 0 : q.length < c.wn ? q.length : c.wn;
       for (let n = c.hw - c.w - p.length; e < k && n > 0; ) n -= q[e++].length;
       if (e > s._c + 1) p = q.slice(s._c, e).join("");
       s._s = e;

@@ -18,9 +18,9 @@ export const budgets = {
   // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
   // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
   // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs
-  // fewer blocks than the Espruino MQTT module (6,139 B, +717). Its budget holds it where it is (11,125 B
-  // on 2026-12-05, with publish()'s reading path, PUB).
-  "build/mqttiny-lite.min.js": { budget: 11200, target: 6000 },
+  // fewer blocks than the Espruino MQTT module (6,139 B, +717). Its budget holds it where it is (11,509 B
+  // on 2026-12-05, with publish()'s reading path and the PUBACK runs, PUB and ACKS).
+  "build/mqttiny-lite.min.js": { budget: 11600, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3800, target: 3000 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.

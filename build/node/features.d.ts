@@ -8,6 +8,7 @@ export declare const TEXT: boolean;
 export declare const FAST: boolean;
 export declare const CB: boolean;
 export declare const PUB: boolean;
+export declare const ACKS: boolean;
 export declare const SUB: boolean;
 export declare const WILL: boolean;
 /** The error for a feature this build left out: code "build", and the build that has it. */
