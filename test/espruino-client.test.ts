@@ -99,7 +99,7 @@ cl.on("connected", function () { out("connected", mem().free); t0 = Date.now(); 
       await until(() => q0.size >= 1000 && q1.size >= N1, 5000, `all messages at the subscriber (QoS 0 ${q0.size}, QoS 1 ${q1.size})`);
       const x = r();
       console.log(
-        `  ${board}: QoS 0 x1000 in ${Math.round(x.q0.ms)} ms (publish refused ${x.q0.refused} times, retried on drain), QoS 1 x${N1} in ${Math.round(x.q1.ms)} ms (store full ${x.q1.refused} times); ` +
+        `  ${board}${tag(b)}: QoS 0 x1000 in ${Math.round(x.q0.ms)} ms (publish refused ${x.q0.refused} times, retried on drain), QoS 1 x${N1} in ${Math.round(x.q1.ms)} ms (store full ${x.q1.refused} times); ` +
           `free at connect ${x.connected}, lowest free during the bursts ${x.q1.minFree}; subscriber: ${q0.size} + ${q1.size}; ${Date.now() - t0} ms`,
       );
       assert.is(q0.size, 1000);
@@ -133,7 +133,7 @@ ${subscribe(b, "in/#", `function (topic, msg) {
       await until(() => !!r().in || deviceErrors(h.lines.join("\n")).length > 0, 120000, "1,000 deliveries", h);
       assert.equal(deviceErrors(h.lines.join("\n")), [], h.lines.join("\n"));
       const x = r().in;
-      console.log(`  ${board}: 1,000 inbound QoS 1 in ${Date.now() - t0} ms (${x.n} callbacks, ${x.distinct} distinct); free when subscribed ${r().ready}, lowest free ${x.minFree}`);
+      console.log(`  ${board}${tag(b)}: 1,000 inbound QoS 1 in ${Date.now() - t0} ms (${x.n} callbacks, ${x.distinct} distinct); free when subscribed ${r().ready}, lowest free ${x.minFree}`);
       assert.is(x.distinct, 1000);
     });
   });
@@ -158,7 +158,7 @@ setTimeout(function () { out("count", { got: got, all: all }); cl.end(); }, 6000
       await until(() => r().count != null, 15000, "the final count", h);
       assert.equal(deviceErrors(h.lines.join("\n")), [], h.lines.join("\n"));
       assert.equal(r().count, { got: 1, all: 1 }, h.lines.join("\n"));
-      console.log(`  ${board}: 1 delivery before unsubscribe, 0 of 5 after`);
+      console.log(`  ${board}${tag(b)}: 1 delivery before unsubscribe, 0 of 5 after`);
     });
   });
 
@@ -185,7 +185,7 @@ cl.on("connected", function () { conns++; out("connected" + conns, Date.now()); 
       assert.ok(x.error1, "an error before offline: " + h.lines.join("\n"));
       assert.ok(found <= 2000 + 1000 + 3000, `found after ${found} ms`);
       await until(() => r().connected2 != null, 20000, "reconnected after SIGCONT", h);
-      console.log(`  ${board}: half-open link found ${found} ms after SIGSTOP (error ${JSON.stringify(x.error1)}), reconnected after SIGCONT`);
+      console.log(`  ${board}${tag(b)}: half-open link found ${found} ms after SIGSTOP (error ${JSON.stringify(x.error1)}), reconnected after SIGCONT`);
     });
   });
 
@@ -205,7 +205,7 @@ cl.on("error", function (e) { out("error", { code: e.code, message: e.message, p
       else assert.is(x.error.message, "mqttiny " + x.error.code, "lite: the code (no \"text\" feature)");
       assert.is(x.error.pw, false, "the password is not in the message");
       assert.is(x.connected, false);
-      console.log(`  ${board}: refused: ${JSON.stringify(x.error)}`);
+      console.log(`  ${board}${tag(b)}: refused: ${JSON.stringify(x.error)}`);
     });
   });
   }
