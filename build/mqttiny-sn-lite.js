@@ -536,9 +536,6 @@ function isShort(t) {
     // ones would spill into the flags byte where the topic id type is or'ed in).
     return t.length == 2 && t.charCodeAt(0) < 128 && t.charCodeAt(1) < 128 && validTopic(t);
 }
-function willFlags(w) {
-    return ((w.qos || 0) << 5 /* F.QOS_SHIFT */) | (w.retain ? 16 /* F.RETAIN */ : 0);
-}
 // ---- inbound
 function onMessage(d, host, port) {
     var c = this.c;
@@ -562,15 +559,7 @@ function onMessage(d, host, port) {
         return connect$1(c, c.cl, c.wl);
     }
     if (s == 2 /* S.CONN */) {
-        var w = null;
-        // WILLTOPIC answers WILLTOPICREQ, or in the work-around below the CONNACK to the CONNECT without a will.
-        if (w && (t == 6 /* N.WILLTOPICREQ */ ? c.wa != 1 : t == 5 /* N.CONNACK */ && c.wa == 1 && !m.c)) {
-            if (c.wa)
-                c.wa = 2;
-            return request(c, snEncode(7 /* N.WILLTOPIC */, w.topic, willFlags(w)), 8 /* N.WILLMSGREQ */, 0);
-        }
-        if (t == 8 /* N.WILLMSGREQ */ && w)
-            return request(c, snEncode(9 /* N.WILLMSG */, w.payload || ""), 5 /* N.CONNACK */, 0);
+        c.wl;
         if (t == 5 /* N.CONNACK */) {
             if (m.c == 0 /* RC.ACCEPTED */)
                 return connected(c);

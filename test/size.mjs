@@ -26,7 +26,7 @@ export const budgets = {
   // ceiling stops it growing.
   "build/mqttiny-sn.min.js": { budget: 13600, target: "build/mqttiny.min.js" },
   // Issue 29: MQTT-SN lite (QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe): smaller
-  // than the MQTT lite build is its target; its budget holds it where it is (11,034 B on 2026-12-05).
+  // than the MQTT lite build is its target; its budget holds it where it is (10,891 B on 2026-12-05).
   "build/mqttiny-sn-lite.min.js": { budget: 11100, target: "build/mqttiny-lite.min.js" },
 };
 

@@ -764,7 +764,7 @@ function onMessage(d, host, port) {
         return connect$1(c, c.cl, c.wl);
     }
     if (s == 2 /* S.CONN */) {
-        var w = c.wl ;
+        var w = c.wl;
         // WILLTOPIC answers WILLTOPICREQ, or in the work-around below the CONNACK to the CONNECT without a will.
         if (w && (t == 6 /* N.WILLTOPICREQ */ ? c.wa != 1 : t == 5 /* N.CONNACK */ && c.wa == 1 && !m.c)) {
             if (c.wa)

@@ -421,13 +421,13 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     return connect(c, c.cl, c.wl);
   }
   if (s == S.CONN) {
-    const w = WILL ? c.wl : null;
+    const w = c.wl;
     // WILLTOPIC answers WILLTOPICREQ, or in the work-around below the CONNACK to the CONNECT without a will.
-    if (w && (t == N.WILLTOPICREQ ? c.wa != 1 : t == N.CONNACK && c.wa == 1 && !m.c)) {
+    if (WILL && w && (t == N.WILLTOPICREQ ? c.wa != 1 : t == N.CONNACK && c.wa == 1 && !m.c)) {
       if (c.wa) c.wa = 2;
       return request(c, snEncode(N.WILLTOPIC, w.topic, willFlags(w)), N.WILLMSGREQ, 0);
     }
-    if (t == N.WILLMSGREQ && w) return request(c, snEncode(N.WILLMSG, w.payload || ""), N.CONNACK, 0);
+    if (WILL && t == N.WILLMSGREQ && w) return request(c, snEncode(N.WILLMSG, w.payload || ""), N.CONNACK, 0);
     if (t == N.CONNACK) {
       if (m.c == RC.ACCEPTED) return connected(c);
       // Congestion passes: try again after the retry time; anything else waits the longest step.
