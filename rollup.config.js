@@ -64,10 +64,71 @@ function hoistVars(code) {
   return out;
 }
 
-function terserPlugin(regex) {
+// A build without CHECK: numbers(o, spec) checks the type only, and its spec keeps "name default" of
+// each "name default least most" group.
+function stripBounds(code) {
+  return code.replace(/\bnumbers(\$\d+)?\((\w+), "([^"]*)"\)/g, (m, d, o, spec) => {
+    const a = spec.split(" ");
+    const out = [];
+    for (let k = 0; k < a.length; k += 4) out.push(a[k], a[k + 1]);
+    return `numbers${d || ""}(${o}, "${out.join(" ")}")`;
+  });
+}
+
+// A build without TEXT (features.ts): the words of every fail(msg, code, x) call go, the message is
+// then its code (fail() in events.ts). The first argument is replaced by 0, at the calls themselves, so
+// no literal of a message is left in the bundle.
+function stripMessages(code) {
+  const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: "module" });
+  const edits = [];
+  (function visit(n) {
+    if (!n || typeof n.type != "string") return;
+    if (n.type == "CallExpression" && n.callee.type == "Identifier" && /^fail(\$\d+)?$/.test(n.callee.name) && n.arguments.length > 1) edits.push([n.arguments[0].start, n.arguments[0].end, "0"]);
+    for (const k of Object.keys(n)) {
+      const v = n[k];
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (v && typeof v.type == "string") visit(v);
+    }
+  })(ast);
+  edits.sort((a, b) => b[0] - a[0]);
+  for (const [a, b, t] of edits) code = code.slice(0, a) + t + code.slice(b);
+  return code;
+}
+
+// The features' constants as literals at every use: rollup leaves `var TLS = true` where a use is not a
+// branch it could drop itself, and terser's hoist_vars then keeps it as a variable.
+function inlineFeatures(code, f) {
+  const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: "module" });
+  const edits = [];
+  (function visit(n, p, key) {
+    if (!n || typeof n.type != "string") return;
+    // A local of a feature's name would be replaced too: refused, rather than a wrong bundle.
+    if ((n.type == "FunctionDeclaration" || n.type == "FunctionExpression") && n.params.some((q) => q.name in f)) throw new Error("a parameter is named like a feature of src/features.ts");
+    if (n.type == "VariableDeclarator" && n.id.name in f && !(p && p.type == "VariableDeclaration" && ast.body.includes(p))) throw new Error(`a local variable is named like the feature ${n.id.name} of src/features.ts`);
+    if (n.type == "Identifier" && n.name in f && !(p && p.type == "MemberExpression" && key == "property" && !p.computed) && !(p && p.type == "Property" && key == "key")) {
+      if (p && p.type == "VariableDeclarator" && key == "id") edits.push([p.start, p.end, "_" + n.name + "=0"]);
+      else edits.push([n.start, n.end, String(f[n.name])]);
+      return;
+    }
+    for (const k of Object.keys(n)) {
+      const v = n[k];
+      if (k == "init" && n.type == "VariableDeclarator" && n.id.name in f) continue;
+      if (Array.isArray(v)) v.forEach((c) => visit(c, n, k));
+      else if (v && typeof v.type == "string") visit(v, n, k);
+    }
+  })(ast, null, "");
+  edits.sort((a, b) => b[0] - a[0]);
+  for (const [a, b, t] of edits) code = code.slice(0, a) + t + code.slice(b);
+  return code;
+}
+
+function terserPlugin(regex, f = FULL) {
   return {
     name: "terser-es5",
     async renderChunk(code) {
+      code = inlineFeatures(code, f);
+      if (!f.TEXT) code = stripMessages(code);
+      if (!f.CHECK) code = stripBounds(code);
       const out = await minify(code, {
         ecma: 5,
         toplevel: true,
@@ -123,22 +184,41 @@ function cjsScope() {
   };
 }
 
+// The build-time features of src/features.ts (what each is, and costs, is written there): every
+// `__NAME__` is replaced by true or false, after TypeScript, and terser drops the code switched off.
+export const FULL = { V31: true, QOS2: true, BIN: true, TLS: true, CHECK: true, TEXT: true, FAST: true, CB: true, PUB: true, ACKS: true, SUB: true, WILL: true, URL: true, SRV: true };
+export const LITE = { V31: false, QOS2: false, BIN: false, TLS: false, CHECK: false, TEXT: false, FAST: false, CB: false, PUB: true, ACKS: true, SUB: true, WILL: true, URL: false, SRV: false };
+// MQTT-SN lite (issue 29): QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe.
+export const SN_LITE = { ...LITE, SUB: false, WILL: false };
+function features(f) {
+  return { name: "features", transform: (code) => ({ code: code.replace(/\b__(V31|QOS2|BIN|TLS|CHECK|TEXT|FAST|CB|PUB|ACKS|SUB|WILL|URL|SRV)__\b/g, (m, k) => String(f[k])), map: null }) };
+}
+
 const builds = [];
-function device(input, name, regex, minOnly, withPersist) {
+function device(input, name, regex, minOnly, f = FULL, withPersist = false) {
   if (!existsSync(input)) return;
-  if (!minOnly) builds.push({ input, plugins: [textWire(), ts(), raw(true), persist(!!withPersist)], output: { ...cjs, file: `build/${name}.js` } });
-  builds.push({ input, plugins: [textWire(), ts(), raw(true), persist(!!withPersist), terserPlugin(regex)], output: { ...cjs, file: `build/${name}.min.js` } });
+  if (!minOnly) builds.push({ input, plugins: [textWire(), ts(), raw(true), persist(withPersist), features(f)], output: { ...cjs, file: `build/${name}.js` } });
+  builds.push({ input, plugins: [textWire(), ts(), raw(true), persist(withPersist), features(f), terserPlugin(regex, f)], output: { ...cjs, file: `build/${name}.min.js` } });
+}
+
+/** The minified device bundle of `input` with features `f`, written to `file` (bench/features.mjs measures each feature so). */
+export function deviceBuild(input, file, f) {
+  return { input, plugins: [textWire(), ts(), raw(true), persist(false), features(f), terserPlugin(DEVICE_INTERNAL, f)], output: { ...cjs, file } };
 }
 
 device("src/espruino.ts", "mqttiny", DEVICE_INTERNAL);
 // The same client with persist (issue 31): held QoS 1 messages kept in Storage.
-device("src/espruino.ts", "mqttiny-persist", DEVICE_INTERNAL, false, true);
+device("src/espruino.ts", "mqttiny-persist", DEVICE_INTERNAL, false, FULL, true);
+// Issue 29: the lite client, for an ESP8266 that loads it from a RAM string (the Web IDE's way): the same
+// source with the features of LITE left out. build/mqttiny-lite.js is the readable copy.
+device("src/espruino.ts", "mqttiny-lite", DEVICE_INTERNAL, false, LITE);
 // MQTT-SN over UDP (issue 13): build/mqttiny-sn.js and build/mqttiny-sn.min.js, the same pipeline.
 device("src/espruino-sn.ts", "mqttiny-sn", DEVICE_INTERNAL);
+device("src/espruino-sn.ts", "mqttiny-sn-lite", DEVICE_INTERNAL, false, SN_LITE);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
-if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false), persist(true)], output: { ...cjs, file: "build/node/index.cjs" } });
+if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false), persist(true), features(FULL)], output: { ...cjs, file: "build/node/index.cjs" } });
 // The MQTT-SN client for Node (issue #13): `mqttiny/sn`.
-if (existsSync("src/node-sn.ts")) builds.push({ input: "src/node-sn.ts", external: ["dgram"], plugins: [ts(), raw(false)], output: { ...cjs, file: "build/node/sn.cjs" } });
+if (existsSync("src/node-sn.ts")) builds.push({ input: "src/node-sn.ts", external: ["dgram"], plugins: [ts(), raw(false), features(FULL)], output: { ...cjs, file: "build/node/sn.cjs" } });
 
 for (const b of builds) b.plugins.push(cjsScope());
 

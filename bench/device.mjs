@@ -13,6 +13,8 @@ import { pretokenised } from "./pretokenise.mjs";
 
 const BUNDLE = resolve("build/mqttiny.min.js");
 const SN_BUNDLE = resolve("build/mqttiny-sn.min.js");
+// Issue 29: the lite build (src/features.ts), the ESP8266's default.
+const LITE = resolve("build/mqttiny-lite.min.js");
 const TINY_PATH = resolve("bench/tinymqtt-path.js");
 
 /**
@@ -104,7 +106,7 @@ export async function deviceRows(quick, mqttPort) {
   const ram = await runProgram({ esp, board: "esp8266", code: program(`out("ramload",mLoad);`, false), timeoutMs: 60000 });
   rows.ramload = /@ramload=(\d+)/.test(ram.output) ? +RegExp.$1 : /MEMORY/.test(ram.output) ? "out of memory" : "failed";
   // Time inside publish(), QoS 0 and QoS 1, and 1,000 QoS 1 acknowledged vs 1,000 QoS 0 sent.
-  const timing = (tag) => `${FAKE}
+  const timing = (tag, lite) => `${FAKE}
 var c=mq.createClient({transport:fake, clientId:"bench", keepalive:0, storeSize:1024});
 c.on("connected",function(){
   // QoS 0: the best of 5 passes of n/5 publishes, times 5 (a pass the machine slowed down is not read).
@@ -127,7 +129,7 @@ c.on("connected",function(){
   function more(){ while(sent<m && c.publish("sensors/node1/temp","21.5",{qos:1})) sent++; flushAcks(); if(sent<m || c.queued()) setTimeout(more,0); else { var e=(getTime()-t-bt)*5; if(e<q1){ q1=e; q1bt=bt*5; } if(++pass<5) setTimeout(round,0); else done(); } }
   function done(){ out("${tag}fl",(fl*1000/${n}).toFixed(4)); out("${tag}tq",(tq*1000/${n}).toFixed(4)); out("${tag}q0",(q0*1000/${n}).toFixed(4)); out("${tag}q1all",(q1*1000).toFixed(1)); out("${tag}q1bt",(q1bt*1000).toFixed(1)); out("${tag}q0all",(q0*1000).toFixed(1));
     // Inbound: a 534-byte PUBLISH (topic + 512-byte payload) decoded and delivered.
-    var got=0; c.subscribe("in/#",function(){got++;});
+    var got=0; ${lite ? `c.subscribe("in/#"); c.on("message",function(){got++;});` : `c.subscribe("in/#",function(){got++;});`}
     var body="\\x00\\x0ein/node1/bulk"+new Array(513).join("x"), pk="\\x30"+String.fromCharCode((body.length&127)|128, body.length>>7)+body;
     // The best of 5 passes, as above.
     var best=1e9, t2, k, r2; for(r2=0;r2<5;r2++){ t2=getTime(); for(k=0;k<40;k++) ev.data(pk); best=Math.min(best,getTime()-t2); }
@@ -136,6 +138,12 @@ c.on("connected",function(){
   round();
 });`;
   Object.assign(rows, await run(esp, "esp8266", program(timing("e"), true, BUNDLE, TP), quick ? 120000 : 300000));
+  // The lite build, the ESP8266's default: memory connected (from Storage), from a RAM string, and the
+  // same timing from Storage on the ESP8266 layout (keys prefixed "lite" and tag "L").
+  for (const [k, v] of Object.entries(await connectedRows(esp, mqttPort, LITE))) rows["lite" + k] = v;
+  const lram = await runProgram({ esp, board: "esp8266", code: program(`out("ramload",mLoad);`, false, LITE), timeoutMs: 60000 });
+  rows.literamload = /@ramload=(\d+)/.test(lram.output) ? +RegExp.$1 : /MEMORY/.test(lram.output) ? "out of memory" : "failed";
+  Object.assign(rows, await run(esp, "esp8266", program(timing("L", true), true, LITE, TP), quick ? 120000 : 300000));
   // As npm run flash -- --pretokenise stores it: the bundle and tinyMQTT's steps both tokenised by the
   // espruino CLI's plugin, from Storage on the ESP8266 layout (full runs only: a minute more).
   if (!quick) {

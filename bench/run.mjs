@@ -127,6 +127,15 @@ let mqttDev = null;
     // Espruino MQTT module are not part of this repository, so their figures are quoted), and tinyMQTT's
     // QoS 0 publish path timed again in the same run as its steps (bench/tinymqtt-path.js).
     dev("ESP8266 layout: blocks in use with a connected client, default options, module from Storage", `${d.used} of ${d.total} (module +${d.load})`, "tinyMQTT 539; Espruino MQTT 1,000; mqttiny before 1,468", "", "<= 540", mark(+d.used <= 540));
+    // Issue 29's rows: the lite build beside tinyMQTT and the Espruino MQTT module (quoted, as above).
+    if (d.liteused) {
+      dev("lite (build/mqttiny-lite.min.js), ESP8266 layout: blocks in use with a connected client, module from Storage", `${d.liteused} of ${d.litetotal} (module +${d.liteload})`, "tinyMQTT 539; full build " + d.used, "", "<= 540", mark(+d.liteused <= 540));
+      const lr = /^\d+$/.test(String(d.literamload));
+      dev("lite, ESP8266 layout: loaded from a RAM string (as the Web IDE)", lr ? `+${d.literamload} blocks` : d.literamload, "Espruino MQTT module +717; tinyMQTT +252", "", "loads, < +717", mark(lr && +d.literamload < 717));
+      dev("lite, ESP8266 layout from Storage: time inside one QoS 0 publish()", `${d.Lq0} ms (floor ${d.Lfl} ms)`, `tinyMQTT's steps in the same run: ${d.Ltq} ms; full build ${d.eq0} ms`, (+d.Lq0 / +d.Ltq).toFixed(2) + "x tinyMQTT's steps", "<= tinyMQTT", mark(+d.Lq0 <= +d.Ltq));
+      const lq1 = +d.Lq1all / +d.Lq0all;
+      dev("lite, ESP8266 layout: 1000 QoS 1 acknowledged vs 1000 QoS 0 sent", `${(+d.Lq1all / 1000).toFixed(2)} s (with the in-program broker's ${(+d.Lq1bt / 1000).toFixed(2)} s taken out) vs ${(+d.Lq0all / 1000).toFixed(2)} s`, "", lq1.toFixed(2) + "x", "<= 3x", mark(lq1 <= 3));
+    }
     dev("ESP8266 layout: module loaded from a RAM string (as the Web IDE)", typeof d.ramload == "number" || /^\d+$/.test(d.ramload) ? `+${d.ramload} blocks` : d.ramload, "", "", "loads", mark(/^\d+$/.test(String(d.ramload))));
     // 64-bit verdicts from the module loaded from RAM: the Linux builds keep Storage in a file and read
     // code run from it back through that file (from Storage is 10x slower there; on a board flash is

@@ -15,6 +15,7 @@ import { join, dirname, basename, relative, resolve, isAbsolute } from "node:pat
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { emulatorBuilds, emulatorBroker, watchBroker, startEmulatedBoard, cleanLines, boardError, TELNET_PORT } from "./emulate.mjs";
+import { cannotLoad } from "./fits.mjs";
 
 const USAGE = `usage: npm run flash -- --port /dev/ttyUSB0 [options]    upload to the board on that serial port
        npm run flash -- --out upload.js [options]         write exactly what --port would upload (no board)
@@ -32,7 +33,10 @@ options:
                      ram: uploaded into RAM as the Web IDE does (type save() on the board to keep it)
   --program FILE     your own board program instead of device/telemetry.js; it calls require("mqttiny")
                      and the module is embedded. CONFIG is prepended only if --config (or --emulate) is given
-  --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json). With --port
+  --config FILE      settings prepended as \`var CONFIG = {...}\` (default device/config.json); its "build"
+                     chooses the module: "lite" (default for ESP8266: smaller, fewer blocks; no TLS,
+                     MQTT 3.1, QoS 2 inbound or binary payloads) or "full" (default for ESP32; and for
+                     "protocol": "sn", whose lite build has no will and no subscribe). With --port
                      it must exist and its Wi-Fi must not be the example's placeholder. Its "ca", "cert"
                      and "key" (with "tls": true) name PEM files on this computer, relative to the config
                      file; their contents are embedded in the upload (the key is never printed)
@@ -200,9 +204,21 @@ if (config && config.protocol != null && config.protocol != "sn" && config.proto
 const persist = !!(config && (config.sleep || config.persist));
 if (sn && persist) fail(`${configFrom}: "sleep" and "persist" are MQTT only (the MQTT-SN client has no persist yet)`);
 if (sn && emulate) fail(`${configFrom}: "protocol": "sn" with --emulate: --emulate runs MQTT against a broker; npm start -- --sn runs the telemetry program over MQTT-SN on the interpreter`);
-const bundle = join(root, sn ? "build/mqttiny-sn.min.js" : persist ? "build/mqttiny-persist.min.js" : "build/mqttiny.min.js");
+// "build": which client the board gets (issue 29): "lite" for an ESP8266 unless the config says "full";
+// persist is a feature of the full client.
+const build = (config && config.build) || (sn || persist ? "full" : board.toUpperCase() == "ESP8266" ? "lite" : "full");
+if (build != "full" && build != "lite") fail(`${configFrom}: "build" is "lite" or "full", not ${JSON.stringify(build)}`);
+if (persist && build == "lite") fail(`${configFrom}: "sleep" and "persist" need "build": "full" (the lite build has no persist)`);
+// MQTT-SN lite (no will, no subscribe) takes one's own program only: the telemetry program uses both.
+if (sn && build == "lite" && !opts.program) fail(`${configFrom}: "build": "lite" with "protocol": "sn" has no will and no subscribe, which the telemetry program uses: "build": "full", or --program`);
+if (build == "lite" && config && config.tls) fail(`${configFrom}: "tls" needs "build": "full" (the lite build has no TLS; an ESP8266 cannot run it either)`);
+const bundle = join(root, persist ? "build/mqttiny-persist.min.js" : "build/mqttiny" + (sn ? "-sn" : "") + (build == "lite" ? "-lite" : "") + ".min.js");
 if (!opts.program && config && config.sleep) programText = readFileSync((programFile = join(root, "device/telemetry-sleep.js")), "utf8");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
+// An upload the board cannot load is refused: measured on the interpreter's layout for the board when
+// there is one, else against the documented limits of device/fits.mjs.
+const why = await cannotLoad(board, bundle, save);
+if (why) fail("cannot upload: " + why);
 
 // Ctrl-C (or a SIGTERM) ends the run through the exit handlers, which stop the broker and the
 // interpreter; once an emulated board runs, Ctrl-C ends its run early instead.
@@ -267,7 +283,7 @@ cliArgs.push(program);
 if (cliPort && cliPort.startsWith("tcp://")) cliArgs.unshift("--require", join(root, "device/cli-tcp-bytes.cjs"));
 const where = save == "flash" ? "to flash (Storage .bootcde: runs at once and at every boot)" : "to RAM (type save() on the board to keep it)";
 const dest = [port && "port " + port, emulate && `the interpreter's ${layout} layout (${cliPort})`, out && "file " + rel(out)].filter(Boolean).join(" and ");
-console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length && !emulate ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny${sn ? " = MQTT-SN build/mqttiny-sn.min.js" : persist ? " = build/mqttiny-persist.min.js" : ""} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);
+console.log(`${rel(programFile)}${config ? " + CONFIG from " + configFrom : ""}${tlsFiles.length && !emulate ? " + TLS files " + tlsFiles.join(", ") : ""} (${readFileSync(program).length} bytes) and module mqttiny = ${sn ? "MQTT-SN " : build == "lite" ? "lite " : ""}${rel(bundle)} (${code.length} bytes); board ${board}; ${where}${opts.pretokenise ? "; pretokenised" : ""}; -> ${dest}`);
 
 // With --emulate: the broker's subscriber and the interpreter start before the upload; the program's
 // lines come through the CLI while it is connected, then from the interpreter's own console.

@@ -15,6 +15,7 @@ import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
 import { fail, ev, numbers, listen, unlisten, emit } from "./events";
+import { V31, QOS2, BIN, CHECK, CB, PUB, ACKS, SRV, lacks } from "./features";
 import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
 
@@ -313,7 +314,7 @@ function drop(c: R, err: MqttError, wait?: number) {
   c.f++;
   // With several brokers the next attempt goes to the next one, and the step grows once per pass over
   // the list, so that a broker that died is left at once and the survivors are not stormed.
-  const n = c.tl ? c.tl.length : 1;
+  const n = SRV && c.tl ? c.tl.length : 1;
   if (n > 1) c.tr = c.tl![(c.si = (c.si + 1) % n)];
   // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
   const step = (n < 2 && wait) || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(Math.floor((c.f - 1) / n), 20)));
@@ -354,7 +355,7 @@ function onData(this: Ev, chunk: Uint8Array | string) {
   // On a board, the PUBACKs of the oldest messages sent, in order, at the start of a chunk with nothing
   // left over before it (what a QoS 1 publisher receives) are taken by the store in one call, not one
   // pass through the decoder each.
-  if (RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (d as any).g < 0 && (st = (PERSIST && c.st.p ? persistAcks : storeAcks)(c.st as any, chunk))) {
+  if (ACKS && RAW && c.s == S.UP && typeof chunk == "string" && !(d as any).b && !(d as any).k && (d as any).g < 0 && (st = (PERSIST && c.st.p ? persistAcks : storeAcks)(c.st as any, chunk))) {
     c.rx = c.ak = 1;
     if (c.en && !storeCount(c.st)) return finish(c);
     storeSend(c.st, c);
@@ -394,7 +395,7 @@ function handle(c: R, d: Rx) {
   const id = d.id;
   c.rx = 1;
   if (t == T.PUBLISH && c.s == S.UP) {
-    if (d.qos == 2) {
+    if (QOS2 && d.qos == 2) {
       // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
       // An id is remembered until its PUBREL, never forgotten while its exchange is open [MQTT-4.3.3]:
       // with every slot awaiting a PUBREL the message is not taken (no PUBREC, no delivery), and once
@@ -412,7 +413,7 @@ function handle(c: R, d: Rx) {
     } else if (d.qos) txAck(c, 0x40, id); // PUBACK, before delivery: a callback that throws or ends the client cannot lose it
     // On the board the record holds the topic and payload Strings (wire-text.ts).
     const topic = RAW ? (d as any).tp : rxTopic(d);
-    const p = RAW ? (c.bi ? E.toUint8Array((d as any).p) : (d as any).p) : rxPayload(d, !!c.bi);
+    const p = RAW ? (BIN && c.bi ? E.toUint8Array((d as any).p) : (d as any).p) : rxPayload(d, !!c.bi);
     const sb = c.sb;
     // Each matching subscription's callback, then the message handler. A callback that throws becomes
     // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
@@ -423,7 +424,7 @@ function handle(c: R, d: Rx) {
       const s = sb[k];
       try {
         if (!s) emit(c, "message", topic, p);
-        else if (s.n! < top && s.cb && match(s.f, topic)) s.cb(topic, p);
+        else if (CB && s.n! < top && s.cb && match(s.f, topic)) s.cb(topic, p);
       } catch (x) {
         ev(c, "error", fail("callback threw", "callback", x));
       }
@@ -458,7 +459,7 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
     storeRewind(c.st, !kept);
     if (PERSIST && c.st.p) persistUp(c.st);
-    if (!kept) c.q2.splice(0, c.q2.length);
+    if (QOS2 && !kept) c.q2.splice(0, c.q2.length);
     const sb = c.sb;
     // Subscriptions go out again in a new session, and to a 3.1 broker, which may have lost the session
     // without a way to say so (a SUBSCRIBE to a filter held already replaces it).
@@ -477,7 +478,7 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     }
     return pump(c);
   }
-  if (t == T.PUBREL) {
+  if (QOS2 && t == T.PUBREL) {
     const k = c.q2.indexOf(id);
     if (k >= 0) c.q2.splice(k, 1);
     txAck(c, 0x70, id); // PUBCOMP
@@ -572,6 +573,7 @@ function publishAny(c: R, topic: string, payload?: Data | null, opt?: PublishOpt
     if (!c.en) c.vt = topic;
   }
   if (q !== 0 && q !== 1) throw fail("qos must be 0 or 1", "qos");
+  if (!BIN && payload instanceof Uint8Array) throw lacks("a binary payload");
   if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
   if (c.en || c.s == S.END) return false;
   if (q) {
@@ -608,7 +610,7 @@ const PROTO = {
     // build, two locals 6%). Neither end() nor a lost link costs a test here: from end() on vt is NaN,
     // and sh is 0 unless connected (3% of a QoS 0 publish on the 64-bit build).
     let n: number;
-    if (RAW && topic === this.vt && typeof payload == "string") {
+    if (PUB && RAW && topic === this.vt && typeof payload == "string") {
       if (opt == null) {
         // Sized first, then built in one concatenation with one fromCharCode for the whole header
         // (building the body, then the packet around it, took 15% longer on the 64-bit build).
@@ -636,13 +638,16 @@ const PROTO = {
       cb = opt;
       opt = null;
     }
-    const q = (opt && opt.qos) || 0;
+    if (!CB && cb) throw lacks("a subscription callback");
+    let q = (opt && opt.qos) || 0;
+    // Issue 29: a build without inbound QoS 2 asks for QoS 1, which a broker may grant in its place anyway.
+    if (!QOS2 && q === 2) q = 1;
     checkFilter(c, filter);
     if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
     if (c.s == S.END) return;
     forget(c.sb, filter, true);
     forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-    c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
+    c.sb.push(CB ? { f: filter, q: q, cb: cb, i: -1, n: c.sq++ } : { f: filter, q: q, i: -1 });
     pump(c);
   },
   unsubscribe: function (this: R, filter: string) {
@@ -714,6 +719,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   for (const k in opts) if ((opts as any)[k] !== undefined) o[k] = (opts as any)[k];
   o.random = o.random || Math.random;
   if (o.servers) {
+    if (!SRV) throw lacks("servers");
     if (!make || o.transport || !(o.servers.length > 0)) throw fail("servers: a non-empty list of { host, port }, with the platform's transport", "options");
     // A transport per broker, each for the options with that entry's fields over them.
     o.tl = [];
@@ -727,7 +733,9 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   } else if (!o.transport) o.transport = make ? make(o) : null;
   if (typeof o.transport != "function") throw fail("no transport", "options");
   if (o.protocol == null) o.protocol = 4;
-  if (o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
+  if (!V31 && o.protocol !== 4) throw o.protocol === 3 ? lacks("MQTT 3.1 (protocol: 3)") : fail("protocol must be 4 (MQTT 3.1.1)", "options");
+  if (!BIN && o.binary) throw lacks("binary: true");
+  if (V31 && o.protocol !== 3 && o.protocol !== 4) throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
   // __INLINE__: terser writes these one-call functions out here, so a board holds two functions fewer
   // (about 6 blocks each) for as long as the module is loaded.
   /*@__INLINE__*/ numbers(o, "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9 connectTimeout 10000 1 1e9 ackTimeout 30000 1 1e9 pingTimeout 10000 1 1e9 endTimeout 10000 0 1e9 qos2 16 1 65535");
@@ -735,9 +743,9 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
   const idn = typeof o.clientId != "string" ? -1 : RAW ? o.clientId.length : strLen(o.clientId);
   // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
-  if (idn < 0 || (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false)) throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
+  if (idn < 0 || (V31 && o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false)) throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
   if (o.will && (!validTopic(o.will.topic) || !(o.will.qos == null || o.will.qos === 0 || o.will.qos === 1 || o.will.qos === 2))) throw fail("invalid will topic or QoS", "will");
-  if (o.password != null && o.username == null) throw fail("password without username", "password");
+  if (CHECK && o.password != null && o.username == null) throw fail("password without username", "password");
   const cn = /*@__INLINE__*/ connectPacket(o);
   if (typeof cn == "number") throw fail("a CONNECT field is over 65,535 bytes", "options");
   if (cn.length > o.txSize) throw fail("CONNECT does not fit in txSize", "size");
@@ -768,7 +776,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.pp = 0;
   c.tr = o.transport;
   c.si = 0;
-  if (o.tl) c.tl = o.tl;
+  if (SRV && o.tl) c.tl = o.tl;
   c.cn = cn;
   c.ct = o.connectTimeout;
   c.pm = o.pingTimeout;
@@ -777,9 +785,9 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   c.r0 = o.reconnectMin;
   c.r1 = o.reconnectMax;
   c.rn = o.random;
-  c.bi = o.binary ? 1 : 0;
-  c.qn = o.qos2;
-  c.ks = o.protocol == 3 && o.clean === false ? 1 : 0;
+  if (BIN) c.bi = o.binary ? 1 : 0;
+  if (QOS2) c.qn = o.qos2;
+  c.ks = V31 && o.protocol == 3 && o.clean === false ? 1 : 0;
   c.kp = 0;
   // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
   // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
@@ -792,7 +800,7 @@ export function createClient(opts?: ClientOptions | null, make?: (o: any) => Tra
   // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
   c.ef = 0;
   if (!RAW) c.b = txBuf(o.txSize);
-  c.q2 = [];
+  if (QOS2) c.q2 = [];
   c.sb = [];
   c.sq = 0;
   c.us = [];

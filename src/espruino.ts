@@ -5,6 +5,7 @@ import type { Client, ClientOptions } from "./client";
 import { espruinoTransport } from "./transport/espruino";
 import { urlOptions } from "./url";
 import { fail } from "./events";
+import { URL, lacks } from "./features";
 import type { EspruinoOptions } from "./transport/espruino";
 
 /** connect(opts), or connect(url, opts) as MQTT.js takes it. */
@@ -14,7 +15,8 @@ export function connect(u?: string | (ClientOptions & EspruinoOptions) | null, o
   // made per call, not a module constant that a board would hold for as long as the module is loaded.
   // On Node this bundle would connect, then die inside the first packet on the missing E: say so here.
   if (typeof E == "undefined") throw fail('mqttiny/device is the Espruino bundle; on Node use require("mqttiny")', "platform");
-  return createClient(typeof u == "string" ? urlOptions(u, o) : u, espruinoTransport, { storeSize: 1024 });
+  if (typeof u == "string" && !URL) throw lacks("connect(url)");
+  return createClient(URL && typeof u == "string" ? urlOptions(u, o) : u, espruinoTransport, { storeSize: 1024 });
 }
 
 export { createClient };

@@ -1,5 +1,6 @@
 // What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
 // queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
+import { TEXT, CHECK } from "./features";
 
 /** An error with a machine-readable `code` (each client documents its codes). */
 export interface CodedError extends Error {
@@ -14,9 +15,12 @@ export interface Emitter {
   ef: number;
 }
 
-/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+/**
+ * An error with its code, and the cause `x` (an error or a reason) appended to the message. A build
+ * without TEXT (features.ts) has every call's `msg` taken out by the build: its message is the code.
+ */
 export function fail(msg: string, code: string | number, x?: any): CodedError {
-  const e = new Error(msg + (x ? ": " + (x.message || x) : "")) as CodedError;
+  const e = new Error((TEXT ? msg : "mqttiny " + code) + (x ? ": " + (x.message || x) : "")) as CodedError;
   e.code = code;
   return e;
 }
@@ -44,10 +48,12 @@ export function ev(c: Emitter, e?: string, a?: unknown) {
  */
 export function numbers(o: any, spec: string) {
   const a = spec.split(" ");
-  for (let k = 0; k < a.length; k += 4) {
+  // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+  for (let k = 0; k < a.length; k += CHECK ? 4 : 2) {
     const n = a[k];
     const v = o[n] == null ? +a[k + 1] : o[n];
-    if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1) throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+    // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.
+    if (typeof v != "number" || (CHECK && (!(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1))) throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
     o[n] = v;
   }
 }

@@ -1,6 +1,7 @@
 // What the client, the store and the wire share about the link: the transport's contract and the one
 // function every outbound byte passes through. Below the store and the wire, above events only.
 import { fail } from "./events";
+import { CHECK } from "./features";
 
 /** What a transport hands back for one connection attempt. It must copy or send the data before write returns. */
 export interface Link {
@@ -24,7 +25,7 @@ export type Transport = (h: LinkEvents) => Link;
 /** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
 export function linkPort(o: { port?: number; tls?: boolean }): number {
   const port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-  if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1) throw fail("port must be a number from 1 to 65535", "options");
+  if (typeof port != "number" || (CHECK && (!(port >= 1 && port <= 65535) || port % 1))) throw fail("port must be a number from 1 to 65535", "options");
   return port;
 }
 

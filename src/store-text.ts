@@ -9,6 +9,7 @@ import type { Flow } from "./link";
 import { txPublish } from "./wire-text";
 // One alias for the bundle: on a board each module-level name is held as long as the module is loaded.
 import { chr } from "./codec/native";
+import { BIN, FAST, ACKS } from "./features";
 
 export interface Store {
   /** Encoded packets, oldest first; [0, _c) sent on this connection and unacknowledged. */
@@ -52,7 +53,7 @@ export function storePut(s: Store, topic: string, payload: Data | undefined, ret
   // The id's two bytes are made once, for the packet and for the PUBACK it is waiting for.
   const k = chr(id >> 8, id & 255);
   // Pushed as it is made: on a board each local costs a step per call.
-  s._q.push(m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + k + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload)) : txPublish(null, topic, payload, retain, 1, id));
+  s._q.push(FAST && m < 128 ? chr(retain ? 0x33 : 0x32, m, topic.length >> 8, topic.length & 255) + topic + k + (payload == null ? "" : !BIN || typeof payload == "string" ? payload : E.toString(payload)) : txPublish(null, topic, payload, retain, 1, id));
   s._a += "\x40\x02" + k;
   s._u += n;
   // With `c`, sent now if the window and the link allow: tested here, so that a publish while the window
@@ -73,7 +74,7 @@ export function storeSend(s: Store, c: Flow): void {
       // First sends go out together, in one native join and one write, where a write each costs a call
       // per message on a board: those a write each would have sent (each while fewer than hw bytes are
       // unsent), counted first, so that the join copies no more than goes out.
-      const k = q.length < c.wn ? q.length : c.wn;
+      const k = !ACKS ? 0 : q.length < c.wn ? q.length : c.wn;
       for (let n = c.hw - c.w - p.length; e < k && n > 0; ) n -= q[e++].length;
       if (e > s._c + 1) p = q.slice(s._c, e).join("");
       s._s = e;

@@ -1,4 +1,5 @@
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
+import { FAST } from "./features";
 
 // No RegExp: on Espruino a regex literal held by the module costs 16-19 blocks for as long as it is
 // loaded, and each indexOf here is one native call.
@@ -27,7 +28,7 @@ export function match(filter: string, topic: string): boolean {
   // step on a board): the topic itself, and a plain prefix ending in "/#".
   if (filter == topic) return true;
   const fl = filter.length;
-  if (filter.indexOf("+") < 0 && filter.indexOf("#") == fl - 1 && fl > 1 && topic.charCodeAt(0) != 36)
+  if (FAST && filter.indexOf("+") < 0 && filter.indexOf("#") == fl - 1 && fl > 1 && topic.charCodeAt(0) != 36)
     return topic.length >= fl - 2 && topic.substr(0, fl - 2) == filter.substr(0, fl - 2) && (topic.length == fl - 2 || topic.charCodeAt(fl - 2) == 47);
   const tl = topic.length;
   let i = 0;

@@ -8,10 +8,11 @@ import type { PacketRecord } from "./codec/decode";
 import { put } from "./link";
 import type { Out } from "./link";
 import { chr } from "./codec/native";
+import { V31, QOS2, BIN, FAST } from "./features";
 
 /** A length-prefixed field; Strings are bytes on the boards, a Uint8Array is turned into one natively. */
 function field(x: Data | undefined): string {
-  const s = x == null ? "" : typeof x == "string" ? x : E.toString(x);
+  const s = x == null ? "" : !BIN || typeof x == "string" ? x : E.toString(x);
   return chr(s.length >> 8, s.length & 255) + s;
 }
 
@@ -39,7 +40,7 @@ export function txBuf(size: number): Uint8Array | null {
 
 /** The CONNECT packet for `o`, made once per client, or Err.ARG when a field is over 65,535 bytes. */
 export function connectPacket(o: ConnectOptions): Uint8Array | string | number {
-  const v3 = o.protocol == 3;
+  const v3 = V31 && o.protocol == 3;
   const w = o.will;
   const flags = (o.username != null ? 0x80 : 0) | (o.password != null ? 0x40 : 0) | (w ? (w.retain ? 0x20 : 0) | ((w.qos || 0) << 3) | 4 : 0) | (o.clean === false ? 0 : 2);
   const f = [o.clientId, w && w.topic, w && w.payload, o.username, o.password];
@@ -47,6 +48,8 @@ export function connectPacket(o: ConnectOptions): Uint8Array | string | number {
   let body = field(v3 ? "MQIsdp" : "MQTT") + chr(v3 ? 3 : 4, flags, ka >> 8, ka & 255);
   for (let k = 0; k < 5; k++) {
     if (k && f[k] == null && (k > 2 || !w)) continue;
+    // Without BIN (features.ts) every field is a String: another type is refused, never sent as garbage.
+    if (!BIN && f[k] != null && typeof f[k] != "string") return Err.ARG;
     const x = field(f[k]);
     if (x.length > 65537) return Err.ARG;
     body += x;
@@ -63,7 +66,12 @@ export function connectPacket(o: ConnectOptions): Uint8Array | string | number {
 export function txPublish(c: Out | null, topic: string, payload: Data | undefined, retain: boolean, qos?: number, id?: number): any {
   // The client has checked the topic (1 to 65,535 bytes, no wildcard).
   const n = topic.length;
-  const b = chr(n >> 8, n & 255) + topic + (qos ? chr(id! >> 8, id! & 255) : "") + (payload == null ? "" : typeof payload == "string" ? payload : E.toString(payload));
+  const b = chr(n >> 8, n & 255) + topic + (qos ? chr(id! >> 8, id! & 255) : "") + (payload == null ? "" : !BIN || typeof payload == "string" ? payload : E.toString(payload));
+  // Without FAST (features.ts) the one header builder, packet().
+  if (!FAST) {
+    const w = packet(0x30 | (qos! << 1) | (retain ? 1 : 0), b);
+    return c ? send(c, w) : w;
+  }
   let m = b.length;
   let p = chr(0x30 | (qos! << 1) | (retain ? 1 : 0), m & 127 | (m > 127 ? 128 : 0));
   // Telemetry fits a 1-byte remaining length; longer packets add the rest of it.
@@ -149,7 +157,7 @@ export function rxNext(d: Rx, chunk: Uint8Array | string | null): number {
   if (d.k || b.length < 2) return 0;
   // A PUBACK, what a QoS 1 publisher receives most: read here, without the framing below and parse()
   // (one call fewer per acknowledged message on a board). Id 0 is left to parse() to refuse.
-  if (b.charCodeAt(0) == 0x40 && b.charCodeAt(1) == 2 && b.length > 3 && (d.id = (b.charCodeAt(2) << 8) | b.charCodeAt(3))) {
+  if (FAST && b.charCodeAt(0) == 0x40 && b.charCodeAt(1) == 2 && b.length > 3 && (d.id = (b.charCodeAt(2) << 8) | b.charCodeAt(3))) {
     d.type = 4;
     d.size = 2;
     d.b = b.substr(4);
@@ -198,7 +206,8 @@ function parse(d: Rx, b: string, j: number, n: number, big: boolean): number {
   d.size = n;
   if (t == 3) {
     const q = (h >> 1) & 3;
-    if (q == 3) return Err.QOS;
+    // Without QOS2 (features.ts) nothing is subscribed at QoS 2: a QoS 2 PUBLISH is a broker's error.
+    if (q == 3 || (!QOS2 && q == 2)) return Err.QOS;
     d.qos = q;
     d.id = 0;
     if (held < 2) return big ? Err.BIG : Err.TOPIC;

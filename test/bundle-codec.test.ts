@@ -2,7 +2,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { CODEC, DEVICE, DEVICE_SN, es5Problems, runDuk, hasDuk, walk } from "./bundle-helpers";
+import { CODEC, DEVICE, DEVICE_LITE, DEVICE_SN, DEVICE_SN_LITE, es5Problems, runDuk, hasDuk, walk } from "./bundle-helpers";
 import { sizes } from "./size.mjs";
 import { skipped } from "./skips";
 import * as acorn from "acorn";
@@ -52,7 +52,7 @@ t("no function is defined inside a call, except in the once-per-client factory: 
   // The factory (what exports.connect calls) runs once per client; terser writes one-call helpers out in
   // it (/*@__INLINE__*/) so that the module holds fewer functions. Anywhere else a definition would run per
   // packet or per publish.
-  for (const file of [CODEC, DEVICE, DEVICE_SN]) {
+  for (const file of [CODEC, DEVICE, DEVICE_LITE, DEVICE_SN, DEVICE_SN_LITE]) {
     const src = readFileSync(file, "utf8");
     const ast = acorn.parse(src, { ecmaVersion: 5 });
     const factory = (src.match(/exports\.connect=function\([\w$,]+\)\{(?:[^{}]*;)?return ([\w$]+)\(/) || [])[1];

@@ -7,9 +7,14 @@ import * as acorn from "acorn";
 
 export const DEVICE = "build/mqttiny.min.js";
 export const DEVICE_READABLE = "build/mqttiny.js";
+/** Issue 29: the lite build (features.ts), for the ESP8266 loading it from a RAM string. */
+export const DEVICE_LITE = "build/mqttiny-lite.min.js";
+export const DEVICE_LITE_READABLE = "build/mqttiny-lite.js";
 export const CODEC = "build/mqttiny-codec.min.js";
 export const DEVICE_SN = "build/mqttiny-sn.min.js";
 export const DEVICE_SN_READABLE = "build/mqttiny-sn.js";
+/** Issue 29: the MQTT-SN lite build. */
+export const DEVICE_SN_LITE = "build/mqttiny-sn-lite.min.js";
 
 export const HELPERS = ["__extends", "__assign", "__spreadArray", "__spread", "__values", "__read", "__awaiter", "__generator", "__rest"];
 export const ES2015_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "Promise", "Proxy", "Reflect", "TextEncoder", "TextDecoder", "setImmediate", "queueMicrotask"];

@@ -1,7 +1,7 @@
 // Inbound messages: QoS 0/1/2 delivery and acknowledgement, exactly-once QoS 2, subscriptions.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { impls, rig, got } from "./sim/setup";
+import { impls, rig, got, says, needs, msg } from "./sim/setup";
 import { hex } from "./hex";
 
 for (const [name, create] of impls) {
@@ -18,7 +18,7 @@ for (const [name, create] of impls) {
     assert.equal(got(r, "puback").map((p) => p.messageId), [7]);
   });
 
-  t("QoS 2: PUBREC, PUBREL -> PUBCOMP, delivered exactly once when the broker resends the PUBLISH", () => {
+  needs(name, ["qos2"], "QoS 2: PUBREC, PUBREL -> PUBCOMP, delivered exactly once when the broker resends the PUBLISH") && t("QoS 2: PUBREC, PUBREL -> PUBCOMP, delivered exactly once when the broker resends the PUBLISH", () => {
     const r = rig(create);
     r.broker.autoPubrel = false;
     r.up();
@@ -38,7 +38,7 @@ for (const [name, create] of impls) {
     assert.is(r.messages.length, 2);
   });
 
-  t("PUBREL for an unknown id is still answered with PUBCOMP", () => {
+  needs(name, ["qos2"], "PUBREL for an unknown id is still answered with PUBCOMP") && t("PUBREL for an unknown id is still answered with PUBCOMP", () => {
     const r = rig(create);
     r.up();
     r.broker.last()!.send({ cmd: "pubrel", messageId: 42 });
@@ -69,7 +69,7 @@ for (const [name, create] of impls) {
     assert.equal(r.messages[49], ["s/49", "v".repeat(245)]);
   });
 
-  t("binary: true delivers a Uint8Array view of the payload", () => {
+  needs(name, ["bin"], "binary: true delivers a Uint8Array view of the payload") && t("binary: true delivers a Uint8Array view of the payload", () => {
     const r = rig(create, { binary: true });
     r.up();
     r.broker.last()!.send({ cmd: "publish", topic: "b", payload: Buffer.from([0, 255, 128]), qos: 0, retain: false });
@@ -86,7 +86,7 @@ for (const [name, create] of impls) {
     conn.send({ cmd: "publish", topic: "small", payload: Buffer.from("ok"), qos: 0, retain: false });
     r.clock.advance(5000);
     assert.is(r.errors.length, 1);
-    assert.match(r.errors[0].message, /packet of 204807 bytes exceeds rxSize/);
+    says(name, r.errors[0], /packet of 204807 bytes exceeds rxSize/);
     assert.equal(got(r, "puback").map((p) => p.messageId), [9]);
     assert.equal(r.messages, [["small", "ok"]]);
     assert.is(r.client.attempts, 1);
@@ -96,7 +96,9 @@ for (const [name, create] of impls) {
   // message would hold one of the broker's in-flight slots until the next reconnect, and then again.
   for (const [qos, ack] of [[1, "puback"], [2, "pubrec"]] as const) {
     for (const maxChunk of [undefined, 1, 7, 536]) {
-      t(`a QoS ${qos} PUBLISH whose topic alone exceeds rxSize is skipped and acknowledged (${ack} with its id), chunks of ${maxChunk ?? "whole writes"}`, () => {
+      const title = `a QoS ${qos} PUBLISH whose topic alone exceeds rxSize is skipped and acknowledged (${ack} with its id), chunks of ${maxChunk ?? "whole writes"}`;
+      if (qos == 2 && !needs(name, ["qos2"], title)) continue;
+      t(title, () => {
         const r = rig(create, { rxSize: 64 }, { maxChunk });
         r.up();
         r.client.subscribe("#", { qos: 2 });
@@ -106,7 +108,7 @@ for (const [name, create] of impls) {
         conn.send({ cmd: "publish", topic: "small", payload: Buffer.from("ok"), qos: 0, retain: false });
         r.clock.advance(3000);
         assert.is(r.errors.length, 1, "one error: " + r.errors.map((e) => e.message));
-        assert.match(r.errors[0].message, /exceeds rxSize/);
+        assert.match(r.errors[0].message, msg(name, /exceeds rxSize/));
         assert.equal(got(r, ack).map((p) => p.messageId), [0x1234]);
         assert.equal(r.messages, [["small", "ok"]]);
         assert.is(r.client.attempts, 1);
@@ -122,7 +124,7 @@ for (const [name, create] of impls) {
     r.clock.advance(20);
     r.broker.last()!.send(hex("F0 00"));
     r.clock.advance(20);
-    assert.match(r.errors[0].message, /malformed packet from server \(-2\)/);
+    says(name, r.errors[0], /malformed packet from server \(-2\)/);
     r.broker.ackPublish = () => true;
     r.clock.advance(2000);
     assert.is(r.client.state(), 3);
@@ -134,7 +136,7 @@ for (const [name, create] of impls) {
 
   const s = suite(`client subscriptions [${name}]`);
 
-  s("SUBSCRIBE carries filter and QoS; per-filter callbacks get their matches; `message` gets all", () => {
+  needs(name, ["cb"], "SUBSCRIBE carries filter and QoS; per-filter callbacks get their matches; `message` gets all") && s("SUBSCRIBE carries filter and QoS; per-filter callbacks get their matches; `message` gets all", () => {
     const r = rig(create);
     r.up();
     const temp: string[] = [];
@@ -160,7 +162,8 @@ for (const [name, create] of impls) {
     r.client.subscribe("no/#");
     r.client.subscribe("yes/#");
     r.clock.advance(50);
-    assert.equal(r.errors.map((e) => [e.code, e.message]), [["suback", "subscription refused: no/#"]]);
+    assert.equal(r.errors.map((e) => e.code), ["suback"]);
+    says(name, r.errors[0], "subscription refused: no/#");
     r.net.drop();
     r.clock.advance(3000);
     assert.equal(r.broker.last()!.packets.filter((p) => p.cmd == "subscribe").map((p) => p.subscriptions[0].topic), ["yes/#"]);
@@ -173,7 +176,7 @@ for (const [name, create] of impls) {
     r.broker.suback = (p) => (bad ? [0, 0] : p.subscriptions.map((x: any) => x.qos));
     r.client.subscribe("a");
     r.clock.advance(50);
-    assert.match(r.errors[0].message, /SUBACK with 2 return codes for 1 filter/);
+    says(name, r.errors[0], /SUBACK with 2 return codes for 1 filter/);
     bad = false;
     r.clock.advance(2000);
     assert.is(r.client.state(), 3);
@@ -215,7 +218,7 @@ for (const [name, create] of impls) {
     assert.is(got(r, "subscribe").length, 1);
   });
 
-  s("unsubscribe sends UNSUBSCRIBE and stops the callback", () => {
+  needs(name, ["cb"], "unsubscribe sends UNSUBSCRIBE and stops the callback") && s("unsubscribe sends UNSUBSCRIBE and stops the callback", () => {
     const r = rig(create);
     r.up();
     const seen: string[] = [];

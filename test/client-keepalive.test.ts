@@ -1,7 +1,7 @@
 // Keepalive: PINGREQ timing, dead-link detection, half-open links, keepalive 0.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { impls, rig, got } from "./sim/setup";
+import { impls, rig, got, says, msg } from "./sim/setup";
 
 for (const [name, create] of impls) {
   const t = suite(`client keepalive [${name}]`);
@@ -58,7 +58,7 @@ for (const [name, create] of impls) {
     r.broker.pingresp = false;
     r.clock.advance(10_000 + 3_100);
     assert.is(r.errors[0].code, "timeout");
-    assert.match(r.errors[0].message, /PINGRESP/);
+    says(name, r.errors[0], /PINGRESP/);
     assert.ok(r.events.includes("offline"));
     r.broker.pingresp = true;
     r.clock.advance(2000);
@@ -93,7 +93,7 @@ for (const [name, create] of impls) {
         // The fault happened: a PINGREQ was written into the dead link, and it was never answered.
         assert.ok(r.net.sent > sent, "a PINGREQ was written");
         assert.is(r.errors[0].code, "timeout");
-        assert.match(r.errors[0].message, /PINGRESP/);
+        assert.match(r.errors[0].message, msg(name, /PINGRESP/));
         assert.ok(r.clock.now() - t0 <= limit, `found after ${r.clock.now() - t0} ms, limit ${limit}`);
         r.net.halfOpen(false);
         r.clock.advance(5000);
@@ -129,7 +129,7 @@ for (const [name, create] of impls) {
     r.net.drop();
     r.clock.advance(3000);
     assert.equal(r.events, ["connected", "error", "offline", "connected"]);
-    assert.match(r.errors[0].message, /connection lost/);
+    says(name, r.errors[0], /connection lost/);
   });
 
   t.run();

@@ -1,7 +1,7 @@
 // Outbound QoS 0 / QoS 1: the store, the window, DUP resends, ids, offline queueing, backpressure.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { impls, rig, got } from "./sim/setup";
+import { impls, rig, got, says, msg } from "./sim/setup";
 
 for (const [name, create] of impls) {
   const t = suite(`client publish [${name}]`);
@@ -76,7 +76,7 @@ for (const [name, create] of impls) {
     r.broker.ackPublish = () => !drop;
     r.client.publish("a", "1", { qos: 1 });
     r.clock.advance(5100);
-    assert.match(r.errors[0].message, /no PUBACK within 5000 ms/);
+    says(name, r.errors[0], /no PUBACK within 5000 ms/);
     drop = false;
     r.clock.advance(2000);
     assert.is(r.client.queued(), 0);
@@ -115,13 +115,13 @@ for (const [name, create] of impls) {
 
   t("a message larger than the whole store throws at the call", () => {
     const r = rig(create, { storeSize: 64 });
-    assert.throws(() => r.client.publish("t", "x".repeat(100), { qos: 1 }), /larger than storeSize/);
+    assert.throws(() => r.client.publish("t", "x".repeat(100), { qos: 1 }), msg(name, /larger than storeSize/));
   });
 
   t("a message larger than the whole store throws at the call while others are held too", () => {
     const r = rig(create, { storeSize: 100 });
     assert.ok(r.client.publish("t", "small", { qos: 1 }));
-    assert.throws(() => r.client.publish("t", "x".repeat(150), { qos: 1 }), /larger than storeSize/);
+    assert.throws(() => r.client.publish("t", "x".repeat(150), { qos: 1 }), msg(name, /larger than storeSize/));
     assert.equal([r.client.queued(), r.errors], [1, []], "the held one is kept, and no `full` error: it will never fit");
   });
 
@@ -231,15 +231,15 @@ for (const [name, create] of impls) {
     const r = rig(create, { protocol: 4 });
     r.up();
     const before = r.net.sent;
-    for (const topic of ["", "a/+", "a/#", "a\0b", 5 as any]) assert.throws(() => r.client.publish(topic, "x"), /invalid topic/);
-    assert.throws(() => r.client.publish("t".repeat(65536), "x"), /invalid topic/);
-    assert.throws(() => r.client.publish("t", "x", { qos: 2 }), /qos must be 0 or 1/);
-    assert.throws(() => r.client.publish("t", "x", { qos: 3 }), /qos/);
-    assert.throws(() => r.client.publish("t", "x", { qos: -1 }), /qos/);
-    assert.throws(() => r.client.publish("t", { a: 1 } as any), /payload/);
-    assert.throws(() => r.client.publish("t", "x".repeat(600)), /larger than txSize/);
-    for (const f of ["", "a/#/b", "a+", "#a", "a\0"]) assert.throws(() => r.client.subscribe(f), /invalid topic filter/);
-    assert.throws(() => r.client.subscribe("a", { qos: 3 }), /qos/);
+    for (const topic of ["", "a/+", "a/#", "a\0b", 5 as any]) assert.throws(() => r.client.publish(topic, "x"), msg(name, /invalid topic/));
+    assert.throws(() => r.client.publish("t".repeat(65536), "x"), msg(name, /invalid topic/));
+    assert.throws(() => r.client.publish("t", "x", { qos: 2 }), msg(name, /qos must be 0 or 1/));
+    assert.throws(() => r.client.publish("t", "x", { qos: 3 }), msg(name, /qos/));
+    assert.throws(() => r.client.publish("t", "x", { qos: -1 }), msg(name, /qos/));
+    assert.throws(() => r.client.publish("t", { a: 1 } as any), msg(name, /payload/));
+    assert.throws(() => r.client.publish("t", "x".repeat(600)), msg(name, /larger than txSize/));
+    for (const f of ["", "a/#/b", "a+", "#a", "a\0"]) assert.throws(() => r.client.subscribe(f), msg(name, /invalid topic filter/));
+    assert.throws(() => r.client.subscribe("a", { qos: 3 }), msg(name, /qos/));
     r.clock.advance(100);
     assert.is(r.net.sent, before);
   });

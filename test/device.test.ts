@@ -89,7 +89,8 @@ function flashOut(board: string, save: string): string {
 }
 
 t("npm run flash -- --out --save ram: the espruino CLI, offline, packages the module and the program; the upload is ES5", () => {
-  const up = flashOut("ESP8266", "ram");
+  // ESP32: an ESP8266 gets the lite build, which npm run flash refuses to send from RAM while it does not fit (flash.test.ts).
+  const up = flashOut("ESP32", "ram");
   assert.ok(up.includes('Modules.addCached("mqttiny"'), "module embedded");
   assert.ok(up.includes(readFileSync(DEVICE, "utf8").slice(0, 200)), "the minified bundle itself");
   assert.ok(up.includes('var CONFIG = {"ssid"'), "config prepended");

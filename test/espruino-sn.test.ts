@@ -7,7 +7,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import mqtt from "mqtt";
 import dgram from "node:dgram";
-import { DEVICE_SN } from "./bundle-helpers";
+import { DEVICE_SN, DEVICE_SN_LITE } from "./bundle-helpers";
 import { haveBoards, deviceRun, loadModule, results, deviceErrors, until, sleep } from "./espruino-helpers";
 import { haveGateway, startGateway, freeUdpPort } from "./sn-gateway";
 
@@ -23,7 +23,7 @@ type Relay = { port: number; up: number[]; down: number[]; seq: string[]; close:
  * port; with `relay`, `R` is the port of a relay in front of it, see relay()) on `board`; `test` checks;
  * everything is stopped after.
  */
-async function onDevice(board: string, o: { body: string; qosm1?: [string, number, string][]; relay?: boolean; watch?: string[] }, test: (x: { h: any; r: () => Record<string, any>; got: [string, string][]; w: mqtt.MqttClient; rl: Relay; g: Awaited<ReturnType<typeof startGateway>> }) => Promise<void>) {
+async function onDevice(board: string, o: { body: string; qosm1?: [string, number, string][]; relay?: boolean; watch?: string[]; bundle?: string }, test: (x: { h: any; r: () => Record<string, any>; got: [string, string][]; w: mqtt.MqttClient; rl: Relay; g: Awaited<ReturnType<typeof startGateway>> }) => Promise<void>) {
   const g = await startGateway({ predefined: [["*", "sn/predef", PREDEF]], clients: o.qosm1 });
   // Everything made after the gateway is undone in the finally, also when making it fails (a missing
   // bundle makes deviceRun throw): a gateway left running keeps the test process from exiting.
@@ -37,9 +37,9 @@ async function onDevice(board: string, o: { body: string; qosm1?: [string, numbe
     await w.subscribeAsync(["sn/#", ...(o.watch || [])], { qos: 1 });
     rl = o.relay ? await relay(g.port) : null;
     const d = (h = deviceRun(board, {
-      storage: { mqttiny: DEVICE_SN },
+      storage: { mqttiny: o.bundle || DEVICE_SN },
       timeoutMs: 60000,
-      program: `var G = ${g.port}${rl ? ", R = " + rl.port : ""};\n` + loadModule("mqttiny", DEVICE_SN, "storage") + `function fail(e) { out("error", { code: e.code, message: e.message }); }\n` + o.body,
+      program: `var G = ${g.port}${rl ? ", R = " + rl.port : ""};\n` + loadModule("mqttiny", o.bundle || DEVICE_SN, "storage") + `function fail(e) { out("error", { code: e.code, message: e.message }); }\n` + o.body,
     }));
     await test({ h: d, r: () => results(d.lines.join("\n")), got, w, rl: rl!, g });
   } catch (e) {
@@ -95,7 +95,9 @@ if (gateway)
   for (const board of ["esp8266", "esp32"]) {
     if (!haveBoards(t, [board])) continue;
 
-    t(`${board}: connect, REGISTER + publish QoS 0 and QoS 1, a predefined-id QoS 1 publish: the broker's subscriber gets all three; blocks of a connected client`, async () => {
+    // Issue 29: the MQTT-SN lite build too, on the ESP8266 layout it is for.
+    for (const [b, file] of board == "esp8266" ? [["full", DEVICE_SN], ["sn-lite", DEVICE_SN_LITE]] : [["full", DEVICE_SN]]) {
+    t(`${board}${b == "full" ? "" : " [" + b + "]"}: connect, REGISTER + publish QoS 0 and QoS 1, a predefined-id QoS 1 publish: the broker's subscriber gets all three; blocks of a connected client`, async () => {
       const body = `
 var m1 = mem().usage;
 var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "dev-${board}", keepalive: 30, predefined: { "sn/predef": ${PREDEF} } });
@@ -107,7 +109,7 @@ c.on("connected", function () {
   (function wait() { if (c.queued()) return setTimeout(wait, 50); out("acked", { blocks: mem().usage - m1, free: mem().free }); })();
 });
 `;
-      await onDevice(board, { body }, async ({ h, r, got }) => {
+      await onDevice(board, { bundle: file, body }, async ({ h, r, got }) => {
         await until(() => r().acked != null || r().error != null || deviceErrors(h.lines.join("\n")).length > 0, 40000, "the three publishes acknowledged", h);
         await until(() => got.length >= 3, 5000, "three messages at the subscriber");
         const x = r();
@@ -115,11 +117,11 @@ c.on("connected", function () {
         assert.equal(x.sent, [true, true, true]);
         assert.is(x.connected.state, 3);
         assert.equal(got.slice().sort(), [["sn/predef", "predefined"], ["sn/reg", "qos0"], ["sn/reg", "qos1"]]);
-        console.log(`  ${board}: module +${x.load.blocks} blocks (from Storage), client created +${x.connected.created}, connected +${x.connected.blocks} (free ${x.connected.free}), after the PUBACKs +${x.acked.blocks} (free ${x.acked.free}); subscriber: ${got.map((g) => g.join(" ")).join(", ")}`);
+        console.log(`  ${board}${b == "full" ? "" : " " + b}: module +${x.load.blocks} blocks (from Storage), client created +${x.connected.created}, connected +${x.connected.blocks} (free ${x.connected.free}), after the PUBACKs +${x.acked.blocks} (free ${x.acked.free}); subscriber: ${got.map((g) => g.join(" ")).join(", ")}`);
       });
     });
 
-    t(`${board}: QoS -1 publish with a predefined id, no CONNECT, from the port the gateway lists as a QoS -1 client: the subscriber gets it`, async () => {
+    t(`${board}${b == "full" ? "" : " [" + b + "]"}: QoS -1 publish with a predefined id, no CONNECT, from the port the gateway lists as a QoS -1 client: the subscriber gets it`, async () => {
       const port = await freeUdpPort();
       const body = `
 var c = lib.connect({ host: "127.0.0.1", port: G, passive: true, localPort: ${port}, clientId: "qm1", predefined: { "sn/predef": ${PREDEF} } });
@@ -129,15 +131,16 @@ c.on("error", fail);
 var n = 0;
 (function next() { out("sent" + n, [c.publish("sn/predef", "minus one " + n, { qos: -1 }), c.state()]); if (++n < 20) setTimeout(next, 300); })();
 `;
-      await onDevice(board, { body, qosm1: [["qm1", port, "QoS-1"]] }, async ({ h, r, got }) => {
+      await onDevice(board, { bundle: file, body, qosm1: [["qm1", port, "QoS-1"]] }, async ({ h, r, got }) => {
         await until(() => got.length >= 1 || r().error != null, 20000, "a QoS -1 message at the subscriber", h);
         noErrors(h, r());
         assert.is(r().sent0[0], true);
         assert.is(r().sent0[1], 0, "no CONNECT: the client stays offline");
         for (const [topic, msg] of got) assert.ok(topic == "sn/predef" && /^minus one \d+$/.test(msg), topic + " " + msg);
-        console.log(`  ${board}: QoS -1 from 127.0.0.1:${port} without CONNECT -> subscriber: ${got[0].join(" ")} (the first after the gateway's QoS -1 proxy came up)`);
+        console.log(`  ${board}${b == "full" ? "" : " " + b}: QoS -1 from 127.0.0.1:${port} without CONNECT -> subscriber: ${got[0].join(" ")} (the first after the gateway's QoS -1 proxy came up)`);
       });
     });
+    }
 
     t(`${board}: subscribe (QoS 1), then a message published on the broker reaches the callback with its topic name`, async () => {
       // One request is in flight at a time (spec 6.13): once the QoS 1 publish made after subscribe() is

@@ -89,6 +89,43 @@ t("--out writes exactly what --port would upload: flash (.bootcde) by default, a
   assert.ok(file.includes('Modules.addCached("mqttiny"') && file.includes('var CONFIG = {"ssid":"lab"') && file.includes("function stopMqtt(now)"));
 });
 
+// Issue 29: the config's "build" chooses the module, lite by default for an ESP8266.
+t('an ESP8266 gets the lite build by default, "build": "full" the full one; the summary names it', () => {
+  const lite = join(dir, "esp8266-lite.js");
+  const r = flash("--out", lite, "--config", goodConfig, "--board", "ESP8266");
+  assert.is(r.status, 0, r.err);
+  assert.match(r.out, /module mqttiny = lite build\/mqttiny-lite\.min\.js \(\d+ bytes\)/);
+  assert.ok(bootcde(readFileSync(lite, "utf8")).includes(" needs mqttiny (full)"), "the lite bundle is embedded");
+  const full = join(dir, "full-cfg.json");
+  writeFileSync(full, JSON.stringify({ ...JSON.parse(readFileSync(goodConfig, "utf8")), build: "full" }));
+  const f = flash("--out", join(dir, "esp8266-full.js"), "--config", full, "--board", "ESP8266");
+  assert.is(f.status, 0, f.err);
+  assert.match(f.out, /module mqttiny = build\/mqttiny\.min\.js/);
+  const e = flash("--out", join(dir, "esp32.js"), "--config", goodConfig, "--board", "ESP32");
+  assert.match(e.out, /module mqttiny = build\/mqttiny\.min\.js/);
+});
+
+t('an upload the board cannot load is refused with one line: the full build from a RAM string on an ESP8266', () => {
+  const full = join(dir, "full-ram.json");
+  writeFileSync(full, JSON.stringify({ ...JSON.parse(readFileSync(goodConfig, "utf8")), build: "full" }));
+  const r = flash("--out", join(dir, "no.js"), "--config", full, "--board", "ESP8266", "--save", "ram");
+  assert.is(r.status, 1);
+  assert.match(r.err, /^cannot upload: build\/mqttiny\.min\.js \(\d+ B\) (does not load on the ESP8266 layout from a RAM string|is over the 6400 B)/);
+  assert.is(r.err.trim().split("\n").length, 1, r.err);
+  assert.not.ok(existsSync(join(dir, "no.js")), "nothing written");
+});
+
+t('"build" other than lite or full, and "tls" with the lite build, are refused with one line', () => {
+  for (const [extra, why] of [[{ build: "tiny" }, /"build" is "lite" or "full"/], [{ build: "lite", tls: true }, /"tls" needs "build": "full"/]] as [any, RegExp][]) {
+    const c = join(dir, "bad-build.json");
+    writeFileSync(c, JSON.stringify({ ...JSON.parse(readFileSync(goodConfig, "utf8")), ...extra }));
+    const r = flash("--out", join(dir, "x.js"), "--config", c, "--board", "ESP8266");
+    assert.is(r.status, 1);
+    assert.match(r.err, why);
+    assert.is(r.err.trim().split("\n").length, 1, r.err);
+  }
+});
+
 t("--pretokenise: .bootcde holds the interpreter's tokens, a tenth smaller and without the keywords' text; the summary says so", () => {
   const plain = join(dir, "plain-flash.js");
   const tok = join(dir, "tok-flash.js");

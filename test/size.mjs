@@ -21,6 +21,16 @@ export const budgets = {
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.
   "build/mqttiny-sn.min.js": { budget: 13700, target: "build/mqttiny.min.js" },
+  // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
+  // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
+  // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs
+  // fewer blocks than the Espruino MQTT module (6,139 B, +717). Its budget holds it where it is (11,509 B
+  // on 2026-12-05, with publish()'s reading path and the PUBACK runs, PUB and ACKS); 12,797 B with the
+  // session rules of issue 28 and the listener API of issue 30 (URL and servers are full only).
+  "build/mqttiny-lite.min.js": { budget: 12900, target: 6000 },
+  // Issue 29: MQTT-SN lite (QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe): smaller
+  // than the MQTT lite build is its target; its budget holds it where it is (10,891 B on 2026-12-05).
+  "build/mqttiny-sn-lite.min.js": { budget: 11300, target: "build/mqttiny-lite.min.js" },
 };
 
 export function sizes() {

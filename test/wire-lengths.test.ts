@@ -2,7 +2,7 @@
 // refuse, on both builds (the board's String wire builds each packet type in its own code).
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { impls } from "./sim/setup";
+import { impls, msg } from "./sim/setup";
 import type { Create } from "./sim/setup";
 
 /** A client on a link that records each write's bytes; the CONNECT is written at once, and `connack()` answers it. */
@@ -63,7 +63,7 @@ for (const [name, create] of impls) {
     x.connack();
     x.feed([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]);
     assert.is(x.errors.length, 1);
-    assert.match(x.errors[0].message, /malformed packet from server/);
+    assert.match(x.errors[0].message, msg(name, /malformed packet from server/));
     assert.is(x.closed(), 1);
     assert.is(x.c.state(), 0);
   });

@@ -11,7 +11,10 @@ export interface Emitter {
     eq: any[];
     ef: number;
 }
-/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+/**
+ * An error with its code, and the cause `x` (an error or a reason) appended to the message. A build
+ * without TEXT (features.ts) has every call's `msg` taken out by the build: its message is the code.
+ */
 export declare function fail(msg: string, code: string | number, x?: any): CodedError;
 /**
  * Lifecycle events (connected, error, offline, close, ...) go through one queue: a handler that calls

@@ -296,11 +296,17 @@ function encodeEmpty(b, o, type) {
     return o;
 }
 
+var TLS = true;
+var CB = true;
+
 // What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
 // queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
-/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+/**
+ * An error with its code, and the cause `x` (an error or a reason) appended to the message. A build
+ * without TEXT (features.ts) has every call's `msg` taken out by the build: its message is the code.
+ */
 function fail(msg, code, x) {
-    var e = new Error(msg + (x ? ": " + (x.message || x) : ""));
+    var e = new Error((msg ) + (x ? ": " + (x.message || x) : ""));
     e.code = code;
     return e;
 }
@@ -330,10 +336,12 @@ function ev(c, e, a) {
  */
 function numbers(o, spec) {
     var a = spec.split(" ");
-    for (var k = 0; k < a.length; k += 4) {
+    // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+    for (var k = 0; k < a.length; k += 4 ) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
-        if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
+        // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.
+        if (typeof v != "number" || ((!(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)))
             throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
         o[n] = v;
     }
@@ -383,7 +391,7 @@ function emit(c, e, a, b) {
 /** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
 function linkPort(o) {
     var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
-    if (typeof port != "number" || !(port >= 1 && port <= 65535) || port % 1)
+    if (typeof port != "number" || ((!(port >= 1 && port <= 65535) || port % 1)))
         throw fail("port must be a number from 1 to 65535", "options");
     return port;
 }
@@ -1404,7 +1412,7 @@ function handle(c, d) {
             try {
                 if (!s)
                     emit(c, "message", topic, p);
-                else if (s.n < top && s.cb && match(s.f, topic))
+                else if (CB && s.n < top && s.cb && match(s.f, topic))
                     s.cb(topic, p);
             }
             catch (x) {
@@ -1627,7 +1635,7 @@ var PROTO = {
             return;
         forget(c.sb, filter, true);
         forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ });
+        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ } );
         pump(c);
     },
     unsubscribe: function (filter) {
@@ -1950,9 +1958,7 @@ function urlOptions(u, o) {
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 function espruinoTransport(o) {
-    // The connect function bound to the resolved options under short names: no closure, so nothing keeps
-    // the options object itself (long property names, a block or more each) alive with the client.
-    var cfg = { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) };
+    var cfg = { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) } ;
     return sConnect.bind(cfg);
 }
 // Espruino's tls takes DER byte Strings only (PEM text throws "mbedtls_x509_crt_parse ... Invalid
@@ -1972,12 +1978,12 @@ function sConnect(h) {
     try {
         // The socket keeps this object for as long as it is open: the TLS fields only when given.
         var q = { host: o.h, port: o.p };
-        if (o.t) {
+        if (TLS && o.t) {
             q.ca = o.a;
             q.cert = o.c;
             q.key = o.k;
         }
-        s = require(o.t ? "tls" : "net").connect(q, sOpen);
+        s = require(TLS && o.t ? "tls" : "net").connect(q, sOpen);
         s.on("data", sData);
         s.on("drain", sDrain);
         s.on("error", sError);

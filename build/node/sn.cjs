@@ -486,9 +486,12 @@ function match(filter, topic) {
 
 // What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
 // queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
-/** An error with its code, and the cause `x` (an error or a reason) appended to the message. */
+/**
+ * An error with its code, and the cause `x` (an error or a reason) appended to the message. A build
+ * without TEXT (features.ts) has every call's `msg` taken out by the build: its message is the code.
+ */
 function fail(msg, code, x) {
-    var e = new Error(msg + (x ? ": " + (x.message || x) : ""));
+    var e = new Error((msg ) + (x ? ": " + (x.message || x) : ""));
     e.code = code;
     return e;
 }
@@ -518,10 +521,12 @@ function ev(c, e, a) {
  */
 function numbers(o, spec) {
     var a = spec.split(" ");
-    for (var k = 0; k < a.length; k += 4) {
+    // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+    for (var k = 0; k < a.length; k += 4 ) {
         var n = a[k];
         var v = o[n] == null ? +a[k + 1] : o[n];
-        if (typeof v != "number" || !(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)
+        // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.
+        if (typeof v != "number" || ((!(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)))
             throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
         o[n] = v;
     }

@@ -6,7 +6,7 @@
 // ($MQTTSN_GATEWAY, default ../shared/mqttsn-gateway beside the repository), which bridges to a mosquitto
 // started here (or to MQTT_URL); see device/sn-gateway.mjs.
 //   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--board B] [--sn] [--quiet] [--help]
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { execSync } from "node:child_process";
 import net from "node:net";
 import mqtt from "mqtt";
@@ -96,7 +96,14 @@ const have = esp ? Object.keys(esp.boards) : [];
 if (esp && !esp.boards[board])
   fail(`${esp.problems.length && !have.length ? esp.problems.join("; ") : `ESPRUINO=${process.env.ESPRUINO} has no runnable ${board} build${have.length ? ` (it has ${have.join(", ")}: --board ${have[0]})` : ""}${esp.problems.length ? " (" + esp.problems.join("; ") + ")" : ""}`}; set ESPRUINO to a folder of Espruino's Linux builds (device/build-espruino.sh makes them), or unset it to run the nodes in the emulator`);
 
-const BUNDLE = sn ? "build/mqttiny-sn.min.js" : "build/mqttiny.min.js";
+// The build device/config.json chooses ("build"), else lite for an ESP8266 (issue 29), as npm run flash.
+let chosen = null;
+try {
+  chosen = JSON.parse(readFileSync("device/config.json", "utf8")).build || null;
+} catch {}
+const build = sn ? "full" : chosen || (board == "esp8266" ? "lite" : "full");
+if (build != "full" && build != "lite") fail(`device/config.json: "build" is "lite" or "full", not ${JSON.stringify(build)}`);
+const BUNDLE = sn ? "build/mqttiny-sn.min.js" : build == "lite" ? "build/mqttiny-lite.min.js" : "build/mqttiny.min.js";
 // MQTT-SN needs the gateway and a broker for it: say which is missing before anything starts.
 let gatewayBin = null;
 if (sn) {
@@ -187,7 +194,7 @@ if (sn) {
 const nodeHost = sn ? "127.0.0.1" : host;
 const nodePort = sn ? gateway.port : port;
 // retry: a lost datagram is sent again after 1 s (the client's default, 10 s, is for real radios).
-const snConfig = (id) => (sn ? { protocol: "sn", predefined: { [`telemetry/${id}/temp`]: SN_TEMP_ID }, retry: 1000 } : {});
+const snConfig = (id) => (sn ? { protocol: "sn", predefined: { [`telemetry/${id}/temp`]: SN_TEMP_ID }, retry: 1000 } : { build });
 await sub.subscribeAsync("telemetry/#", { qos: 1 });
 sub.on("message", (topic, payload) => {
   const text = payload.toString();
@@ -208,6 +215,7 @@ const show = (line) => !summarized && console.log(line);
 // Either way a node offers the same few operations, so finish() treats both alike.
 if (onInterpreter) console.log(`nodes run on the real Espruino interpreter: ${esp.boards[board].bin} (${board} layout; the upload of npm run flash --save flash)`);
 else console.log(`nodes run in the Espruino-like emulator (device/emulator/espruino.mjs); set ESPRUINO to run them on the real interpreter`);
+console.log(`module: ${sn ? "MQTT-SN" : build} (${BUNDLE})`);
 const devices = [];
 if (onInterpreter) {
   const timeoutMs = duration ? (duration + drain + 120) * 1000 : undefined; // a bound should this process die without stopping them

@@ -14,6 +14,7 @@ import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import type { Clock } from "../client";
 import { fail, ev, numbers } from "../events";
+import { SUB, WILL, lacks } from "../features";
 import { RAW, chr } from "../codec/native";
 import type { Emitter, CodedError } from "../events";
 
@@ -353,8 +354,8 @@ function pump(c: R) {
   const us = c.us;
   for (let k = 0; k < us.length; k++) if (us[k].i < 0) return subReq(c, us[k], N.UNSUBSCRIBE, N.UNSUBACK, 0);
   const w = c.wl;
-  if (c.wu == 1) return request(c, w ? snEncode(N.WILLTOPICUPD, w.topic, willFlags(w)) : snEncode(N.WILLTOPICUPD), N.WILLTOPICRESP, 0);
-  if (c.wu == 2 && w) return request(c, snEncode(N.WILLMSGUPD, w.payload || ""), N.WILLMSGRESP, 0);
+  if (WILL && c.wu == 1) return request(c, w ? snEncode(N.WILLTOPICUPD, w.topic, willFlags(w)) : snEncode(N.WILLTOPICUPD), N.WILLTOPICRESP, 0);
+  if (WILL && c.wu == 2 && w) return request(c, snEncode(N.WILLMSGUPD, w.payload || ""), N.WILLMSGRESP, 0);
   for (;;) {
     const h = c.st.e[0];
     if (!h) break;
@@ -422,17 +423,17 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
   if (s == S.CONN) {
     const w = c.wl;
     // WILLTOPIC answers WILLTOPICREQ, or in the work-around below the CONNACK to the CONNECT without a will.
-    if (w && (t == N.WILLTOPICREQ ? c.wa != 1 : t == N.CONNACK && c.wa == 1 && !m.c)) {
+    if (WILL && w && (t == N.WILLTOPICREQ ? c.wa != 1 : t == N.CONNACK && c.wa == 1 && !m.c)) {
       if (c.wa) c.wa = 2;
       return request(c, snEncode(N.WILLTOPIC, w.topic, willFlags(w)), N.WILLMSGREQ, 0);
     }
-    if (t == N.WILLMSGREQ && w) return request(c, snEncode(N.WILLMSG, w.payload || ""), N.CONNACK, 0);
+    if (WILL && t == N.WILLMSGREQ && w) return request(c, snEncode(N.WILLMSG, w.payload || ""), N.CONNACK, 0);
     if (t == N.CONNACK) {
       if (m.c == RC.ACCEPTED) return connected(c);
       // Congestion passes: try again after the retry time; anything else waits the longest step.
       return lost(c, rcFail("connection", m.c), m.c == RC.CONGESTION ? c.rt : c.r1);
     }
-    if (t == N.DISCONNECT && c.fx == N.WILLMSGREQ) {
+    if (WILL && t == N.DISCONNECT && c.fx == N.WILLMSGREQ) {
       // The Paho gateway 1.5.x answers WILLTOPIC with DISCONNECT: a CONNECT with the will flag marks the
       // client disconnected there, and only a broker's CONNACK marks it active (its ClientRecvTask drops
       // anything else from a disconnected client; upstream issue 248). The work-around, once per attempt:
@@ -660,6 +661,7 @@ const PROTO = {
     return publishAny(c, topic, payload, opt);
   },
   subscribe: function (this: R, filter: string, opt?: any, cb?: SnMessageCallback) {
+    if (!SUB) throw lacks("subscribe on MQTT-SN"); // features.ts: the MQTT-SN lite build has none
     if (typeof opt == "function") {
       cb = opt;
       opt = null;
@@ -669,9 +671,11 @@ const PROTO = {
     subs(this, filter, q, cb);
   },
   unsubscribe: function (this: R, filter: string) {
+    if (!SUB) throw lacks("unsubscribe on MQTT-SN");
     subs(this, filter, -1);
   },
   updateWill: function (this: R, w: SnWill | null) {
+    if (!WILL) throw lacks("a will on MQTT-SN");
     const c = this;
     if (w && !validTopic(w.topic)) throw fail("invalid will topic", "will");
     c.wl = w || null;
@@ -744,6 +748,7 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   /*@__INLINE__*/ numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
   if (o.clientId == null) o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
   if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23) throw fail("clientId must be 1 to 23 characters", "clientId");
+  if (!WILL && o.will) throw lacks("a will on MQTT-SN");
   const w = o.will;
   if (w && (!validTopic(w.topic) || !(w.qos == null || w.qos === 0 || w.qos === 1 || w.qos === 2))) throw fail("invalid will topic or QoS", "will");
   const c: R = Object.create(PROTO);

@@ -2,6 +2,7 @@
 // byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
 // Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
 import { linkPort } from "../link";
+import { TLS, lacks } from "../features";
 import type { Link, LinkEvents, Transport } from "../link";
 
 export interface EspruinoOptions {
@@ -23,7 +24,8 @@ export interface EspruinoOptions {
 export function espruinoTransport(o: EspruinoOptions): Transport {
   // The connect function bound to the resolved options under short names: no closure, so nothing keeps
   // the options object itself (long property names, a block or more each) alive with the client.
-  const cfg: Cfg = { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) };
+  if (!TLS && o.tls) throw lacks("tls");
+  const cfg: Cfg = TLS ? { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) } : { h: o.host, p: linkPort(o), t: false, w: o.hw || 256 };
   return sConnect.bind(cfg);
 }
 
@@ -55,12 +57,12 @@ function sConnect(this: Cfg, h: LinkEvents): Link {
   try {
     // The socket keeps this object for as long as it is open: the TLS fields only when given.
     const q: any = { host: o.h, port: o.p };
-    if (o.t) {
+    if (TLS && o.t) {
       q.ca = o.a;
       q.cert = o.c;
       q.key = o.k;
     }
-    s = require(o.t ? "tls" : "net").connect(q, sOpen);
+    s = require(TLS && o.t ? "tls" : "net").connect(q, sOpen);
     s.on("data", sData);
     s.on("drain", sDrain);
     s.on("error", sError);
@@ -73,7 +75,7 @@ function sConnect(this: Cfg, h: LinkEvents): Link {
   }
   // h: the client's events; t: TLS; g: data was seen; e: the error seen; d: the link is down.
   s.h = h;
-  s.t = o.t;
+  if (TLS) s.t = o.t;
   s.hw = o.w;
   s.close = lClose;
   return s;
@@ -89,7 +91,7 @@ function sOpen(this: any) {
 }
 
 function sData(this: any, d: string) {
-  this.g = true;
+  if (TLS) this.g = true;
   this.h.data(d);
 }
 
@@ -111,6 +113,6 @@ function sGone(this: any, e?: unknown, o?: any) {
   if (e && e !== true) s.e = e;
   if (!s.d) {
     s.d = true;
-    s.h.close(s.e || (s.t && !s.g ? "TLS handshake failed" : s.e));
+    s.h.close(s.e || (TLS && s.t && !s.g ? "TLS handshake failed" : s.e));
   }
 }

@@ -2,6 +2,7 @@
 // `impls` lists the client implementations every behaviour test runs against: the TypeScript source,
 // and the built minified device bundle (what a board actually runs).
 import { readFileSync } from "node:fs";
+import * as assert from "uvu/assert";
 import { virtualClock } from "./clock";
 import type { VirtualClock } from "./clock";
 import { createBroker } from "./broker";
@@ -27,10 +28,35 @@ export const E = {
   toUint8Array: (s: string) => new Uint8Array(Buffer.from(s, "latin1")),
 };
 
+/**
+ * The build-time features of src/features.ts that a build has (issue 29). A test that needs some names
+ * them with needs(); on a build without them it is skipped with one line.
+ */
+export type Feature = "v31" | "qos2" | "bin" | "tls" | "check" | "text" | "fast" | "cb";
+export const ALL: Feature[] = ["v31", "qos2", "bin", "tls", "check", "text", "fast", "cb"];
+export const features: Record<string, Feature[]> = { src: ALL, min: ALL, lite: [] };
+
 export const impls: [string, Create][] = [
   ["src", srcCreate],
   ["min", (o) => loadBundle("build/mqttiny.min.js", { E }).createClient(o)],
+  ["lite", (o) => loadBundle("build/mqttiny-lite.min.js", { E }).createClient(o)],
 ];
+
+const skipped = new Set<string>();
+/**
+ * Does build `impl` have every feature in `need`? When not, prints one line (once per test title) and
+ * the caller registers no test: `if (needs(name, ["qos2"], title)) t(title, ...)`.
+ */
+export function needs(impl: string, need: Feature[], title: string): boolean {
+  const miss = need.filter((f) => !features[impl].includes(f));
+  if (!miss.length) return true;
+  const k = impl + " " + title;
+  if (!skipped.has(k)) {
+    skipped.add(k);
+    console.log(`  skipped on ${impl} (no ${miss.join(", ")}): ${title}`);
+  }
+  return false;
+}
 
 export interface Rig {
   clock: VirtualClock;
@@ -74,4 +100,20 @@ export function rig(create: Create, opts: Partial<ClientOptions> = {}, netOpts: 
 /** Packets of one kind the broker received, over all connections. */
 export function got(r: Rig, cmd: string) {
   return r.broker.log.filter((p) => p.cmd == cmd);
+}
+
+/** What an error thrown at a call must say: `want`, or on a build without "text" its code's form. */
+export function msg(impl: string, want: RegExp): RegExp {
+  return features[impl].includes("text") ? want : /^mqttiny /;
+}
+
+/**
+ * The error `e` says `want` (a pattern or the exact text): on a build without the "text" feature its
+ * message is "mqttiny " + its code (the README's error table gives the words), which is checked instead.
+ */
+export function says(impl: string, e: any, want: RegExp | string): void {
+  if (features[impl].includes("text")) {
+    if (typeof want == "string") assert.is(e.message, want);
+    else assert.match(e.message, want);
+  } else assert.ok(String(e.message).startsWith("mqttiny " + e.code), `"${e.message}" is "mqttiny ${e.code}"`);
 }

@@ -1,0 +1,1026 @@
+/** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
+var chr = String.fromCharCode;
+
+// The MQTT-SN codec of the device bundles: the same functions as codec.ts (the build swaps it in), over
+// byte Strings. On Espruino a datagram arrives as a String and leaves as one (dgram.send takes nothing
+// else), so the Uint8Array codec cost a copy each way plus a per-byte loop for every topic and payload;
+// here a message is one concatenation of native Strings, and a field is read with charCodeAt in place.
+// The same layout table as codec.ts; test/sn-codec-text.test.ts checks both give the same bytes and fields.
+var L = [
+    "gd", "g", "gx", null, "fpdx", "c", "", "Fx", "", "x", "tmx", "tmc", "ftmx", "tmc", "m", "m",
+    "m", null, "fmx", "ftmc", "fmx", "m", "x", "", "D", null, "Fx", "c", "x", "c",
+];
+/** The record snDecode fills; each decode sets every field before the client reads any. */
+function snMsg() {
+    return {};
+}
+/** Decode one datagram (a byte String, or bytes) into `m`: the message type, or an SnErr. */
+function snDecode(m, d) {
+    var b = typeof d == "string" ? d : E.toString(d);
+    var e = b.length;
+    if (e < 2)
+        return -1 /* SnErr.SHORT */;
+    var n = b.charCodeAt(0);
+    var o = 2;
+    if (n == 1) {
+        if (e < 4)
+            return -3 /* SnErr.LONG */;
+        n = (b.charCodeAt(1) << 8) | b.charCodeAt(2);
+        o = 4;
+        if (n < 4)
+            return -3 /* SnErr.LONG */;
+    }
+    else if (n < 2)
+        return -2 /* SnErr.LENGTH */;
+    var t = b.charCodeAt(o - 1);
+    m.b = b;
+    m.t = t;
+    m.f = m.q = m.tt = m.i = m.m = m.c = m.g = m.x = m.n = 0;
+    m.d = -1;
+    if (n > e)
+        return -1 /* SnErr.SHORT */;
+    if (n < e)
+        return -2 /* SnErr.LENGTH */;
+    var lay = L[t];
+    if (lay == null)
+        return -4 /* SnErr.TYPE */; // ENCAPSULATED too: a forwarder's, never sent to a client
+    for (var k = 0; k < lay.length; k++) {
+        var c = lay[k];
+        // Width: 2 for d t m, and for D when bytes remain; 1 for F when bytes remain; the rest for x.
+        var w = c == "x" ? e - o : c == "d" || c == "t" || c == "m" || (c == "D" && e > o) ? 2 : c == "D" || (c == "F" && e == o) ? 0 : 1;
+        if (o + w > e)
+            return -5 /* SnErr.FIELD */;
+        var v = w == 2 ? (b.charCodeAt(o) << 8) | b.charCodeAt(o + 1) : b.charCodeAt(o);
+        if (c == "x") {
+            m.x = o;
+            m.n = w;
+        }
+        else if (c == "g")
+            m.g = v;
+        else if (c == "t")
+            m.i = v;
+        else if (c == "m")
+            m.m = v;
+        else if (c == "p") {
+            if (v != 1)
+                return -6 /* SnErr.VALUE */;
+        }
+        else if (c == "c") {
+            if ((m.c = v) > 3)
+                return -6 /* SnErr.VALUE */;
+        }
+        else if (w && (c == "f" || c == "F")) {
+            m.f = v;
+            m.q = (v >> 5 /* F.QOS_SHIFT */) & 3;
+            if (m.q == 3)
+                m.q = -1;
+            m.tt = v & 3;
+        }
+        else if (w)
+            m.d = v;
+        o += w;
+    }
+    if (o != e)
+        return -5 /* SnErr.FIELD */;
+    // SUBSCRIBE and UNSUBSCRIBE are not checked further (codec.ts does): a gateway never sends them.
+    if (t == 12 /* N.PUBLISH */ && m.tt == 3)
+        return -6 /* SnErr.VALUE */;
+    if (t == 10 /* N.REGISTER */ && !m.n)
+        return -5 /* SnErr.FIELD */;
+    return t;
+}
+/** The variable part of the last decoded message: a String, or bytes with `bin`. */
+function snStr(m, bin) {
+    var s = m.b.substr(m.x, m.n);
+    return bin ? E.toUint8Array(s) : s;
+}
+/** Two characters as a 16-bit topic id (a short topic name), or the reverse. */
+function shortId(s) {
+    return (s.charCodeAt(0) << 8) | s.charCodeAt(1);
+}
+function shortName(i) {
+    return chr(i >> 8, i & 255);
+}
+/** A 16-bit value as the two bytes of a variable part (SUBSCRIBE to a predefined id). */
+var snId = shortName;
+/** As codec.ts's snEncode, making a byte String: the fields in layout order, `x` the variable part. */
+function snEncode(t, x, a, b, c, d) {
+    var lay = L[t];
+    if (lay == null)
+        return null;
+    var xs = x == null ? "" : typeof x == "string" ? x : E.toString(x);
+    var s = "";
+    var v = 0;
+    for (var k = 0; k < lay.length; k++) {
+        var ch = lay[k];
+        if (ch == "x")
+            s += xs;
+        else if (ch == "p")
+            s += "\x01";
+        else {
+            var y = v == 0 ? a : v == 1 ? b : v == 2 ? c : d;
+            v++;
+            if (y == null)
+                y = -1;
+            if (ch == "d" || ch == "t" || ch == "m" || (ch == "D" && y >= 0))
+                s += chr((y >> 8) & 255, y & 255);
+            else if (ch != "D" && (ch != "F" || xs))
+                s += chr(y & 255);
+        }
+    }
+    var n = s.length + 2;
+    if (n <= 255)
+        return chr(n, t) + s;
+    return n + 2 > 65535 ? null : chr(1, (n + 2) >> 8, (n + 2) & 255, t) + s;
+}
+/** The datagram `d` (a PUBLISH) with DUP set, for a resend. */
+function snDup(d) {
+    var k = d.charCodeAt(0) == 1 ? 4 : 2;
+    return d.substr(0, k) + chr(d.charCodeAt(k) | 128 /* F.DUP */) + d.substr(k + 1);
+}
+
+// Topic name <-> topic id, bounded: ids the gateway gave in REGACK or SUBACK, or sent in REGISTER.
+// Two parallel arrays, oldest first; when full, the oldest registration is forgotten (a topic
+// published again is simply registered again). Predefined topics live in a registry of their own that
+// nothing evicts. Linear search: registries hold tens of names, and this is all Espruino has.
+function regCreate(max) {
+    return { n: [], i: [], z: max };
+}
+/** The id registered for `name`, or 0. */
+function regId(g, name) {
+    var k = g.n.indexOf(name);
+    return k < 0 ? 0 : g.i[k];
+}
+/** The name registered for `id`, or null. */
+function regName(g, id) {
+    var k = g.i.indexOf(id);
+    return k < 0 ? null : g.n[k];
+}
+/** Record name <-> id; an older entry with either the name or the id is replaced. */
+function regPut(g, name, id) {
+    regDrop(g, name);
+    var k = g.i.indexOf(id);
+    if (k >= 0) {
+        g.n.splice(k, 1);
+        g.i.splice(k, 1);
+    }
+    if (g.z && g.n.length >= g.z) {
+        g.n.shift();
+        g.i.shift();
+    }
+    g.n.push(name);
+    g.i.push(id);
+}
+function regDrop(g, name) {
+    var k = g.n.indexOf(name);
+    if (k >= 0) {
+        g.n.splice(k, 1);
+        g.i.splice(k, 1);
+    }
+}
+/** Forget every registration (a new connection: the gateway's ids were for the old one). */
+function regClear(g) {
+    g.n = [];
+    g.i = [];
+}
+
+// The string-to-bytes rule differs per platform and is explicit:
+// - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
+// - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
+//   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
+// It is a property of the interpreter, not of a connection, so it is one switch for the process.
+// The device bundle is built with the RAW constant true: the UTF-8 code is then dead and removed by terser.
+/** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
+function strLen(s) {
+    var n = s.length;
+    return n;
+}
+
+// Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. (Not "store.ts": the
+// device build swaps every "./store" import for the MQTT board store.) The MQTT store keeps encoded
+// packets, but an MQTT-SN PUBLISH names its topic by an id that is only known once the gateway
+// has answered a REGISTER (and changes with every connection), so entries keep the topic name and are
+// encoded when sent. QoS 1 entries stay until PUBACK, across lost datagrams, reconnects and gateway
+// restarts; QoS 0 entries wait here only for their topic's registration.
+function snStore(size) {
+    return { e: [], n: 0, x: size };
+}
+/** Hold a message: 1 held, 0 the budget is used up now, -1 it can never fit. */
+function snHold(s, t, p, f, m) {
+    var z = 8 + strLen(t) + (typeof p == "string" ? strLen(p) : p.length);
+    if (z > s.x)
+        return -1;
+    if (s.n + z > s.x)
+        return 0;
+    s.e.push({ t: t, p: p, m: m, f: f, z: z });
+    s.n += z;
+    return 1;
+}
+/** Remove the oldest entry (acknowledged, sent at QoS 0, or refused by the gateway). */
+function snShift(s) {
+    var h = s.e.shift();
+    if (h)
+        s.n -= h.z;
+}
+
+var CHECK = false;
+/** The error for a feature this build left out: code "build", and the build that has it. */
+function lacks(what) {
+    // Not fail(): a build without TEXT strips fail()'s words, and these must stay.
+    var e = new Error(what + " needs mqttiny (full)");
+    e.code = "build";
+    return e;
+}
+
+// Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
+// No RegExp: on Espruino a regex literal held by the module costs 16-19 blocks for as long as it is
+// loaded, and each indexOf here is one native call.
+/** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
+function validTopic(t) {
+    return typeof t == "string" && t.length > 0 && t.length <= 65535 && t.indexOf("+") < 0 && t.indexOf("#") < 0 && t.indexOf("\0") < 0;
+}
+/**
+ * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
+ * including the parent (`a/#` matches `a`). Topics starting with `$` are not matched by a filter that
+ * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
+ */
+function match(filter, topic) {
+    // The common filters, by native String operations (each step of the walk below is an interpreted
+    // step on a board): the topic itself, and a plain prefix ending in "/#".
+    if (filter == topic)
+        return true;
+    var fl = filter.length;
+    var tl = topic.length;
+    var i = 0;
+    var j = 0;
+    var f0 = filter.charCodeAt(0);
+    if (topic.charCodeAt(0) == 36 && (f0 == 43 || f0 == 35))
+        return false;
+    for (;;) {
+        var c = filter.charCodeAt(i);
+        if (c == 35)
+            return true; // '#'
+        if (c == 43) {
+            // '+': consume one topic level
+            while (j < tl && topic.charCodeAt(j) != 47)
+                j++;
+            i++;
+        }
+        else {
+            while (i < fl && filter.charCodeAt(i) != 47) {
+                if (j >= tl || topic.charCodeAt(j) != filter.charCodeAt(i))
+                    return false;
+                i++;
+                j++;
+            }
+        }
+        // Both must now be at the end of a level.
+        if (j < tl && topic.charCodeAt(j) != 47)
+            return false;
+        if (i >= fl)
+            return j >= tl;
+        i++; // past '/' in the filter
+        if (j >= tl)
+            return filter.charCodeAt(i) == 35 && i + 1 == fl; // "a/#" matches "a"
+        j++; // past '/' in the topic
+    }
+}
+
+// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
+// queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
+/**
+ * An error with its code, and the cause `x` (an error or a reason) appended to the message. A build
+ * without TEXT (features.ts) has every call's `msg` taken out by the build: its message is the code.
+ */
+function fail(msg, code, x) {
+    var e = new Error(("mqttiny " + code) + (x ? ": " + (x.message || x) : ""));
+    e.code = code;
+    return e;
+}
+/**
+ * Lifecycle events (connected, error, offline, close, ...) go through one queue: a handler that calls
+ * end() or publish() runs after the transition that emitted it is complete, and each event fires once.
+ * With no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
+ */
+function ev(c, e, a) {
+    if (e)
+        c.eq.push(e, a);
+    if (c.ef)
+        return;
+    c.ef = 1;
+    try {
+        while (c.eq.length)
+            emit(c, c.eq.shift(), c.eq.shift());
+    }
+    finally {
+        c.ef = 0;
+    }
+}
+/**
+ * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
+ * form of number, so 1e9 for 1,000,000,000.
+ */
+function numbers(o, spec) {
+    var a = spec.split(" ");
+    // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+    for (var k = 0; k < a.length; k += 2) {
+        var n = a[k];
+        var v = o[n] == null ? +a[k + 1] : o[n];
+        // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.
+        if (typeof v != "number" || (CHECK))
+            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+        o[n] = v;
+    }
+}
+/** Removes one registration of `f` (or a once() entry of it) from `e`. */
+function unlisten(c, e, f) {
+    var h = c.h[e];
+    if (h == f)
+        c.h[e] = undefined;
+    else if (h && typeof h != "function")
+        for (var k = 0; k < h.length; k++)
+            if (h[k] == f || h[k][0] == f) {
+                // A new array, so that an emission going through the old one is not disturbed.
+                c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
+                return;
+            }
+}
+/** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
+function emit(c, e, a, b) {
+    var h = c.h[e];
+    if (typeof h == "function")
+        h(a, b);
+    else if (h)
+        for (var k = 0; k < h.length; k++) {
+            var f = h[k];
+            if (typeof f == "function")
+                f(a, b);
+            else {
+                unlisten(c, e, f);
+                f[0](a, b);
+            }
+        }
+}
+
+var RCN = ["", "congestion", "invalid topic", "not supported"];
+// ---- timers
+function arm(c, f, ms) {
+    if (c.t != null)
+        c.k.clear(c.t);
+    c.t = c.k.set(f, ms, c);
+}
+/** No request in flight and no timer at all (the keepalive's too). */
+function disarm(c) {
+    done(c);
+    if (c.kt != null)
+        c.k.clear(c.kt);
+    c.kt = null;
+}
+// ---- sending
+function send(c, d) {
+    if (!d || !c.so)
+        return;
+    c.ls = c.k.now();
+    try {
+        c.so.send(d, c.gh, c.gp);
+    }
+    catch (x) {
+        ev(c, "error", fail("send failed", "socket", x));
+    }
+}
+/** Send `d` as the request in flight, waiting for message type `x` with message id `m` (0 = any). */
+function request(c, d, x, m, e) {
+    c.fl = d;
+    c.fx = x;
+    c.fm = m;
+    c.fc = 0;
+    c.fe = e;
+    send(c, d);
+    arm(c, resend, c.rt);
+}
+function done(c) {
+    c.fl = null;
+    c.fx = -1;
+    c.fe = null;
+    if (c.t != null)
+        c.k.clear(c.t);
+    c.t = null;
+}
+function resend(c) {
+    c.t = null;
+    var d = c.fl;
+    if (!d)
+        return pump(c);
+    if (c.fc++ >= c.rn)
+        return lost(c, fail("no answer from the gateway after " + c.rn + " retries", "timeout"));
+    // A PUBLISH sent again carries DUP.
+    if (c.fx == 13 /* N.PUBACK */)
+        c.fl = snDup(d);
+    send(c, c.fl);
+    arm(c, resend, c.rt);
+}
+/** Wait the retry time, then try the request again from the queue (congestion: the gateway asked for a pause). */
+function later(c) {
+    done(c);
+    arm(c, pump, c.rt);
+}
+function nextId(c) {
+    c.mi = (c.mi % 65535) + 1;
+    return c.mi;
+}
+// ---- connection lifecycle
+function start(c) {
+    c.t = null;
+    if (c.s == 6 /* S.END */)
+        return;
+    c.attempts++;
+    c.wa = 0;
+    if (c.sh != null) {
+        c.s = 1 /* S.SEARCH */;
+        c.gh = c.sh;
+        c.gp = c.sp;
+        request(c, snEncode(1 /* N.SEARCHGW */, null, c.sr), 2 /* N.GWINFO */, 0);
+    }
+    else
+        connect$1(c, c.cl, c.wl);
+}
+/** CONNECT, with the clean flag when `clean` and the will flag when `will` is set. */
+function connect$1(c, clean, will) {
+    c.s = 2 /* S.CONN */;
+    request(c, snEncode(4 /* N.CONNECT */, c.cid, (clean ? 4 /* F.CLEAN */ : 0) | (will ? 8 /* F.WILL */ : 0), c.ka), 5 /* N.CONNACK */, 0);
+}
+/** The gateway is gone (or refused): plan the next attempt, keeping everything held, then tell the user. */
+function lost(c, err, wait) {
+    var was = c.s;
+    disarm(c);
+    c.s = 0 /* S.OFF */;
+    c.f++;
+    var step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
+    arm(c, start, step * (0.5 + c.rd() / 2));
+    c.eq.push("error", err);
+    if (was >= 3 /* S.UP */)
+        c.eq.push("offline", undefined);
+    ev(c);
+}
+function connected(c) {
+    done(c);
+    c.s = 3 /* S.UP */;
+    c.f = c.wt = 0;
+    // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
+    // with them at once). Subscriptions are made again either way (a restarted gateway has none).
+    if (c.cl)
+        regClear(c.rg);
+    for (var k = 0; k < c.sb.length; k++)
+        c.sb[k].i = -1;
+    for (var k = 0; k < c.us.length; k++)
+        c.us[k].i = -1;
+    if (c.wu)
+        c.wu = 1;
+    c.lr = c.k.now();
+    keep(c);
+    ev(c, "connected", {});
+    pump(c);
+}
+/** Keepalive: a PINGREQ after 3/4 of the keepalive without a datagram sent, or without one received. */
+function keep(c) {
+    c.kt = null;
+    if (c.s != 3 /* S.UP */ || !c.ka)
+        return;
+    var q = (c.ka * 1000) / 4;
+    var now = c.k.now();
+    if (!c.fl && (now - c.ls >= 3 * q || now - c.lr >= 3 * q))
+        request(c, snEncode(22 /* N.PINGREQ */), 23 /* N.PINGRESP */, 0);
+    c.kt = c.k.set(keep, q, c);
+}
+// ---- sleep
+function asleep(c) {
+    disarm(c);
+    c.s = 4 /* S.ASLEEP */;
+    c.zz = 0;
+    arm(c, awake, c.zw);
+    ev(c, "sleep");
+}
+/** An awake period: PINGREQ with the client id; the gateway sends what it buffered, then PINGRESP. */
+function awake(c) {
+    c.t = null;
+    c.s = 5 /* S.AWAKE */;
+    request(c, snEncode(22 /* N.PINGREQ */, c.cid), 23 /* N.PINGRESP */, 0);
+}
+// ---- outbound queue: one request at a time
+function pump(c) {
+    if (c.s != 3 /* S.UP */ || c.fl)
+        return;
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++)
+        if (sb[k].i < 0)
+            return subReq(c, sb[k], 18 /* N.SUBSCRIBE */, 19 /* N.SUBACK */, sb[k].q);
+    var us = c.us;
+    for (var k = 0; k < us.length; k++)
+        if (us[k].i < 0)
+            return subReq(c, us[k], 20 /* N.UNSUBSCRIBE */, 21 /* N.UNSUBACK */, 0);
+    c.wl;
+    for (;;) {
+        var h = c.st.e[0];
+        if (!h)
+            break;
+        var id = topicId(c, h.t);
+        if (!id)
+            return request(c, snEncode(10 /* N.REGISTER */, h.t, 0, nextId(c)), 11 /* N.REGACK */, c.mi, h);
+        var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
+        var d = snEncode(12 /* N.PUBLISH */, h.p, h.f | (id >> 16), id & 0xffff, q ? h.m : 0);
+        if (q) {
+            h.f |= 128 /* F.DUP */;
+            return request(c, d, 13 /* N.PUBACK */, h.m, h);
+        }
+        send(c, d);
+        snShift(c.st);
+    }
+    if (c.zz)
+        request(c, snEncode(24 /* N.DISCONNECT */, null, c.zz), 24 /* N.DISCONNECT */, 0);
+}
+/** SUBSCRIBE or UNSUBSCRIBE for `s`: by predefined id, short name, or topic name. */
+function subReq(c, s, t, x, q) {
+    s.i = nextId(c);
+    var p = regId(c.pd, s.f);
+    var fl = (q << 5 /* F.QOS_SHIFT */) | (p ? 1 /* F.PREDEFINED */ : isShort(s.f) ? 2 /* F.SHORT */ : 0 /* F.NORMAL */);
+    request(c, snEncode(t, p ? snId(p) : s.f, fl, s.i), x, s.i, s);
+}
+/**
+ * How to name the (valid) topic `t` in a PUBLISH: its topic id type << 16 | its id (predefined, short
+ * name, or registered), or 0 when it must be registered first.
+ */
+function topicId(c, t) {
+    var id = regId(c.pd, t);
+    if (id)
+        return (1 /* F.PREDEFINED */ << 16) | id;
+    return isShort(t) ? (2 /* F.SHORT */ << 16) | shortId(t) : regId(c.rg, t);
+}
+function isShort(t) {
+    // Two bytes on the wire: two characters of one byte each (ASCII; UTF-8 would make more, and wider
+    // ones would spill into the flags byte where the topic id type is or'ed in).
+    return t.length == 2 && t.charCodeAt(0) < 128 && t.charCodeAt(1) < 128 && validTopic(t);
+}
+// ---- inbound
+function onMessage(d, host, port) {
+    var c = this.c;
+    if (c.s == 6 /* S.END */)
+        return;
+    var m = c.m;
+    var t = snDecode(m, d);
+    if (t < 0)
+        return ev(c, "error", fail("malformed datagram from " + host + ":" + port + " (" + t + ")", t));
+    c.lr = c.k.now();
+    var s = c.s;
+    var x = c.fx;
+    var fe = c.fe;
+    var ok = t == x && (!c.fm || m.m == c.fm);
+    if (t == 2 /* N.GWINFO */) {
+        if (s != 1 /* S.SEARCH */)
+            return;
+        // The gateway that answered is the one to use (its address field is only set when a client answers).
+        c.gh = host;
+        c.gp = port;
+        return connect$1(c, c.cl, c.wl);
+    }
+    if (s == 2 /* S.CONN */) {
+        c.wl;
+        if (t == 5 /* N.CONNACK */) {
+            if (m.c == 0 /* RC.ACCEPTED */)
+                return connected(c);
+            // Congestion passes: try again after the retry time; anything else waits the longest step.
+            return lost(c, rcFail("connection", m.c), m.c == 1 /* RC.CONGESTION */ ? c.rt : c.r1);
+        }
+        return;
+    }
+    if (t == 12 /* N.PUBLISH */)
+        return inbound(c);
+    if (t == 10 /* N.REGISTER */) {
+        // The gateway names a topic before publishing to it (wildcard subscriptions).
+        regPut(c.rg, snStr(m), m.i);
+        return send(c, snEncode(11 /* N.REGACK */, null, m.i, m.m, 0 /* RC.ACCEPTED */));
+    }
+    if (t == 16 /* N.PUBREL */) {
+        var k = c.q2.indexOf(m.m);
+        if (k >= 0)
+            c.q2.splice(k, 1);
+        return send(c, snEncode(14 /* N.PUBCOMP */, null, m.m));
+    }
+    // A gateway may check on its clients too (spec 6.11).
+    if (t == 22 /* N.PINGREQ */)
+        return send(c, snEncode(23 /* N.PINGRESP */));
+    if (t == 23 /* N.PINGRESP */) {
+        if (s == 5 /* S.AWAKE */)
+            return asleep(c);
+        if (ok)
+            done(c);
+        return pump(c);
+    }
+    if (t == 24 /* N.DISCONNECT */) {
+        if (ok)
+            return asleep(c); // the answer to a sleep request
+        // The gateway dropped this client (a restart, or it no longer knows it): connect again at once.
+        if (s == 3 /* S.UP */ || s == 5 /* S.AWAKE */)
+            return lost(c, fail("disconnected by the gateway", "gateway"));
+        return;
+    }
+    if (!ok)
+        return; // an answer to a request no longer in flight (a retry crossed it)
+    var rc = m.c;
+    if (t == 11 /* N.REGACK */) {
+        if (rc == 0 /* RC.ACCEPTED */) {
+            regPut(c.rg, fe.t, m.i);
+            done(c);
+        }
+        else if (rc == 1 /* RC.CONGESTION */)
+            return later(c);
+        else
+            refused(c, "REGISTER " + fe.t, rc);
+    }
+    else if (t == 13 /* N.PUBACK */) {
+        // Matched by message id only: the gateway swaps the topic id bytes in the PUBACK for a short topic.
+        if (rc == 1 /* RC.CONGESTION */)
+            return later(c);
+        if (rc == 2 /* RC.INVALID_TOPIC */ && regId(c.rg, fe.t)) {
+            // The gateway forgot the registration: register the topic again, then resend.
+            regDrop(c.rg, fe.t);
+            done(c);
+            return pump(c);
+        }
+        if (rc)
+            refused(c, "PUBLISH to " + fe.t, rc);
+        else {
+            done(c);
+            snShift(c.st);
+        }
+    }
+    else if (t == 19 /* N.SUBACK */) {
+        if (rc == 1 /* RC.CONGESTION */) {
+            fe.i = -1;
+            return later(c);
+        }
+        done(c);
+        if (rc) {
+            var k = c.sb.indexOf(fe);
+            if (k >= 0)
+                c.sb.splice(k, 1);
+            ev(c, "error", rcFail("subscription " + fe.f, rc));
+        }
+        else {
+            fe.i = 0;
+            // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
+            if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f))
+                regPut(c.rg, fe.f, m.i);
+        }
+    }
+    else if (t == 21 /* N.UNSUBACK */) {
+        done(c);
+        var k = c.us.indexOf(fe);
+        if (k >= 0)
+            c.us.splice(k, 1);
+    }
+    else if (t == 27 /* N.WILLTOPICRESP */ || t == 29 /* N.WILLMSGRESP */) {
+        done(c);
+        c.wu = !rc && t == 27 /* N.WILLTOPICRESP */ && c.wl ? 2 : 0;
+        if (rc)
+            ev(c, "error", rcFail("will update", rc));
+    }
+    pump(c);
+}
+/** The gateway refused a held message: it will not take it later either; drop it and say so. */
+function refused(c, what, rc) {
+    done(c);
+    snShift(c.st);
+    ev(c, "error", rcFail(what, rc));
+}
+/** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
+function rcFail(what, rc) {
+    return fail(what + " refused: " + RCN[rc], RCN[rc]);
+}
+function inbound(c) {
+    var m = c.m;
+    var tt = m.tt;
+    var q = m.q;
+    var name = tt == 2 /* F.SHORT */ ? shortName(m.i) : regName(tt == 1 /* F.PREDEFINED */ ? c.pd : c.rg, m.i);
+    if (name == null) {
+        // PUBACK for QoS 2 too: PUBREC carries no return code, and the spec rejects any QoS this way (6.14).
+        if (q > 0)
+            send(c, snEncode(13 /* N.PUBACK */, null, m.i, m.m, 2 /* RC.INVALID_TOPIC */));
+        return ev(c, "error", fail("PUBLISH to unknown topic id " + m.i, "invalid topic"));
+    }
+    var fresh = true;
+    if (q == 2) {
+        // Exactly once: an id still awaiting PUBREL is a resend: acknowledge, do not deliver.
+        fresh = c.q2.indexOf(m.m) < 0;
+        if (fresh)
+            remember(c, c.q2, m.m);
+        send(c, snEncode(15 /* N.PUBREC */, null, m.m));
+    }
+    else if (q == 1) {
+        // A resend (DUP) of an id acknowledged a moment ago: the PUBACK was lost; do not deliver twice.
+        fresh = !(m.f & 128 /* F.DUP */) || c.q1.indexOf(m.m) < 0;
+        if (fresh)
+            remember(c, c.q1, m.m);
+        send(c, snEncode(13 /* N.PUBACK */, null, m.i, m.m, 0 /* RC.ACCEPTED */));
+    }
+    // Awake period: buffered messages come first; this gateway then wants a second PINGREQ before its PINGRESP.
+    if (c.s == 5 /* S.AWAKE */) {
+        c.fc = 0;
+        arm(c, resend, Math.min(c.rt, 300));
+    }
+    if (fresh)
+        deliver(c, name);
+}
+function remember(c, l, id) {
+    if (l.length >= c.qn)
+        l.shift();
+    l.push(id);
+}
+function deliver(c, topic) {
+    var m = c.m;
+    var p = snStr(m, c.bi);
+    var pk = { qos: m.q, retain: !!(m.f & 16 /* F.RETAIN */), dup: !!(m.f & 128 /* F.DUP */), topicId: m.i, topicIdType: m.tt, messageId: m.m };
+    var sb = c.sb;
+    // A subscription made by a callback (one that subscribes to its own filter again) gets the next message.
+    var top = c.sq;
+    for (var k = 0; k < sb.length; k++) {
+        var s = sb[k];
+        if (!(s.n < top) || !s.cb || !match(s.f, topic))
+            continue;
+        call(c, s.cb, topic, p, pk);
+        var j = sb.indexOf(s);
+        k = j < 0 ? k - 1 : j;
+    }
+    call(c, c.h.message, topic, p, pk);
+}
+function call(c, f, t, p, pk) {
+    if (!f)
+        return;
+    try {
+        f(t, p, pk);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw", "callback", x));
+    }
+}
+function onError(x) {
+    var c = this.c;
+    if (c.s != 6 /* S.END */)
+        ev(c, "error", fail("socket", "socket", x));
+}
+/** publish() beyond a board's reading: every check, then sent now, or held in the store. */
+function publishAny(c, topic, payload, opt) {
+    var q = (opt && opt.qos) || 0;
+    var r = opt && opt.retain ? 16 /* F.RETAIN */ : 0;
+    if (q !== 0 && q !== 1 && q !== -1)
+        throw fail("qos must be -1, 0 or 1", "qos");
+    // The last topic that passed is not checked again (publish() takes it on its short path).
+    if (topic !== c.vt) {
+        if (!validTopic(topic))
+            throw fail("invalid topic: " + topic, "topic");
+        c.vt = topic;
+    }
+    if (q == -1 && !regId(c.pd, topic) && !isShort(topic))
+        throw fail("QoS -1 needs a predefined or a 2-character topic: " + topic, "topic");
+    var p = payload == null ? "" : payload;
+    if (typeof p != "string" && !(p instanceof Uint8Array))
+        throw fail("payload must be a string or Uint8Array", "payload");
+    if (c.s == 6 /* S.END */)
+        return false;
+    if (q < 1) {
+        // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
+        // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
+        var id = q || (c.s == 3 /* S.UP */ && !c.st.e.length) ? topicId(c, topic) : 0;
+        if (id) {
+            send(c, snEncode(12 /* N.PUBLISH */, p, (q & (3 << 5 /* F.QOS_SHIFT */)) | r | (id >> 16), id & 0xffff, 0));
+            return true;
+        }
+        if (c.s != 3 /* S.UP */) {
+            c.dropped++;
+            return false;
+        }
+    }
+    var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
+    if (e < 0)
+        throw fail("message larger than storeSize", "size");
+    // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
+    if (!e) {
+        c.dropped++;
+        return false;
+    }
+    pump(c);
+    return true;
+}
+// The methods, shared by every client (as src/client.ts: no constructor, one function less on a board).
+var PROTO = {
+    publish: function (topic, payload, opt) {
+        var c = this;
+        // A board's reading, publish(topic, "21.5"), to a topic already sent to, connected with nothing held
+        // ahead of it: the QoS 0 PUBLISH with the topic's id is built and sent here, as src/client.ts does
+        // (on Espruino every call tokenizes the whole text of the function, what follows a return included,
+        // and the general path's encoder loops over a table per field). Anything else, and a topic with no
+        // id yet, takes publishAny(), which checks everything.
+        var n;
+        if (topic === c.vt && opt == null && typeof payload == "string" && c.s == 3 /* S.UP */ && !c.st.e.length && (n = topicId(c, topic)) && payload.length < 249) {
+            // Length, PUBLISH, flags (QoS 0, no retain, the id's type), topic id, message id 0, data.
+            send(c, chr(payload.length + 7, 12 /* N.PUBLISH */, n >> 16, (n >> 8) & 255, n & 255, 0, 0) + payload);
+            return true;
+        }
+        return publishAny(c, topic, payload, opt);
+    },
+    subscribe: function (filter, opt, cb) {
+        throw lacks("subscribe on MQTT-SN"); // features.ts: the MQTT-SN lite build has none
+    },
+    unsubscribe: function (filter) {
+        throw lacks("unsubscribe on MQTT-SN");
+    },
+    updateWill: function (w) {
+        throw lacks("a will on MQTT-SN");
+    },
+    sleep: function (sec, every) {
+        var c = this;
+        if (!(sec >= 1 && sec <= 65535))
+            throw fail("sleep duration must be 1 to 65535 s", "options");
+        c.zz = sec;
+        c.zw = (every || (sec * 3) / 4) * 1000;
+        pump(c);
+    },
+    wake: function () {
+        var c = this;
+        if (c.s != 4 /* S.ASLEEP */ && c.s != 5 /* S.AWAKE */)
+            return;
+        disarm(c);
+        // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
+        connect$1(c, 0, null);
+    },
+    end: function () {
+        var c = this;
+        if (c.s == 6 /* S.END */)
+            return;
+        var was = c.s;
+        var n = c.st.e.length;
+        if (was >= 3 /* S.UP */)
+            send(c, snEncode(24 /* N.DISCONNECT */));
+        disarm(c);
+        c.s = 6 /* S.END */;
+        var so = c.so;
+        c.so = null;
+        if (so)
+            so.close();
+        if (n)
+            c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
+        if (was >= 3 /* S.UP */)
+            c.eq.push("offline", undefined);
+        ev(c, "close");
+    },
+    on: function (e, f) {
+        this.h[e] = f;
+        return this;
+    },
+    state: function () {
+        return this.s;
+    },
+    queued: function () {
+        return this.st.e.length;
+    },
+};
+/** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
+function createSnClient(opts, make, defaults) {
+    var o = {};
+    for (var k in defaults)
+        o[k] = defaults[k];
+    for (var k in opts)
+        if (opts[k] !== undefined)
+            o[k] = opts[k];
+    o.random = o.random || Math.random;
+    if (!o.transport)
+        o.transport = make ? make(o) : null;
+    if (typeof o.transport != "function")
+        throw fail("no transport", "options");
+    // __INLINE__: written out here by terser, one function fewer held on a board (as in src/client.ts).
+    /*@__INLINE__*/ numbers(o, "port 10000 1 65535 keepalive 60 0 65535 retry 10000 1 1e9 retries 3 0 1000 storeSize 2048 0 1e9 topics 32 1 65535 qos2 16 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9");
+    if (o.clientId == null)
+        o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
+    if (typeof o.clientId != "string" || o.clientId.length < 1 || o.clientId.length > 23)
+        throw fail("clientId must be 1 to 23 characters", "clientId");
+    if (o.will)
+        throw lacks("a will on MQTT-SN");
+    var w = o.will;
+    if (w && (!validTopic(w.topic) || !(w.qos == null || w.qos === 0 || w.qos === 1 || w.qos === 2)))
+        throw fail("invalid will topic or QoS", "will");
+    var c = Object.create(PROTO);
+    // What publish() reads first is made first (Espruino finds a property by walking the object's list).
+    c.s = 0 /* S.OFF */;
+    c.vt = NaN;
+    c.pd = regCreate(0);
+    var pd = o.predefined;
+    for (var k in pd)
+        if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535)
+            regPut(c.pd, k, pd[k]);
+    c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
+    var lo = "127.0.0.1";
+    c.gh = o.host || lo;
+    c.gp = o.port;
+    var sr = o.search;
+    c.sh = sr ? sr.host || lo : null;
+    c.sp = sr ? sr.port : 0;
+    c.sr = sr ? sr.radius || 1 : 0;
+    c.cid = o.clientId;
+    c.ka = o.keepalive;
+    c.cl = o.clean === false ? 0 : 1;
+    c.wl = w || null;
+    c.rt = o.retry;
+    c.rn = o.retries;
+    c.r0 = o.reconnectMin;
+    c.r1 = Math.max(o.reconnectMax, o.reconnectMin);
+    c.rd = o.random;
+    c.bi = o.binary ? 1 : 0;
+    c.h = {};
+    c.eq = [];
+    c.ef = 0;
+    c.t = c.kt = c.fl = c.fe = null;
+    c.fx = -1;
+    c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.wt = c.zz = c.zw = 0;
+    c.st = snStore(o.storeSize);
+    c.rg = regCreate(o.topics);
+    c.sb = [];
+    c.sq = 0;
+    c.us = [];
+    c.q2 = [];
+    c.q1 = [];
+    c.qn = o.qos2;
+    c.m = snMsg();
+    c.dropped = c.attempts = 0;
+    // The socket holds the events object; the record keeps neither the transport nor the passive flag.
+    c.so = o.transport({ c: c, message: onMessage, error: onError }, o.localPort);
+    // The first attempt is a timer too, so end() right after connect() cancels it.
+    if (!o.passive)
+        c.t = c.k.set(start, 0, c);
+    return c;
+}
+
+function espruinoUdp(ev, localPort) {
+    var s = require("dgram").createSocket("udp4");
+    var d = { _s: s, _e: ev, send: udpSend, close: udpClose };
+    s._e = ev;
+    s.on("message", udpMessage);
+    s.on("error", udpError);
+    if (localPort) {
+        // A port in use throws here (and leaves the socket closed): reported as an error, after this call returns.
+        try {
+            s.bind(localPort);
+        }
+        catch (e) {
+            d._s = null;
+            setTimeout(udpFail, 0, [ev, e]);
+        }
+    }
+    return d;
+}
+function udpMessage(m, r) {
+    this._e.message(m, r.address, r.port);
+}
+function udpError(e) {
+    this._e.error(e);
+}
+function udpFail(a) {
+    a[0].error(a[1]);
+}
+function udpSend(data, host, port) {
+    var s = this._s;
+    if (!s)
+        return;
+    var str = typeof data == "string" ? data : E.toString(data);
+    // E.toString gives undefined when the String cannot be allocated; send() would stop the interpreter on it.
+    if (typeof str != "string")
+        return this._e.error(new Error("out of memory"));
+    try {
+        s.send(str, port, host);
+    }
+    catch (e) {
+        this._e.error(e);
+    }
+}
+function udpClose() {
+    var s = this._s;
+    this._s = null;
+    if (s)
+        s.close();
+}
+
+// The MQTT-SN device bundle's entry (build/mqttiny-sn.min.js): what `require("mqttiny")` gives on an
+// Espruino board when `npm run flash` embeds the MQTT-SN build ("protocol": "sn" in the config).
+//   var sn = require("mqttiny").connect({ host: "192.168.1.10", port: 10000, clientId: "node1" });
+// Defaults for an ESP8266 (1,700 blocks of 12 bytes): held QoS 1 messages are Strings in RAM, so the store
+// holds at most 1 KB; the topic registry and the inbound duplicate ids are kept short. An ESP32 can take
+// storeSize: 8192, topics: 64.
+var BOARD = { storeSize: 1024, topics: 16, qos2: 8 };
+function board() {
+    return espruinoUdp;
+}
+/** `transport` in the options replaces the dgram socket (tests and benchmarks pass an in-program one). */
+function connect(o) {
+    return createSnClient(o, board, BOARD);
+}
+
+exports.connect = connect;
