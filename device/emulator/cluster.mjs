@@ -200,3 +200,74 @@ export async function startCluster({ nodes = 3, log = () => {} } = {}) {
     },
   };
 }
+
+/**
+ * The cluster as `npm start -- --cluster N [--kill-broker]` uses it: started, the subscriber's URL (node 1,
+ * never the one killed), each emulated node's extra config (its shuffled `servers`, and a reconnectMin
+ * that spreads the fleet's reconnects to about 100 CONNECTs a second), the kill of node N at a quarter
+ * of the run and its restart up to 20 s later, and the summary: who moved, how long it took, and whether
+ * every byte of the cluster stayed on loopback.
+ */
+export async function fleetCluster({ nodes, fleet, duration, killBroker, log = console.log }) {
+  const cl = await startCluster({ nodes, log });
+  const reconnectMin = Math.min(60000, Math.max(1000, fleet * 20));
+  // The client's defaults: how long a move may take at most is the longest backoff step plus one connect timeout.
+  const bound = 60000 + 10000;
+  const victim = nodes - 1;
+  const timers = [];
+  const checks = [];
+  let restarted = null;
+  const check = (when) => {
+    const r = cl.loopback();
+    checks.push(r);
+    log(`loopback check ${when} (ss -tanp, the redis and aedes pids): ${r.sockets.length} sockets, ${r.bad.length ? r.bad.length + " NOT on loopback: " + r.bad.map((s) => s.local + " " + s.peer).join(", ") : "every address 127.0.0.1"}`);
+  };
+  if (killBroker && duration) {
+    const at = Math.max(2, duration / 4) * 1000;
+    const down = Math.min(20, duration / 2) * 1000;
+    timers.push(
+      setTimeout(async () => {
+        const k = await cl.kill(victim);
+        log(`--kill-broker: aedes node ${victim + 1} (127.0.0.1:${cl.ports[victim]}) killed (SIGKILL) with ${k.ids.filter((id) => id.startsWith("node")).length} node(s) on it; restart in ${down / 1000} s`);
+        timers.push(
+          setTimeout(async () => {
+            check("before the restart");
+            await cl.restart(victim);
+            restarted = Date.now();
+            log(`--kill-broker: aedes node ${victim + 1} restarted on 127.0.0.1:${cl.ports[victim]}`);
+          }, down),
+        );
+      }, at),
+    );
+  }
+  return {
+    url: cl.url,
+    config: (i) => ({ servers: cl.serversFor(i - 1), reconnectMin }),
+    cluster: cl,
+    describe: () =>
+      `cluster: ${nodes} aedes nodes + redis on 127.0.0.1; each node gets the ${nodes} as servers, shuffled, reconnectMin ${reconnectMin} ms${killBroker ? (duration ? `; node ${nodes} is killed at ${Math.max(2, duration / 4)} s and restarted ${Math.min(20, duration / 2)} s later` : "; --kill-broker needs a --duration") : ""}`,
+    /** Prints the cluster's part of the summary; false when a node did not come back in time or a socket left loopback. */
+    summary() {
+      check("at the end");
+      let ok = checks.every((r) => r.bad.length == 0 && r.sockets.length > 0);
+      const k = cl.killedAt();
+      if (killBroker && !k) {
+        log("cluster: no node was killed (the run ended first)");
+        return false;
+      }
+      if (k) {
+        const moves = cl.moves((id) => id.startsWith("node"));
+        const done = moves.filter((m) => m.ms != null);
+        const mm = medianMax(done.map((m) => m.ms));
+        const late = done.filter((m) => m.ms > bound).length;
+        log(`cluster: ${moves.length} node(s) were on the killed node; ${done.length} moved to a survivor, ms from the kill to connected there: median ${mm.median}, max ${mm.max} (bound: reconnectMax 60000 + connectTimeout 10000 = ${bound}); ${moves.length - done.length} not back${late ? `, ${late} later than the bound` : ""}${restarted ? "" : "; node not restarted before the end"}`);
+        ok = ok && done.length == moves.length && !late;
+      }
+      return ok;
+    },
+    async stop() {
+      timers.forEach(clearTimeout);
+      await cl.stop();
+    },
+  };
+}
