@@ -261,6 +261,8 @@ export async function fleetCluster({ nodes, fleet, duration, killBroker, log = c
         const mm = medianMax(done.map((m) => m.ms));
         const late = done.filter((m) => m.ms > bound).length;
         log(`cluster: ${moves.length} node(s) were on the killed node; ${done.length} moved to a survivor, ms from the kill to connected there: median ${mm.median}, max ${mm.max} (bound: reconnectMax 60000 + connectTimeout 10000 = ${bound}); ${moves.length - done.length} not back${late ? `, ${late} later than the bound` : ""}${restarted ? "" : "; node not restarted before the end"}`);
+        const peak = peakPerSecond(cl.connectsAt(cl.ports.map((_, j) => j).filter((j) => j != k.k), k.t));
+        log(`cluster: peak CONNECTs in 1 s at the surviving nodes after the kill: ${peak} (a fixed 1 s retry brings all ${done.length} moved node(s) in one second: ${done.length}; reconnectMin ${reconnectMin} ms spreads them over ${reconnectMin / 2} ms)`);
         ok = ok && done.length == moves.length && !late;
       }
       return ok;
