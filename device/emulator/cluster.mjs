@@ -222,30 +222,32 @@ export async function fleetCluster({ nodes, fleet, duration, killBroker, log = c
     checks.push(r);
     log(`loopback check ${when} (ss -tanp, the redis and aedes pids): ${r.sockets.length} sockets, ${r.bad.length ? r.bad.length + " NOT on loopback: " + r.bad.map((s) => s.local + " " + s.peer).join(", ") : "every address 127.0.0.1"}`);
   };
-  if (killBroker && duration) {
-    const at = Math.max(2, duration / 4) * 1000;
-    const down = Math.min(20, duration / 2) * 1000;
-    timers.push(
-      setTimeout(async () => {
-        const k = await cl.kill(victim);
-        log(`--kill-broker: aedes node ${victim + 1} (127.0.0.1:${cl.ports[victim]}) killed (SIGKILL) with ${k.ids.filter((id) => id.startsWith("node")).length} node(s) on it; restart in ${down / 1000} s`);
-        timers.push(
-          setTimeout(async () => {
-            check("before the restart");
-            await cl.restart(victim);
-            restarted = Date.now();
-            log(`--kill-broker: aedes node ${victim + 1} restarted on 127.0.0.1:${cl.ports[victim]}`);
-          }, down),
-        );
-      }, at),
-    );
-  }
+  const at = Math.max(2, duration / 4) * 1000;
+  const down = Math.min(20, duration / 2) * 1000;
+  // Counted from when the whole fleet is connected (interpreter nodes take seconds to start), or from
+  // a minute after the start if some never are.
+  const t0 = Date.now();
+  const allUp = () => [...Array(fleet)].every((_, i) => cl.where("node" + (i + 1)) >= 0) || Date.now() - t0 > 60000;
+  const restart = () => {
+    check("before the restart");
+    return cl.restart(victim).then(() => {
+      restarted = Date.now();
+      log(`--kill-broker: aedes node ${victim + 1} restarted on 127.0.0.1:${cl.ports[victim]}`);
+    });
+  };
+  const kill = async () => {
+    const k = await cl.kill(victim);
+    log(`--kill-broker: aedes node ${victim + 1} (127.0.0.1:${cl.ports[victim]}) killed (SIGKILL) with ${k.ids.filter((id) => id.startsWith("node")).length} node(s) on it; restart in ${down / 1000} s`);
+    timers.push(setTimeout(restart, down));
+  };
+  const whenUp = () => timers.push(allUp() ? setTimeout(kill, at) : setTimeout(whenUp, 100));
+  if (killBroker && duration) whenUp();
   return {
     url: cl.url,
     config: (i) => ({ servers: cl.serversFor(i - 1), reconnectMin }),
     cluster: cl,
     describe: () =>
-      `cluster: ${nodes} aedes nodes + redis on 127.0.0.1; each node gets the ${nodes} as servers, shuffled, reconnectMin ${reconnectMin} ms${killBroker ? (duration ? `; node ${nodes} is killed at ${Math.max(2, duration / 4)} s and restarted ${Math.min(20, duration / 2)} s later` : "; --kill-broker needs a --duration") : ""}`,
+      `cluster: ${nodes} aedes nodes + redis on 127.0.0.1; each node gets the ${nodes} as servers, shuffled, reconnectMin ${reconnectMin} ms${killBroker ? (duration ? `; node ${nodes} is killed ${at / 1000} s after the whole fleet is connected and restarted ${down / 1000} s later` : "; --kill-broker needs a --duration") : ""}`,
     /** Prints the cluster's part of the summary; false when a node did not come back in time or a socket left loopback. */
     summary() {
       check("at the end");
@@ -260,9 +262,12 @@ export async function fleetCluster({ nodes, fleet, duration, killBroker, log = c
         const done = moves.filter((m) => m.ms != null);
         const mm = medianMax(done.map((m) => m.ms));
         const late = done.filter((m) => m.ms > bound).length;
-        log(`cluster: ${moves.length} node(s) were on the killed node; ${done.length} moved to a survivor, ms from the kill to connected there: median ${mm.median}, max ${mm.max} (bound: reconnectMax 60000 + connectTimeout 10000 = ${bound}); ${moves.length - done.length} not back${late ? `, ${late} later than the bound` : ""}${restarted ? "" : "; node not restarted before the end"}`);
-        const peak = peakPerSecond(cl.connectsAt(cl.ports.map((_, j) => j).filter((j) => j != k.k), k.t));
-        log(`cluster: peak CONNECTs in 1 s at the surviving nodes after the kill: ${peak} (a fixed 1 s retry brings all ${done.length} moved node(s) in one second: ${done.length}; reconnectMin ${reconnectMin} ms spreads them over ${reconnectMin / 2} ms)`);
+        if (!moves.length) log("cluster: no node was on the killed node");
+        else {
+          log(`cluster: ${moves.length} node(s) were on the killed node; ${done.length} moved to a survivor, ms from the kill to connected there: median ${mm.median}, max ${mm.max} (bound: reconnectMax 60000 + connectTimeout 10000 = ${bound}); ${moves.length - done.length} not back${late ? `, ${late} later than the bound` : ""}${restarted ? "" : "; node not restarted before the end"}`);
+          const peak = peakPerSecond(cl.connectsAt(cl.ports.map((_, j) => j).filter((j) => j != k.k), k.t));
+          log(`cluster: peak CONNECTs in 1 s at the surviving nodes after the kill: ${peak} (a fixed 1 s retry brings all ${done.length} moved node(s) in one second: ${done.length}; reconnectMin ${reconnectMin} ms spreads them over ${reconnectMin / 2} ms)`);
+        }
         ok = ok && done.length == moves.length && !late;
       }
       return ok;
