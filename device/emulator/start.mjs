@@ -5,7 +5,7 @@
 // With --sn the nodes speak MQTT-SN over UDP (build/mqttiny-sn.min.js) to the Eclipse Paho MQTT-SN gateway
 // ($MQTTSN_GATEWAY, default ../shared/mqttsn-gateway beside the repository), which bridges to a mosquitto
 // started here (or to MQTT_URL); see device/sn-gateway.mjs.
-//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--board B] [--sn] [--quiet] [--help]
+//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--board B] [--sn] [--cluster N [--kill-broker]] [--quiet] [--help]
 import { existsSync } from "node:fs";
 import { execSync } from "node:child_process";
 import net from "node:net";
