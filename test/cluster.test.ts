@@ -68,7 +68,7 @@ if (!redisBin()) {
 
   t("npm start -- --cluster 3 --nodes 20 --kill-broker: 0 readings lost, every node that was on the killed node back within reconnectMax + connectTimeout, only loopback", async () => {
     const r = await new Promise<{ status: number | null; out: string; err: string }>((res) => {
-      const p = spawn(process.execPath, ["device/emulator/start.mjs", "--cluster", "3", "--nodes", "20", "--kill-broker", "--duration", "12", "--drain", "10", "--quiet"], { env: { ...process.env, ESPRUINO: "" }, stdio: ["ignore", "pipe", "pipe"] });
+      const p = spawn(process.execPath, ["device/emulator/start.mjs", "--cluster", "3", "--nodes", "20", "--kill-broker", "--duration", "14", "--drain", "10", "--quiet"], { env: { ...process.env, ESPRUINO: "" }, stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       let err = "";
       p.stdout.on("data", (d) => (out += d));
