@@ -4,7 +4,7 @@
 // Expects a global CONFIG (device/flash.mjs prepends it from device/config.json):
 //   { ssid, wifiPassword, host, port, id, topic, interval, username, password, keepalive, verbose,
 //     tls, ca, cert, key,    (ca/cert/key: PEM text; npm run flash reads them from the files config.json names)
-//     protocol, predefined, retry }
+//     protocol, predefined, retry, servers, reconnectMin }
 // "protocol": "sn" speaks MQTT-SN over UDP to a gateway: host/port are then the gateway's (UDP, default
 // port 10000), npm run flash embeds the MQTT-SN bundle as "mqttiny" (same connect/publish/subscribe
 // API), and "predefined": { "telemetry/node1/temp": 1 } names topic ids the gateway was configured with
@@ -104,6 +104,10 @@ function startMqtt() {
     o.ca = CONFIG.ca;
     o.cert = CONFIG.cert;
     o.key = CONFIG.key;
+    // A cluster: every node's { host, port }, tried in turn when one dies; reconnectMin sets how widely the
+    // fleet's reconnects spread (its jitter is half of it), so that the survivors are not stormed.
+    o.servers = CONFIG.servers;
+    o.reconnectMin = CONFIG.reconnectMin;
   }
   var c = mqttiny.connect(o);
   client = c;

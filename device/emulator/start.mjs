@@ -5,7 +5,7 @@
 // With --sn the nodes speak MQTT-SN over UDP (build/mqttiny-sn.min.js) to the Eclipse Paho MQTT-SN gateway
 // ($MQTTSN_GATEWAY, default ../shared/mqttsn-gateway beside the repository), which bridges to a mosquitto
 // started here (or to MQTT_URL); see device/sn-gateway.mjs.
-//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--board B] [--sn] [--quiet] [--help]
+//   npm start -- [--nodes N] [--lossy] [--duration S (0 = until Ctrl-C)] [--interval S] [--drain S] [--board B] [--sn] [--cluster N [--kill-broker]] [--quiet] [--help]
 import { existsSync, readFileSync } from "node:fs";
 import { execSync } from "node:child_process";
 import net from "node:net";
@@ -15,6 +15,7 @@ import { runDevice } from "./espruino.mjs";
 import { findEspruino, BOARDS } from "../interpreter.mjs";
 import { startInterpreterNodes } from "../interpreter-nodes.mjs";
 import { findGateway, mosquittoBin, startPlainMosquitto, startGateway } from "../sn-gateway.mjs";
+import { fleetCluster } from "./cluster.mjs";
 
 const USAGE = `usage: npm start -- [flags]        (MQTT_URL=mqtt://[user:password@]host[:port] to use your broker)
 
@@ -29,6 +30,10 @@ const USAGE = `usage: npm start -- [flags]        (MQTT_URL=mqtt://[user:passwor
                   beside the repository) to a mosquitto started here (or MQTT_URL's broker); each node's
                   temp topic has a predefined topic id, status and mem are registered; with --lossy one
                   datagram in 10 is lost each way
+  --cluster N     a broker cluster on loopback: redis-server and N aedes nodes sharing state through it
+                  (device/emulator/cluster.mjs); each node gets all N as servers, in its own order
+  --kill-broker   with --cluster: kill the last broker node (SIGKILL) at a quarter of the run, restart it
+                  up to 20 s later; the summary says how many nodes moved and how long they took
   --board B       with ESPRUINO set (a Linux Espruino build, see README): the layout the nodes run on,
                   esp8266 (default), esp32 or linux64; without it the nodes run in the emulator.
                   An ESPRUINO that names no runnable build of that layout is an error (exit 1)
@@ -43,11 +48,11 @@ function fail(msg, code = 1) {
   process.exit(code);
 }
 
-const FLAGS = { nodes: "count", lossy: "bool", interval: "seconds", duration: "seconds0", drain: "seconds0", quiet: "bool", help: "bool", board: "board", sn: "bool" };
+const FLAGS = { nodes: "count", lossy: "bool", interval: "seconds", duration: "seconds0", drain: "seconds0", quiet: "bool", help: "bool", board: "board", sn: "bool", cluster: "count", "kill-broker": "bool" };
 const opts = {};
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
-  const m = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
+  const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
   const kind = m && Object.hasOwn(FLAGS, m[1]) ? FLAGS[m[1]] : null;
   if (!kind) fail(`unknown ${argv[i].startsWith("-") ? "flag" : "argument"} ${argv[i]} (npm start -- --help lists the flags)`, 2);
   if (kind == "bool") {
@@ -78,6 +83,8 @@ const drain = opts.drain ?? 20;
 const quiet = !!opts.quiet;
 const board = opts.board ?? "esp8266";
 const sn = !!opts.sn;
+if (opts["kill-broker"] && !(opts.cluster >= 2)) fail("--kill-broker needs --cluster N with N of 2 or more", 2);
+if (opts.cluster && (sn || process.env.MQTT_URL)) fail(`--cluster starts its own brokers: not with ${sn ? "--sn" : "MQTT_URL"}`, 2);
 
 // The URL as printed: the password masked.
 function shown(u) {
@@ -101,7 +108,8 @@ let chosen = null;
 try {
   chosen = JSON.parse(readFileSync("device/config.json", "utf8")).build || null;
 } catch {}
-const build = sn ? "full" : chosen || (board == "esp8266" ? "lite" : "full");
+// A cluster's nodes get `servers`, which the lite build leaves out: they run the full build.
+const build = sn || opts.cluster ? "full" : chosen || (board == "esp8266" ? "lite" : "full");
 if (build != "full" && build != "lite") fail(`device/config.json: "build" is "lite" or "full", not ${JSON.stringify(build)}`);
 const BUNDLE = sn ? "build/mqttiny-sn.min.js" : build == "lite" ? "build/mqttiny-lite.min.js" : "build/mqttiny.min.js";
 // MQTT-SN needs the gateway and a broker for it: say which is missing before anything starts.
@@ -124,7 +132,12 @@ let mosq = null;
 let gateway = null;
 let url = process.env.MQTT_URL;
 let u;
-if (!url && sn) {
+const cluster = opts.cluster ? await fleetCluster({ nodes: opts.cluster, fleet: nodes, duration, killBroker: opts["kill-broker"] }).catch((e) => fail(`--cluster: ${e.message}`)) : null;
+if (cluster) {
+  url = cluster.url;
+  u = new URL(url);
+  console.log(cluster.describe());
+} else if (!url && sn) {
   mosq = await startPlainMosquitto();
   url = "mqtt://127.0.0.1:" + mosq.port;
   u = new URL(url);
@@ -194,7 +207,7 @@ if (sn) {
 const nodeHost = sn ? "127.0.0.1" : host;
 const nodePort = sn ? gateway.port : port;
 // retry: a lost datagram is sent again after 1 s (the client's default, 10 s, is for real radios).
-const snConfig = (id) => (sn ? { protocol: "sn", predefined: { [`telemetry/${id}/temp`]: SN_TEMP_ID }, retry: 1000 } : { build });
+const snConfig = (id) => (sn ? { protocol: "sn", predefined: { [`telemetry/${id}/temp`]: SN_TEMP_ID }, retry: 1000 } : cluster ? { build, ...cluster.config(+id.slice(4)) } : { build });
 await sub.subscribeAsync("telemetry/#", { qos: 1 });
 sub.on("message", (topic, payload) => {
   const text = payload.toString();
@@ -290,15 +303,17 @@ async function finish() {
     console.log(`${d.id}: ${n} readings published, ${received} received, ${lost} lost, ${st.attempts} connect(s), ${st.queued} still held`);
   });
   console.log(`total: ${sent} QoS 1 readings, ${got} received by the subscriber, ${lostAll} lost, ${dups} duplicate deliveries`);
+  const clusterOk = !cluster || cluster.summary();
   summarized = true;
   sub.end(true);
   if (server) server.close();
   if (broker) broker.close();
   if (gateway) await gateway.stop();
   if (mosq) await mosq.stop();
+  if (cluster) await cluster.stop();
   gateway = mosq = null;
   // Exit 1 on any lost reading, whether the event loop empties first or the timer fires.
-  process.exitCode = lostAll || sent == 0 ? 1 : 0;
+  process.exitCode = lostAll || sent == 0 || !clusterOk ? 1 : 0;
   if (lostAll) console.error(`${lostAll} reading(s) lost`);
   else if (sent == 0) console.error("no reading was published");
   setTimeout(() => process.exit(), 500).unref();
