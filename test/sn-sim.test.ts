@@ -403,20 +403,36 @@ both("a new clean session forgets the inbound ids remembered in the old one: a Q
   assert.equal(r.messages.map((m) => String(m[1])), ["old2", "old1", "new2", "new1"]);
 });
 
-both("PUBACK invalid topic id (2) to a QoS 0 PUBLISH (a restarted gateway, clean: false): the id is dropped, the topic registered again, the readings after it delivered, no reconnect loop", () => {
+both("PUBACK invalid topic id (2) to a QoS 0 PUBLISH: the id is dropped and the topic registered again before the next publish to it", () => {
+  const r = rig();
+  r.up();
+  r.c.publish("t/a", "r0");
+  r.clock.advance(100);
+  r.g.topics.clear(); // the gateway no longer knows the id
+  r.c.publish("t/a", "r1");
+  r.clock.advance(100);
+  assert.equal(r.g.raw.slice(-1), ["090c00000100007231"], "r1 with the old id");
+  r.c.publish("t/a", "r2");
+  r.clock.advance(100);
+  assert.equal(r.g.delivered.map((d) => d.payload), ["r0", "r2"]);
+  assert.equal(r.g.got.filter((t) => t == 0x0a).length, 2, "REGISTER again after the rc=2");
+  assert.equal(r.events, ["connected"]);
+});
+
+both("clean: false over a gateway restart, QoS 0 readings: the next connection registers the topic again, the readings after it are delivered, no reconnect loop", () => {
   const r = rig({ clean: false, keepalive: 0 });
   r.up();
   r.c.publish("t/a", "r0");
   r.clock.advance(100);
-  assert.equal(r.g.delivered.map((d) => d.payload), ["r0"]);
   r.g.restart();
   for (let k = 1; k <= 10; k++) {
     r.c.publish("t/a", "r" + k);
     r.clock.advance(1000);
   }
-  // r1 meets the restarted gateway (DISCONNECT: connect again); r2 goes with the old id (rc=2).
-  assert.equal(r.g.delivered.map((d) => d.payload), ["r0", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10"]);
-  assert.equal(r.g.got.filter((t) => t == 0x0a).length, 2, "REGISTER again after the rc=2");
+  // r1 meets the restarted gateway (DISCONNECT for an unknown client: connect again, clean=0).
+  assert.equal(r.g.delivered.map((d) => d.payload), ["r0", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10"]);
+  assert.equal(r.g.got.filter((t) => t == 0x0a).length, 2, "REGISTER again on the new connection");
+  assert.equal(connectFlags(r), ["00", "00"]);
   assert.equal(r.events.filter((e) => e == "connected").length, 2);
 });
 
