@@ -205,7 +205,8 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
         return reply(0x0d, null, m.i, m.m, rc);
       }
       if (name != null) g.delivered.push({ topic: name, payload: Buffer.from(d.subarray(m.x, m.x + m.n)).toString(), qos: m.q, retain: !!(m.f & 0x10) });
-      // As Paho 1.5.1: PUBACK with "invalid topic id" to a QoS 0 PUBLISH too.
+      // PUBACK with "invalid topic id" to a QoS 0 PUBLISH too, as the spec allows (Paho 1.5.1 forwards it
+      // instead, and the broker drops the gateway: test/sn-client.test.ts).
       else if (m.q == 0) reply(0x0d, null, m.i, 0, 2);
       return;
     }
