@@ -11,6 +11,7 @@ import { createSnClient } from "../src/sn/client";
 import type { SnOptions } from "../src/sn/client";
 import { snEncode } from "../src/sn/codec";
 import { loadBundle, E } from "./sim/setup";
+import { rng } from "./sim/rng.mjs";
 
 type Create = (o: SnOptions) => ReturnType<typeof createSnClient>;
 const impls: [string, Create, DatagramNetOptions][] = [
@@ -514,6 +515,78 @@ both("the registry replaces a name when the gateway reuses its id: a PUBLISH wit
   r.clock.advance(100);
   assert.equal(r.messages.map((m) => m[0]), ["a/2"]);
 });
+
+/**
+ * The model test for the MQTT-SN session: a seeded run of 400 one-second steps, each one of: a QoS 1
+ * reading to one of 8 topics (with room for 3 of ours in a table of 6 beside the gateway's 3), a message
+ * from the broker side on a subscribed topic (QoS 1 or 2; the gateway registers wildcard topics itself),
+ * sleep(), wake(), a gateway restart, or the link cut for 2-20 s (asleep: the awake periods go
+ * unanswered). Then everything is let through. Every reading publish() took arrives, in order; every
+ * message the gateway's session took arrives exactly once, unless a restart dropped it from its buffer.
+ */
+function model(clean: boolean, seed: number) {
+  const r = rig({ clean, topics: 6, keepalive: 10, retries: 3, storeSize: 64 * 1024 });
+  const rnd = rng(seed);
+  const n = { sleeps: 0, wakes: 0, restarts: 0, cuts: 0, lostAsleep: 0, inbound: 0, outbound: 0, refused: 0 };
+  r.c.subscribe("cmd/+", { qos: 2 });
+  r.c.subscribe("in/x", { qos: 1 });
+  r.up();
+  const sent: string[] = [];
+  let taken: string[] = [];
+  let cut = 0;
+  let was = 3;
+  for (let step = 0; step < 400; step++) {
+    const a = rnd();
+    const st = r.c.state();
+    if (a < 0.3) {
+      const p = "o" + step;
+      if (r.c.publish("out/" + (step % 8), p, { qos: 1 })) sent.push(p);
+      else n.refused++;
+    } else if (a < 0.55) {
+      if (!cut && (st == 3 || st == 4)) {
+        const p = "i" + step;
+        if (r.g.publish(["cmd/a", "cmd/b", "in/x"][step % 3], p, step % 2 ? 2 : 1)) taken.push(p);
+      }
+    } else if (a < 0.65) {
+      if (st == 3) (r.c.sleep(20 + Math.floor(rnd() * 40), 3 + Math.floor(rnd() * 10)), n.sleeps++);
+    } else if (a < 0.75) {
+      if (st == 4 || st == 5) (r.c.wake(), n.wakes++);
+    } else if (a < 0.78) {
+      const lost = r.g.buffered;
+      taken = taken.filter((p) => !lost.includes(p));
+      r.g.restart();
+      n.restarts++;
+    } else if (a < 0.83 && !cut) {
+      r.net.cut(true);
+      cut = 2 + Math.floor(rnd() * 19);
+      n.cuts++;
+    }
+    r.clock.advance(1000);
+    if (cut && --cut == 0) r.net.cut(false);
+    const now = r.c.state();
+    if ((was == 4 || was == 5) && now < 3) n.lostAsleep++;
+    was = now;
+  }
+  if (cut) r.net.cut(false);
+  if (r.c.state() >= 4) r.c.wake();
+  assert.ok(r.clock.until(() => r.c.state() == 3 && r.c.queued() == 0, 600_000), "drained; held " + r.c.queued() + ", state " + r.c.state());
+  r.clock.advance(5000);
+  const out = r.g.delivered.map((d) => d.payload);
+  assert.equal(out.filter((p, k) => out.indexOf(p) == k), sent, "every reading taken arrives, in order");
+  assert.equal(r.messages.map((m) => String(m[1])), taken, "every message the session took arrives once");
+  assert.equal(r.errors.filter((e) => e.code != "timeout" && e.code != "gateway").map((e) => e.message), []);
+  n.inbound = taken.length;
+  n.outbound = sent.length;
+  return n;
+}
+
+for (const clean of [true, false])
+  both(`model: clean: ${clean}, 5 seeded runs of sleep, wake, gateway restarts, cut links and more topics than the table: nothing taken is lost, nothing delivered twice`, () => {
+    const sum: Record<string, number> = {};
+    for (let seed = 1; seed <= 5; seed++) for (const [k, v] of Object.entries(model(clean, seed))) sum[k] = (sum[k] || 0) + v;
+    for (const k of ["sleeps", "wakes", "restarts", "cuts", "lostAsleep", "inbound", "outbound"]) assert.ok(sum[k] > 0, k + " happened: " + JSON.stringify(sum));
+    console.log(`  model clean=${clean}: ${JSON.stringify(sum)}`);
+  });
 
 /**
  * A gateway that answers a will as Paho 1.5.x does (WILLTOPIC -> DISCONNECT, also after the double

@@ -51,10 +51,10 @@ export interface SimGateway {
   topics: Map<string, number>;
   /** Scripting: message types to ignore, once each (the first datagram of that type is lost). */
   drop: number[];
-  /** The session: the client's subscriptions; asleep (DISCONNECT with a duration); what is buffered meanwhile. */
+  /** The session: the client's subscriptions; asleep (DISCONNECT with a duration); the payloads buffered meanwhile. */
   subs: string[];
   asleep: boolean;
-  buffered: number;
+  readonly buffered: string[];
   /**
    * The broker side publishes: sent to the client when a subscription matches (REGISTER first for a topic
    * it has no id for), buffered while it sleeps. Returns whether the session took it (a subscription matched).
@@ -114,7 +114,7 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     subs: [],
     asleep: false,
     get buffered() {
-      return buf.length;
+      return buf.map((b) => b[1]);
     },
     restart() {
       g.connected = g.asleep = false;
