@@ -392,6 +392,24 @@ c.on("connected", function () {
     });
   });
 
+  t(`${board}: publishing to 17 topics with the board's table of 16 keeps the id the gateway registered for a subscribed topic: the next command arrives`, async () => {
+    const body =
+      subscriber(`ev-${board}`, "sn/cmd/+", "", `if (n > 1) return; for (var k = 0; k < 17; k++) c.publish("sn/out/" + k, "v" + k, { qos: 1 });
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("sent", mem().free); })();`) + `c.on("error", fail);\n`;
+    await onDevice(board, { body, relay: true }, async ({ h, r, w, got }) => {
+      await until(() => r().ready != null || r().error != null, 30000, "subscribed", h);
+      await w.publishAsync("sn/cmd/led", "on", { qos: 1 });
+      await until(() => r().sent != null || r().error != null, 30000, "the command, then 17 topics published", h);
+      await w.publishAsync("sn/cmd/led", "off", { qos: 1 });
+      await until(() => r().got2 != null || r().error != null, 10000, "the next command", h);
+      const x = r();
+      noErrors(h, x);
+      assert.equal([x.got1, x.got2], [["sn/cmd/led", "on", 3], ["sn/cmd/led", "off", 3]]);
+      assert.is(got.filter((m) => m[0].startsWith("sn/out/")).length, 17);
+      console.log(`  ${board}: 17 topics published (free ${x.sent}), the command after them delivered`);
+    });
+  });
+
   t(`${board}: clean: false, a QoS 0 reading every 300 ms over a gateway restart: the topic is registered again on the new connection, readings arrive again, no reconnect loop`, async () => {
     const body = `
 var n = 0, connects = 0;
