@@ -384,6 +384,23 @@ both("a table full of the gateway's topic ids: publish() to a new topic returns 
   assert.equal(r.g.delivered.map((d) => d.topic + "=" + d.payload), ["cmd/a=own"]);
 });
 
+both("a REGACK the table can no longer take (the gateway's ids filled it meanwhile): the message is dropped with an error 'topics full', the gateway's ids stay", () => {
+  const r = rig({ topics: 2 });
+  r.c.subscribe("cmd/#", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  r.g.publish("cmd/a", "1", 1);
+  r.clock.advance(100);
+  assert.ok(r.c.publish("out/x", "late", { qos: 1 }), "room for one of ours");
+  r.g.publish("cmd/b", "2", 1); // its REGISTER reaches the client before the REGACK
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 10_000));
+  assert.equal(r.errors.map((e) => e.code + ": " + e.message), ["topics full: REGISTER out/x refused: topics full"]);
+  assert.equal(r.g.delivered, []);
+  r.g.send(snEncode(0x0c, "3", 0x20, r.g.topics.get("cmd/a")!, 45)!);
+  r.clock.advance(100);
+  assert.equal(r.messages.map((m) => m[0] + "=" + m[1]), ["cmd/a=1", "cmd/b=2", "cmd/a=3"]);
+});
+
 both("a new clean session forgets the inbound ids remembered in the old one: a QoS 2 id awaiting PUBREL and a QoS 1 id are new messages there", () => {
   const r = rig();
   r.c.subscribe("s/#", { qos: 2 });
