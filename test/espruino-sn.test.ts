@@ -15,7 +15,7 @@ const t = suite("espruino: MQTT-SN client");
 
 const PREDEF = 100;
 
-type Relay = { port: number; up: number[]; down: number[]; seq: string[]; close: () => void };
+type Relay = { port: number; up: number[]; down: number[]; seq: string[]; raw: string[]; block: boolean; close: () => void };
 
 /**
  * mosquitto + the gateway (predefined "sn/predef" = 100 for every client; `qosm1`: QoS -1 senders by
@@ -59,7 +59,8 @@ async function onDevice(board: string, o: { body: string; qosm1?: [string, numbe
 /**
  * A UDP relay on loopback in front of the gateway at port `to`: the device is pointed at `port`, and
  * `up` / `down` list the MQTT-SN message types the device sent and the gateway answered, as they passed;
- * `seq` both in one list, in order, as hex with the direction: ">16" device to gateway, "<17" back.
+ * `seq` both in one list, in order, as hex with the direction: ">16" device to gateway, "<17" back;
+ * `raw` the device's datagrams in hex. While `block` is set nothing passes either way (and nothing is recorded).
  */
 async function relay(to: number): Promise<Relay> {
   const dev = dgram.createSocket("udp4");
@@ -68,16 +69,19 @@ async function relay(to: number): Promise<Relay> {
   const type = (d: Buffer) => (d[0] == 1 ? d[3] : d[1]);
   let open = true;
   // Closing is also how a test makes the device vanish, so the final close may be a second one.
-  const x: Relay = { port: dev.address().port, up: [], down: [], seq: [], close: () => open && ((open = false), dev.close(), gw.close()) };
+  const x: Relay = { port: dev.address().port, up: [], down: [], seq: [], raw: [], block: false, close: () => open && ((open = false), dev.close(), gw.close()) };
   const hex = (y: number) => (y < 16 ? "0" : "") + y.toString(16);
   let from: dgram.RemoteInfo | null = null;
   dev.on("message", (d, ri) => {
     from = ri;
+    if (x.block) return;
+    x.raw.push(d.toString("hex"));
     x.up.push(type(d));
     x.seq.push(">" + hex(type(d)));
     gw.send(d, to, "127.0.0.1");
   });
   gw.on("message", (d) => {
+    if (x.block) return;
     x.down.push(type(d));
     x.seq.push("<" + hex(type(d)));
     if (from) dev.send(d, from.port, from.address);
@@ -329,6 +333,110 @@ c.on("offline", function () { if (once++) return; for (var i = 0; i < 5; i++) c.
       assert.ok(r().connected >= 2, "connected again");
       assert.equal(deviceErrors(h.lines.join("\n")), []);
       console.log(`  ${board}: s1 (short name) and a QoS 2 message delivered once; 5 readings held over a gateway restart (free ${r().held.free}), all 5 delivered in order, none twice; ${r().connected} connects`);
+    });
+  });
+
+  // ---- issue 28: the session rules on the board, against the real gateway
+
+  /** The flags byte of each CONNECT the device sent through the relay (04 = clean). */
+  const connectFlags = (rl: Relay) => rl.raw.filter((h) => h.slice(2, 4) == "04").map((h) => h.slice(4, 6));
+
+  /** Device code: subscribe to `filter` (QoS 1), `got<n>` for each message, `connected<n>`, `ready` once the SUBSCRIBE is acknowledged. */
+  const subscriber = (id: string, filter: string, opts: string, onMsg: string) => `
+var n = 0, connects = 0;
+var c = lib.connect({ host: "127.0.0.1", port: R, clientId: "${id}"${opts} });
+c.on("sleep", function () { out("asleep", c.state()); });
+c.on("offline", function () { out("offline", 1); });
+c.subscribe("${filter}", { qos: 1 }, function (topic, msg) { n++; out("got" + n, [topic, msg, c.state()]); ${onMsg} });
+c.on("connected", function () {
+  out("connected" + (++connects), mem().free);
+  if (connects > 1) return;
+  c.publish("sn/ready", "1", { qos: 1 });
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("ready", 1); })();
+});
+`;
+
+  t(`${board}: wake() with clean: true sends CONNECT with clean=0 and keeps the topic id the gateway registered before the sleep: the message after wake() is delivered`, async () => {
+    const body = subscriber(`wk-${board}`, "sn/wk/+", "", "if (n == 1) c.sleep(30, 1); if (n == 2) c.wake();") + `c.on("error", fail);\n`;
+    await onDevice(board, { body, relay: true }, async ({ h, r, w, rl }) => {
+      await until(() => r().ready != null || r().error != null, 30000, "subscribed", h);
+      await w.publishAsync("sn/wk/a", "before", { qos: 1 });
+      await until(() => r().asleep != null || r().error != null, 15000, "the first message, then asleep", h);
+      await w.publishAsync("sn/wk/a", "asleep", { qos: 1 });
+      await until(() => r().connected2 != null || r().error != null, 15000, "delivered in an awake period, then wake()", h);
+      await w.publishAsync("sn/wk/a", "after", { qos: 1 });
+      await until(() => r().got3 != null || r().error != null, 10000, "the message after wake()", h);
+      const x = r();
+      noErrors(h, x);
+      assert.equal([x.got1, x.got2, x.got3], [["sn/wk/a", "before", 3], ["sn/wk/a", "asleep", 5], ["sn/wk/a", "after", 3]]);
+      assert.equal(connectFlags(rl), ["04", "00"], "the first CONNECT clean, wake()'s not: " + rl.seq.join(" "));
+      console.log(`  ${board}: before the sleep, in an awake period, after wake() (CONNECT flags ${connectFlags(rl).join(", ")}): all three delivered; wire: ${rl.seq.join(" ")}`);
+    });
+  });
+
+  t(`${board}: lost in an awake period (its PINGREQs unanswered), the client connects again with clean=0: the message the gateway buffered while it slept is delivered`, async () => {
+    // retry 500 ms, retries 2: an awake period unanswered for 1.5 s loses the gateway. The loss is an
+    // error with code "timeout"; any other error fails the test.
+    const body = subscriber(`lz-${board}`, "sn/lz/+", ", retry: 500, retries: 2, reconnectMin: 200, reconnectMax: 1000", "if (n == 1) c.sleep(30, 1);") + `c.on("error", function (e) { if (e.code != "timeout") fail(e); });\n`;
+    await onDevice(board, { body, relay: true }, async ({ h, r, w, rl }) => {
+      await until(() => r().ready != null || r().error != null, 30000, "subscribed", h);
+      await w.publishAsync("sn/lz/a", "before", { qos: 1 });
+      await until(() => r().asleep != null || r().error != null, 15000, "the first message, then asleep", h);
+      rl.block = true;
+      await w.publishAsync("sn/lz/a", "asleep", { qos: 1 });
+      await until(() => r().offline != null, 15000, "lost in an awake period", h);
+      rl.block = false;
+      await until(() => r().got2 != null || r().error != null, 15000, "connected again, the buffered message", h);
+      const x = r();
+      noErrors(h, x);
+      assert.equal(x.got2, ["sn/lz/a", "asleep", 3]);
+      assert.equal(connectFlags(rl), ["04", "00"], "the reconnect's CONNECT: clean=0: " + rl.seq.join(" "));
+      console.log(`  ${board}: lost asleep, connected again with CONNECT flags ${connectFlags(rl)[1]}: the buffered message delivered; wire after the block: ${rl.seq.slice(rl.seq.lastIndexOf(">04")).join(" ")}`);
+    });
+  });
+
+  t(`${board}: publishing to 17 topics with the board's table of 16 keeps the id the gateway registered for a subscribed topic: the next command arrives`, async () => {
+    const body =
+      subscriber(`ev-${board}`, "sn/cmd/+", "", `if (n > 1) return; for (var k = 0; k < 17; k++) c.publish("sn/out/" + k, "v" + k, { qos: 1 });
+  (function wait() { if (c.queued()) return setTimeout(wait, 50); out("sent", mem().free); })();`) + `c.on("error", fail);\n`;
+    await onDevice(board, { body, relay: true }, async ({ h, r, w, got }) => {
+      await until(() => r().ready != null || r().error != null, 30000, "subscribed", h);
+      await w.publishAsync("sn/cmd/led", "on", { qos: 1 });
+      await until(() => r().sent != null || r().error != null, 30000, "the command, then 17 topics published", h);
+      await w.publishAsync("sn/cmd/led", "off", { qos: 1 });
+      await until(() => r().got2 != null || r().error != null, 10000, "the next command", h);
+      const x = r();
+      noErrors(h, x);
+      assert.equal([x.got1, x.got2], [["sn/cmd/led", "on", 3], ["sn/cmd/led", "off", 3]]);
+      assert.is(got.filter((m) => m[0].startsWith("sn/out/")).length, 17);
+      console.log(`  ${board}: 17 topics published (free ${x.sent}), the command after them delivered`);
+    });
+  });
+
+  t(`${board}: clean: false, a QoS 0 reading every 300 ms over a gateway restart: the topic is registered again on the new connection, readings arrive again, no reconnect loop`, async () => {
+    const body = `
+var n = 0, connects = 0;
+var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "r0-${board}", clean: false, keepalive: 2, retry: 500, retries: 2, reconnectMin: 200, reconnectMax: 1000 });
+c.on("error", function (e) { if (e.code != "timeout" && e.code != "gateway") fail(e); });
+c.on("offline", function () { out("offline", n); });
+c.on("connected", function () { out("connected" + (++connects), n); });
+setInterval(function () { c.publish("sn/rd", "r" + n++); }, 300);
+`;
+    await onDevice(board, { body }, async ({ h, r, got, g }) => {
+      const readings = () => got.filter((m) => m[0] == "sn/rd").length;
+      await until(() => readings() >= 3 || r().error != null, 30000, "readings", h);
+      await g.stop();
+      await until(() => r().offline != null, 15000, "the keepalive finds the gateway gone", h);
+      await g.start();
+      await until(() => r().connected2 != null, 15000, "connected again", h);
+      const from = readings();
+      await sleep(4000);
+      const x = r();
+      noErrors(h, x);
+      const after = readings() - from;
+      assert.is(x.connected3, undefined, "a third connect: " + JSON.stringify(x));
+      assert.ok(after >= 8, after + " readings in the 4 s after the reconnect");
+      console.log(`  ${board}: ${from} readings before the restart, ${after} in the 4 s after the reconnect; 2 connects`);
     });
   });
 

@@ -30,7 +30,7 @@ export const budgets = {
   "build/mqttiny-lite.min.js": { budget: 12900, target: 6000 },
   // Issue 29: MQTT-SN lite (QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe): smaller
   // than the MQTT lite build is its target; its budget holds it where it is (10,891 B on 2026-12-05).
-  "build/mqttiny-sn-lite.min.js": { budget: 11300, target: "build/mqttiny-lite.min.js" },
+  "build/mqttiny-sn-lite.min.js": { budget: 11700, target: "build/mqttiny-lite.min.js" },
 };
 
 export function sizes() {

@@ -334,6 +334,105 @@ if (haveGateway(test)) {
     });
   });
 
+  // ---- issue 28: session rules against the real gateway (each failed on the client before its fix)
+
+  test("wake() with clean: true keeps the topic ids the gateway registered: a message after wake() is delivered, no 'invalid topic'", async () => {
+    await withGateway({}, async (x, mk) => {
+      const t = tap();
+      const c = mk({ clientId: "wake1", transport: t.transport, binary: false });
+      const got: string[] = [];
+      c.on("message", (tp: string, p: string) => got.push(tp + "=" + p));
+      c.subscribe("wk/#", { qos: 1 });
+      await up(c);
+      await until(() => t.got.includes(0x13), 3000, "SUBACK");
+      c.sleep(10, 1.5);
+      await until(() => c.state() == 4, 3000, "asleep");
+      await x.m.publishAsync("wk/a", "asleep", { qos: 1 });
+      await until(() => got.length == 1 && c.state() == 4, 5000, "delivered in an awake period");
+      c.wake();
+      await up(c, "active again");
+      assert.is(t.out.filter((h) => h.slice(2, 4) == "04").pop()!.slice(4, 6), "00", "wake()'s CONNECT: clean=0");
+      await x.m.publishAsync("wk/a", "awake", { qos: 1 });
+      await until(() => got.length == 2 || x.errors.length > 0, 3000, "the message after wake()");
+      assert.equal(x.errors.map((e) => e.message), []);
+      assert.equal(got, ["wk/a=asleep", "wk/a=awake"]);
+    });
+  });
+
+  test("topics: 4 and 8 topics published to: the id the gateway registered for a subscribed topic stays, its messages arrive", async () => {
+    await withGateway({}, async (x, mk) => {
+      const c = mk({ clientId: "evict1", topics: 4, binary: false });
+      const got: string[] = [];
+      c.on("message", (tp: string, p: string) => got.push(tp + "=" + p));
+      c.subscribe("cmd/#", { qos: 1 });
+      await up(c);
+      c.publish("ready", "1", { qos: 1 });
+      await until(() => c.queued() == 0, 3000, "subscribed");
+      await x.m.publishAsync("cmd/led", "on", { qos: 1 });
+      await until(() => got.length == 1, 3000, "the first command");
+      for (let k = 0; k < 8; k++) assert.ok(c.publish("out/" + k, "v" + k, { qos: 1 }));
+      await until(() => c.queued() == 0, 5000, "8 topics published");
+      await x.m.publishAsync("cmd/led", "off", { qos: 1 });
+      await until(() => got.length == 2 || x.errors.length > 0, 3000, "the second command");
+      assert.equal(x.errors.map((e) => e.message), []);
+      assert.equal(got, ["cmd/led=on", "cmd/led=off"]);
+    });
+  });
+
+  test("clean: false, QoS 0 readings over a gateway restart: the client registers the topic again on the new connection; readings arrive, no reconnect loop", async () => {
+    // This gateway answers a QoS 0 PUBLISH to an id it does not know with no PUBACK: it forwards it with
+    // an empty topic, the broker drops the gateway, and the gateway the client (DISCONNECT).
+    await withGateway({}, async (x, mk) => {
+      const t = tap();
+      const c = mk({ clientId: "rst0", clean: false, keepalive: 2, retry: 300, retries: 2, transport: t.transport });
+      let connects = 0;
+      c.on("connected", () => connects++);
+      await up(c);
+      c.publish("rs/t", "r0");
+      await until(() => x.seen.includes("rs/t=r0"), 3000, "the first reading");
+      await x.g.stop();
+      await until(() => c.state() < 3, 5000, "the keepalive finds the gateway gone");
+      await x.g.start();
+      await until(() => connects == 2, 5000, "connected again (clean=0: the old topic id kept)");
+      for (let k = 1; k <= 20; k++) {
+        c.publish("rs/t", "r" + k);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      const seen = x.seen.filter((s) => s.startsWith("rs/t="));
+      assert.ok(seen.length >= 15, `${seen.length} readings of 21 arrived: ${seen.join(" ")}; ${connects} connects; PUBACKs ${t.raw.filter((h) => h.slice(2, 4) == "0d").join(" ")}`);
+      assert.is(connects, 2, "connects");
+      assert.is(t.out.filter((h) => h.slice(2, 4) == "0a").length, 2, "REGISTER again on the new connection");
+    });
+  });
+
+  test("a client lost in an awake period connects again with clean=0: what the gateway buffered while it slept is delivered", async () => {
+    await withGateway({}, async (x, mk) => {
+      const t = tap();
+      const c = mk({ clientId: "lostawake1", transport: t.transport, binary: false, retry: 300, retries: 2 });
+      const got: string[] = [];
+      const ev: string[] = [];
+      c.on("message", (tp: string, p: string) => got.push(tp + "=" + p));
+      c.on("offline", () => ev.push("offline"));
+      c.subscribe("la/#", { qos: 1 });
+      await up(c);
+      await until(() => t.got.includes(0x13), 3000, "SUBACK");
+      await x.m.publishAsync("la/1", "awake", { qos: 1 });
+      await until(() => got.length == 1, 3000, "a message before sleeping (the gateway registers la/1)");
+      c.sleep(20, 1);
+      await until(() => c.state() == 4, 3000, "asleep");
+      t.mute = true; // the awake period's PINGREQs go unanswered
+      await x.m.publishAsync("la/1", "while asleep", { qos: 1 });
+      await until(() => ev.length > 0, 5000, "lost in an awake period");
+      t.mute = false;
+      // The loss itself is an error (code "timeout"); any other one is a failure.
+      const other = () => x.errors.filter((e) => e.code != "timeout").map((e) => e.message);
+      await until(() => got.length > 1 || other().length > 0, 8000, "connected again, the buffered message delivered");
+      assert.is(t.out.filter((h) => h.slice(2, 4) == "04").pop()!.slice(4, 6), "00", "the reconnect's CONNECT: clean=0");
+      assert.equal(other(), []);
+      assert.equal(got, ["la/1=awake", "la/1=while asleep"]);
+    });
+  });
+
   test("gateway restart: QoS 1 messages held meanwhile arrive afterwards, none lost, none twice", async () => {
     await withGateway({}, async (x, mk) => {
       const c = mk({ clientId: "rst1", retry: 300, retries: 2, storeSize: 8192 });

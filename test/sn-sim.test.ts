@@ -11,6 +11,7 @@ import { createSnClient } from "../src/sn/client";
 import type { SnOptions } from "../src/sn/client";
 import { snEncode } from "../src/sn/codec";
 import { loadBundle, E } from "./sim/setup";
+import { rng } from "./sim/rng.mjs";
 
 type Create = (o: SnOptions) => ReturnType<typeof createSnClient>;
 const impls: [string, Create, DatagramNetOptions][] = [
@@ -61,8 +62,9 @@ function rig(opts: Partial<SnOptions> = {}, netOpts: DatagramNetOptions = {}, tr
 both("a full store: publish returns false and counts in dropped, with no error event; what it holds is delivered", () => {
   const r = rig({ storeSize: 200 });
   let n = 0;
-  while (r.c.publish("s/x", "v" + n, { qos: 1 })) n++;
-  assert.ok(n >= 2, "holds " + n);
+  // Bounded: a store that never fills fails here instead of hanging the run.
+  while (n < 100 && r.c.publish("s/x", "v" + n, { qos: 1 })) n++;
+  assert.ok(n >= 2 && n < 100, "holds " + n);
   assert.not.ok(r.c.publish("s/x", "late", { qos: 1 }));
   assert.is(r.c.dropped, 2);
   assert.equal(r.errors, []);
@@ -333,6 +335,291 @@ both("end(): DISCONNECT, close, and publish refused afterwards", () => {
   assert.ok(r.g.got.includes(0x18));
   assert.is(r.c.publish("e/t", "x", { qos: 1 }), false);
 });
+
+// ---- issue 28: session and liveness rules (each failed on the client before its fix)
+
+/** The flags byte of every CONNECT the gateway got (04 = clean, 08 = will). */
+const connectFlags = (r: { g: { raw: string[] } }) => r.g.raw.filter((h) => h.slice(2, 4) == "04").map((h) => h.slice(4, 6));
+
+both("wake() with clean: true sends CONNECT with clean=0 and keeps the topic ids the gateway registered: the next inbound PUBLISH is delivered", () => {
+  const r = rig();
+  r.c.subscribe("w/#", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  r.c.sleep(60, 20);
+  assert.ok(r.clock.until(() => r.c.state() == 4, 5000), "asleep");
+  assert.ok(r.g.publish("w/a", "while asleep", 1));
+  assert.ok(r.clock.until(() => r.messages.length == 1, 25_000), "delivered in an awake period");
+  r.c.wake();
+  assert.ok(r.clock.until(() => r.c.state() == 3, 5000), "active again");
+  assert.equal(connectFlags(r), ["04", "00"], "the first CONNECT clean, wake()'s not");
+  r.g.send(snEncode(0x0c, "after wake", 0x20, r.g.topics.get("w/a")!, 41)!);
+  r.clock.advance(100);
+  assert.equal(r.errors, []);
+  assert.equal(r.messages.map((m) => String(m[1])), ["while asleep", "after wake"]);
+}, ["sub"]);
+
+both("a topic id the gateway registered is never evicted by publishing to more topics than the table holds", () => {
+  const r = rig({ topics: 4 });
+  r.c.subscribe("cmd/#", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  assert.ok(r.g.publish("cmd/led", "on", 1));
+  r.clock.advance(100);
+  for (let k = 0; k < 8; k++) assert.ok(r.c.publish("out/" + k, "v" + k, { qos: 1 }), "out/" + k);
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 60_000), "all acknowledged");
+  assert.equal(r.g.delivered.map((d) => d.topic), [0, 1, 2, 3, 4, 5, 6, 7].map((k) => "out/" + k));
+  // The gateway publishes with the id it registered, without a new REGISTER (as Paho does).
+  r.g.send(snEncode(0x0c, "off", 0x20, r.g.topics.get("cmd/led")!, 42)!);
+  r.clock.advance(100);
+  assert.equal(r.errors, []);
+  assert.equal(r.messages.map((m) => m[0] + "=" + m[1]), ["cmd/led=on", "cmd/led=off"]);
+}, ["sub"]);
+
+both("a table full of the gateway's topic ids: publish() to a new topic returns false and counts in dropped; the gateway's ids stay", () => {
+  const r = rig({ topics: 2 });
+  r.c.subscribe("cmd/#", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  r.g.publish("cmd/a", "1", 1);
+  r.g.publish("cmd/b", "2", 1);
+  r.clock.advance(100);
+  assert.is(r.c.publish("out/x", "refused", { qos: 1 }), false);
+  assert.is(r.c.publish("out/x", "refused", { qos: 0 }), false);
+  assert.is(r.c.dropped, 2);
+  assert.is(r.c.queued(), 0);
+  r.g.send(snEncode(0x0c, "3", 0x20, r.g.topics.get("cmd/a")!, 43)!);
+  r.g.send(snEncode(0x0c, "4", 0x20, r.g.topics.get("cmd/b")!, 44)!);
+  r.clock.advance(100);
+  assert.equal(r.messages.map((m) => m[0] + "=" + m[1]), ["cmd/a=1", "cmd/b=2", "cmd/a=3", "cmd/b=4"]);
+  assert.equal(r.g.got.filter((t) => t == 0x0a), [], "no REGISTER");
+  // A topic the gateway gave an id to is published with it.
+  assert.ok(r.c.publish("cmd/a", "own", { qos: 1 }));
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 10_000));
+  assert.equal(r.g.delivered.map((d) => d.topic + "=" + d.payload), ["cmd/a=own"]);
+}, ["sub"]);
+
+both("a REGACK the table can no longer take (the gateway's ids filled it meanwhile): the message is dropped with an error 'topics full', the gateway's ids stay", () => {
+  const r = rig({ topics: 2 });
+  r.c.subscribe("cmd/#", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  r.g.publish("cmd/a", "1", 1);
+  r.clock.advance(100);
+  assert.ok(r.c.publish("out/x", "late", { qos: 1 }), "room for one of ours");
+  r.g.publish("cmd/b", "2", 1); // its REGISTER reaches the client before the REGACK
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 10_000));
+  assert.equal(r.errors.map((e) => e.code + ": " + e.message), ["topics full: REGISTER out/x refused: topics full"]);
+  assert.equal(r.g.delivered, []);
+  r.g.send(snEncode(0x0c, "3", 0x20, r.g.topics.get("cmd/a")!, 45)!);
+  r.clock.advance(100);
+  assert.equal(r.messages.map((m) => m[0] + "=" + m[1]), ["cmd/a=1", "cmd/b=2", "cmd/a=3"]);
+}, ["sub"]);
+
+both("a new clean session forgets the inbound ids remembered in the old one: a QoS 2 id awaiting PUBREL and a QoS 1 id are new messages there", () => {
+  const r = rig();
+  r.c.subscribe("s/#", { qos: 2 });
+  r.up();
+  r.clock.advance(100);
+  r.g.send(snEncode(0x0a, "s/x", 9, 1)!);
+  r.g.drop.push(0x0f); // the PUBREC is lost: no PUBREL before the session ends
+  r.g.send(snEncode(0x0c, "old2", 0x40, 9, 77)!);
+  r.g.send(snEncode(0x0c, "old1", 0x20, 9, 78)!);
+  r.clock.advance(100);
+  r.g.send(snEncode(0x18)!); // the gateway drops the client: it connects again, clean
+  assert.ok(r.clock.until(() => r.events.filter((e) => e == "connected").length == 2, 30_000), "connected again");
+  assert.equal(connectFlags(r), ["04", "04"]);
+  r.clock.advance(100);
+  r.g.send(snEncode(0x0a, "s/x", 9, 2)!);
+  r.g.send(snEncode(0x0c, "new2", 0x40, 9, 77)!);
+  r.g.send(snEncode(0x0c, "new1", 0xa0, 9, 78)!); // DUP: a resend of the new session's first id 78
+  r.clock.advance(100);
+  assert.equal(r.messages.map((m) => String(m[1])), ["old2", "old1", "new2", "new1"]);
+}, ["sub"]);
+
+both("PUBACK invalid topic id (2) to a QoS 0 PUBLISH: the id is dropped and the topic registered again before the next publish to it", () => {
+  const r = rig();
+  r.up();
+  r.c.publish("t/a", "r0");
+  r.clock.advance(100);
+  r.g.topics.clear(); // the gateway no longer knows the id
+  r.c.publish("t/a", "r1");
+  r.clock.advance(100);
+  assert.equal(r.g.raw.slice(-1), ["090c00000100007231"], "r1 with the old id");
+  r.c.publish("t/a", "r2");
+  r.clock.advance(100);
+  assert.equal(r.g.delivered.map((d) => d.payload), ["r0", "r2"]);
+  assert.equal(r.g.got.filter((t) => t == 0x0a).length, 2, "REGISTER again after the rc=2");
+  assert.equal(r.events, ["connected"]);
+});
+
+both("clean: false over a gateway restart, QoS 0 readings: the next connection registers the topic again, the readings after it are delivered, no reconnect loop", () => {
+  const r = rig({ clean: false, keepalive: 0 });
+  r.up();
+  r.c.publish("t/a", "r0");
+  r.clock.advance(100);
+  r.g.restart();
+  for (let k = 1; k <= 10; k++) {
+    r.c.publish("t/a", "r" + k);
+    r.clock.advance(1000);
+  }
+  // r1 meets the restarted gateway (DISCONNECT for an unknown client: connect again, clean=0).
+  assert.equal(r.g.delivered.map((d) => d.payload), ["r0", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10"]);
+  assert.equal(r.g.got.filter((t) => t == 0x0a).length, 2, "REGISTER again on the new connection");
+  assert.equal(connectFlags(r), ["00", "00"]);
+  assert.equal(r.events.filter((e) => e == "connected").length, 2);
+});
+
+both("a client lost in an awake period (PINGREQ unanswered) connects again with clean=0 and no will, whatever `clean`: what the gateway buffered is delivered", () => {
+  const r = rig({ will: { topic: "w/t", payload: "gone" } } as any);
+  r.c.subscribe("z/#", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  r.c.sleep(60, 20);
+  assert.ok(r.clock.until(() => r.c.state() == 4, 5000), "asleep");
+  r.net.cut(true); // the awake period's PINGREQs go nowhere; the gateway keeps the session
+  assert.ok(r.g.publish("z/1", "buffered", 1));
+  assert.ok(r.clock.until(() => r.events.includes("offline"), 60_000), "lost in the awake period");
+  r.net.cut(false);
+  assert.ok(r.clock.until(() => r.c.state() == 3 && r.messages.length > 0, 60_000), "connected again, the buffered message delivered");
+  assert.equal(connectFlags(r).slice(-1), ["00"], "clean=0, no will flag");
+  assert.equal(r.messages.map((m) => String(m[1])), ["buffered"]);
+  // Connected again: the next loss is an ordinary one, and `clean` applies.
+  r.g.send(snEncode(0x18)!);
+  assert.ok(r.clock.until(() => r.events.filter((e) => e == "connected").length == 3, 30_000));
+  assert.equal(connectFlags(r).slice(-1)[0].slice(0), connectFlags(r)[0], "as the first CONNECT");
+}, ["sub", "will"]);
+
+both("a retried PUBLISH carries DUP (flags a0), the first one not (20)", () => {
+  const r = rig();
+  r.up();
+  r.g.drop.push(0x0c);
+  r.c.publish("ab", "x", { qos: 1 });
+  assert.ok(r.clock.until(() => r.c.queued() == 0, 10_000));
+  // length, PUBLISH, flags (QoS 1, short topic; DUP on the resend), topic "ab", message id, data
+  assert.equal(r.g.raw.filter((h) => h.slice(2, 4) == "0c"), ["08 0c 22 6162 0001 78", "08 0c a2 6162 0001 78"].map((h) => h.replace(/ /g, "")));
+  assert.equal(r.g.delivered.map((d) => d.payload), ["x"]);
+});
+
+both("subscriptions are made again after the gateway loses the session (a restart): messages on them arrive", () => {
+  const r = rig({ keepalive: 10 });
+  r.c.subscribe("r/t", { qos: 1 });
+  r.c.subscribe("r/w/+", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  r.g.restart();
+  assert.equal(r.g.subs, []);
+  assert.ok(r.clock.until(() => r.events.filter((e) => e == "connected").length == 2, 60_000), "the keepalive's PINGREQ gets DISCONNECT; connected again");
+  r.clock.advance(100);
+  assert.equal(r.g.subs.sort(), ["r/t", "r/w/+"]);
+  assert.equal(r.g.got.filter((t) => t == 0x12).length, 4, "each SUBSCRIBE twice");
+  assert.ok(r.g.publish("r/t", "a", 1) && r.g.publish("r/w/x", "b", 1));
+  r.clock.advance(100);
+  assert.equal(r.messages.map((m) => m[0] + "=" + m[1]), ["r/t=a", "r/w/x=b"]);
+}, ["sub"]);
+
+both("a QoS 0 publisher with keepalive finds a vanished gateway: its own PUBLISHes do not count as answers", () => {
+  const r = rig({ keepalive: 10, retry: 2000, retries: 3 });
+  r.up();
+  r.c.publish("q/t", "0");
+  r.clock.advance(100);
+  r.net.vanish(true);
+  const t0 = r.clock.now();
+  let n = 0;
+  const every = () => {
+    if (r.c.state() == 3) r.c.publish("q/t", "v" + n++);
+    if (!r.events.includes("offline")) r.clock.set(every, 1000);
+  };
+  every();
+  assert.ok(r.clock.until(() => r.events.includes("offline"), 60_000), "offline");
+  const took = r.clock.now() - t0;
+  assert.ok(took <= 10_000 + 4 * 2000, "found within keepalive + (retries + 1) x retry: " + took + " ms");
+  assert.ok(n >= 8, n + " readings sent meanwhile");
+});
+
+both("the registry replaces a name when the gateway reuses its id: a PUBLISH with the id carries the newer name", () => {
+  const r = rig();
+  r.c.subscribe("a/#", { qos: 1 });
+  r.up();
+  r.clock.advance(100);
+  r.g.send(snEncode(0x0a, "a/1", 5, 1)!);
+  r.g.send(snEncode(0x0a, "a/2", 5, 2)!);
+  r.g.send(snEncode(0x0c, "v", 0x20, 5, 3)!);
+  r.clock.advance(100);
+  assert.equal(r.messages.map((m) => m[0]), ["a/2"]);
+}, ["sub"]);
+
+/**
+ * The model test for the MQTT-SN session: a seeded run of 400 one-second steps, each one of: a QoS 1
+ * reading to one of 8 topics (with room for 3 of ours in a table of 6 beside the gateway's 3), a message
+ * from the broker side on a subscribed topic (QoS 1 or 2; the gateway registers wildcard topics itself),
+ * sleep(), wake(), a gateway restart, or the link cut for 2-20 s (asleep: the awake periods go
+ * unanswered). Then everything is let through. Every reading publish() took arrives, in order; every
+ * message the gateway's session took arrives exactly once, unless a restart dropped it from its buffer.
+ */
+function model(clean: boolean, seed: number) {
+  const r = rig({ clean, topics: 6, keepalive: 10, retries: 3, storeSize: 64 * 1024 });
+  const rnd = rng(seed);
+  const n = { sleeps: 0, wakes: 0, restarts: 0, cuts: 0, lostAsleep: 0, inbound: 0, outbound: 0, refused: 0 };
+  r.c.subscribe("cmd/+", { qos: 2 });
+  r.c.subscribe("in/x", { qos: 1 });
+  r.up();
+  const sent: string[] = [];
+  let taken: string[] = [];
+  let cut = 0;
+  let was = 3;
+  for (let step = 0; step < 400; step++) {
+    const a = rnd();
+    const st = r.c.state();
+    if (a < 0.3) {
+      const p = "o" + step;
+      if (r.c.publish("out/" + (step % 8), p, { qos: 1 })) sent.push(p);
+      else n.refused++;
+    } else if (a < 0.55) {
+      if (!cut && (st == 3 || st == 4)) {
+        const p = "i" + step;
+        if (r.g.publish(["cmd/a", "cmd/b", "in/x"][step % 3], p, step % 2 ? 2 : 1)) taken.push(p);
+      }
+    } else if (a < 0.65) {
+      if (st == 3) (r.c.sleep(20 + Math.floor(rnd() * 40), 3 + Math.floor(rnd() * 10)), n.sleeps++);
+    } else if (a < 0.75) {
+      if (st == 4 || st == 5) (r.c.wake(), n.wakes++);
+    } else if (a < 0.78) {
+      const lost = r.g.buffered;
+      taken = taken.filter((p) => !lost.includes(p));
+      r.g.restart();
+      n.restarts++;
+    } else if (a < 0.83 && !cut) {
+      r.net.cut(true);
+      cut = 2 + Math.floor(rnd() * 19);
+      n.cuts++;
+    }
+    r.clock.advance(1000);
+    if (cut && --cut == 0) r.net.cut(false);
+    const now = r.c.state();
+    if ((was == 4 || was == 5) && now < 3) n.lostAsleep++;
+    was = now;
+  }
+  if (cut) r.net.cut(false);
+  if (r.c.state() >= 4) r.c.wake();
+  assert.ok(r.clock.until(() => r.c.state() == 3 && r.c.queued() == 0, 600_000), "drained; held " + r.c.queued() + ", state " + r.c.state());
+  r.clock.advance(5000);
+  const out = r.g.delivered.map((d) => d.payload);
+  assert.equal(out.filter((p, k) => out.indexOf(p) == k), sent, "every reading taken arrives, in order");
+  assert.equal(r.messages.map((m) => String(m[1])), taken, "every message the session took arrives once");
+  assert.equal(r.errors.filter((e) => e.code != "timeout" && e.code != "gateway").map((e) => e.message), []);
+  n.inbound = taken.length;
+  n.outbound = sent.length;
+  return n;
+}
+
+for (const clean of [true, false])
+  both(`model: clean: ${clean}, 5 seeded runs of sleep, wake, gateway restarts, cut links and more topics than the table: nothing taken is lost, nothing delivered twice`, () => {
+    const sum: Record<string, number> = {};
+    for (let seed = 1; seed <= 5; seed++) for (const [k, v] of Object.entries(model(clean, seed))) sum[k] = (sum[k] || 0) + v;
+    for (const k of ["sleeps", "wakes", "restarts", "cuts", "lostAsleep", "inbound", "outbound"]) assert.ok(sum[k] > 0, k + " happened: " + JSON.stringify(sum));
+    console.log(`  model clean=${clean}: ${JSON.stringify(sum)}`);
+  }, ["sub"]);
 
 /**
  * A gateway that answers a will as Paho 1.5.x does (WILLTOPIC -> DISCONNECT, also after the double

@@ -346,48 +346,77 @@ function snEncap(ctrl, node, inner) {
 }
 
 // Topic name <-> topic id, bounded: ids the gateway gave in REGACK or SUBACK, or sent in REGISTER.
-// Two parallel arrays, oldest first; when full, the oldest registration is forgotten (a topic
-// published again is simply registered again). Predefined topics live in a registry of their own that
-// nothing evicts. Linear search: registries hold tens of names, and this is all Espruino has.
+// Parallel arrays, oldest first. One table for both directions, as the gateway keeps one per client,
+// but the gateway's entries (it named the topic: REGISTER, SUBACK, or it published with the id) are never
+// pushed out by ours: it does not name a topic again before publishing to it, so a forgotten one would
+// lose every later message on it. Ours are cheap to make again (a REGISTER), so they make room first;
+// when the table holds only the gateway's, a registration of ours is refused. Predefined topics live in a
+// registry of their own that nothing evicts. Linear search: registries hold tens of names, and indexOf is
+// native on Espruino.
 function regCreate(max) {
-    return { n: [], i: [], z: max };
+    return { n: [], i: [], f: [], z: max };
 }
-/** The id registered for `name`, or 0. */
+/** The id registered for `name` that holds on this connection, or 0. */
 function regId(g, name) {
     var k = g.n.indexOf(name);
-    return k < 0 ? 0 : g.i[k];
+    return k < 0 || !(g.f[k] & 2 /* RF.NOW */) ? 0 : g.i[k];
 }
-/** The name registered for `id`, or null. */
+/** The name registered for `id`, or null. The gateway used the id: it holds, and is the gateway's now too. */
 function regName(g, id) {
     var k = g.i.indexOf(id);
-    return k < 0 ? null : g.n[k];
+    if (k < 0)
+        return null;
+    g.f[k] = 1 /* RF.GW */ | 2 /* RF.NOW */;
+    return g.n[k];
 }
-/** Record name <-> id; an older entry with either the name or the id is replaced. */
-function regPut(g, name, id) {
-    regDrop(g, name);
-    var k = g.i.indexOf(id);
-    if (k >= 0) {
-        g.n.splice(k, 1);
-        g.i.splice(k, 1);
-    }
-    if (g.z && g.n.length >= g.z) {
-        g.n.shift();
-        g.i.shift();
-    }
+/**
+ * Where a registration of `name` goes: -1 appended, the index of the entry it replaces or pushes out, or
+ * -2 no room (only the gateway's entries, and `gw` is 0: a registration of ours).
+ */
+function regSpot(g, name, gw) {
+    var k = g.n.indexOf(name);
+    if (k >= 0 || !g.z || g.n.length < g.z)
+        return k;
+    for (k = 0; k < g.f.length && g.f[k] & 1 /* RF.GW */; k++)
+        ;
+    return k < g.f.length ? k : gw ? 0 : -2;
+}
+/**
+ * Record name <-> id with flags `f` (RF); an older entry with either the name or the id is replaced
+ * (a gateway may give a freed id to another topic). False when it is ours and there is no room.
+ */
+function regPut(g, name, id, f) {
+    var k = regSpot(g, name, f & 1 /* RF.GW */);
+    if (k < -1)
+        return false;
+    // Ours again for a topic the gateway named stays the gateway's.
+    if (k >= 0 && g.n[k] == name)
+        f |= g.f[k];
+    cut(g, k);
+    cut(g, g.i.indexOf(id));
     g.n.push(name);
     g.i.push(id);
+    g.f.push(f);
+    return true;
 }
-function regDrop(g, name) {
-    var k = g.n.indexOf(name);
-    if (k >= 0) {
-        g.n.splice(k, 1);
-        g.i.splice(k, 1);
-    }
+function cut(g, k) {
+    if (k < 0)
+        return;
+    g.n.splice(k, 1);
+    g.i.splice(k, 1);
+    g.f.splice(k, 1);
 }
-/** Forget every registration (a new connection: the gateway's ids were for the old one). */
+/** The entry with `id` (every entry, when 0) may no longer hold: registered again before publishing to it. */
+function regOld(g, id) {
+    for (var k = 0; k < g.f.length; k++)
+        if (!id || g.i[k] == id)
+            g.f[k] &= 1 /* RF.GW */;
+}
+/** Forget every registration (a new session: the gateway's ids were for the old one). */
 function regClear(g) {
     g.n = [];
     g.i = [];
+    g.f = [];
 }
 
 // Held publishes of the MQTT-SN client: a FIFO of entries within a byte budget. (Not "store.ts": the
@@ -561,7 +590,8 @@ function emit(c, e, a, b) {
         }
 }
 
-var RCN = ["", "congestion", "invalid topic", "not supported"];
+// Return codes' names; the last, not a code on the wire, for a registration the topic table cannot take.
+var RCN = ["", "congestion", "invalid topic", "not supported", "topics full"];
 // ---- timers
 function arm(c, f, ms) {
     if (c.t != null)
@@ -641,12 +671,17 @@ function start(c) {
         request(c, snEncode(1 /* N.SEARCHGW */, null, c.sr), 2 /* N.GWINFO */, 0);
     }
     else
-        connect$1(c, c.cl, c.wl);
+        connect$1(c, c.wl);
 }
-/** CONNECT, with the clean flag when `clean` and the will flag when `will` is set. */
-function connect$1(c, clean, will) {
+/**
+ * CONNECT, with the will flag when `will` is set; clean by the option, except for a client that went to
+ * sleep: clean=0 and no will, until connected again (the gateway keeps its session: what it buffered,
+ * the topic ids it gave, the will).
+ */
+function connect$1(c, will) {
     c.s = 2 /* S.CONN */;
-    request(c, snEncode(4 /* N.CONNECT */, c.cid, (clean ? 4 /* F.CLEAN */ : 0) | (will ? 8 /* F.WILL */ : 0), c.ka), 5 /* N.CONNACK */, 0);
+    c.cc = c.kp ? 0 : c.cl;
+    request(c, snEncode(4 /* N.CONNECT */, c.cid, (c.cc ? 4 /* F.CLEAN */ : 0) | (will && !c.kp ? 8 /* F.WILL */ : 0), c.ka), 5 /* N.CONNACK */, 0);
 }
 /** The gateway is gone (or refused): plan the next attempt, keeping everything held, then tell the user. */
 function lost(c, err, wait) {
@@ -654,6 +689,10 @@ function lost(c, err, wait) {
     disarm(c);
     c.s = 0 /* S.OFF */;
     c.f++;
+    // The gateway may have restarted: no topic id is used for publishing again before it holds on the next
+    // connection (a REGACK, or the gateway using it). Paho 1.5.1 answers a QoS 0 PUBLISH to an id it does not
+    // know by dropping the client, so a kept stale id would be a reconnect loop.
+    regOld(c.rg, 0);
     var step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
     arm(c, start, step * (0.5 + c.rd() / 2));
     c.eq.push("error", err);
@@ -664,11 +703,16 @@ function lost(c, err, wait) {
 function connected(c) {
     done(c);
     c.s = 3 /* S.UP */;
-    c.f = c.wt = 0;
-    // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
-    // with them at once). Subscriptions are made again either way (a restarted gateway has none).
-    if (c.cl)
+    c.f = c.wt = c.kp = 0;
+    // The session, kept or reset together, here, by the clean flag of the CONNECT sent: a new one starts
+    // without topic ids and without the inbound ids remembered against duplicates; a kept one keeps both
+    // (the gateway publishes with its ids at once, and resends what awaits PUBREL). Subscriptions are made
+    // again either way (a restarted gateway has none).
+    if (c.cc) {
         regClear(c.rg);
+        c.q1 = [];
+        c.q2 = [];
+    }
     for (var k = 0; k < c.sb.length; k++)
         c.sb[k].i = -1;
     for (var k = 0; k < c.us.length; k++)
@@ -695,6 +739,7 @@ function keep(c) {
 function asleep(c) {
     disarm(c);
     c.s = 4 /* S.ASLEEP */;
+    c.kp = 1;
     c.zz = 0;
     arm(c, awake, c.zw);
     ev(c, "sleep");
@@ -786,7 +831,7 @@ function onMessage(d, host, port) {
         // The gateway that answered is the one to use (its address field is only set when a client answers).
         c.gh = host;
         c.gp = port;
-        return connect$1(c, c.cl, c.wl);
+        return connect$1(c, c.wl);
     }
     if (s == 2 /* S.CONN */) {
         var w = c.wl;
@@ -812,8 +857,8 @@ function onMessage(d, host, port) {
             // after the second was taken, and WILLTOPIC goes when it does (WILLTOPICREQ is ignored meanwhile).
             if (!c.wa) {
                 c.wa = 1;
-                send(c, snEncode(4 /* N.CONNECT */, c.cid, c.cl ? 4 /* F.CLEAN */ : 0, c.ka));
-                return connect$1(c, c.cl, w);
+                send(c, snEncode(4 /* N.CONNECT */, c.cid, c.cc ? 4 /* F.CLEAN */ : 0, c.ka));
+                return connect$1(c, w);
             }
             // That failed too. It races inside the gateway (its threads, not the network: one of four full test
             // runs met it once), so this attempt ends and the next one tries the will again; after the third
@@ -822,7 +867,7 @@ function onMessage(d, host, port) {
                 return lost(c, fail("the gateway did not take the will: trying again", "will"));
             c.wl = null;
             ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
-            return connect$1(c, c.cl, null);
+            return connect$1(c, null);
         }
         return;
     }
@@ -830,7 +875,7 @@ function onMessage(d, host, port) {
         return inbound(c);
     if (t == 10 /* N.REGISTER */) {
         // The gateway names a topic before publishing to it (wildcard subscriptions).
-        regPut(c.rg, snStr(m), m.i);
+        regPut(c.rg, snStr(m), m.i, 1 /* RF.GW */ | 2 /* RF.NOW */);
         return send(c, snEncode(11 /* N.REGACK */, null, m.i, m.m, 0 /* RC.ACCEPTED */));
     }
     if (t == 16 /* N.PUBREL */) {
@@ -857,13 +902,20 @@ function onMessage(d, host, port) {
             return lost(c, fail("disconnected by the gateway", "gateway"));
         return;
     }
+    // Invalid topic id to any PUBLISH, QoS 0 too (spec 6.7, 5.3.10): the gateway does not know the id;
+    // the topic is registered again before the next publish to it.
+    if (t == 13 /* N.PUBACK */ && m.c == 2 /* RC.INVALID_TOPIC */)
+        regOld(c.rg, m.i);
     if (!ok)
         return; // an answer to a request no longer in flight (a retry crossed it)
     var rc = m.c;
     if (t == 11 /* N.REGACK */) {
         if (rc == 0 /* RC.ACCEPTED */) {
-            regPut(c.rg, fe.t, m.i);
-            done(c);
+            // Refused when the gateway's ids filled the table since publish() found room.
+            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */))
+                done(c);
+            else
+                refused(c, "REGISTER " + fe.t, 4);
         }
         else if (rc == 1 /* RC.CONGESTION */)
             return later(c);
@@ -874,9 +926,8 @@ function onMessage(d, host, port) {
         // Matched by message id only: the gateway swaps the topic id bytes in the PUBACK for a short topic.
         if (rc == 1 /* RC.CONGESTION */)
             return later(c);
-        if (rc == 2 /* RC.INVALID_TOPIC */ && regId(c.rg, fe.t)) {
-            // The gateway forgot the registration: register the topic again, then resend.
-            regDrop(c.rg, fe.t);
+        if (rc == 2 /* RC.INVALID_TOPIC */ && c.rg.n.indexOf(fe.t) >= 0) {
+            // The gateway forgot the registration (made old above): register the topic again, then resend.
             done(c);
             return pump(c);
         }
@@ -903,7 +954,7 @@ function onMessage(d, host, port) {
             fe.i = 0;
             // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
             if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f))
-                regPut(c.rg, fe.f, m.i);
+                regPut(c.rg, fe.f, m.i, 1 /* RF.GW */ | 2 /* RF.NOW */);
         }
     }
     else if (t == 21 /* N.UNSUBACK */) {
@@ -1020,6 +1071,11 @@ function publishAny(c, topic, payload, opt) {
         throw fail("payload must be a string or Uint8Array", "payload");
     if (c.s == 6 /* S.END */)
         return false;
+    // No id, and no room to record one: the gateway's ids are not pushed out (registry.ts).
+    if (!topicId(c, topic) && regSpot(c.rg, topic, 0) < -1) {
+        c.dropped++;
+        return false;
+    }
     if (q < 1) {
         // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
         // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
@@ -1084,8 +1140,7 @@ var PROTO = {
         if (c.s != 4 /* S.ASLEEP */ && c.s != 5 /* S.AWAKE */)
             return;
         disarm(c);
-        // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
-        connect$1(c, 0, null);
+        connect$1(c, null);
     },
     end: function () {
         var c = this;
@@ -1166,7 +1221,7 @@ function createSnClient(opts, make, defaults) {
     var pd = o.predefined;
     for (var k in pd)
         if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535)
-            regPut(c.pd, k, pd[k]);
+            regPut(c.pd, k, pd[k], 1 /* RF.GW */ | 2 /* RF.NOW */);
     c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
     var lo = "127.0.0.1";
     c.gh = o.host || lo;
@@ -1177,7 +1232,8 @@ function createSnClient(opts, make, defaults) {
     c.sr = sr ? sr.radius || 1 : 0;
     c.cid = o.clientId;
     c.ka = o.keepalive;
-    c.cl = o.clean === false ? 0 : 1;
+    c.cl = c.cc = o.clean === false ? 0 : 1;
+    c.kp = 0;
     c.wl = w || null;
     c.rt = o.retry;
     c.rn = o.retries;

@@ -6,8 +6,9 @@
 import { N, F, RC } from "./constants";
 import { snDecode, snEncode, snMsg, snStr, snId, snDup, shortId, shortName } from "./codec";
 import type { SnMsg } from "./codec";
-import { regCreate, regId, regName, regPut, regDrop, regClear } from "./registry";
+import { regCreate, regId, regName, regPut, regSpot, regOld, regClear } from "./registry";
 import type { Reg } from "./registry";
+import { RF } from "./registry";
 import { snStore, snHold, snShift } from "./held";
 import type { SnStore, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
@@ -36,6 +37,11 @@ export interface SnOptions {
   clientId?: string;
   /** Seconds; the CONNECT duration and the PINGREQ period. Default 60; 0 turns keepalive off. */
   keepalive?: number;
+  /**
+   * The clean flag of CONNECT, default true. A client that went to sleep connects with clean=0 and no
+   * will prompt until it is connected again, whatever this says (wake(), and a reconnect after it was
+   * lost asleep or in an awake period): the gateway keeps what it buffered and the topic ids it gave.
+   */
   clean?: boolean;
   will?: SnWill;
   /** Topic names the gateway knows by id (its PredefinedTopicList). */
@@ -46,7 +52,10 @@ export interface SnOptions {
   retries?: number;
   /** Bytes of held messages, default 2048. */
   storeSize?: number;
-  /** Topic registrations remembered, default 32. */
+  /**
+   * Topic registrations remembered, default 32. The gateway's (REGISTER, SUBACK) are never pushed out by
+   * ours; when the table holds only those, publish() to a topic with no id returns false (in `dropped`).
+   */
   topics?: number;
   /** Inbound QoS 1 and QoS 2 message ids remembered against duplicates, default 16. */
   qos2?: number;
@@ -82,12 +91,16 @@ export type SnPayload = string | Uint8Array;
 export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
 
 export interface SnError extends CodedError {
-  /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "ended", "callback", "socket", "suback", "regack". */
+  /** "congestion", "invalid topic", "not supported", "topics full", "timeout", "gateway", "malformed", "ended", "callback", "socket", "suback", "regack". */
   code: string | number;
 }
 
 export interface SnClient {
-  /** true when sent (QoS -1, 0) or held for sending (QoS 1, and QoS 0 waiting for its registration). */
+  /**
+   * true when sent (QoS -1, 0) or held for sending (QoS 1, and QoS 0 waiting for its registration); false
+   * (counted in `dropped`) when the store is full, at QoS 0 when not connected, and when the topic needs a
+   * registration and the topic table holds only the gateway's ids.
+   */
   publish(topic: string, payload?: Data | null, opts?: SnPublishOptions): boolean;
   subscribe(filter: string, cb?: SnMessageCallback): void;
   subscribe(filter: string, opts?: { qos?: 0 | 1 | 2 } | null, cb?: SnMessageCallback): void;
@@ -105,7 +118,7 @@ export interface SnClient {
   state(): number;
   /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
   queued(): number;
-  /** Publishes that returned false: the link down (QoS 0), or no room in the store. */
+  /** Publishes that returned false: the link down (QoS 0), no room in the store or in the topic table. */
   dropped: number;
   attempts: number;
 }
@@ -120,7 +133,8 @@ const enum S {
   END = 6,
 }
 
-const RCN = ["", "congestion", "invalid topic", "not supported"];
+// Return codes' names; the last, not a code on the wire, for a registration the topic table cannot take.
+const RCN = ["", "congestion", "invalid topic", "not supported", "topics full"];
 
 interface Sub {
   f: string;
@@ -147,6 +161,9 @@ interface R extends Emitter {
   cid: string;
   ka: number;
   cl: number;
+  /** The clean flag of the last CONNECT sent; 1 while a session that went to sleep is to be kept (clean=0, no will). */
+  cc: number;
+  kp: number;
   wl: SnWill | null;
   /** Will update due: 1 topic, 2 message, 0 none. */
   wu: number;
@@ -282,13 +299,18 @@ function start(c: R) {
     c.gh = c.sh;
     c.gp = c.sp;
     request(c, snEncode(N.SEARCHGW, null, c.sr), N.GWINFO, 0);
-  } else connect(c, c.cl, c.wl);
+  } else connect(c, c.wl);
 }
 
-/** CONNECT, with the clean flag when `clean` and the will flag when `will` is set. */
-function connect(c: R, clean: unknown, will: unknown) {
+/**
+ * CONNECT, with the will flag when `will` is set; clean by the option, except for a client that went to
+ * sleep: clean=0 and no will, until connected again (the gateway keeps its session: what it buffered,
+ * the topic ids it gave, the will).
+ */
+function connect(c: R, will: unknown) {
   c.s = S.CONN;
-  request(c, snEncode(N.CONNECT, c.cid, (clean ? F.CLEAN : 0) | (will ? F.WILL : 0), c.ka), N.CONNACK, 0);
+  c.cc = c.kp ? 0 : c.cl;
+  request(c, snEncode(N.CONNECT, c.cid, (c.cc ? F.CLEAN : 0) | (will && !c.kp ? F.WILL : 0), c.ka), N.CONNACK, 0);
 }
 
 /** The gateway is gone (or refused): plan the next attempt, keeping everything held, then tell the user. */
@@ -297,6 +319,10 @@ function lost(c: R, err: SnError, wait?: number) {
   disarm(c);
   c.s = S.OFF;
   c.f++;
+  // The gateway may have restarted: no topic id is used for publishing again before it holds on the next
+  // connection (a REGACK, or the gateway using it). Paho 1.5.1 answers a QoS 0 PUBLISH to an id it does not
+  // know by dropping the client, so a kept stale id would be a reconnect loop.
+  regOld(c.rg, 0);
   const step = wait || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(c.f - 1, 20)));
   arm(c, start, step * (0.5 + c.rd() / 2));
   c.eq.push("error", err);
@@ -307,10 +333,16 @@ function lost(c: R, err: SnError, wait?: number) {
 function connected(c: R) {
   done(c);
   c.s = S.UP;
-  c.f = c.wt = 0;
-  // A clean session starts without registrations; a kept one keeps the gateway's ids (it publishes
-  // with them at once). Subscriptions are made again either way (a restarted gateway has none).
-  if (c.cl) regClear(c.rg);
+  c.f = c.wt = c.kp = 0;
+  // The session, kept or reset together, here, by the clean flag of the CONNECT sent: a new one starts
+  // without topic ids and without the inbound ids remembered against duplicates; a kept one keeps both
+  // (the gateway publishes with its ids at once, and resends what awaits PUBREL). Subscriptions are made
+  // again either way (a restarted gateway has none).
+  if (c.cc) {
+    regClear(c.rg);
+    c.q1 = [];
+    c.q2 = [];
+  }
   for (let k = 0; k < c.sb.length; k++) c.sb[k].i = -1;
   for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
   if (c.wu) c.wu = 1;
@@ -334,6 +366,7 @@ function keep(c: R) {
 function asleep(c: R) {
   disarm(c);
   c.s = S.ASLEEP;
+  c.kp = 1;
   c.zz = 0;
   arm(c, awake, c.zw);
   ev(c, "sleep");
@@ -418,7 +451,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     // The gateway that answered is the one to use (its address field is only set when a client answers).
     c.gh = host;
     c.gp = port;
-    return connect(c, c.cl, c.wl);
+    return connect(c, c.wl);
   }
   if (s == S.CONN) {
     const w = c.wl;
@@ -441,8 +474,8 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
       // after the second was taken, and WILLTOPIC goes when it does (WILLTOPICREQ is ignored meanwhile).
       if (!c.wa) {
         c.wa = 1;
-        send(c, snEncode(N.CONNECT, c.cid, c.cl ? F.CLEAN : 0, c.ka));
-        return connect(c, c.cl, w);
+        send(c, snEncode(N.CONNECT, c.cid, c.cc ? F.CLEAN : 0, c.ka));
+        return connect(c, w);
       }
       // That failed too. It races inside the gateway (its threads, not the network: one of four full test
       // runs met it once), so this attempt ends and the next one tries the will again; after the third
@@ -450,14 +483,14 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
       if (++c.wt < 3) return lost(c, fail("the gateway did not take the will: trying again", "will"));
       c.wl = null;
       ev(c, "error", fail("the gateway refused the will: connecting without one", "will"));
-      return connect(c, c.cl, null);
+      return connect(c, null);
     }
     return;
   }
   if (t == N.PUBLISH) return inbound(c);
   if (t == N.REGISTER) {
     // The gateway names a topic before publishing to it (wildcard subscriptions).
-    regPut(c.rg, snStr(m), m.i);
+    regPut(c.rg, snStr(m), m.i, RF.GW | RF.NOW);
     return send(c, snEncode(N.REGACK, null, m.i, m.m, RC.ACCEPTED));
   }
   if (t == N.PUBREL) {
@@ -478,20 +511,23 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     if (s == S.UP || s == S.AWAKE) return lost(c, fail("disconnected by the gateway", "gateway"));
     return;
   }
+  // Invalid topic id to any PUBLISH, QoS 0 too (spec 6.7, 5.3.10): the gateway does not know the id;
+  // the topic is registered again before the next publish to it.
+  if (t == N.PUBACK && m.c == RC.INVALID_TOPIC) regOld(c.rg, m.i);
   if (!ok) return; // an answer to a request no longer in flight (a retry crossed it)
   const rc = m.c;
   if (t == N.REGACK) {
     if (rc == RC.ACCEPTED) {
-      regPut(c.rg, fe.t, m.i);
-      done(c);
+      // Refused when the gateway's ids filled the table since publish() found room.
+      if (regPut(c.rg, fe.t, m.i, RF.NOW)) done(c);
+      else refused(c, "REGISTER " + fe.t, 4);
     } else if (rc == RC.CONGESTION) return later(c);
     else refused(c, "REGISTER " + fe.t, rc);
   } else if (t == N.PUBACK) {
     // Matched by message id only: the gateway swaps the topic id bytes in the PUBACK for a short topic.
     if (rc == RC.CONGESTION) return later(c);
-    if (rc == RC.INVALID_TOPIC && regId(c.rg, fe.t)) {
-      // The gateway forgot the registration: register the topic again, then resend.
-      regDrop(c.rg, fe.t);
+    if (rc == RC.INVALID_TOPIC && c.rg.n.indexOf(fe.t) >= 0) {
+      // The gateway forgot the registration (made old above): register the topic again, then resend.
       done(c);
       return pump(c);
     }
@@ -513,7 +549,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     } else {
       fe.i = 0;
       // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
-      if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f)) regPut(c.rg, fe.f, m.i);
+      if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f)) regPut(c.rg, fe.f, m.i, RF.GW | RF.NOW);
     }
   } else if (t == N.UNSUBACK) {
     done(c);
@@ -619,6 +655,11 @@ function publishAny(c: R, topic: string, payload?: Data | null, opt?: SnPublishO
   const p: Data = payload == null ? "" : payload;
   if (typeof p != "string" && !(p instanceof Uint8Array)) throw fail("payload must be a string or Uint8Array", "payload");
   if (c.s == S.END) return false;
+  // No id, and no room to record one: the gateway's ids are not pushed out (registry.ts).
+  if (!topicId(c, topic) && regSpot(c.rg, topic, 0) < -1) {
+    c.dropped++;
+    return false;
+  }
   if (q < 1) {
     // QoS -1 needs no connection: the gateway knows the client by its address (topicOf made sure the
     // topic has an id). QoS 0 with nothing held ahead of it and an id known goes out now, unstored.
@@ -693,8 +734,7 @@ const PROTO = {
     const c = this;
     if (c.s != S.ASLEEP && c.s != S.AWAKE) return;
     disarm(c);
-    // clean=0 keeps the subscriptions and what the gateway buffered; no will prompt.
-    connect(c, 0, null);
+    connect(c, null);
   },
   end: function (this: R) {
     const c = this;
@@ -757,7 +797,7 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.vt = NaN;
   c.pd = regCreate(0);
   const pd = o.predefined;
-  for (const k in pd) if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535) regPut(c.pd, k, pd[k]);
+  for (const k in pd) if (validTopic(k) && pd[k] >= 1 && pd[k] <= 65535) regPut(c.pd, k, pd[k], RF.GW | RF.NOW);
   c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
   const lo = "127.0.0.1";
   c.gh = o.host || lo;
@@ -768,7 +808,8 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.sr = sr ? sr.radius || 1 : 0;
   c.cid = o.clientId;
   c.ka = o.keepalive;
-  c.cl = o.clean === false ? 0 : 1;
+  c.cl = c.cc = o.clean === false ? 0 : 1;
+  c.kp = 0;
   c.wl = w || null;
   c.rt = o.retry;
   c.rn = o.retries;

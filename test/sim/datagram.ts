@@ -6,6 +6,7 @@ import type { VirtualClock } from "./clock";
 import type { Datagram, DatagramEvents, DatagramTransport } from "../../src/sn/udp";
 import { snDecode, snEncode, snMsg, snStr } from "../../src/sn/codec";
 import { rng } from "./rng.mjs";
+import { brokerMatch as match } from "./match";
 
 export interface DatagramNetOptions {
   seed?: number;
@@ -46,8 +47,19 @@ export interface SimGateway {
   restart(): void;
   /** Send a message to the client (from the broker side). */
   send(d: Uint8Array): void;
-  /** Topic ids by name, as registered. */
+  /** Topic ids by name, as registered (one table for both directions, as Paho's). */
   topics: Map<string, number>;
+  /** Scripting: message types to ignore, once each (the first datagram of that type is lost). */
+  drop: number[];
+  /** The session: the client's subscriptions; asleep (DISCONNECT with a duration); the payloads buffered meanwhile. */
+  subs: string[];
+  asleep: boolean;
+  readonly buffered: string[];
+  /**
+   * The broker side publishes: sent to the client when a subscription matches (REGISTER first for a topic
+   * it has no id for), buffered while it sleeps. Returns whether the session took it (a subscription matched).
+   */
+  publish(topic: string, payload: string, qos: 0 | 1 | 2): boolean;
 }
 
 export interface DatagramNet {
@@ -55,6 +67,8 @@ export interface DatagramNet {
   gateway: SimGateway;
   /** The gateway stops answering and hears nothing (powered off), or is back. */
   vanish(on: boolean): void;
+  /** The link is down both ways (or up again); the gateway keeps its sessions. */
+  cut(on: boolean): void;
   /** Datagrams lost, duplicated. */
   lost: number;
   duplicated: number;
@@ -83,6 +97,8 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
   }
 
   const seen: number[] = [];
+  let buf: [string, string, number][] = [];
+  let mid = 0;
   const g: SimGateway = {
     delivered: [],
     got: [],
@@ -94,10 +110,26 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     regackRc: [],
     pingresp: true,
     topics: new Map(),
+    drop: [],
+    subs: [],
+    asleep: false,
+    get buffered() {
+      return buf.map((b) => b[1]);
+    },
     restart() {
-      g.connected = false;
+      g.connected = g.asleep = false;
       g.topics.clear();
+      g.subs = [];
+      buf = [];
+      mid = 0;
       seen.splice(0);
+    },
+    publish(topic, payload, qos) {
+      const s = g.subs.filter((f) => match(f, topic));
+      if (!s.length || (!g.connected && !g.asleep)) return false;
+      if (g.asleep) buf.push([topic, payload, qos]);
+      else toClient(topic, payload, qos);
+      return true;
     },
     send(d) {
       g.sent.push(type(d));
@@ -105,6 +137,21 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     },
   };
   const reply = (t: number, x?: string | Uint8Array | null, a?: number, b?: number, c?: number, d?: number) => g.send(snEncode(t, x, a, b, c, d)!);
+
+  function toClient(topic: string, payload: string, qos: number) {
+    let id = g.topics.get(topic);
+    if (id == null) {
+      id = ensure(topic);
+      reply(0x0a, topic, id, ++mid % 65536 || ++mid);
+    }
+    reply(0x0c, payload, qos << 5, id, qos ? ++mid % 65536 || ++mid : 0);
+  }
+
+  function flush() {
+    const b = buf;
+    buf = [];
+    for (const [t, p, q] of b) toClient(t, p, q);
+  }
 
   function nameOf(tt: number, id: number): string | undefined {
     if (tt == 2) return String.fromCharCode(id >> 8, id & 255);
@@ -117,14 +164,28 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     g.got.push(t);
     g.raw.push(Buffer.from(d).toString("hex"));
     if (t < 0) return;
+    const k = g.drop.indexOf(t);
+    if (k >= 0) return void g.drop.splice(k, 1);
     if (t == 0x01) return reply(0x02, null, 1);
     if (t == 0x04) {
       g.connected = true;
-      if (m.f & 0x04) g.topics.clear();
-      return reply(0x05, null, 0);
+      if (m.f & 0x04) {
+        g.topics.clear();
+        g.subs = [];
+        buf = [];
+      }
+      g.asleep = false;
+      reply(0x05, null, 0);
+      // A kept session: what was buffered for the sleeping client follows the CONNACK.
+      return flush();
+    }
+    // Awake period: PINGREQ with the client id; the buffered messages, then PINGRESP.
+    if (t == 0x16 && g.asleep) {
+      flush();
+      return g.pingresp ? reply(0x17) : undefined;
     }
     // A gateway that does not know this client answers with DISCONNECT, as Paho's does.
-    if (!g.connected) return t == 0x0c && m.q == -1 ? undefined : reply(0x18);
+    if (!g.connected && !g.asleep) return t == 0x0c && m.q == -1 ? undefined : reply(0x18);
     if (t == 0x0a) {
       const rc = g.regackRc.shift() || 0;
       const name = snStr(m);
@@ -144,16 +205,25 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
         return reply(0x0d, null, m.i, m.m, rc);
       }
       if (name != null) g.delivered.push({ topic: name, payload: Buffer.from(d.subarray(m.x, m.x + m.n)).toString(), qos: m.q, retain: !!(m.f & 0x10) });
+      // PUBACK with "invalid topic id" to a QoS 0 PUBLISH too, as the spec allows (Paho 1.5.1 forwards it
+      // instead, and the broker drops the gateway: test/sn-client.test.ts).
+      else if (m.q == 0) reply(0x0d, null, m.i, 0, 2);
       return;
     }
     if (t == 0x12) {
-      const name = snStr(m);
+      const name = m.tt == 2 ? String.fromCharCode(m.i >> 8, m.i & 255) : snStr(m);
+      if (!g.subs.includes(name)) g.subs.push(name);
       return reply(0x13, null, m.f & 0x60, m.tt == 0 && !/[+#]/.test(name) ? ensure(name) : 0, m.m, 0);
     }
-    if (t == 0x14) return reply(0x15, null, m.m);
+    if (t == 0x14) {
+      const name = m.tt == 2 ? String.fromCharCode(m.i >> 8, m.i & 255) : snStr(m);
+      g.subs = g.subs.filter((f) => f != name);
+      return reply(0x15, null, m.m);
+    }
     if (t == 0x16) return g.pingresp ? reply(0x17) : undefined;
     if (t == 0x18) {
-      if (m.d < 0) g.connected = false;
+      g.connected = false;
+      g.asleep = m.d >= 0;
       return reply(0x18);
     }
     if (t == 0x0f) return reply(0x10, null, m.m);
@@ -172,6 +242,9 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     vanish(on) {
       gone = on;
       if (on) g.restart();
+    },
+    cut(on) {
+      gone = on;
     },
     transport(ev: DatagramEvents): Datagram {
       client = ev;

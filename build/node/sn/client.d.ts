@@ -22,6 +22,11 @@ export interface SnOptions {
     clientId?: string;
     /** Seconds; the CONNECT duration and the PINGREQ period. Default 60; 0 turns keepalive off. */
     keepalive?: number;
+    /**
+     * The clean flag of CONNECT, default true. A client that went to sleep connects with clean=0 and no
+     * will prompt until it is connected again, whatever this says (wake(), and a reconnect after it was
+     * lost asleep or in an awake period): the gateway keeps what it buffered and the topic ids it gave.
+     */
     clean?: boolean;
     will?: SnWill;
     /** Topic names the gateway knows by id (its PredefinedTopicList). */
@@ -34,7 +39,10 @@ export interface SnOptions {
     retries?: number;
     /** Bytes of held messages, default 2048. */
     storeSize?: number;
-    /** Topic registrations remembered, default 32. */
+    /**
+     * Topic registrations remembered, default 32. The gateway's (REGISTER, SUBACK) are never pushed out by
+     * ours; when the table holds only those, publish() to a topic with no id returns false (in `dropped`).
+     */
     topics?: number;
     /** Inbound QoS 1 and QoS 2 message ids remembered against duplicates, default 16. */
     qos2?: number;
@@ -66,11 +74,15 @@ export interface SnPacket {
 export type SnPayload = string | Uint8Array;
 export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
 export interface SnError extends CodedError {
-    /** "congestion", "invalid topic", "not supported", "timeout", "gateway", "malformed", "ended", "callback", "socket", "suback", "regack". */
+    /** "congestion", "invalid topic", "not supported", "topics full", "timeout", "gateway", "malformed", "ended", "callback", "socket", "suback", "regack". */
     code: string | number;
 }
 export interface SnClient {
-    /** true when sent (QoS -1, 0) or held for sending (QoS 1, and QoS 0 waiting for its registration). */
+    /**
+     * true when sent (QoS -1, 0) or held for sending (QoS 1, and QoS 0 waiting for its registration); false
+     * (counted in `dropped`) when the store is full, at QoS 0 when not connected, and when the topic needs a
+     * registration and the topic table holds only the gateway's ids.
+     */
     publish(topic: string, payload?: Data | null, opts?: SnPublishOptions): boolean;
     subscribe(filter: string, cb?: SnMessageCallback): void;
     subscribe(filter: string, opts?: {
@@ -90,7 +102,7 @@ export interface SnClient {
     state(): number;
     /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
     queued(): number;
-    /** Publishes that returned false: the link down (QoS 0), or no room in the store. */
+    /** Publishes that returned false: the link down (QoS 0), no room in the store or in the topic table. */
     dropped: number;
     attempts: number;
 }
