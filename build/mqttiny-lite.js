@@ -1180,11 +1180,13 @@ function sConnect(h) {
     }
     catch (e) {
         // Connecting to a closed port may throw instead of emitting: reported like a close, after return.
+        // Espruino prints the errno (err 111) to the console only; the error names the broker at least.
         s = {};
-        setTimeout(sGone, 0, e, s);
+        setTimeout(sGone, 0, o.h + ":" + o.p + ": " + (e.message || e) + " (refused or unreachable)", s);
     }
     // h: the client's events; t: TLS; g: data was seen; e: the error seen; d: the link is down.
     s.h = h;
+    s.c = o;
     s.hw = o.w;
     s.close = lClose;
     return s;
@@ -1204,7 +1206,7 @@ function sDrain() {
     this.h.drain();
 }
 function sError(e) {
-    this.e = e;
+    this.e = this.c.h + ":" + this.c.p + ": " + ((e && e.message) || e);
 }
 // A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
 // every path ends here, once, with the error if one was seen. A TLS link that ends before any data,

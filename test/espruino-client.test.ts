@@ -26,9 +26,10 @@ const subscribe = (b: string, filter: string, fn: string) =>
   b == "full" ? `cl.subscribe(${JSON.stringify(filter)}, { qos: 1 }, ${fn});\n` : `cl.subscribe(${JSON.stringify(filter)}, { qos: 1 });\ncl.on("message", ${fn});\n`;
 
 /** Runs `body` (ES5, after `lib` is loaded from Storage and `P` is the broker port) and cleans up. */
-async function onDevice(board: string, o: { users?: Record<string, string>; body: string; timeoutMs?: number; bundle?: string }, test: (x: { m: Mosquitto; h: any; r: () => Record<string, any>; w: mqtt.MqttClient }) => Promise<void>) {
+async function onDevice(board: string, o: { users?: Record<string, string>; body: string; timeoutMs?: number; bundle?: string; stopFirst?: boolean }, test: (x: { m: Mosquitto; h: any; r: () => Record<string, any>; w: mqtt.MqttClient }) => Promise<void>) {
   const m = await startMosquitto({ users: o.users });
   const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${m.port}`, { clientId: "watch", ...(o.users ? { username: "watch", password: o.users.watch } : {}) });
+  if (o.stopFirst) await m.stop();
   const h = deviceRun(board, {
     storage: { mqttiny: o.bundle || DEVICE },
     timeoutMs: o.timeoutMs ?? 90000,
@@ -189,6 +190,21 @@ cl.on("connected", function () { conns++; out("connected" + conns, Date.now()); 
       assert.ok(found <= 2000 + (pt || 2000) + 3000, `found after ${found} ms`);
       await until(() => r().connected2 != null, 20000, "reconnected after SIGCONT", h);
       console.log(`  ${board}${tag(b)}: pingTimeout ${pt || "default"}: half-open link found ${found} ms after SIGSTOP (error ${JSON.stringify(x.error1)}), reconnected after SIGCONT`);
+    });
+  });
+
+  t(`${board}${tag(b)}: an unreachable broker: the error names its host and port (Espruino prints the errno to the console only)`, async () => {
+    const body = `
+var cl = lib.connect({ host: "127.0.0.1", port: P + 0, clientId: "nobody", reconnectMin: 60000 });
+cl.on("error", function (e) { out("error", { code: e.code, message: e.message }); cl.end(true); });
+`;
+    // P is a port that was free a moment ago, with nothing listening: the broker is stopped first.
+    await onDevice(board, { bundle: file, body, stopFirst: true }, async ({ h, r }) => {
+      await until(() => r().error != null, 30000, "the error", h);
+      const x = r().error;
+      assert.is(x.code, "connect");
+      if (b == "full") assert.match(x.message, new RegExp("^connect failed: 127\\.0\\.0\\.1:\\d+: .*\\(refused or unreachable\\)$"));
+      console.log(`  ${board}${tag(b)}: unreachable: ${JSON.stringify(x)}`);
     });
   });
 

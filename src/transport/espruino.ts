@@ -68,13 +68,15 @@ function sConnect(this: Cfg, h: LinkEvents): Link {
     s.on("error", sError);
     s.on("end", sGone);
     s.on("close", sGone);
-  } catch (e) {
+  } catch (e: any) {
     // Connecting to a closed port may throw instead of emitting: reported like a close, after return.
+    // Espruino prints the errno (err 111) to the console only; the error names the broker at least.
     s = {};
-    setTimeout(sGone, 0, e, s);
+    setTimeout(sGone, 0, o.h + ":" + o.p + ": " + (e.message || e) + " (refused or unreachable)", s);
   }
   // h: the client's events; t: TLS; g: data was seen; e: the error seen; d: the link is down.
   s.h = h;
+  s.c = o;
   if (TLS) s.t = o.t;
   s.hw = o.w;
   s.close = lClose;
@@ -99,8 +101,8 @@ function sDrain(this: any) {
   this.h.drain();
 }
 
-function sError(this: any, e: unknown) {
-  this.e = e;
+function sError(this: any, e: any) {
+  this.e = this.c.h + ":" + this.c.p + ": " + ((e && e.message) || e);
 }
 
 // A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
