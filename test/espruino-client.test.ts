@@ -193,6 +193,21 @@ cl.on("connected", function () { conns++; out("connected" + conns, Date.now()); 
     });
   });
 
+  t(`${board}${tag(b)}: a \`connected\` listener added after the client connected (later lines of a RAM upload) still runs, once`, async () => {
+    const body = `
+var cl = lib.connect({ host: "127.0.0.1", port: P, clientId: "late" });
+var n = 0;
+setTimeout(function () { out("state", cl.state()); cl.on("connected", function (i) { n++; out("late", { n: n, sp: i.sessionPresent }); setTimeout(function () { out("n", n); cl.end(); }, 300); }); }, 3000);
+`;
+    await onDevice(board, { bundle: file, body }, async ({ h, r }) => {
+      await until(() => r().n != null, 30000, "the late listener", h);
+      const x = r();
+      assert.is(x.state, 3, "connected before the listener was added");
+      assert.equal(x.late, { n: 1, sp: false });
+      assert.is(x.n, 1);
+    });
+  });
+
   t(`${board}${tag(b)}: an unreachable broker: the error names its host and port (Espruino prints the errno to the console only)`, async () => {
     const body = `
 var cl = lib.connect({ host: "127.0.0.1", port: P + 0, clientId: "nobody", reconnectMin: 60000 });

@@ -1,2 +1,0 @@
-import type { Datagram, DatagramEvents } from "../sn/udp";
-export declare function espruinoUdp(ev: DatagramEvents, localPort?: number): Datagram;
