@@ -27,10 +27,13 @@ export const E = {
   toUint8Array: (s: string) => new Uint8Array(Buffer.from(s, "latin1")),
 };
 
-export const impls: [string, Create][] = [
+// MQTTINY_IMPLS=src (a comma list) narrows it: `npm run mutate` sets it, as a mutant in src/ reaches the
+// bundle only after a rebuild.
+const only = process.env.MQTTINY_IMPLS;
+export const impls: [string, Create][] = ([
   ["src", srcCreate],
   ["min", (o) => loadBundle("build/mqttiny.min.js", { E }).createClient(o)],
-];
+] as [string, Create][]).filter(([name]) => !only || only.split(",").indexOf(name) >= 0);
 
 export interface Rig {
   clock: VirtualClock;
