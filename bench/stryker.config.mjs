@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 // By its path: the sandbox Stryker copies the project into has no node_modules link when node_modules
 // is itself a link (as in a worktree); packages still resolve by walking up from the sandbox.
 const uvu = fileURLToPath(new URL("../node_modules/uvu/bin.js", import.meta.url));
-const tests = "^(client-(api|connect|errors|inbound|keepalive|publish)|session-rules|faults|publish-paths|wire-lengths|codec-(decode|encode|crosscheck)|topic|model)\\.test\\.ts$";
+const tests = "^(client-(api|connect|errors|inbound|keepalive|publish)|session-rules|faults|publish-paths|wire-lengths|codec-(decode|encode|crosscheck)|topic|model|mutants)\\.test\\.ts$";
 
 export default {
   testRunner: "command",
