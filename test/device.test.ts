@@ -44,7 +44,7 @@ t("a board socket that errors and then closes with had_error = true reports the 
   h.error.call(sock, new Error("ECONNRESET"));
   h.close.call(sock, true);
   h.end.call(sock);
-  assert.equal(errors, ["connect failed: ECONNRESET"]);
+  assert.equal(errors, ["connect failed: 127.0.0.1:1883: ECONNRESET"]);
 });
 
 t("the telemetry program says a reading is queued (not sent), a full store once, and then how many readings it dropped", () => {

@@ -25,7 +25,7 @@ export function espruinoTransport(o: EspruinoOptions): Transport {
   // The connect function bound to the resolved options under short names: no closure, so nothing keeps
   // the options object itself (long property names, a block or more each) alive with the client.
   if (!TLS && o.tls) throw lacks("tls");
-  const cfg: Cfg = TLS ? { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) } : { h: o.host, p: linkPort(o), t: false, w: o.hw || 256 };
+  const cfg: Cfg = TLS ? { h: o.host || "127.0.0.1", p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) } : { h: o.host || "127.0.0.1", p: linkPort(o), t: false, w: o.hw || 256 };
   return sConnect.bind(cfg);
 }
 

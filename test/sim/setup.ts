@@ -36,11 +36,14 @@ export type Feature = "v31" | "qos2" | "bin" | "tls" | "check" | "text" | "fast"
 export const ALL: Feature[] = ["v31", "qos2", "bin", "tls", "check", "text", "fast", "cb"];
 export const features: Record<string, Feature[]> = { src: ALL, min: ALL, lite: [] };
 
-export const impls: [string, Create][] = [
+// MQTTINY_IMPLS=src (a comma list) narrows it: `npm run mutate` sets it, as a mutant in src/ reaches the
+// bundles only after a rebuild.
+const only = process.env.MQTTINY_IMPLS;
+export const impls: [string, Create][] = ([
   ["src", srcCreate],
   ["min", (o) => loadBundle("build/mqttiny.min.js", { E }).createClient(o)],
   ["lite", (o) => loadBundle("build/mqttiny-lite.min.js", { E }).createClient(o)],
-];
+] as [string, Create][]).filter(([name]) => !only || only.split(",").indexOf(name) >= 0);
 
 const skipped = new Set<string>();
 /**

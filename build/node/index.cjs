@@ -1,0 +1,2068 @@
+/** Decoder status: a complete packet is in the record. */
+var PACKET = 1;
+
+/** Runs shorter than this stay in JS, where a native call costs more than the loop. */
+var NATIVE = 32;
+var nodeBuf = typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
+/** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
+var chr = String.fromCharCode;
+
+// The string-to-bytes rule differs per platform and is explicit:
+// - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
+// - raw (Espruino boards): strings are already bytes (no unicode support in the firmware), so each
+//   char code is one byte. UTF-8 encoding there would double-encode "\xb0" into C2 B0.
+// It is a property of the interpreter, not of a connection, so it is one switch for the process.
+// The device bundle is built with the RAW constant true: the UTF-8 code is then dead and removed by terser.
+var raw = (typeof E != "undefined" && !!E.toString);
+// On Node, long strings are measured and written by Buffer's native UTF-8 code (same rules: a lone
+// surrogate becomes U+FFFD).
+/** Select the rule: true = one byte per char code (Espruino), false = UTF-8 (Node). Returns the old rule. */
+function rawStrings(on) {
+    var was = raw;
+    if (on != null && true)
+        raw = on;
+    return was;
+}
+/** Byte length of `s` under the current rule; a lone surrogate counts as the 3-byte U+FFFD. */
+function strLen(s) {
+    var n = s.length;
+    if (raw)
+        return n;
+    if (nodeBuf && n > NATIVE)
+        return nodeBuf.byteLength(s, "utf8");
+    var m = 0;
+    for (var i = 0; i < n; i++) {
+        var c = s.charCodeAt(i);
+        if (c < 0x80)
+            m++;
+        else if (c < 0x800)
+            m += 2;
+        else if (isHigh(c) && i + 1 < n && isLow(s.charCodeAt(i + 1)))
+            (m += 4), i++;
+        else
+            m += 3;
+    }
+    return m;
+}
+function isHigh(c) {
+    return c >= 0xd800 && c <= 0xdbff;
+}
+function isLow(c) {
+    return c >= 0xdc00 && c <= 0xdfff;
+}
+/** Write the leading chars of `s` below 128 at `o` (one byte each under both rules); returns how many. */
+function ascii(b, o, s) {
+    var n = s.length;
+    var k = 0;
+    for (; k < n; k++) {
+        var c = s.charCodeAt(k);
+        if (c > 127)
+            break;
+        b[o + k] = c;
+    }
+    return k;
+}
+/** Write `s` at `o` under the current rule; the caller has checked the room with strLen. Returns the new offset. */
+function strWrite(b, o, s) {
+    var n = s.length;
+    if (nodeBuf && !raw && n > NATIVE)
+        return o + nodeBuf.prototype.utf8Write.call(b, s, o, b.length - o);
+    // Plain ASCII (the common case) in a tight loop; anything else is written again by the full loop.
+    if (ascii(b, o, s) == n)
+        return o + n;
+    for (var i = 0; i < n; i++) {
+        var c = s.charCodeAt(i);
+        if (raw || c < 0x80)
+            b[o++] = c;
+        else if (c < 0x800) {
+            b[o++] = 0xc0 | (c >> 6);
+            b[o++] = 0x80 | (c & 63);
+        }
+        else {
+            if (isHigh(c) && i + 1 < n && isLow(s.charCodeAt(i + 1))) {
+                c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+                b[o++] = 0xf0 | (c >> 18);
+                b[o++] = 0x80 | ((c >> 12) & 63);
+            }
+            else {
+                if (isHigh(c) || isLow(c))
+                    c = 0xfffd;
+                b[o++] = 0xe0 | (c >> 12);
+            }
+            b[o++] = 0x80 | ((c >> 6) & 63);
+            b[o++] = 0x80 | (c & 63);
+        }
+    }
+    return o;
+}
+/** The string held in b[o, o+n) under the current rule. Allocates: call it only when a string is wanted. */
+function strRead(b, o, n) {
+    // Espruino builds the string natively; a JS loop per byte is slow on an interpreter.
+    if ((raw) && typeof E != "undefined")
+        return E.toString(b.subarray(o, o + n));
+    // Node: one native UTF-8 slice makes the string in one allocation (same U+FFFD rule).
+    if (nodeBuf && !raw)
+        return nodeBuf.prototype.utf8Slice.call(b, o, o + n);
+    var end = o + n;
+    var s = "";
+    while (o < end) {
+        var c = b[o++];
+        if (!raw && c > 0x7f) {
+            // Decode one UTF-8 sequence; anything malformed becomes U+FFFD rather than throwing.
+            var k = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+            c = k ? c & (0x3f >> k) : 0xfffd;
+            for (var j = 0; j < k; j++) {
+                if (o < end && (b[o] & 0xc0) == 0x80)
+                    c = (c << 6) | (b[o++] & 63);
+                else {
+                    c = 0xfffd;
+                    break;
+                }
+            }
+            if (c > 0xffff) {
+                c -= 0x10000;
+                s += String.fromCharCode(0xd800 + (c >> 10));
+                c = 0xdc00 + (c & 1023);
+            }
+        }
+        s += String.fromCharCode(c);
+    }
+    return s;
+}
+
+/** Number of bytes the remaining-length field takes for `n` (1..4; 7 bits per byte). */
+function lenSize(n) {
+    return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
+}
+function dataLen(x) {
+    return x == null ? 0 : typeof x == "string" ? strLen(x) : x.length;
+}
+function dataWrite(b, o, x) {
+    if (x == null)
+        return o;
+    if (typeof x == "string")
+        return strWrite(b, o, x);
+    b.set(x, o);
+    return o + x.length;
+}
+function u16$1(b, o, v) {
+    b[o] = v >> 8;
+    b[o + 1] = v & 255;
+    return o + 2;
+}
+/** A length-prefixed field: written, then its length put in front (so no string is measured twice). */
+function field(b, o, x) {
+    var e = dataWrite(b, o + 2, x);
+    u16$1(b, o, e - o - 2);
+    return e;
+}
+/**
+ * Fixed header: type/flags byte and remaining length `n`; returns the offset of the variable header,
+ * or Err.SPACE when the whole packet would not fit (checked here so callers write nothing on failure).
+ */
+function head$1(b, o, byte1, n) {
+    if (n > 268435455 || o + 1 + lenSize(n) + n > b.length)
+        return -1 /* Err.SPACE */;
+    b[o++] = byte1;
+    do {
+        b[o++] = (n & 127) | (n > 127 ? 128 : 0);
+        n >>>= 7;
+    } while (n);
+    return o;
+}
+/**
+ * Remaining length of the CONNECT for `c`, or Err.ARG for a password without a user name, a will QoS
+ * over 2, a keepalive outside 0..65535 or a field over 65,535 bytes. Shared by both wires, so the
+ * client can refuse options that can never be sent before it opens a link.
+ */
+function connectLen(c) {
+    var w = c.will;
+    var ka = c.keepalive == null ? 60 : c.keepalive;
+    var idn = strLen(c.clientId);
+    var wtn = w ? strLen(w.topic) : 0;
+    var wpn = w ? dataLen(w.payload) : 0;
+    var un = dataLen(c.username);
+    var pn = dataLen(c.password);
+    // Password without user name is not allowed [MQTT-3.1.2-22]; 16-bit lengths cap every field.
+    if ((c.password != null && c.username == null) || (w && (w.qos || 0) > 2) || !(ka >= 0 && ka <= 65535) || idn > 65535 || wtn > 65535 || wpn > 65535 || un > 65535 || pn > 65535)
+        return -9 /* Err.ARG */;
+    return (c.protocol == 3 ? 12 : 10) + 2 + idn + (w ? 4 + wtn + wpn : 0) + (c.username != null ? 2 + un : 0) + (c.password != null ? 2 + pn : 0);
+}
+/** CONNECT [MQTT-3.1]; Err.ARG as connectLen. */
+function encodeConnect(b, o, c) {
+    var v3 = c.protocol == 3;
+    var w = c.will;
+    var wq = w ? w.qos || 0 : 0;
+    var n = connectLen(c);
+    if (n < 0)
+        return n;
+    o = head$1(b, o, 1 /* T.CONNECT */ << 4, n);
+    if (o < 0)
+        return o;
+    o = field(b, o, v3 ? "MQIsdp" : "MQTT");
+    b[o++] = v3 ? 3 : 4;
+    b[o++] =
+        (c.username != null ? 0x80 : 0) |
+            (c.password != null ? 0x40 : 0) |
+            (w ? (w.retain ? 0x20 : 0) | (wq << 3) | 4 : 0) |
+            (c.clean === false ? 0 : 2);
+    o = u16$1(b, o, c.keepalive == null ? 60 : c.keepalive);
+    o = field(b, o, c.clientId);
+    if (w)
+        o = field(b, field(b, o, w.topic), w.payload);
+    if (c.username != null)
+        o = field(b, o, c.username);
+    if (c.password != null)
+        o = field(b, o, c.password);
+    return o;
+}
+/**
+ * PUBLISH [MQTT-3.3]. The packet identifier is written only for QoS 1 and 2 and must then be 1..65535.
+ * Err.TOPIC for an empty topic or one over 65,535 bytes; Err.ARG for QoS outside 0..2 or a bad id.
+ */
+function encodePublish(b, o, topic, payload, qos, retain, dup, id) {
+    var tl = topic.length;
+    var byte1 = (3 /* T.PUBLISH */ << 4) | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
+    if (nodeBuf && tl && tl <= 21845 && qos >= 0 && qos <= 2 && (!qos || (id >= 1 && id <= 65535))) {
+        // Node: measuring each string and then writing it are two passes; instead write the packet once
+        // where it lands if every char is one byte (the least the remaining length can be), and move it in
+        // the rare case the length field grows. Only when it surely fits (3 bytes per UTF-16 unit at most,
+        // a 4-byte length field) and the topic surely is 1..65,535 bytes, so a packet that does not fit
+        // still writes nothing and every error is left to the measuring path below.
+        var pl = payload == null ? 0 : payload.length;
+        var max = 4 + 3 * tl + (typeof payload == "string" ? 3 * pl : pl);
+        if (o + 5 + max <= b.length && max <= 268435455) {
+            var h = lenSize(2 + tl + (qos ? 2 : 0) + pl);
+            var at = o + 1 + h;
+            var e = strWrite(b, at + 2, topic);
+            u16$1(b, at, e - at - 2);
+            if (qos)
+                e = u16$1(b, e, id);
+            e = dataWrite(b, e, payload) - at;
+            var d = lenSize(e) - h;
+            if (d)
+                b.copyWithin(at + d, at, at + e);
+            return head$1(b, o, byte1, e) + e;
+        }
+    }
+    var tn = strLen(topic);
+    if (tn < 1 || tn > 65535)
+        return -7 /* Err.TOPIC */;
+    if (!(qos >= 0 && qos <= 2) || (qos && !(id >= 1 && id <= 65535)))
+        return -9 /* Err.ARG */;
+    o = head$1(b, o, byte1, 2 + tn + (qos ? 2 : 0) + dataLen(payload));
+    if (o < 0)
+        return o;
+    o = field(b, o, topic);
+    if (qos)
+        o = u16$1(b, o, id);
+    return dataWrite(b, o, payload);
+}
+/** PUBACK, PUBREC, PUBREL or PUBCOMP for packet `id` (PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]). */
+function encodeAck(b, o, type, id) {
+    o = head$1(b, o, (type << 4) | (type == 6 /* T.PUBREL */ ? 2 : 0), 2);
+    return o < 0 ? o : u16$1(b, o, id);
+}
+/**
+ * SUBSCRIBE when `qos` is given (one requested QoS per filter), else UNSUBSCRIBE [MQTT-3.8, 3.10].
+ * Both carry the fixed flags 0010. Err.TOPIC for an empty filter or one over 65,535 bytes.
+ */
+function encodeSubscribe(b, o, id, filters, qos) {
+    var n = 2;
+    for (var i = 0; i < filters.length; i++) {
+        var k = strLen(filters[i]);
+        if (k < 1 || k > 65535)
+            return -7 /* Err.TOPIC */;
+        if (qos && !(qos[i] >= 0 && qos[i] <= 2))
+            return -9 /* Err.ARG */;
+        n += 2 + k + (qos ? 1 : 0);
+    }
+    if (!filters.length || !(id >= 1 && id <= 65535))
+        return -9 /* Err.ARG */;
+    o = head$1(b, o, ((qos ? 8 /* T.SUBSCRIBE */ : 10 /* T.UNSUBSCRIBE */) << 4) | 2, n);
+    if (o < 0)
+        return o;
+    o = u16$1(b, o, id);
+    for (var i = 0; i < filters.length; i++) {
+        o = field(b, o, filters[i]);
+        if (qos)
+            b[o++] = qos[i];
+    }
+    return o;
+}
+/** A packet with no variable header: PINGREQ (C0 00) or DISCONNECT (E0 00). */
+function encodeEmpty(b, o, type) {
+    o = head$1(b, o, type << 4, 0);
+    return o;
+}
+
+var TLS = true;
+var CB = true;
+
+// What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
+// queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
+/**
+ * An error with its code, and the cause `x` (an error or a reason) appended to the message. A build
+ * without TEXT (features.ts) has every call's `msg` taken out by the build: its message is the code.
+ */
+function fail(msg, code, x) {
+    var e = new Error((msg ) + (x ? ": " + (x.message || x) : ""));
+    e.code = code;
+    return e;
+}
+/**
+ * Lifecycle events (connected, error, offline, close, ...) go through one queue: a handler that calls
+ * end() or publish() runs after the transition that emitted it is complete, and each event fires once.
+ * With no `e`, emits what is queued; nothing when an emission further up the stack is already doing so.
+ */
+function ev(c, e, a) {
+    if (e)
+        c.eq.push(e, a);
+    if (c.ef)
+        return;
+    c.ef = 1;
+    try {
+        while (c.eq.length)
+            emit(c, c.eq.shift(), c.eq.shift());
+    }
+    finally {
+        c.ef = 0;
+    }
+}
+/**
+ * Whole-number options of `o`, checked and defaulted in place: `spec` lists "name default least most"
+ * groups, separated by spaces (a literal in the caller's code, not a table held in RAM on a board); any
+ * form of number, so 1e9 for 1,000,000,000.
+ */
+function numbers(o, spec) {
+    var a = spec.split(" ");
+    // Without CHECK the build has taken the bounds out of every spec (rollup.config.js): "name default".
+    for (var k = 0; k < a.length; k += 4 ) {
+        var n = a[k];
+        var v = o[n] == null ? +a[k + 1] : o[n];
+        // Without CHECK (features.ts) only the type: `npm run flash` checks the ranges in device/config.json.
+        if (typeof v != "number" || ((!(v >= +a[k + 2] && v <= +a[k + 3]) || v % 1)))
+            throw fail("option " + n + " must be a whole number from " + a[k + 2] + " to " + a[k + 3], "options");
+        o[n] = v;
+    }
+}
+/**
+ * Adds listener `f` of `e`. One listener is held as itself, several as an array, in which a once()
+ * listener is held as [f] (no wrapper function: on a board each function defined at run time copies
+ * its text).
+ */
+function listen(c, e, f, once) {
+    var h = c.h[e];
+    var x = once ? [f] : f;
+    c.h[e] = !h && !once ? f : !h ? [x] : typeof h == "function" ? [h, x] : h.concat([x]);
+}
+/** Removes one registration of `f` (or a once() entry of it) from `e`. */
+function unlisten(c, e, f) {
+    var h = c.h[e];
+    if (h == f)
+        c.h[e] = undefined;
+    else if (h && typeof h != "function")
+        for (var k = 0; k < h.length; k++)
+            if (h[k] == f || h[k][0] == f) {
+                // A new array, so that an emission going through the old one is not disturbed.
+                c.h[e] = h.slice(0, k).concat(h.slice(k + 1));
+                return;
+            }
+}
+/** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
+function emit(c, e, a, b) {
+    var h = c.h[e];
+    if (typeof h == "function")
+        h(a, b);
+    else if (h)
+        for (var k = 0; k < h.length; k++) {
+            var f = h[k];
+            if (typeof f == "function")
+                f(a, b);
+            else {
+                unlisten(c, e, f);
+                f[0](a, b);
+            }
+        }
+}
+
+// What the client, the store and the wire share about the link: the transport's contract and the one
+// function every outbound byte passes through. Below the store and the wire, above events only.
+/** The port a built-in transport connects to: 1883, or 8883 with TLS; anything but a whole 1-65535 throws at connect(). */
+function linkPort(o) {
+    var port = o.port == null ? (o.tls ? 8883 : 1883) : o.port;
+    if (typeof port != "number" || ((!(port >= 1 && port <= 65535) || port % 1)))
+        throw fail("port must be a number from 1 to 65535", "options");
+    return port;
+}
+function put(c, d, from, to) {
+    var l = c.l;
+    if (!l)
+        return; // a callback may have ended the client mid-packet
+    c.w += to - from;
+    c.tx = 1;
+    l.write(d, from, to);
+}
+
+function storeCreate(size) {
+    return { _b: new Uint8Array(size), _h: 0, _c: 0, _t: 0, _n: 0 };
+}
+/** Offset just past the entry at `o` (fixed header + remaining length). */
+function entryEnd(b, o) {
+    var n = 0;
+    var m = 1;
+    var x;
+    do {
+        x = b[++o];
+        n += (x & 127) * m;
+        m *= 128;
+    } while (x & 128);
+    return o + 1 + n;
+}
+/** Packet id of the entry at `o`: after the fixed header and the topic. */
+function entryId(b, o) {
+    while (b[++o] & 128)
+        ;
+    o += 3 + ((b[o + 1] << 8) | b[o + 2]);
+    return (b[o] << 8) | b[o + 1];
+}
+/**
+ * Append a QoS 1 PUBLISH: 1 stored, 0 the store is full now, Err.SPACE it can never fit, or the
+ * encoder's Err for a bad argument. With `c` (connected), what may go out then goes out (storeSend).
+ */
+function storePut(s, topic, payload, retain, id, c) {
+    var e = encodePublish(s._b, s._t, topic, payload, 1, retain, false, id);
+    if (e == -1 /* Err.SPACE */ && s._h < s._t) {
+        // Slide the live entries to the front, leaving out acknowledged ones, so one unacknowledged
+        // message cannot pin the space behind it. Rare: the head moves up as PUBACKs arrive.
+        var b = s._b;
+        var j = 0;
+        var c_1 = 0;
+        for (var o = s._h; o < s._t;) {
+            var end = entryEnd(b, o);
+            if (o < s._c)
+                c_1 = j + (b[o] ? end - o : 0);
+            if (b[o])
+                while (o < end)
+                    b[j++] = b[o++];
+            o = end;
+        }
+        s._c = s._c > s._h ? c_1 : 0;
+        s._h = 0;
+        s._t = j;
+        e = encodePublish(b, j, topic, payload, 1, retain, false, id);
+    }
+    if (e > 0) {
+        s._t = e;
+        if (c)
+            storeSend(s, c);
+        return 1;
+    }
+    if (e != -1 /* Err.SPACE */)
+        return e;
+    // Full now, or never: a packet larger than the whole store can never be held, whatever is held now.
+    var n = 4 + strLen(topic) + (payload == null ? 0 : typeof payload == "string" ? strLen(payload) : payload.length);
+    return 1 + lenSize(n) + n > s._b.length ? -1 /* Err.SPACE */ : 0;
+}
+/**
+ * Send entries not yet sent on this connection, oldest first, skipping acknowledged ones, while fewer
+ * than `c.wn` are in flight and the link takes more (under `c.hw` bytes unsent). Each carries DUP=1
+ * from its first send on [MQTT-3.3.1-1].
+ */
+function storeSend(s, c) {
+    var b = s._b;
+    while (s._c < s._t && s._n < c.wn && c.w < c.hw && c.l) {
+        var from = s._c;
+        var to = entryEnd(b, from);
+        s._c = to;
+        if (!b[from])
+            continue;
+        s._n++;
+        put(c, b, from, to);
+        b[from] |= 8;
+    }
+}
+/**
+ * A new connection: everything unacknowledged goes out again, from the oldest. `fresh` (a new session)
+ * sends them as new messages, DUP=0: the broker has never seen them in this session.
+ */
+function storeRewind(s, fresh) {
+    var b = s._b;
+    s._c = s._h;
+    s._n = 0;
+    if (fresh)
+        for (var o = s._h; o < s._t; o = entryEnd(b, o))
+            if (b[o])
+                b[o] &= -9;
+}
+/** Mark the in-flight entry with packet id `id` acknowledged; false when no such entry is in flight. */
+function storeAck(s, id) {
+    var b = s._b;
+    for (var o = s._h; o < s._c; o = entryEnd(b, o)) {
+        if (b[o] && entryId(b, o) == id) {
+            b[o] = 0;
+            s._n--;
+            while (s._h < s._t && !b[s._h])
+                s._h = entryEnd(b, s._h);
+            if (s._h == s._t)
+                s._h = s._c = s._t = 0;
+            return true;
+        }
+    }
+    return false;
+}
+/** True when an entry (sent or not) holds packet id `id`. */
+function storeHas(s, id) {
+    var b = s._b;
+    for (var o = s._h; o < s._t; o = entryEnd(b, o))
+        if (b[o] && entryId(b, o) == id)
+            return true;
+    return false;
+}
+/** Live entries in the store (sent or not), or with `sent` only those sent on this connection and awaiting PUBACK. */
+function storeCount(s, sent) {
+    if (sent)
+        return s._n;
+    var b = s._b;
+    var n = 0;
+    for (var o = s._h; o < s._t; o = entryEnd(b, o))
+        if (b[o])
+            n++;
+    return n;
+}
+// For persist.ts only (the device bundle without it leaves these out).
+/** Every entry held now has been sent before, in the session a restart may find kept: a resend carries DUP=1. */
+function storeSent(s) {
+    var b = s._b;
+    for (var o = s._h; o < s._t; o = entryEnd(b, o))
+        if (b[o])
+            b[o] |= 8;
+}
+/** Whether a PUBLISH of `n` bytes can ever be held. */
+function storeFits(s, n) {
+    return n <= s._b.length;
+}
+
+/** Files behave as Storage files do: made at offset 0 with a size (the rest 0xFF), then written in place. */
+function flash(name) {
+    var fs = require("fs");
+    return {
+        read: function (n, off, len) {
+            var fd;
+            try {
+                fd = fs.openSync(n, "r");
+            }
+            catch (x) {
+                return undefined;
+            }
+            try {
+                var b = Buffer.alloc(len);
+                return b.toString("latin1", 0, fs.readSync(fd, b, 0, len, off));
+            }
+            finally {
+                fs.closeSync(fd);
+            }
+        },
+        write: function (n, d, off, size) {
+            if (!off) {
+                var b = Buffer.alloc(size || d.length, 255);
+                b.write(d, 0, "latin1");
+                fs.writeFileSync(n, b);
+                return true;
+            }
+            var fd = fs.openSync(n, "r+");
+            try {
+                fs.writeSync(fd, Buffer.from(d, "latin1"), 0, d.length, off);
+            }
+            finally {
+                fs.closeSync(fd);
+            }
+            return true;
+        },
+        erase: function (n) {
+            try {
+                fs.unlinkSync(n);
+            }
+            catch (x) { }
+        },
+    };
+}
+/** The QoS 1 PUBLISH as a byte String, or the encoder's Err. */
+function packet(topic, payload, retain, id) {
+    var b = new Uint8Array(9 + 3 * topic.length + (payload == null ? 0 : typeof payload == "string" ? 3 * payload.length : payload.length));
+    var e = encodePublish(b, 0, topic, payload, 1, retain, false, id);
+    return e < 0 ? e : Buffer.from(b.buffer, 0, e).toString("latin1");
+}
+var table = null;
+/** CRC-32 (the one E.CRC32 computes), over a byte String. */
+function crc(s) {
+    if (!table) {
+        table = [];
+        for (var n = 0; n < 256; n++) {
+            var c_1 = n;
+            for (var k = 0; k < 8; k++)
+                c_1 = c_1 & 1 ? 0xedb88320 ^ (c_1 >>> 1) : c_1 >>> 1;
+            table[n] = c_1 >>> 0;
+        }
+    }
+    var c = -1;
+    for (var k = 0; k < s.length; k++)
+        c = table[(c ^ s.charCodeAt(k)) & 255] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+}
+/** A stored topic (UTF-8 bytes) as the String storePut encodes again. */
+function text(s) {
+    return Buffer.from(s, "latin1").toString("utf8");
+}
+/** A stored payload as bytes, so that storePut copies it unchanged. */
+function bytes(s) {
+    return Buffer.from(s, "latin1");
+}
+
+// The QoS 1 store kept in Storage (option `persist`, issue 31): held messages survive a reset, a power
+// cut and deep sleep. A layer over the RAM store (store.ts / store-text.ts), which keeps only what is
+// in the sending window; the rest waits in Storage alone, so a held message costs no RAM until its turn.
+//
+// Why this scheme, from how Espruino writes flash (src/jsflash.c, src/jswrap_storage.c, 2v29):
+// - Storage.write(name, data, offset) writes only into erased (0xFF) bytes of an existing file and throws
+//   otherwise; a write at offset 0 makes a new file, and a replaced or erased file is only marked as trash
+//   (its header's name zeroed). Pages are erased only when Storage compacts, which copies every live file
+//   after the first trash and erases the pages behind them: each new file brings that day closer.
+// - StorageFile (open(name,"a")) appends into 4 KB chunk files, but cannot hold 0xFF (its end-of-data
+//   mark, and a packet id or length may be 0xFF), cannot mark a record in place, and finds its end by
+//   scanning; acknowledgements would be records of their own.
+// So: one preallocated file, written as a log, records never moved while it lasts:
+//   header  'm' 'q' gen sizeHi sizeLo commit   (commit 0xFF until the file is complete, then 0x00)
+//   record  lenHi lenLo crcHi crcLo S A packet  (len and CRC-16 of the PUBLISH; S, A: 0xFF, or 0x00 once
+//           the message was handed to the sending window / acknowledged; each written once, in place)
+// A record is written in one Storage.write; an acknowledgement clears its A byte (one byte, no new
+// file). When the file is full and at least a quarter of it is acknowledged records (or none is held),
+// the held records are copied to a new file of the other generation (name, or name + "~"): made,
+// filled, then committed, and only then is the old one erased. Storage sees one new file per
+// compaction, so its own page erases come once per (free Storage / persistSize) compactions.
+// Power cuts: a torn record fails its length or CRC and ends the log (load then compacts, so nothing is
+// appended after garbage); a torn compaction leaves an uncommitted file that load erases, keeping the
+// old one; of two committed files the newer generation wins. S set before a message is handed to the
+// sender (at CONNACK, or as it enters the RAM store while it may go out), so a resend after a restart
+// to a kept session carries DUP=1 ("might be re-delivery" [MQTT-3.3.1-1]; a message published offline
+// after a link dropped counts too); in a new session held messages go as new publishes (the store's
+// rewind). Espruino's own Storage compaction is not ours to protect.
+function nm(p, g) {
+    return p.n + (g & 1 ? "~" : "");
+}
+function wr(p, d, at) {
+    p.f.write(nm(p, p.g), d, at);
+    p.wb += d.length;
+}
+function rd(p, at, n) {
+    return p.f.read(nm(p, p.g), at, n) || "";
+}
+function u16(s, k) {
+    return (s.charCodeAt(k) << 8) | s.charCodeAt(k + 1);
+}
+/** The generation of a committed file of this name, else -1. */
+function head(p, g) {
+    var h = p.f.read(nm(p, g), 0, 6 /* L.H */);
+    return h && h.length == 6 /* L.H */ && h.charCodeAt(0) == 0x6d && h.charCodeAt(1) == 0x71 && !h.charCodeAt(5) && (h.charCodeAt(2) & 1) == (g & 1) ? h.charCodeAt(2) : -1;
+}
+/** The packet of the record at `o`, or "" when the record is torn (or not one). */
+function packetAt(p, o, h) {
+    var n = u16(h, 0);
+    if (h.length < 6 /* L.R */ || o + 6 /* L.R */ + n > p.z || n < 7)
+        return "";
+    var pk = rd(p, o + 6 /* L.R */, n);
+    return pk.length == n && ( /*@__INLINE__*/crc(pk) & 0xffff) == u16(h, 2) && (pk.charCodeAt(0) & 0xf6) == 0x32 ? pk : "";
+}
+/**
+ * Open the log `name` for the store `s`: the newer committed file, what it holds loaded into the RAM store
+ * up to the window (those handed to the sender before marked sent, for DUP=1 in a kept session), a torn
+ * tail compacted away. Returns the packet id of the newest record, from which new ids go on.
+ */
+function persistOpen(s, name, size, wn, f) {
+    var p = { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+    s.p = p;
+    var a = head(p, 0);
+    var b = head(p, 1);
+    var g = a < 0 ? b : b < 0 || ((b - a) & 255) != 1 ? a : b;
+    if (g < 0) {
+        // Nothing readable: a new log of generation 0, made over whatever is there, and the other name
+        // erased (when Storage has no room for it, every publish is refused until it has).
+        p.g = 255;
+        if (!compact(p, s, 0, 1))
+            p.w = p.z;
+        return 0;
+    }
+    // The other file is an older generation or one that was never committed.
+    p.f.erase(nm(p, g + 1));
+    p.g = g;
+    p.z = u16(rd(p, 0, 6 /* L.H */), 3);
+    var o = 6 /* L.H */;
+    var id = 0;
+    var torn = 0;
+    for (;;) {
+        var h = rd(p, o, 6 /* L.R */);
+        if (h.length < 6 /* L.R */ || h.charCodeAt(0) == 255) {
+            // The end; bytes written past it (a header cut short) make it a torn tail.
+            if (h != "\xff\xff\xff\xff\xff\xff".substr(0, h.length))
+                torn = 1;
+            break;
+        }
+        var pk = /*@__INLINE__*/ packetAt(p, o, h);
+        if (!pk) {
+            torn = 1;
+            break;
+        }
+        var j = 1;
+        while (pk.charCodeAt(j++) & 128)
+            ;
+        id = u16(pk, j + 2 + u16(pk, j));
+        if (h.charCodeAt(5) == 255)
+            p.v += 6 /* L.R */ + pk.length;
+        o += 6 /* L.R */ + pk.length;
+    }
+    p.w = o;
+    // Those marked handed to the sender come first (a prefix): loaded, then marked sent in the store.
+    refill(p, s, 1);
+    /*@__INLINE__*/ storeSent(s);
+    refill(p, s, 0);
+    // A new persistSize takes effect when what is held fits it. Nothing is appended after a torn record:
+    // until a compaction succeeds, the log counts as full.
+    var z = p.z;
+    if (p.v <= size - 6 /* L.H */)
+        p.z = size;
+    if ((torn || p.z != z) && !compact(p, s, 0, 1)) {
+        p.z = z;
+        if (torn)
+            p.w = z;
+    }
+    return id;
+}
+/**
+ * Move held records into the RAM store, oldest first, while the window has room: from `r` on, skipping
+ * acknowledged ones. Each is marked handed to the sender first (its S byte). With `q`, stops at the first
+ * not yet marked.
+ */
+function refill(p, s, q) {
+    while (p.r < p.w && storeCount(s) < p.wn) {
+        var o = p.r;
+        var h = rd(p, o, 6 /* L.R */);
+        var n = u16(h, 0);
+        if (h.charCodeAt(5) == 255) {
+            if (q && h.charCodeAt(4) == 255)
+                return;
+            var pk = rd(p, o + 6 /* L.R */, n);
+            var j = 1;
+            while (pk.charCodeAt(j++) & 128)
+                ;
+            var tl = u16(pk, j);
+            j += 2 + tl;
+            var e = storePut(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
+            if (!e)
+                return;
+            if (e < 0) {
+                // Larger than the RAM store now takes (storeSize made smaller since it was held): it can never
+                // be sent, and would hold up all behind it.
+                wr(p, "\0", o + 5);
+                p.v -= 6 /* L.R */ + n;
+            }
+            else {
+                if (p.u && h.charCodeAt(4) == 255)
+                    wr(p, "\0", o + 4);
+                p.k += chr(0x40, 2, pk.charCodeAt(j), pk.charCodeAt(j + 1));
+                p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
+            }
+        }
+        p.r = o + 6 /* L.R */ + n;
+    }
+}
+/**
+ * Copy the held records to a new file of the next generation (of size z), commit it, erase the old one.
+ * Unless `force`, only when the new record of `need` bytes then fits and acknowledged records are at
+ * least a quarter of the file (or nothing is held): a file of live records is not copied again and again.
+ */
+function compact(p, s, need, force) {
+    var room = p.z - 6 /* L.H */;
+    if (!force && (p.v + need > room || (p.v && (p.w - 6 /* L.H */ - p.v) * 4 < room)))
+        return false;
+    var g = (p.g + 1) & 255;
+    var to = nm(p, g);
+    try {
+        if (!p.f.write(to, chr(0x6d, 0x71, g, p.z >> 8, p.z & 255, 255), 0, p.z))
+            return false;
+    }
+    catch (x) {
+        // No room in Storage for the new file, even after its own compaction: the old file stays.
+        return false;
+    }
+    p.wb += 6 /* L.H */;
+    var w = 6 /* L.H */;
+    var x = "";
+    // The held records are the RAM store's entries (the oldest, where p.o says) and those from r on: no
+    // acknowledged record is read.
+    for (var q = 0; q < p.o.length; q += 4) {
+        var n = u16(p.o, q + 2);
+        var d = rd(p, u16(p.o, q), 6 /* L.R */ + n);
+        p.f.write(to, d, w);
+        p.wb += d.length;
+        x += chr(w >> 8, w & 255, n >> 8, n & 255);
+        w += d.length;
+    }
+    var r = w;
+    for (var o = p.r; o < p.w;) {
+        var h = rd(p, o, 6 /* L.R */);
+        var n = u16(h, 0);
+        if (h.charCodeAt(5) == 255 && w + 6 /* L.R */ + n <= p.z) {
+            var d = h + rd(p, o + 6 /* L.R */, n);
+            p.f.write(to, d, w);
+            p.wb += d.length;
+            w += 6 /* L.R */ + n;
+        }
+        o += 6 /* L.R */ + n;
+    }
+    p.f.write(to, "\0", 5);
+    p.wb++;
+    p.f.erase(nm(p, p.g));
+    p.g = g;
+    p.o = x;
+    p.r = r;
+    p.w = w;
+    p.cm++;
+    return true;
+}
+/**
+ * storePut with persist: the message is written to Storage first (1), or refused when the log is full
+ * even after compaction (0), or can never be held (Err.SPACE, or the encoder's Err). It enters the RAM
+ * store, and goes out, when nothing older waits in Storage and the window has room.
+ */
+function persistPut(s, topic, payload, retain, id, c) {
+    var p = s.p;
+    var pk = /*@__INLINE__*/ packet(topic, payload, retain, id);
+    if (typeof pk == "number")
+        return pk;
+    var n = pk.length;
+    if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !( /*@__INLINE__*/storeFits(s, n)))
+        return -1 /* Err.SPACE */;
+    if (p.w + 6 /* L.R */ + n > p.z && !compact(p, s, 6 /* L.R */ + n))
+        return 0;
+    var ram = p.r == p.w && storeCount(s) < p.wn;
+    var o = p.w;
+    var x = /*@__INLINE__*/ crc(pk);
+    wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, ram && (c || p.u) ? 0 : 255, 255) + pk, o);
+    p.w += 6 /* L.R */ + n;
+    p.v += 6 /* L.R */ + n;
+    if (ram && storePut(s, topic, payload, retain, id, c) > 0) {
+        p.k += chr(0x40, 2, id >> 8, id & 255);
+        p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
+        p.r = p.w;
+    }
+    return 1;
+}
+/**
+ * A CONNACK: what the RAM store holds goes out now, so each is marked handed to the sender first. From
+ * here on (while connected, and offline after it, where a message may have gone out before the link
+ * dropped) a message is marked as it enters the RAM store.
+ */
+function persistUp(s) {
+    var p = s.p;
+    for (var q = 0; q < p.o.length; q += 4) {
+        var o = u16(p.o, q);
+        if (rd(p, o + 4, 1) == "\xff")
+            wr(p, "\0", o + 4);
+    }
+    p.u = 1;
+}
+/** The RAM store's entries [j, j + m) were acknowledged: their A bytes cleared, out of the index. */
+function done$1(p, j, m) {
+    for (var q = j; q < j + m; q++) {
+        wr(p, "\0", u16(p.o, q * 4) + 5);
+        p.v -= 6 /* L.R */ + u16(p.o, q * 4 + 2);
+    }
+    p.k = p.k.substr(0, j * 4) + p.k.substr((j + m) * 4);
+    p.o = p.o.substr(0, j * 4) + p.o.substr((j + m) * 4);
+}
+/** storeAck with persist: the message is marked acknowledged in Storage, and the next held ones move up. */
+function persistAck(s, id) {
+    if (!storeAck(s, id))
+        return false;
+    var p = s.p;
+    done$1(p, p.k.indexOf(chr(0x40, 2, id >> 8, id & 255)) >> 2, 1);
+    refill(p, s, 0);
+    return true;
+}
+/** Messages held: in Storage with persist, else in the RAM store. */
+function persistCount(s) {
+    var p = s.p;
+    if (!p)
+        return storeCount(s);
+    var n = 0;
+    for (var o = p.r; o < p.w;) {
+        var h = rd(p, o, 6 /* L.R */);
+        if (h.charCodeAt(5) == 255)
+            n++;
+        o += 6 /* L.R */ + u16(h, 0);
+    }
+    return n + p.k.length / 4;
+}
+
+// The incremental decoder: one fixed receive buffer, a resumable state machine (fixed header byte,
+// remaining length, body) and one reused record. Nothing is allocated per packet; topic and payload
+// are reported as offsets into `buf`, valid until the next call to decode().
+/** A decoder with a receive buffer of `size` bytes (the largest packet body it will hold). */
+function createDecoder(size) {
+    return { buf: new Uint8Array(size), st: 0, type: 0, flags: 0, qos: 0, id: 0, rc: 0, sp: 0, topic: 0, tlen: 0, pay: 0, plen: 0, size: 0, ph: 0, h: 0, len: 0, mul: 1, got: 0, xid: 0 };
+}
+/** Forget any partial packet (after a reconnect the stream starts afresh). */
+function resetDecoder(d) {
+    d.ph = d.got = d.len = 0;
+    d.mul = 1;
+    d.st = 0;
+}
+/**
+ * Consume bytes of `c` (Uint8Array/Buffer, or a byte string as Espruino sockets deliver: one char per
+ * byte) from index `i` until one packet completes, an error is found, or the chunk ends. Returns the
+ * index to continue from; `d.st` says which. Call again while the returned index is below c.length.
+ */
+function decode(d, c, i) {
+    var s = typeof c == "string";
+    var n = c.length;
+    var b = d.buf;
+    d.st = 0;
+    while (i < n) {
+        if (d.ph == 2) {
+            // Body: copy what belongs to this packet; bytes past the buffer's end are counted, not stored.
+            var k = d.len - d.got;
+            if (k > n - i)
+                k = n - i;
+            var o = d.got;
+            var e = o + k;
+            var m = e < b.length ? e : b.length;
+            if (s)
+                for (var j = i; o < m;)
+                    b[o++] = c.charCodeAt(j++);
+            else if (nodeBuf && m - o > NATIVE)
+                nodeBuf.prototype.copy.call(c, b, o, i, i + m - o);
+            else
+                for (var j = i; o < m;)
+                    b[o++] = c[j++];
+            // A QoS 1/2 PUBLISH whose topic alone fills the buffer: its packet id is taken as it passes, so
+            // that the message can still be acknowledged.
+            if (e > b.length && d.h >> 4 == 3 /* T.PUBLISH */ && d.h & 6) {
+                var p = ((b[0] << 8) | b[1]) + 2;
+                for (var q = p; q < p + 2; q++)
+                    if (q >= b.length && q >= d.got && q < e)
+                        d.xid |= (s ? c.charCodeAt(i + q - d.got) & 255 : c[i + q - d.got]) << (q == p ? 8 : 0);
+            }
+            d.got = e;
+            i += k;
+            if (e == d.len)
+                return done(d, i);
+            continue;
+        }
+        var x = s ? c.charCodeAt(i++) & 255 : c[i++];
+        if (d.ph == 0) {
+            d.h = x;
+            d.ph = 1;
+            d.len = d.got = d.xid = 0;
+            d.mul = 1;
+        }
+        else {
+            d.len += (x & 127) * d.mul;
+            if (x & 128) {
+                // A fourth byte with its continuation bit set announces a fifth: malformed [MQTT-2.2.3].
+                if (d.mul == 2097152) {
+                    d.ph = 0;
+                    d.st = -4 /* Err.LENGTH */;
+                    return i;
+                }
+                d.mul *= 128;
+            }
+            else {
+                d.ph = 2;
+                if (!d.len)
+                    return done(d, i);
+            }
+        }
+    }
+    return i;
+}
+function done(d, i) {
+    d.ph = 0;
+    d.st = parse(d);
+    return i;
+}
+function parse(d) {
+    var b = d.buf;
+    var t = d.h >> 4;
+    var f = d.h & 15;
+    var n = d.len;
+    d.type = t;
+    d.flags = f;
+    d.size = n;
+    d.id = d.qos = d.rc = d.sp = d.topic = d.tlen = d.pay = d.plen = 0;
+    if (t < 2 /* T.CONNACK */ || t > 13 /* T.PINGRESP */ || t == 8 /* T.SUBSCRIBE */ || t == 10 /* T.UNSUBSCRIBE */ || t == 12 /* T.PINGREQ */)
+        return -2 /* Err.TYPE */;
+    if (t != 3 /* T.PUBLISH */ && f != (t == 6 /* T.PUBREL */ ? 2 : 0))
+        return -3 /* Err.FLAGS */;
+    var big = n > b.length;
+    var m = big ? b.length : n; // bytes actually held
+    if (t == 3 /* T.PUBLISH */) {
+        var q = (f >> 1) & 3;
+        if (q == 3)
+            return -5 /* Err.QOS */;
+        d.qos = q;
+        if (m < 2)
+            return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
+        var tl = (b[0] << 8) | b[1];
+        var p = 2 + tl + (q ? 2 : 0);
+        if (p > m) {
+            // Past the buffer: only the packet id, which decode() kept, to acknowledge the skipped message.
+            if (big && q && p <= n)
+                d.id = (p - 2 < m ? b[p - 2] << 8 : 0) | d.xid;
+            return big ? -8 /* Err.BIG */ : -7 /* Err.TOPIC */;
+        }
+        if (!tl)
+            return -7 /* Err.TOPIC */;
+        d.topic = 2;
+        d.tlen = tl;
+        if (q) {
+            d.id = (b[p - 2] << 8) | b[p - 1];
+            if (!d.id)
+                return -6 /* Err.ID */;
+        }
+        d.pay = p;
+        d.plen = n - p;
+        return big ? -8 /* Err.BIG */ : PACKET;
+    }
+    if (big)
+        return -8 /* Err.BIG */;
+    if (t == 13 /* T.PINGRESP */)
+        return n ? -4 /* Err.LENGTH */ : PACKET;
+    if (t == 9 /* T.SUBACK */ ? n < 3 : n != 2)
+        return -4 /* Err.LENGTH */;
+    if (t == 2 /* T.CONNACK */) {
+        d.sp = b[0] & 1;
+        d.rc = b[1];
+        return PACKET;
+    }
+    d.id = (b[0] << 8) | b[1];
+    if (!d.id)
+        return -6 /* Err.ID */;
+    d.pay = 2;
+    d.plen = n - 2;
+    return PACKET;
+}
+
+// The byte wire of the Node build: packets are encoded into the client's scratch buffer and received
+// into the decoder's fixed buffer, so nothing is allocated per packet. The device build swaps in
+// wire-text.ts, which exports the same functions over Strings.
+/** The scratch buffer for packets sent outside the store. */
+function txBuf(size) {
+    return new Uint8Array(size);
+}
+/** Send what the encoder wrote; returns its length, or its negative Err with nothing sent. */
+function send(c, n) {
+    if (n > 0)
+        put(c, c.b, 0, n);
+    return n;
+}
+/** The CONNECT packet for `o`, made once per client (it never changes), or Err.ARG (a field over 65,535 bytes). */
+function connectPacket(o) {
+    var n = connectLen(o);
+    if (n < 0)
+        return n;
+    var b = new Uint8Array(1 + 4 + n);
+    return b.subarray(0, encodeConnect(b, 0, o));
+}
+/** A QoS 0 PUBLISH (QoS 1 goes through the store). */
+function txPublish(c, topic, payload, retain) {
+    return send(c, encodePublish(c.b, 0, topic, payload, 0, retain, false, 0));
+}
+/** A packet of a fixed first byte and a packet id: PUBACK, PUBREC, PUBREL, PUBCOMP; with `id` < 0 none (PINGREQ, DISCONNECT). */
+function txAck(c, byte1, id) {
+    send(c, id < 0 ? encodeEmpty(c.b, 0, byte1 >> 4) : encodeAck(c.b, 0, byte1 >> 4, id));
+}
+/** SUBSCRIBE to one filter, or UNSUBSCRIBE when `qos` < 0. */
+function txSub(c, id, filter, qos) {
+    return send(c, encodeSubscribe(c.b, 0, id, [filter], qos < 0 ? undefined : [qos]));
+}
+function rxCreate(size) {
+    var d = createDecoder(size);
+    d.c = null;
+    d.x = 0;
+    return d;
+}
+function rxReset(d) {
+    resetDecoder(d);
+    d.c = null;
+}
+/** Decode on, from the start of `chunk` if one is given: a packet (1) or an Err (< 0) is in the record, or 0 when the chunk is used up. */
+function rxNext(d, chunk) {
+    if (chunk) {
+        d.c = chunk;
+        d.x = 0;
+    }
+    var c = d.c;
+    if (!c || d.x >= c.length) {
+        d.c = null;
+        return (d.st = 0);
+    }
+    d.x = decode(d, c, d.x);
+    return d.st;
+}
+function rxTopic(d) {
+    return strRead(d.buf, d.topic, d.tlen);
+}
+/** The payload as a string, or as a copy of its bytes (a Buffer on Node). */
+function rxPayload(d, bin) {
+    var a = d.pay;
+    var n = d.plen;
+    if (!bin)
+        return strRead(d.buf, a, n);
+    if (!nodeBuf)
+        return new Uint8Array(d.buf.subarray(a, a + n));
+    var p = nodeBuf.allocUnsafe(n);
+    nodeBuf.prototype.copy.call(d.buf, p, 0, a, a + n);
+    return p;
+}
+/** Byte `k` of a SUBACK's return codes. */
+function rxByte(d, k) {
+    return d.buf[d.pay + k];
+}
+
+// Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
+// No RegExp: on Espruino a regex literal held by the module costs 16-19 blocks for as long as it is
+// loaded, and each indexOf here is one native call.
+/** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
+function validTopic(t) {
+    return typeof t == "string" && t.length > 0 && t.length <= 65535 && t.indexOf("+") < 0 && t.indexOf("#") < 0 && t.indexOf("\0") < 0;
+}
+/** A topic filter: `+` fills a whole level, `#` is a whole last level [MQTT-4.7.1-2, 4.7.1-3]; no NUL. */
+function validFilter(f) {
+    if (typeof f != "string" || !f.length || f.indexOf("\0") >= 0)
+        return false;
+    var n = f.length;
+    for (var i = f.indexOf("+"); i >= 0; i = f.indexOf("+", i + 1))
+        if ((i && f.charCodeAt(i - 1) != 47) || (i + 1 < n && f.charCodeAt(i + 1) != 47))
+            return false;
+    var h = f.indexOf("#");
+    return h < 0 || (h == n - 1 && (!h || f.charCodeAt(h - 1) == 47));
+}
+/**
+ * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
+ * including the parent (`a/#` matches `a`). Topics starting with `$` are not matched by a filter that
+ * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
+ */
+function match(filter, topic) {
+    // The common filters, by native String operations (each step of the walk below is an interpreted
+    // step on a board): the topic itself, and a plain prefix ending in "/#".
+    if (filter == topic)
+        return true;
+    var fl = filter.length;
+    if (filter.indexOf("+") < 0 && filter.indexOf("#") == fl - 1 && fl > 1 && topic.charCodeAt(0) != 36)
+        return topic.length >= fl - 2 && topic.substr(0, fl - 2) == filter.substr(0, fl - 2) && (topic.length == fl - 2 || topic.charCodeAt(fl - 2) == 47);
+    var tl = topic.length;
+    var i = 0;
+    var j = 0;
+    var f0 = filter.charCodeAt(0);
+    if (topic.charCodeAt(0) == 36 && (f0 == 43 || f0 == 35))
+        return false;
+    for (;;) {
+        var c = filter.charCodeAt(i);
+        if (c == 35)
+            return true; // '#'
+        if (c == 43) {
+            // '+': consume one topic level
+            while (j < tl && topic.charCodeAt(j) != 47)
+                j++;
+            i++;
+        }
+        else {
+            while (i < fl && filter.charCodeAt(i) != 47) {
+                if (j >= tl || topic.charCodeAt(j) != filter.charCodeAt(i))
+                    return false;
+                i++;
+                j++;
+            }
+        }
+        // Both must now be at the end of a level.
+        if (j < tl && topic.charCodeAt(j) != 47)
+            return false;
+        if (i >= fl)
+            return j >= tl;
+        i++; // past '/' in the filter
+        if (j >= tl)
+            return filter.charCodeAt(i) == 35 && i + 1 == fl; // "a/#" matches "a"
+        j++; // past '/' in the topic
+    }
+}
+
+// The client: one record per client and module-level functions over it (on Espruino a function defined
+// inside a factory copies its text per client; here each function exists once). No I/O of its own: a
+// transport opens links and a clock tells time. One numeric state; each transition is made in one
+// function, which changes the state before any event is emitted.
+// ---- timers: one clock timer, set on state changes and by each tick, never per packet.
+function arm(c, ms) {
+    if (c.t != null)
+        c.k.clear(c.t);
+    c.t = c.k.set(tick, ms, c);
+}
+/** The one timer callback: the next connect attempt when offline, the timeouts and keepalive otherwise. */
+function tick(c) {
+    c.t = null;
+    if (c.s == 0 /* S.OFF */) {
+        // The next attempt: a new events object, so events from an older link are ignored.
+        c.s = 1 /* S.OPEN */;
+        c.attempts++;
+        c.w = 0;
+        rxReset(c.d);
+        var e = { c: c, open: onOpen, data: onData, drain: onDrain, close: onClose };
+        c.e = e;
+        try {
+            var l = c.tr(e);
+            if (c.e != e)
+                return; // closed synchronously
+            c.l = l;
+            c.hw = l.hw || 1024;
+        }
+        catch (x) {
+            return drop(c, fail("connect failed", "connect", x));
+        }
+        return arm(c, c.ct);
+    }
+    if (c.s != 3 /* S.UP */)
+        return drop(c, fail("no CONNACK within " + c.ct + " ms", "timeout"));
+    if (c.pg && !c.rx && ++c.pg > c.pt)
+        return drop(c, fail("no PINGRESP within " + c.pm + " ms", "timeout"));
+    if (c.rx)
+        c.pg = 0;
+    c.tq = c.tx ? 0 : c.tq + 1;
+    c.rq = c.rx ? 0 : c.rq + 1;
+    c.aq = storeCount(c.st, true) && !c.ak ? c.aq + 1 : 0;
+    c.tx = c.rx = c.ak = 0;
+    if (c.aq >= c.at)
+        return drop(c, fail("no PUBACK within " + c.am + " ms", "timeout"));
+    // A connection that stayed up this long ends the run of failures: the backoff starts short again.
+    // Not at CONNACK: a broker that accepts and then drops at once would make a reconnect storm.
+    if (++c.ut == c.sk)
+        c.f = 0;
+    // Pings when nothing went out, and also when nothing came in: a QoS 0 publisher must still find a dead link.
+    // Never while a PINGREQ waits: a second one would restart the wait, and a link that swallows
+    // everything would never be found.
+    if (c.kt && !c.pg && (c.tq >= c.kt || c.rq >= c.kt)) {
+        c.tq = c.rq = 0;
+        c.pg = 1;
+        txAck(c, 0xc0, -1); // PINGREQ
+    }
+    arm(c, c.iv);
+}
+// ---- connection lifecycle
+function onOpen() {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    c.s = 2 /* S.CONNACK */;
+    put(c, c.cn, 0, c.cn.length); // made once, when the client was
+}
+function onClose(x) {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    var s = c.s;
+    // A name that does not resolve will not resolve on the next try either: wait the longest step.
+    if (s == 1 /* S.OPEN */)
+        drop(c, fail("connect failed", "connect", x), x && x.code == "ENOTFOUND" ? c.r1 : 0);
+    else
+        drop(c, fail(s == 3 /* S.UP */ ? "connection lost" : "closed before CONNACK", "closed", x));
+}
+function onDrain() {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    c.w = 0;
+    pump(c);
+    emit(c, "drain");
+}
+/** The link is gone (or must go): close it, plan the next attempt, then tell the user. */
+function drop(c, err, wait) {
+    var was = c.s;
+    var l = c.l;
+    c.l = null;
+    c.e = null;
+    c.pg = c.rf = 0;
+    c.s = 0 /* S.OFF */;
+    c.sh = 0;
+    c.f++;
+    // With several brokers the next attempt goes to the next one, and the step grows once per pass over
+    // the list, so that a broker that died is left at once and the survivors are not stormed.
+    var n = c.tl ? c.tl.length : 1;
+    if (n > 1)
+        c.tr = c.tl[(c.si = (c.si + 1) % n)];
+    // Capped exponential backoff with jitter (50-100% of the step), so a fleet does not reconnect in step.
+    var step = (n < 2 && wait) || Math.min(c.r1, c.r0 * Math.pow(2, Math.min(Math.floor((c.f - 1) / n), 20)));
+    arm(c, step * (0.5 + c.rn() / 2));
+    if (l)
+        l.close();
+    // Both queued before either is emitted, so an end() in the error handler closes after `offline`.
+    c.eq.push("error", err);
+    if (was == 3 /* S.UP */)
+        c.eq.push("offline", undefined);
+    ev(c);
+}
+function finish(c) {
+    var was = c.s;
+    var l = c.l;
+    var n = storeCount(c.st);
+    if (was == 3 /* S.UP */)
+        txAck(c, 0xe0, -1); // DISCONNECT: after a clean one the will is not sent
+    if (c.t != null)
+        c.k.clear(c.t);
+    if (c.et != null)
+        c.k.clear(c.et);
+    c.t = c.et = null;
+    c.s = 4 /* S.END */;
+    c.sh = 0;
+    c.l = null;
+    c.e = null;
+    if (l)
+        l.close();
+    if (n)
+        c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+    if (was == 3 /* S.UP */)
+        c.eq.push("offline", undefined);
+    ev(c, "close");
+}
+// ---- inbound
+function onData(chunk) {
+    var c = this.c;
+    if (c.e != this)
+        return;
+    var d = c.d;
+    var st;
+    var ch = chunk;
+    // On a board, rxNext is not called again for a chunk that held whole packets only (most do): with no
+    // new bytes and fewer than 2 left it has nothing to find, and a call there costs more than this test.
+    while (c.e == this && (ch || true || d.b.length > 1) && (st = rxNext(d, ch))) {
+        ch = null;
+        if (st == PACKET) {
+            // A PUBACK, what a QoS 1 publisher receives most, is taken here: one call fewer per message on a board.
+            if (d.type == 4 /* T.PUBACK */ && c.s == 3 /* S.UP */) {
+                c.rx = 1;
+                if ((c.st.p ? persistAck : storeAck)(c.st, d.id)) {
+                    c.ak = 1;
+                    if (c.en && !storeCount(c.st))
+                        return finish(c);
+                    // The store only, not pump(): no (un)subscribe can be waiting here; each goes out when made, and
+                    // those made before the connection went out right after its CONNACK.
+                    storeSend(c.st, c);
+                }
+            }
+            else
+                handle(c, d);
+        }
+        else if (st == -8 /* Err.BIG */) {
+            // A QoS 1/2 PUBLISH whose id fitted is acknowledged, or the broker would resend it forever.
+            if (d.type == 3 /* T.PUBLISH */ && d.id)
+                txAck(c, d.qos == 1 ? 0x40 : 0x50, d.id); // PUBACK or PUBREC
+            ev(c, "error", fail("packet of " + d.size + " bytes exceeds rxSize", -8 /* Err.BIG */));
+        }
+        else
+            return drop(c, fail("malformed packet from server (" + st + ")", st));
+    }
+}
+/**
+ * One packet from the server, but a PUBACK while connected (onData takes those). The rest are ctl()'s:
+ * Espruino tokenizes the whole text of a function at every call, what follows a return included (it
+ * skips that token by token), so a PUBLISH does not pay for the CONNACK handling's text.
+ */
+function handle(c, d) {
+    var t = d.type;
+    var id = d.id;
+    c.rx = 1;
+    if (t == 3 /* T.PUBLISH */ && c.s == 3 /* S.UP */) {
+        if (d.qos == 2) {
+            // Exactly once: a PUBLISH whose id is still remembered is a resend; acknowledge, do not deliver.
+            // An id is remembered until its PUBREL, never forgotten while its exchange is open [MQTT-4.3.3]:
+            // with every slot awaiting a PUBREL the message is not taken (no PUBREC, no delivery), and once
+            // the PUBRELs have freed the slots the link is dropped, so that the broker sends it again.
+            var fresh = c.q2.indexOf(id) < 0;
+            if (fresh) {
+                if (c.q2.length >= c.qn) {
+                    c.rf++;
+                    return ev(c, "error", fail("qos2 slots full: QoS 2 message not taken", "qos2"));
+                }
+                c.q2.push(id);
+            }
+            txAck(c, 0x50, id); // PUBREC
+            if (!fresh)
+                return;
+        }
+        else if (d.qos)
+            txAck(c, 0x40, id); // PUBACK, before delivery: a callback that throws or ends the client cannot lose it
+        // On the board the record holds the topic and payload Strings (wire-text.ts).
+        var topic = rxTopic(d);
+        var p = rxPayload(d, !!c.bi);
+        var sb = c.sb;
+        // Each matching subscription's callback, then the message handler. A callback that throws becomes
+        // an `error` event and the rest still run; one that unsubscribes (itself or another) is followed by
+        // the subscription after it, wherever that is now; a subscription made by a callback (one that
+        // subscribes to its own filter again, say with another QoS) gets the next message, not this one.
+        var top = c.sq;
+        for (var k = 0; k <= sb.length; k++) {
+            var s = sb[k];
+            try {
+                if (!s)
+                    emit(c, "message", topic, p);
+                else if (CB && s.n < top && s.cb && match(s.f, topic))
+                    s.cb(topic, p);
+            }
+            catch (x) {
+                ev(c, "error", fail("callback threw", "callback", x));
+            }
+            if (!s)
+                break;
+            var j = sb.indexOf(s);
+            k = j < 0 ? k - 1 : j;
+        }
+        return;
+    }
+    ctl(c, d, t, id);
+}
+/** The rest of the packets a server sends: CONNACK, PUBREL, SUBACK, UNSUBACK, PINGRESP. */
+function ctl(c, d, t, id) {
+    if (c.s == 2 /* S.CONNACK */) {
+        if (t != 2 /* T.CONNACK */)
+            return drop(c, fail("expected CONNACK, got type " + t, "protocol"));
+        var rc = d.rc;
+        // Codes 1, 2, 4 and 5 will not fix themselves: wait the longest backoff before trying again.
+        // The reasons for codes 1..5 [MQTT-3.2.2.3] are a literal here, not a module constant: on a board a
+        // String held by the module costs 14 blocks for as long as it is loaded, this one only while refused.
+        if (rc)
+            return drop(c, fail("connection refused: " + ("unacceptable protocol version|identifier rejected|server unavailable|bad user name or password|not authorized".split("|")[rc - 1] || "code " + rc), rc), rc == 3 ? 0 : c.r1);
+        // CONNACK 0: the session is kept or starts afresh, all of it together [MQTT-3.1.2-4, 3.1.2-6].
+        // A 3.1 CONNACK has no session-present flag: with clean false the session is kept (ks).
+        var kept = !!(d.sp || c.ks);
+        c.kp = kept ? 1 : 0;
+        c.s = 3 /* S.UP */;
+        // A PUBLISH with one length byte, as long as txSize allows.
+        c.sh = Math.min(127, c.z - 2);
+        c.tq = c.rq = c.aq = c.ut = 0;
+        arm(c, c.iv);
+        // Held QoS 1 messages go out again from the oldest; in a new session as new messages (DUP=0).
+        storeRewind(c.st, !kept);
+        if (c.st.p)
+            persistUp(c.st);
+        if (!kept)
+            c.q2.splice(0, c.q2.length);
+        var sb = c.sb;
+        // Subscriptions go out again in a new session, and to a 3.1 broker, which may have lost the session
+        // without a way to say so (a SUBSCRIBE to a filter held already replaces it).
+        for (var k = 0; k < sb.length; k++)
+            if (!kept || c.ks || sb[k].i)
+                sb[k].i = -1;
+        // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
+        if (kept)
+            for (var k = 0; k < c.us.length; k++)
+                c.us[k].i = -1;
+        else
+            c.us.splice(0, c.us.length);
+        // The handler runs before the session goes out again: a subscribe() there replaces the restored
+        // subscription instead of sending a second SUBSCRIBE, and its QoS 0 publishes go ahead of the held
+        // messages. Until pump() below, publish() pumps too, so the restored subscriptions go out first.
+        c.pp = 1;
+        try {
+            ev(c, "connected", { sessionPresent: kept });
+        }
+        finally {
+            c.pp = 0;
+        }
+        return pump(c);
+    }
+    if (t == 6 /* T.PUBREL */) {
+        var k = c.q2.indexOf(id);
+        if (k >= 0)
+            c.q2.splice(k, 1);
+        txAck(c, 0x70, id); // PUBCOMP
+        if (c.rf && !c.q2.length)
+            drop(c, fail("reconnect for the QoS 2 messages not taken", "qos2"));
+    }
+    else if (t == 9 /* T.SUBACK */) {
+        var sb = c.sb;
+        for (var k = 0; k < sb.length; k++) {
+            var s = sb[k];
+            if (s.i != id)
+                continue;
+            // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
+            if (d.plen != 1)
+                return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
+            s.i = 0;
+            if ((rxByte(d, 0)) & 0x80) {
+                sb.splice(k, 1);
+                ev(c, "error", fail("subscription refused: " + s.f, "suback"));
+            }
+            return;
+        }
+    }
+    else if (t == 11 /* T.UNSUBACK */) {
+        for (var k = 0; k < c.us.length; k++)
+            if (c.us[k].i == id)
+                c.us.splice(k, 1);
+    }
+    else if (t == 2 /* T.CONNACK */)
+        drop(c, fail("second CONNACK", "protocol"));
+    // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
+}
+// ---- outbound
+/** Send what may be sent now: (un)subscriptions not yet sent, then held QoS 1 messages within the window. */
+function pump(c) {
+    if (c.s != 3 /* S.UP */)
+        return;
+    var sb = c.sb;
+    for (var k = 0; k < sb.length; k++)
+        if (sb[k].i < 0)
+            txSub(c, (sb[k].i = nextId(c)), sb[k].f, sb[k].q);
+    var us = c.us;
+    for (var k = 0; k < us.length; k++)
+        if (us[k].i < 0)
+            txSub(c, (us[k].i = nextId(c)), us[k].f, -1);
+    storeSend(c.st, c);
+}
+function nextId(c) {
+    // Ids are handed out in turn; only after wrapping past 65535 can one still be in use.
+    for (;;) {
+        var id = (c.id = (c.id % 65535) + 1);
+        if (id == 65535)
+            c.wr = 1;
+        if (!c.wr)
+            return id;
+        var k = storeHas(c.st, id) ? -1 : 0;
+        for (; k >= 0 && k < c.sb.length; k++)
+            if (c.sb[k].i == id)
+                k = -2;
+        for (var j = 0; k >= 0 && j < c.us.length; j++)
+            if (c.us[j].i == id)
+                k = -2;
+        if (k >= 0)
+            return id;
+    }
+}
+/** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
+function forget(list, f, sent) {
+    for (var k = 0; k < list.length; k++)
+        if (list[k].f == f && (sent || list[k].i < 0))
+            list.splice(k--, 1);
+}
+function checkFilter(c, filter) {
+    if (!validFilter(filter))
+        throw fail("invalid topic filter: " + filter, "topic");
+    // Fixed header + id + length-prefixed filter + QoS byte: refused here, or it would never be sent.
+    var n = 5 + (strLen(filter));
+    if (n + (n < 128 ? 2 : n < 16384 ? 3 : n < 2097152 ? 4 : 5) > c.z)
+        throw fail("topic filter does not fit in txSize", "size");
+}
+/**
+ * A QoS 1 message the store did not take (storePut's `e` < 1): its id is given back. One that can never
+ * fit is a bad call and throws; a full store is flow control, like a full socket for QoS 0: false and
+ * counted, no event (a burst paced by false meets it once a window, and on a board an error event there
+ * cost 42 ms a time, as much as the rest of the burst's QoS 1 path).
+ */
+function refused(c, e) {
+    c.id = ((c.id + 65533) % 65535) + 1;
+    if (e < 0)
+        throw fail("message larger than storeSize", "size");
+    c.dropped++;
+    return false;
+}
+/**
+ * publish() beyond a board's reading: every check, then QoS 1 into the store or QoS 0 on the link.
+ */
+function publishAny(c, topic, payload, opt) {
+    var q = opt ? opt.qos || 0 : 0;
+    var r = !!(opt && opt.retain);
+    // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
+    // (a compare, one native step, against four). On a board a char is a byte, so the length
+    // check is the byte check; elsewhere UTF-8 may be longer, but never over 3 bytes a UTF-16 unit, so
+    // only a topic of over 21,845 units is measured.
+    if (topic !== c.vt) {
+        if (!validTopic(topic) || (topic.length > 21845 && strLen(topic) > 65535))
+            throw fail("invalid topic: " + topic, "topic");
+        // Not once ended: publish() takes a topic equal to vt for a client that still takes messages.
+        if (!c.en)
+            c.vt = topic;
+    }
+    if (q !== 0 && q !== 1)
+        throw fail("qos must be 0 or 1", "qos");
+    if (payload != null && typeof payload != "string" && !(payload instanceof Uint8Array))
+        throw fail("payload must be a string or Uint8Array", "payload");
+    if (c.en || c.s == 4 /* S.END */)
+        return false;
+    if (q) {
+        // nextId(c) unless ids could be in use (wrapped past 65535): one call less on the board's hot path.
+        // Sent by the store when connected; inside the `connected` handler (c.pp) by pump(), so that the
+        // restored subscriptions go out first. While connected no (un)subscribe waits otherwise: each
+        // goes out when made.
+        var e = (c.st.p ? persistPut : storePut)(c.st, topic, payload, r, c.id < 65534 && !c.wr ? ++c.id : nextId(c), c.s == 3 /* S.UP */ && !c.pp ? c : null);
+        if (e < 1)
+            return refused(c, e);
+        if (c.pp)
+            pump(c);
+        return true;
+    }
+    if (c.s != 3 /* S.UP */ || c.w >= c.hw) {
+        c.dropped++;
+        return false;
+    }
+    if (txPublish(c, topic, payload, r) < 0)
+        throw fail("message larger than txSize", "size");
+    return true;
+}
+// The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
+// wrapper would be one more function in RAM and one more call per publish).
+var PROTO = {
+    publish: function (topic, payload, opt) {
+        return publishAny(this, topic, payload, opt);
+    },
+    subscribe: function (filter, opt, cb) {
+        var c = this;
+        if (typeof opt == "function") {
+            cb = opt;
+            opt = null;
+        }
+        var q = (opt && opt.qos) || 0;
+        checkFilter(c, filter);
+        if (q !== 0 && q !== 1 && q !== 2)
+            throw fail("qos must be 0, 1 or 2", "qos");
+        if (c.s == 4 /* S.END */)
+            return;
+        forget(c.sb, filter, true);
+        forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
+        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ } );
+        pump(c);
+    },
+    unsubscribe: function (filter) {
+        var c = this;
+        checkFilter(c, filter);
+        if (c.s == 4 /* S.END */)
+            return;
+        forget(c.sb, filter, true);
+        forget(c.us, filter, false);
+        // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
+        c.us.push({ f: filter, q: 0, i: -1 });
+        pump(c);
+    },
+    end: function (force, cb) {
+        var c = this;
+        // end(cb) and end(force, cb), as MQTT.js: cb runs once, when the DISCONNECT is written or the end forced.
+        if (typeof force == "function") {
+            cb = force;
+            force = 0;
+        }
+        if (cb) {
+            if (c.s == 4 /* S.END */)
+                return cb();
+            listen(c, "close", cb, true);
+        }
+        if (c.s == 4 /* S.END */ || (c.en && !force))
+            return;
+        c.en = 1;
+        // publish() then takes its general path, which refuses.
+        c.vt = NaN;
+        if (!force && storeCount(c.st)) {
+            c.et = c.k.set(finish, c.ed, c);
+            pump(c);
+        }
+        else
+            finish(c);
+    },
+    // Several listeners per event, as on Node and on Espruino. A `connected` listener added while
+    // connected (code typed into a board's console after the client connected) runs on the next tick.
+    on: function (e, f) {
+        listen(this, e, f);
+        if (e == "connected" && this.s == 3 /* S.UP */)
+            this.k.set(f, 0, { sessionPresent: !!this.kp });
+        return this;
+    },
+    once: function (e, f) {
+        listen(this, e, f, true);
+        return this;
+    },
+    off: function (e, f) {
+        unlisten(this, e, f);
+        return this;
+    },
+    state: function () {
+        return this.s;
+    },
+    queued: function () {
+        return (persistCount )(this.st);
+    },
+};
+// Espruino's own on/emit/removeListener cannot serve: its emit() queues the call for later (measured on
+// the interpreter: a listener removed right after emit() was never called), while a handler here runs
+// after the transition that emitted it, before anything else happens.
+PROTO.removeListener = PROTO.off;
+/**
+ * A client for the options `opts` (copied, never written). `make` builds the transport when the options
+ * name none; `defaults` are the platform's defaults under the user's options. Options that can never
+ * work throw here, before any link is opened.
+ */
+function createClient(opts, make, defaults) {
+    var o = {};
+    for (var k in defaults)
+        o[k] = defaults[k];
+    for (var k in opts)
+        if (opts[k] !== undefined)
+            o[k] = opts[k];
+    o.random = o.random || Math.random;
+    if (o.servers) {
+        if (!make || o.transport || !(o.servers.length > 0))
+            throw fail("servers: a non-empty list of { host, port }, with the platform's transport", "options");
+        // A transport per broker, each for the options with that entry's fields over them.
+        o.tl = [];
+        for (var k = 0; k < o.servers.length; k++) {
+            var so = {};
+            for (var x in o)
+                so[x] = o[x];
+            for (var x in o.servers[k])
+                so[x] = o.servers[k][x];
+            o.tl.push(make(so));
+        }
+        o.transport = o.tl[0];
+    }
+    else if (!o.transport)
+        o.transport = make ? make(o) : null;
+    if (typeof o.transport != "function")
+        throw fail("no transport", "options");
+    if (o.protocol == null)
+        o.protocol = 4;
+    if (o.protocol !== 3 && o.protocol !== 4)
+        throw fail("protocol must be 3 (MQTT 3.1) or 4 (MQTT 3.1.1)", "options");
+    // __INLINE__: terser writes these one-call functions out here, so a board holds two functions fewer
+    // (about 6 blocks each) for as long as the module is loaded.
+    /*@__INLINE__*/ numbers(o, "keepalive 60 0 65535 rxSize 1024 2 268435455 txSize 512 16 268435455 storeSize 2048 0 268435455 window 8 1 65535 reconnectMin 1000 1 1e9 reconnectMax 60000 1 1e9 connectTimeout 10000 1 1e9 ackTimeout 30000 1 1e9 pingTimeout 10000 1 1e9 endTimeout 10000 0 1e9 qos2 16 1 65535");
+    if (o.reconnectMax < o.reconnectMin)
+        o.reconnectMax = o.reconnectMin;
+    if (o.clientId == null)
+        o.clientId = "mqttiny" + Math.floor(o.random() * 1e8);
+    var idn = typeof o.clientId != "string" ? -1 : strLen(o.clientId);
+    // 3.1 allows 1 to 23 characters; 3.1.1 allows an empty id only with a clean session [MQTT-3.1.3-7].
+    if (idn < 0 || (o.protocol == 3 ? idn < 1 || idn > 23 : !idn && o.clean === false))
+        throw fail("client id: 1-23 chars on MQTT 3.1, empty only with clean", "clientId");
+    if (o.will && (!validTopic(o.will.topic) || !(o.will.qos == null || o.will.qos === 0 || o.will.qos === 1 || o.will.qos === 2)))
+        throw fail("invalid will topic or QoS", "will");
+    if (o.password != null && o.username == null)
+        throw fail("password without username", "password");
+    var cn = /*@__INLINE__*/ connectPacket(o);
+    if (typeof cn == "number")
+        throw fail("a CONNECT field is over 65,535 bytes", "options");
+    if (cn.length > o.txSize)
+        throw fail("CONNECT does not fit in txSize", "size");
+    var ka = o.keepalive * 1000;
+    o.pingTimeout = Math.min(o.pingTimeout, ka || 1e9);
+    var c = Object.create(PROTO);
+    // Only what runs later is kept, under short names; `o` (a merged copy) is garbage after this. Espruino
+    // finds a property by walking the object's list in the order the properties were made: what publish()
+    // and a PUBACK read comes first (one at a time: `a = b = 0` makes b before a).
+    c.s = 0 /* S.OFF */;
+    c.vt = NaN;
+    c.w = 0;
+    c.hw = 0;
+    c.en = 0;
+    c.l = null;
+    c.tx = 0;
+    c.sh = 0;
+    c.z = o.txSize;
+    c.e = null;
+    c.d = rxCreate(o.rxSize);
+    c.st = storeCreate(o.storeSize);
+    c.rx = 0;
+    c.ak = 0;
+    c.wn = o.window;
+    c.id = 0;
+    c.wr = 0;
+    c.pp = 0;
+    c.tr = o.transport;
+    c.si = 0;
+    if (o.tl)
+        c.tl = o.tl;
+    c.cn = cn;
+    c.ct = o.connectTimeout;
+    c.pm = o.pingTimeout;
+    c.am = o.ackTimeout;
+    c.ed = o.endTimeout;
+    c.r0 = o.reconnectMin;
+    c.r1 = o.reconnectMax;
+    c.rn = o.random;
+    c.bi = o.binary ? 1 : 0;
+    c.qn = o.qos2;
+    c.ks = o.protocol == 3 && o.clean === false ? 1 : 0;
+    c.kp = 0;
+    // The host's timers unless a clock is given (setTimeout passes `a` on to f, on Node and on Espruino):
+    // the host functions themselves, not wrappers, as none of them uses `this` and on Espruino each wrapper
+    // would be one more function in RAM; looked up here, so a host without timers can still load the module.
+    c.k = o.clock || { now: Date.now, set: setTimeout, clear: clearTimeout };
+    c.h = {};
+    // Absent until set on a board (a null property costs two blocks there); declared for V8's object shape.
+    c.et = null;
+    c.f = c.tq = c.rq = c.aq = c.pg = c.ut = c.rf = 0;
+    // Flags as 0/1: on Espruino a property holding a number fits in its name's block, a boolean takes two.
+    c.ef = 0;
+    c.b = txBuf(o.txSize);
+    c.q2 = [];
+    c.sb = [];
+    c.sq = 0;
+    c.us = [];
+    c.eq = [];
+    c.dropped = c.attempts = 0;
+    // Tick interval while connected: a quarter of the shortest timeout, so each timeout fires within a
+    // quarter of its value. A PINGREQ leaves once kt quiet ticks have passed, at most one keepalive after
+    // the last packet (the broker allows 1.5 x), and the link is dropped pt ticks after it: a dead link
+    // is found within keepalive + pingTimeout of its last packet, whatever the two values.
+    // A connection is stable after one keepalive (or ackTimeout) period.
+    var iv = Math.max(1, Math.min(ka ? Math.min(ka, o.pingTimeout) : o.ackTimeout, o.ackTimeout) / 4);
+    c.iv = iv;
+    c.kt = ka ? Math.floor(ka / iv) - 1 : 0;
+    c.at = Math.ceil(o.ackTimeout / iv);
+    c.pt = Math.ceil(o.pingTimeout / iv);
+    c.sk = Math.ceil((ka || o.ackTimeout) / iv);
+    // Held messages from Storage go into the store now, before the first CONNACK rewinds it; new ids follow theirs.
+    if (o.persist != null) {
+        numbers(o, "persistSize 2048 32 65000");
+        c.id = persistOpen(c.st, o.persist, o.persistSize, o.window);
+    }
+    else if (o.persist != null)
+        throw fail("persist needs build/mqttiny-persist.min.js", "options");
+    // The first attempt is a timer too, so end() right after connect() cancels it.
+    c.t = c.k.set(tick, 0, c);
+    return c;
+}
+
+// Node transport: net or tls. Writes are copied into a shared slab and flushed once per turn of the
+// event loop, so a burst of small packets becomes one socket write instead of thousands.
+// Write slabs start small (an idle node in a fleet holds little) and double under load up to SLAB.
+var SLAB = 65536;
+var FIRST = 1024;
+function nodeTransport(o) {
+    var host = o.host || "127.0.0.1";
+    var port = linkPort(o);
+    return function (h) {
+        var s = o.tls
+            ? require("tls").connect({ host: host, port: port, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername || (/^[\d.:]+$/.test(host) ? undefined : host), rejectUnauthorized: o.rejectUnauthorized !== false })
+            : require("net").connect({ host: host, port: port });
+        var slab = null;
+        var from = 0;
+        var pos = 0;
+        var queued = false;
+        var err = null;
+        var dead = false;
+        s.setNoDelay(true);
+        s.on(o.tls ? "secureConnect" : "connect", function () {
+            h.open();
+        });
+        s.on("data", function (d) {
+            h.data(d);
+        });
+        s.on("error", function (e) {
+            err = e;
+        });
+        s.on("close", function () {
+            dead = true;
+            h.close(err);
+        });
+        s.on("drain", function () {
+            h.drain();
+        });
+        function flush() {
+            queued = false;
+            if (dead || pos == from)
+                return;
+            var ok = s.write(slab.subarray(from, pos));
+            from = pos;
+            if (ok)
+                h.drain();
+        }
+        return {
+            hw: o.hw || SLAB,
+            write: function (b, a, z) {
+                var n = z - a;
+                if (!slab || pos + n > slab.length) {
+                    // The socket keeps a reference to what it was given, so a full slab is replaced, never reused.
+                    if (slab)
+                        flush();
+                    slab = Buffer.allocUnsafe(Math.max(n, slab ? Math.min(SLAB, slab.length * 2) : FIRST));
+                    from = pos = 0;
+                }
+                // Copied through locals: slab and pos live in this closure's context, and a loop that read and
+                // wrote them there on every byte took about half as long again.
+                var d = slab;
+                var p = pos;
+                for (var i = a; i < z;)
+                    d[p++] = b[i++];
+                pos = p;
+                if (!queued) {
+                    queued = true;
+                    setImmediate(flush);
+                }
+            },
+            close: function () {
+                if (!dead) {
+                    // end() lets a final DISCONNECT out; a dead peer must not hold the socket open for long.
+                    flush();
+                    s.end();
+                    var k = setTimeout(function () {
+                        s.destroy();
+                    }, 2000);
+                    if (k.unref)
+                        k.unref();
+                }
+            },
+        };
+    };
+}
+
+// connect(url, opts) as MQTT.js takes it: the options a broker URL gives, over a copy of `o`.
+/**
+ * `mqtt://` or `tcp://` (plain), `mqtts://` or `ssl://` (TLS); `user:password@`; a host name, an IPv4
+ * address or a bracketed IPv6 one; `:port` (checked with the other options). A path is ignored.
+ * Anything else throws with code "url"; the message never repeats the URL, which may hold a password.
+ */
+function urlOptions(u, o) {
+    var r = {};
+    for (var k in o)
+        r[k] = o[k];
+    var i = u.indexOf("://");
+    var s = u.substr(0, i);
+    var h = u.substr(i + 3).split("/")[0];
+    var at = h.lastIndexOf("@");
+    if (at >= 0) {
+        var c = h.substr(0, at).split(":");
+        r.username = decodeURIComponent(c[0]);
+        if (c.length > 1)
+            r.password = decodeURIComponent(c.slice(1).join(":"));
+        h = h.substr(at + 1);
+    }
+    var p = h.lastIndexOf(":");
+    if (p > h.lastIndexOf("]")) {
+        r.port = +h.substr(p + 1) || 0;
+        h = h.substr(0, p);
+    }
+    if (h.charAt(0) == "[")
+        h = h.substr(1, h.length - 2);
+    if (i < 1 || !h || "mqtt tcp mqtts ssl".split(" ").indexOf(s) < 0)
+        throw fail("URL: mqtt://, mqtts://, tcp:// or ssl://, then [user[:password]@]host[:port]", "url");
+    r.host = h;
+    r.tls = s == "mqtts" || s == "ssl";
+    return r;
+}
+
+// Espruino transport: require("net") / require("tls"). Socket data arrives as Strings (one char per
+// byte) and goes to the decoder as it is; the device wire builds packets as Strings, which are what an
+// Espruino socket sends as bytes (a Uint8Array passed to write() goes out as the text "1,2,3").
+function espruinoTransport(o) {
+    var cfg = { h: o.host, p: linkPort(o), t: !!o.tls, w: o.hw || 256, a: der(o.ca), c: der(o.cert), k: der(o.key) } ;
+    return sConnect.bind(cfg);
+}
+// Espruino's tls takes DER byte Strings only (PEM text throws "mbedtls_x509_crt_parse ... Invalid
+// format"): PEM text becomes the atob() of its first block's body (atob skips the line breaks).
+// Anything without a "-----" line is taken to be DER already.
+function der(p) {
+    var a = p && p.split("-----");
+    return a && a[2] ? atob(a[2]) : p;
+}
+// No closure per connection either: the socket itself is the link (its write() takes the client's
+// Strings and ignores the range arguments), it carries the link's state, and its handlers are module
+// functions that find it as `this`. A closure made per connection cost about 110 blocks on an ESP8266,
+// against 10 for the socket itself.
+function sConnect(h) {
+    var o = this;
+    var s;
+    try {
+        // The socket keeps this object for as long as it is open: the TLS fields only when given.
+        var q = { host: o.h, port: o.p };
+        if (TLS && o.t) {
+            q.ca = o.a;
+            q.cert = o.c;
+            q.key = o.k;
+        }
+        s = require(TLS && o.t ? "tls" : "net").connect(q, sOpen);
+        s.on("data", sData);
+        s.on("drain", sDrain);
+        s.on("error", sError);
+        s.on("end", sGone);
+        s.on("close", sGone);
+    }
+    catch (e) {
+        // Connecting to a closed port may throw instead of emitting: reported like a close, after return.
+        // Espruino prints the errno (err 111) to the console only; the error names the broker at least.
+        s = {};
+        setTimeout(sGone, 0, o.h + ":" + o.p + ": " + (e.message || e) + " (refused or unreachable)", s);
+    }
+    // h: the client's events; t: TLS; g: data was seen; e: the error seen; d: the link is down.
+    s.h = h;
+    s.c = o;
+    s.t = o.t;
+    s.hw = o.w;
+    s.close = lClose;
+    return s;
+}
+function lClose() {
+    this.d = true;
+    if (this.end)
+        this.end();
+}
+function sOpen() {
+    this.h.open();
+}
+function sData(d) {
+    this.g = true;
+    this.h.data(d);
+}
+function sDrain() {
+    this.h.drain();
+}
+function sError(e) {
+    this.e = this.c.h + ":" + this.c.p + ": " + ((e && e.message) || e);
+}
+// A lost link gives end then close, error may never fire, and connecting to a closed port may throw:
+// every path ends here, once, with the error if one was seen. A TLS link that ends before any data,
+// with no error given, failed its handshake (2v29 reports that only as an uncaught InternalError from
+// its event loop, which nothing here can catch).
+function sGone(e, o) {
+    var s = o || this;
+    // `close` passes a boolean (had_error): the error itself came with the `error` event.
+    if (e && e !== true)
+        s.e = e;
+    if (!s.d) {
+        s.d = true;
+        s.h.close(s.e || (s.t && !s.g ? "TLS handshake failed" : s.e));
+    }
+}
+
+// The Node build's entry: the client with a net/tls transport, the codec, and topic helpers.
+/**
+ * A client over net/tls: connect(opts), or connect(url, opts) as MQTT.js takes it. Payloads arrive as
+ * Buffers (lossless) unless `binary: false` asks for UTF-8 strings.
+ */
+function connect(u, o) {
+    return createClient(typeof u == "string" ? urlOptions(u, o) : u, nodeTransport, { binary: true });
+}
+
+exports.connect = connect;
+exports.createClient = createClient;
+exports.createDecoder = createDecoder;
+exports.decode = decode;
+exports.encodeAck = encodeAck;
+exports.encodeConnect = encodeConnect;
+exports.encodeEmpty = encodeEmpty;
+exports.encodePublish = encodePublish;
+exports.encodeSubscribe = encodeSubscribe;
+exports.espruinoTransport = espruinoTransport;
+exports.lenSize = lenSize;
+exports.match = match;
+exports.nodeTransport = nodeTransport;
+exports.rawStrings = rawStrings;
+exports.resetDecoder = resetDecoder;
+exports.strLen = strLen;
+exports.strRead = strRead;
+exports.strWrite = strWrite;
+exports.validFilter = validFilter;
+exports.validTopic = validTopic;

@@ -1,0 +1,12 @@
+import { createSnClient } from "./sn/client";
+import type { SnClient, SnOptions } from "./sn/client";
+import { nodeUdp } from "./transport/node-udp";
+import type { NodeUdpOptions } from "./transport/node-udp";
+/** An MQTT-SN client over UDP. Payloads arrive as Buffers unless `binary: false` asks for strings. */
+export declare function connect(o?: SnOptions & NodeUdpOptions): SnClient;
+export { createSnClient, nodeUdp };
+export { snDecode, snEncode, snEncap, snMsg, snStr } from "./sn/codec";
+export type { SnMsg } from "./sn/codec";
+export type { SnClient, SnOptions, SnWill, SnPublishOptions, SnPacket, SnPayload, SnMessageCallback, SnError, Clock } from "./sn/client";
+export type { Datagram, DatagramEvents, DatagramTransport } from "./sn/udp";
+export type { NodeUdpOptions };

@@ -1,0 +1,2 @@
+import type { Datagram, DatagramEvents } from "../sn/udp";
+export declare function espruinoUdp(ev: DatagramEvents, localPort?: number): Datagram;
