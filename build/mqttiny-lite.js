@@ -1157,7 +1157,7 @@ function espruinoTransport(o) {
     // the options object itself (long property names, a block or more each) alive with the client.
     if (o.tls)
         throw lacks("tls");
-    var cfg = { h: o.host, p: linkPort(o), t: false, w: o.hw || 256 };
+    var cfg = { h: o.host || "127.0.0.1", p: linkPort(o), t: false, w: o.hw || 256 };
     return sConnect.bind(cfg);
 }
 // No closure per connection either: the socket itself is the link (its write() takes the client's
