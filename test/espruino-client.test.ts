@@ -208,6 +208,20 @@ setTimeout(function () { out("state", cl.state()); cl.on("connected", function (
     });
   });
 
+  if (b == "full")
+    t(`${board}: connect("mqtt://127.0.0.1:PORT", opts) reaches the broker the URL names`, async () => {
+      const body = `
+var cl = lib.connect("mqtt://127.0.0.1:" + P, { clientId: "url1" });
+cl.on("connected", function () { out("connected", 1); cl.publish("u/t", "via-url", { qos: 1 }); setTimeout(function () { cl.end(); }, 500); });
+`;
+      await onDevice(board, { bundle: file, body }, async ({ h, r, w }) => {
+        const got: string[] = [];
+        w.on("message", (_t, p) => got.push(String(p)));
+        await w.subscribeAsync("u/#", { qos: 1 });
+        await until(() => r().connected != null && got.includes("via-url"), 30000, "connected through the URL", h);
+      });
+    });
+
   t(`${board}${tag(b)}: an unreachable broker: the error names its host and port (Espruino prints the errno to the console only)`, async () => {
     const body = `
 var cl = lib.connect({ host: "127.0.0.1", port: P + 0, clientId: "nobody", reconnectMin: 60000 });
