@@ -788,17 +788,21 @@ function ctl(c, d, t, id) {
             if (d.plen != 1)
                 return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
             s.i = 0;
-            if ((d.p.charCodeAt(0) ) & 0x80) {
+            var q = d.p.charCodeAt(0) ;
+            if (q & 0x80) {
                 sb.splice(k, 1);
-                ev(c, "error", fail("subscription refused: " + s.f, "suback"));
+                var e = fail("subscription refused: " + s.f, "suback");
+                // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
+                ev(c, "error", e);
             }
             return;
         }
     }
     else if (t == 11 /* T.UNSUBACK */) {
         for (var k = 0; k < c.us.length; k++)
-            if (c.us[k].i == id)
-                c.us.splice(k, 1);
+            if (c.us[k].i == id) {
+                var s = c.us.splice(k--, 1)[0];
+            }
     }
     else if (t == 2 /* T.CONNACK */)
         drop(c, fail("second CONNACK", "protocol"));
@@ -839,10 +843,11 @@ function nextId(c) {
     }
 }
 /** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
-function forget(list, f, sent) {
+function forget(c, list, f, sent) {
     for (var k = 0; k < list.length; k++)
-        if (list[k].f == f && (sent || list[k].i < 0))
-            list.splice(k--, 1);
+        if (list[k].f == f && (sent || list[k].i < 0)) {
+            list.splice(k--, 1)[0];
+        }
 }
 function checkFilter(c, filter) {
     if (!validFilter(filter))
@@ -951,13 +956,16 @@ var PROTO = {
         }
         return publishAny(this, topic, payload, opt);
     },
+    // subscribe() and unsubscribe() are written out each, not one shared function: on a board a function
+    // of five parameters held while the module is loaded costs about 11 blocks, more than the repetition.
     subscribe: function (filter, opt, cb) {
         var c = this;
         if (typeof opt == "function") {
             cb = opt;
             opt = null;
         }
-        if (cb)
+        var h = opt && opt.onMessage;
+        if ((cb || h))
             throw lacks("a subscription callback");
         var q = (opt && opt.qos) || 0;
         // Issue 29: a build without inbound QoS 2 asks for QoS 1, which a broker may grant in its place anyway.
@@ -966,23 +974,29 @@ var PROTO = {
         checkFilter(c, filter);
         if (q !== 0 && q !== 1 && q !== 2)
             throw fail("qos must be 0, 1 or 2", "qos");
-        if (c.s == 4 /* S.END */)
-            return;
-        forget(c.sb, filter, true);
-        forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
+        if (c.s == 4 /* S.END */) {
+            return c;
+        }
+        forget(c, c.sb, filter, true);
+        forget(c, c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
         c.sb.push({ f: filter, q: q, i: -1 });
         pump(c);
+        return c;
     },
-    unsubscribe: function (filter) {
+    unsubscribe: function (filter, cb) {
         var c = this;
+        if (cb)
+            throw lacks("a subscription callback");
         checkFilter(c, filter);
-        if (c.s == 4 /* S.END */)
-            return;
-        forget(c.sb, filter, true);
-        forget(c.us, filter, false);
+        if (c.s == 4 /* S.END */) {
+            return c;
+        }
+        forget(c, c.sb, filter, true);
+        forget(c, c.us, filter, false); // an UNSUBSCRIBE already sent is left to its UNSUBACK
         // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
         c.us.push({ f: filter, q: 0, i: -1 });
         pump(c);
+        return c;
     },
     end: function (force, cb) {
         var c = this;

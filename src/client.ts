@@ -81,7 +81,7 @@ export interface ClientOptions {
 export type Payload = string | Uint8Array;
 export type MessageCallback = (topic: string, payload: Payload) => void;
 export interface MqttError extends CodedError {
-  /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "ended", "callback", "qos2", or a decoder code (-2..-8). */
+  /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "superseded", "ended", "callback", "qos2", or a decoder code (-2..-8). */
   code: string | number;
 }
 
@@ -91,7 +91,19 @@ export interface PublishOptions {
 }
 export interface SubscribeOptions {
   qos?: 0 | 1 | 2;
+  /** Called for each message that matches this filter, before the `message` listeners. Full builds only. */
+  onMessage?: MessageCallback;
 }
+/** What a SUBACK granted, as MQTT.js gives it: the filter and the QoS (128 when refused). */
+export interface Granted {
+  topic: string;
+  qos: number;
+}
+/**
+ * subscribe()'s callback, as MQTT.js calls it: once, at the SUBACK (err null, or code "suback" when
+ * refused), or with code "superseded" (a later subscribe/unsubscribe of the filter came first) or "ended".
+ */
+export type SubscribeCallback = (err: MqttError | null, granted?: Granted[]) => void;
 export interface ClientEvents {
   /** sessionPresent: the broker kept the session; always true for MQTT 3.1 with clean false (3.1 has no flag). */
   connected: (info: { sessionPresent: boolean }) => void;
@@ -107,9 +119,10 @@ export type ClientEvent = keyof ClientEvents;
 export interface Client {
   /** true when sent (QoS 0) or held for sending (QoS 1); false when dropped or refused. No payload (or null) is an empty message. */
   publish(topic: string, payload?: Data | null, opts?: PublishOptions): boolean;
-  subscribe(filter: string, cb?: MessageCallback): void;
-  subscribe(filter: string, opts?: SubscribeOptions | null, cb?: MessageCallback): void;
-  unsubscribe(filter: string): void;
+  subscribe(filter: string, cb?: SubscribeCallback): Client;
+  subscribe(filter: string, opts?: SubscribeOptions | null, cb?: SubscribeCallback): Client;
+  /** `cb` runs once: at the UNSUBACK (err null), or with code "superseded" or "ended". */
+  unsubscribe(filter: string, cb?: (err: MqttError | null) => void): Client;
   /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true); `cb` runs once, then. */
   end(force?: boolean, cb?: () => void): void;
   end(cb: () => void): void;
@@ -140,6 +153,8 @@ interface Sub {
   f: string;
   q: number;
   cb?: MessageCallback;
+  /** subscribe()'s or unsubscribe()'s callback, until it has run. */
+  d?: (err: MqttError | null, granted?: Granted[]) => void;
   /** Packet id of the (UN)SUBSCRIBE awaiting its ack, 0 when acknowledged, -1 when not yet sent this session. */
   i: number;
   /** Made by the n-th subscribe() call: a message goes only to subscriptions older than itself. */
@@ -340,6 +355,8 @@ function finish(c: R) {
   c.l = null;
   c.e = null;
   if (l) l.close();
+  // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
+  if (CB) for (let k = 0, a = c.sb.concat(c.us); k < a.length; k++) done(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
   if (n) c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
   if (was == S.UP) c.eq.push("offline", undefined);
   ev(c, "close");
@@ -491,14 +508,22 @@ function ctl(c: R, d: Rx, t: number, id: number) {
       // One filter per SUBSCRIBE, so exactly one return code is due [MQTT-3.9.3-1].
       if (d.plen != 1) return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
       s.i = 0;
-      if ((RAW ? (d as any).p.charCodeAt(0) : rxByte(d, 0)) & 0x80) {
+      const q = RAW ? (d as any).p.charCodeAt(0) : rxByte(d, 0);
+      if (q & 0x80) {
         sb.splice(k, 1);
-        ev(c, "error", fail("subscription refused: " + s.f, "suback"));
-      }
+        const e = fail("subscription refused: " + s.f, "suback");
+        // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
+        if (CB && s.d) done(c, s, e, 128);
+        else ev(c, "error", e);
+      } else if (CB) done(c, s, null, q);
       return;
     }
   } else if (t == T.UNSUBACK) {
-    for (let k = 0; k < c.us.length; k++) if (c.us[k].i == id) c.us.splice(k, 1);
+    for (let k = 0; k < c.us.length; k++)
+      if (c.us[k].i == id) {
+        const s = c.us.splice(k--, 1)[0];
+        if (CB) done(c, s, null);
+      }
   } else if (t == T.CONNACK) drop(c, fail("second CONNACK", "protocol"));
   // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
 }
@@ -529,8 +554,27 @@ function nextId(c: R): number {
 
 
 /** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
-function forget(list: Sub[], f: string, sent: boolean) {
-  for (let k = 0; k < list.length; k++) if (list[k].f == f && (sent || list[k].i < 0)) list.splice(k--, 1);
+function forget(c: R, list: Sub[], f: string, sent: boolean) {
+  for (let k = 0; k < list.length; k++)
+    if (list[k].f == f && (sent || list[k].i < 0)) {
+      const s = list.splice(k--, 1)[0];
+      if (CB) done(c, s, fail("superseded before its ack: " + f, "superseded"));
+    }
+}
+
+/**
+ * Runs a subscribe()/unsubscribe() callback once (its entry's state already changed). One that throws
+ * becomes an `error` event, as a message callback does.
+ */
+function done(c: R, s: Sub, err: MqttError | null, q?: number) {
+  const f = CB && s.d;
+  if (!f) return;
+  s.d = undefined;
+  try {
+    f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
+  } catch (x) {
+    ev(c, "error", fail("callback threw", "callback", x));
+  }
 }
 
 function checkFilter(c: R, filter: string) {
@@ -632,33 +676,45 @@ const PROTO = {
     }
     return publishAny(this, topic, payload, opt);
   },
-  subscribe: function (this: R, filter: string, opt?: any, cb?: MessageCallback) {
+  // subscribe() and unsubscribe() are written out each, not one shared function: on a board a function
+  // of five parameters held while the module is loaded costs about 11 blocks, more than the repetition.
+  subscribe: function (this: R, filter: string, opt?: any, cb?: SubscribeCallback) {
     const c = this;
     if (typeof opt == "function") {
       cb = opt;
       opt = null;
     }
-    if (!CB && cb) throw lacks("a subscription callback");
+    const h = opt && opt.onMessage;
+    if (!CB && (cb || h)) throw lacks("a subscription callback");
     let q = (opt && opt.qos) || 0;
     // Issue 29: a build without inbound QoS 2 asks for QoS 1, which a broker may grant in its place anyway.
     if (!QOS2 && q === 2) q = 1;
     checkFilter(c, filter);
     if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
-    if (c.s == S.END) return;
-    forget(c.sb, filter, true);
-    forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-    c.sb.push(CB ? { f: filter, q: q, cb: cb, i: -1, n: c.sq++ } : { f: filter, q: q, i: -1 });
+    if (c.s == S.END) {
+      if (CB && cb) cb(fail("ended", "ended"));
+      return c;
+    }
+    forget(c, c.sb, filter, true);
+    forget(c, c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
+    c.sb.push(CB ? { f: filter, q: q, cb: h, d: cb, i: -1, n: c.sq++ } : { f: filter, q: q, i: -1 });
     pump(c);
+    return c;
   },
-  unsubscribe: function (this: R, filter: string) {
+  unsubscribe: function (this: R, filter: string, cb?: (err: MqttError | null) => void) {
     const c = this;
+    if (!CB && cb) throw lacks("a subscription callback");
     checkFilter(c, filter);
-    if (c.s == S.END) return;
-    forget(c.sb, filter, true);
-    forget(c.us, filter, false);
+    if (c.s == S.END) {
+      if (CB && cb) cb(fail("ended", "ended"));
+      return c;
+    }
+    forget(c, c.sb, filter, true);
+    forget(c, c.us, filter, false); // an UNSUBSCRIBE already sent is left to its UNSUBACK
     // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
-    c.us.push({ f: filter, q: 0, i: -1 });
+    c.us.push(CB ? { f: filter, q: 0, i: -1, d: cb } : { f: filter, q: 0, i: -1 });
     pump(c);
+    return c;
   },
   end: function (this: R, force?: any, cb?: () => void) {
     const c = this;

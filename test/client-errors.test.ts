@@ -263,7 +263,7 @@ for (const [name, create] of impls) {
     const r = rig(create);
     r.up();
     const seen: string[] = [];
-    r.client.subscribe("a/#", (t, p) => seen.push(t + "=" + p));
+    r.client.subscribe("a/#", { onMessage: (t, p) => seen.push(t + "=" + p) });
     r.clock.advance(50);
     r.broker.publish("a/b", "1");
     r.clock.advance(50);
@@ -275,7 +275,7 @@ for (const [name, create] of impls) {
     const r = rig(create);
     r.up();
     const seen: string[] = [];
-    r.client.subscribe("a/#", { qos: 1 }, (t, p) => seen.push(t + "=" + p));
+    r.client.subscribe("a/#", { qos: 1, onMessage: (t, p) => seen.push(t + "=" + p) });
     r.clock.advance(50);
     r.broker.publish("a/b", "1", 1);
     r.clock.advance(50);
@@ -287,7 +287,7 @@ for (const [name, create] of impls) {
     const r = rig(create);
     r.up();
     const seen: string[] = [];
-    r.client.subscribe("a/#", null, (t) => seen.push(t));
+    r.client.subscribe("a/#", { onMessage: (t) => seen.push(t) });
     r.clock.advance(50);
     r.broker.publish("a/c", "1");
     r.clock.advance(50);
@@ -387,7 +387,7 @@ bin.after(async () => {
 async function receive(o: any, payload: Buffer | string) {
   const c = node.connect({ host: "127.0.0.1", port: aedes.port, clientId: "bin-" + process.pid + "-" + Math.random(), ...o });
   const got: any[] = [];
-  c.subscribe("bin/t", { qos: 1 }, (_t: string, p: any) => got.push(p));
+  c.subscribe("bin/t", { qos: 1, onMessage: (_t: string, p: any) => got.push(p) });
   await until(() => c.state() == 3, 5000, "connected");
   await new Promise((r) => setTimeout(r, 50)); // SUBACK
   const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${aedes.port}`);

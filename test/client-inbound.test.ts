@@ -141,8 +141,8 @@ for (const [name, create] of impls) {
     r.up();
     const temp: string[] = [];
     const cmd: string[] = [];
-    r.client.subscribe("sensors/+/temp", { qos: 1 }, (topic, p) => temp.push(topic + "=" + p));
-    r.client.subscribe("cmd/#", null, (topic, p) => cmd.push(topic + "=" + p));
+    r.client.subscribe("sensors/+/temp", { qos: 1, onMessage: (topic, p) => temp.push(topic + "=" + p) });
+    r.client.subscribe("cmd/#", { onMessage: (topic, p) => cmd.push(topic + "=" + p) });
     r.clock.advance(50);
     assert.equal(got(r, "subscribe").map((p) => p.subscriptions.map((x: any) => [x.topic, x.qos])), [[["sensors/+/temp", 1]], [["cmd/#", 0]]]);
     r.broker.publish("sensors/n1/temp", "21");
@@ -222,7 +222,7 @@ for (const [name, create] of impls) {
     const r = rig(create);
     r.up();
     const seen: string[] = [];
-    r.client.subscribe("u", null, (t) => seen.push(t));
+    r.client.subscribe("u", { onMessage: (t) => seen.push(t) });
     r.clock.advance(50);
     r.client.unsubscribe("u");
     r.clock.advance(50);

@@ -26,11 +26,11 @@ if (!redisBin()) {
     const got = new Set<string>();
     let dups = 0;
     try {
-      c.subscribe("c/in", { qos: 1 }, (_t: string, p: any) => {
+      c.subscribe("c/in", { qos: 1, onMessage: (_t: string, p: any) => {
         const s = String(p);
         if (got.has(s)) dups++;
         got.add(s);
-      });
+      } });
       await until(() => c.state() == 3, 5000, "connected");
       await until(() => cl.where("sess1") == 0, 5000, "on the first node");
       await sleep(300); // the SUBACK: the subscription is in redis

@@ -23,7 +23,7 @@ const tag = (b: string) => (b == "full" ? "" : ` [${b}]`);
  * full build, the `message` event on lite (no per-subscription callbacks there).
  */
 const subscribe = (b: string, filter: string, fn: string) =>
-  b == "full" ? `cl.subscribe(${JSON.stringify(filter)}, { qos: 1 }, ${fn});\n` : `cl.subscribe(${JSON.stringify(filter)}, { qos: 1 });\ncl.on("message", ${fn});\n`;
+  b == "full" ? `cl.subscribe(${JSON.stringify(filter)}, { qos: 1, onMessage: ${fn} });\n` : `cl.subscribe(${JSON.stringify(filter)}, { qos: 1 });\ncl.on("message", ${fn});\n`;
 
 /** Runs `body` (ES5, after `lib` is loaded from Storage and `P` is the broker port) and cleans up. */
 async function onDevice(board: string, o: { users?: Record<string, string>; body: string; timeoutMs?: number; bundle?: string; stopFirst?: boolean }, test: (x: { m: Mosquitto; h: any; r: () => Record<string, any>; w: mqtt.MqttClient }) => Promise<void>) {
@@ -162,6 +162,26 @@ setTimeout(function () { out("count", { got: got, all: all }); cl.end(); }, 6000
       console.log(`  ${board}${tag(b)}: 1 delivery before unsubscribe, 0 of 5 after`);
     });
   });
+
+  if (b == "full")
+    t(`${board}: subscribe(filter, opts, cb) calls cb(null, granted) once at the SUBACK, unsubscribe(filter, cb) cb(null) at the UNSUBACK (MQTT.js's callbacks)`, async () => {
+      const body = `
+var cl = lib.connect({ host: "127.0.0.1", port: P, clientId: "subcb" });
+${ERRORS}
+var calls = [];
+cl.on("connected", function () {
+  cl.subscribe("c/x", { qos: 2 }, function (err, granted) {
+    calls.push(["sub", err, granted]);
+    cl.unsubscribe("c/x", function (err) { calls.push(["unsub", err]); setTimeout(function () { out("calls", calls); cl.end(); }, 500); });
+  });
+});
+`;
+      await onDevice(board, { bundle: file, body }, async ({ h, r }) => {
+        await until(() => r().calls != null, 20000, "the callbacks", h);
+        assert.equal(deviceErrors(h.lines.join("\n")), [], h.lines.join("\n"));
+        assert.equal(r().calls, [["sub", null, [{ topic: "c/x", qos: 2 }]], ["unsub", null]]);
+      });
+    });
 
   // pingTimeout 1000, and the default (10 s, over the keepalive: a second PINGREQ once restarted the wait).
   for (const pt of [1000, 0]) t(`${board}${tag(b)}: a half-open link (mosquitto stopped with SIGSTOP) is found by keepalive 2 + pingTimeout ${pt || "default"}: error, offline, and back after SIGCONT`, async () => {

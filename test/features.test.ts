@@ -98,11 +98,11 @@ for (const [name, create] of impls) {
     }
   });
 
-  s(`subscribe(filter, cb): ${lite ? 'throws code "build"; nothing sent' : "the callback gets the message"}`, () => {
+  s(`subscribe(filter, {onMessage}): ${lite ? 'throws code "build"; nothing sent' : "the callback gets the message"}`, () => {
     const r = rig(create);
     r.up();
     const seen: string[] = [];
-    const e = thrown(() => r.client.subscribe("a/#", (tp: string) => seen.push(tp)));
+    const e = thrown(() => r.client.subscribe("a/#", { onMessage: (tp: string) => seen.push(tp) }));
     r.clock.advance(20);
     r.broker.last()!.send({ cmd: "publish", topic: "a/b", payload: Buffer.from("x"), qos: 0, retain: false });
     r.clock.advance(20);

@@ -67,7 +67,7 @@ for (const [name, start] of brokers) {
     t("wildcard subscriptions receive what an independent publisher sends", async () => {
       const { c, log, up } = ours(b.port, { protocol: level });
       const plus: string[] = [];
-      c.subscribe("wc/+/temp", { qos: 1 }, (topic: string) => plus.push(topic));
+      c.subscribe("wc/+/temp", { qos: 1, onMessage: (topic: string) => plus.push(topic) });
       c.subscribe("wc/#", { qos: 0 });
       await up();
       const p = await mqtt.connectAsync(`mqtt://127.0.0.1:${b.port}`);

@@ -107,7 +107,7 @@ function model(create: Create, seed: number, name = "src"): Outcome {
     due.delete(k);
     if (n > 1 && q2) assert.unreachable(`${where()}: inbound QoS 2 "${k}" delivered ${n} times`);
   };
-  if (q2) r.client.subscribe("in/#", { qos: 2 }, onIn);
+  if (q2) r.client.subscribe("in/#", { qos: 2, onMessage: onIn });
   else {
     r.client.subscribe("in/#", { qos: 2 });
     r.client.on("message", (t: string, p: any) => t.startsWith("in/") && onIn(t, p));
@@ -170,7 +170,7 @@ function model(create: Create, seed: number, name = "src"): Outcome {
       r.client.publish("q/0", "z" + nextPayload++);
     } else if (x < 0.45) {
       const f = pick(FILTERS);
-      if (R() < 0.5) q2 ? r.client.subscribe(f, { qos: pick([0, 1, 2] as const) }, () => {}) : r.client.subscribe(f, { qos: pick([0, 1, 2] as const) });
+      if (R() < 0.5) q2 ? r.client.subscribe(f, { qos: pick([0, 1, 2] as const), onMessage: () => {} }) : r.client.subscribe(f, { qos: pick([0, 1, 2] as const) });
       else r.client.unsubscribe(f);
     } else if (x < 0.6) {
       const last = b.last();

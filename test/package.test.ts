@@ -51,7 +51,7 @@ import { connect as deviceConnect } from "mqttiny/device";
 
 const c: Client = connect({ host: "127.0.0.1", port: 1883, clientId: "${mod}", keepalive: 30 });
 const sent: boolean = c.publish("a/b", "21.5", { qos: 1, retain: true });
-c.subscribe("a/#", { qos: 2 }, (topic: string, payload: unknown) => {});
+c.subscribe("a/#", { qos: 2, onMessage: (topic: string, payload: unknown) => {} });
 c.on("connected", () => {}).on("message", () => {});
 const held: number = c.queued() + c.dropped + c.attempts + c.state();
 const o: Partial<ClientOptions> = { keepalive: 10 };

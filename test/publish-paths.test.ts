@@ -140,7 +140,7 @@ for (const [name, create] of impls) {
   needs(name, ["cb"], "a chunk of the oldest PUBACKs then a PUBLISH: the rest in flight stay held, the PUBLISH is delivered") && t("a chunk of the oldest PUBACKs then a PUBLISH: the rest in flight stay held, the PUBLISH is delivered", () => {
     const { c, out, feed } = wired(create, { raw, window: 4 });
     const got: string[] = [];
-    c.subscribe("in", (tp: string, p: any) => got.push(String(p)));
+    c.subscribe("in", { onMessage: (tp: string, p: any) => got.push(String(p)) });
     feed("90 03 00 01 00"); // SUBACK
     out.length = 0;
     for (let k = 0; k < 4; k++) assert.ok(c.publish("t", String(k), { qos: 1 }));
@@ -196,7 +196,7 @@ for (const [name, create] of impls) {
   needs(name, ["cb"], "a QoS 1 reading from the connected handler, on the short path, goes out after the restored subscription and the held messages") && t("a QoS 1 reading from the connected handler, on the short path, goes out after the restored subscription and the held messages", () => {
     const { out } = wired(create, { raw }, (c) => {
       c.publish("s", "x", { qos: 1 }); // held, and "s" has passed: the handler's publish takes the short path
-      c.subscribe("cmd", () => {});
+      c.subscribe("cmd", { onMessage: () => {} });
       c.on("connected", () => c.publish("s", "on", { qos: 1, retain: true }));
     });
     // The held PUBLISH id 1, the handler's id 2; the SUBSCRIBE gets its id 3 when it is sent, first.
@@ -204,7 +204,7 @@ for (const [name, create] of impls) {
   });
 
   needs(name, ["cb"], "a connected handler that subscribes sends one SUBSCRIBE per connection, the restored one replaced") && t("a connected handler that subscribes sends one SUBSCRIBE per connection, the restored one replaced", () => {
-    const { out, feed, reconnect } = wired(create, { raw }, (c) => c.on("connected", () => c.subscribe("cmd", () => {})));
+    const { out, feed, reconnect } = wired(create, { raw }, (c) => c.on("connected", () => c.subscribe("cmd", { onMessage: () => {} })));
     assert.equal(out, ["82 08 00 01 00 03 63 6D 64 00"]);
     feed("90 03 00 01 01");
     reconnect(); // a new session (clean: true): the subscription is restored, and the handler makes it again

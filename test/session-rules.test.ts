@@ -307,7 +307,7 @@ for (const [name, create] of impls) {
     const r = rig(create);
     r.up();
     const seen: string[] = [];
-    r.client.subscribe("a/#", (t) => seen.push(t));
+    r.client.subscribe("a/#", { onMessage: (t) => seen.push(t) });
     r.clock.advance(50);
     r.broker.publish("a/1", "x");
     r.clock.advance(50);
@@ -324,10 +324,10 @@ for (const [name, create] of impls) {
     const r = rig(create, { clean: false, reconnectMin: 1000 });
     r.up();
     const seen: string[] = [];
-    r.client.subscribe("a/#", { qos: 1 }, (t) => seen.push(t));
+    r.client.subscribe("a/#", { qos: 1, onMessage: (t) => seen.push(t) });
     r.clock.advance(50);
     r.client.unsubscribe("a/#");
-    r.client.subscribe("a/#", { qos: 1 }, (t) => seen.push(t));
+    r.client.subscribe("a/#", { qos: 1, onMessage: (t) => seen.push(t) });
     r.net.drop(); // neither arrives
     r.clock.advance(2000);
     subscribedAfterReconnect(r, seen);
@@ -342,7 +342,7 @@ for (const [name, create] of impls) {
     r.client.unsubscribe("a/#");
     r.net.drop();
     r.clock.advance(10);
-    r.client.subscribe("a/#", { qos: 1 }, (t) => seen.push(t)); // the user changes their mind while offline
+    r.client.subscribe("a/#", { qos: 1, onMessage: (t) => seen.push(t) }); // the user changes their mind while offline
     r.clock.advance(2000);
     subscribedAfterReconnect(r, seen);
   });
@@ -554,12 +554,12 @@ for (const [name, create] of impls) {
     const r = rig(create);
     r.up();
     const calls: string[] = [];
-    r.client.subscribe("a/#", (t) => {
+    r.client.subscribe("a/#", { onMessage: (t) => {
       calls.push("first " + t);
       r.client.unsubscribe("a/#");
-    });
-    r.client.subscribe("a/+", (t) => calls.push("second " + t));
-    r.client.subscribe("+/b", (t) => calls.push("third " + t));
+    } });
+    r.client.subscribe("a/+", { onMessage: (t) => calls.push("second " + t) });
+    r.client.subscribe("+/b", { onMessage: (t) => calls.push("third " + t) });
     r.clock.advance(50);
     r.broker.last()!.send({ cmd: "publish", topic: "a/b", payload: Buffer.from("1"), qos: 0, retain: false });
     r.broker.last()!.send({ cmd: "publish", topic: "a/b", payload: Buffer.from("2"), qos: 0, retain: false });
@@ -571,12 +571,12 @@ for (const [name, create] of impls) {
     const r = rig(create);
     r.up();
     const calls: string[] = [];
-    r.client.subscribe("x/#", (t) => calls.push("x " + t));
-    r.client.subscribe("a/#", () => {
+    r.client.subscribe("x/#", { onMessage: (t) => calls.push("x " + t) });
+    r.client.subscribe("a/#", { onMessage: () => {
       calls.push("first");
       r.client.unsubscribe("x/#");
-    });
-    r.client.subscribe("a/+", () => calls.push("second"));
+    } });
+    r.client.subscribe("a/+", { onMessage: () => calls.push("second") });
     r.clock.advance(50);
     r.broker.last()!.send({ cmd: "publish", topic: "a/b", payload: Buffer.from("1"), qos: 0, retain: false });
     r.clock.advance(50);
@@ -589,9 +589,9 @@ for (const [name, create] of impls) {
     const calls: string[] = [];
     const f = (_t: string, p: any) => {
       calls.push(String(p));
-      if (calls.length < 50) r.client.subscribe("a/#", { qos: 1 }, f);
+      if (calls.length < 50) r.client.subscribe("a/#", { qos: 1, onMessage: f });
     };
-    r.client.subscribe("a/#", f);
+    r.client.subscribe("a/#", { onMessage: f });
     r.clock.advance(50);
     r.broker.last()!.send({ cmd: "publish", topic: "a/b", payload: Buffer.from("1"), qos: 0, retain: false });
     r.clock.advance(50);
@@ -604,10 +604,10 @@ for (const [name, create] of impls) {
     const r = rig(create);
     r.up();
     const seen: string[] = [];
-    r.client.subscribe("t/#", (_t, p) => {
+    r.client.subscribe("t/#", { onMessage: (_t, p) => {
       seen.push(String(p));
       if (String(p) == "bad") throw new Error("boom");
-    });
+    } });
     r.clock.advance(50);
     const chunk = Buffer.concat([
       gen({ cmd: "publish", topic: "t/1", payload: Buffer.from("bad"), qos: 1, messageId: 11, retain: false }),

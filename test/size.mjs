@@ -12,12 +12,13 @@ export const budgets = {
   // issue 28 (keepalive bound, QoS 2 slots never evicted, MQTT 3.1 sessions, ids of oversized PUBLISHes)
   // cost about 600 B, and the MQTT.js-shaped API of issue 30 (several listeners, once/off, end(cb),
   // connect(url)) about 1,450 B, failover across `servers` (issue 32) about 400 B: the full build is for
-  // boards that load it from Storage.
-  "build/mqttiny.min.js": { budget: 16900, target: 6000 },
+  // boards that load it from Storage. subscribe()/unsubscribe() callbacks as MQTT.js calls them, once at
+  // the SUBACK/UNSUBACK (issue 30), about 480 B and 13 blocks connected on the ESP8266 layout (886).
+  "build/mqttiny.min.js": { budget: 17350, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3900, target: 3000 },
   // The device bundle with persist (issue 31): the QoS 1 store kept in Storage, about 3.7 KB more than
   // mqttiny.min.js, which leaves it out (its hooks fold away there: the same bytes as without them).
-  "build/mqttiny-persist.min.js": { budget: 20600, target: 20600 },
+  "build/mqttiny-persist.min.js": { budget: 21050, target: 21050 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing.
   "build/mqttiny-sn.min.js": { budget: 13700, target: "build/mqttiny.min.js" },
@@ -27,7 +28,8 @@ export const budgets = {
   // fewer blocks than the Espruino MQTT module (6,139 B, +717). Its budget holds it where it is (11,509 B
   // on 2026-12-05, with publish()'s reading path and the PUBACK runs, PUB and ACKS); 12,797 B with the
   // session rules of issue 28 and the listener API of issue 30 (URL and servers are full only).
-  "build/mqttiny-lite.min.js": { budget: 13000, target: 6000 },
+  // subscribe()/unsubscribe() written out each so that lite holds no function more (+2 blocks, +39 B).
+  "build/mqttiny-lite.min.js": { budget: 13050, target: 6000 },
   // Issue 29: MQTT-SN lite (QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe): smaller
   // than the MQTT lite build is its target; its budget holds it where it is (10,891 B on 2026-12-05).
   "build/mqttiny-sn-lite.min.js": { budget: 11700, target: "build/mqttiny-lite.min.js" },

@@ -64,7 +64,7 @@ export interface ClientOptions {
 export type Payload = string | Uint8Array;
 export type MessageCallback = (topic: string, payload: Payload) => void;
 export interface MqttError extends CodedError {
-    /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "ended", "callback", "qos2", or a decoder code (-2..-8). */
+    /** A CONNACK return code (1-5), "connect", "closed", "timeout", "protocol", "suback", "superseded", "ended", "callback", "qos2", or a decoder code (-2..-8). */
     code: string | number;
 }
 export interface PublishOptions {
@@ -73,7 +73,19 @@ export interface PublishOptions {
 }
 export interface SubscribeOptions {
     qos?: 0 | 1 | 2;
+    /** Called for each message that matches this filter, before the `message` listeners. Full builds only. */
+    onMessage?: MessageCallback;
 }
+/** What a SUBACK granted, as MQTT.js gives it: the filter and the QoS (128 when refused). */
+export interface Granted {
+    topic: string;
+    qos: number;
+}
+/**
+ * subscribe()'s callback, as MQTT.js calls it: once, at the SUBACK (err null, or code "suback" when
+ * refused), or with code "superseded" (a later subscribe/unsubscribe of the filter came first) or "ended".
+ */
+export type SubscribeCallback = (err: MqttError | null, granted?: Granted[]) => void;
 export interface ClientEvents {
     /** sessionPresent: the broker kept the session; always true for MQTT 3.1 with clean false (3.1 has no flag). */
     connected: (info: {
@@ -90,9 +102,10 @@ export type ClientEvent = keyof ClientEvents;
 export interface Client {
     /** true when sent (QoS 0) or held for sending (QoS 1); false when dropped or refused. No payload (or null) is an empty message. */
     publish(topic: string, payload?: Data | null, opts?: PublishOptions): boolean;
-    subscribe(filter: string, cb?: MessageCallback): void;
-    subscribe(filter: string, opts?: SubscribeOptions | null, cb?: MessageCallback): void;
-    unsubscribe(filter: string): void;
+    subscribe(filter: string, cb?: SubscribeCallback): Client;
+    subscribe(filter: string, opts?: SubscribeOptions | null, cb?: SubscribeCallback): Client;
+    /** `cb` runs once: at the UNSUBACK (err null), or with code "superseded" or "ended". */
+    unsubscribe(filter: string, cb?: (err: MqttError | null) => void): Client;
     /** DISCONNECT once held QoS 1 messages are acknowledged (at most endTimeout), or at once with end(true); `cb` runs once, then. */
     end(force?: boolean, cb?: () => void): void;
     end(cb: () => void): void;

@@ -872,7 +872,7 @@ function persistUp(s) {
     p.u = 1;
 }
 /** The RAM store's entries [j, j + m) were acknowledged: their A bytes cleared, out of the index. */
-function done$1(p, j, m) {
+function done$2(p, j, m) {
     for (var q = j; q < j + m; q++) {
         wr(p, "\0", u16(p.o, q * 4) + 5);
         p.v -= 6 /* L.R */ + u16(p.o, q * 4 + 2);
@@ -885,7 +885,7 @@ function persistAck(s, id) {
     if (!storeAck(s, id))
         return false;
     var p = s.p;
-    done$1(p, p.k.indexOf(chr(0x40, 2, id >> 8, id & 255)) >> 2, 1);
+    done$2(p, p.k.indexOf(chr(0x40, 2, id >> 8, id & 255)) >> 2, 1);
     refill(p, s, 0);
     return true;
 }
@@ -955,7 +955,7 @@ function decode(d, c, i) {
             d.got = e;
             i += k;
             if (e == d.len)
-                return done(d, i);
+                return done$1(d, i);
             continue;
         }
         var x = s ? c.charCodeAt(i++) & 255 : c[i++];
@@ -979,13 +979,13 @@ function decode(d, c, i) {
             else {
                 d.ph = 2;
                 if (!d.len)
-                    return done(d, i);
+                    return done$1(d, i);
             }
         }
     }
     return i;
 }
-function done(d, i) {
+function done$1(d, i) {
     d.ph = 0;
     d.st = parse(d);
     return i;
@@ -1325,6 +1325,9 @@ function finish(c) {
     c.e = null;
     if (l)
         l.close();
+    // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
+    for (var k = 0, a = c.sb.concat(c.us); k < a.length; k++)
+            done(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
     if (n)
         c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
     if (was == 3 /* S.UP */)
@@ -1495,17 +1498,26 @@ function ctl(c, d, t, id) {
             if (d.plen != 1)
                 return drop(c, fail("SUBACK with " + d.plen + " return codes for 1 filter", "protocol"));
             s.i = 0;
-            if ((rxByte(d, 0)) & 0x80) {
+            var q = rxByte(d, 0);
+            if (q & 0x80) {
                 sb.splice(k, 1);
-                ev(c, "error", fail("subscription refused: " + s.f, "suback"));
+                var e = fail("subscription refused: " + s.f, "suback");
+                // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
+                if (s.d)
+                    done(c, s, e, 128);
+                else
+                    ev(c, "error", e);
             }
+            else done(c, s, null, q);
             return;
         }
     }
     else if (t == 11 /* T.UNSUBACK */) {
         for (var k = 0; k < c.us.length; k++)
-            if (c.us[k].i == id)
-                c.us.splice(k, 1);
+            if (c.us[k].i == id) {
+                var s = c.us.splice(k--, 1)[0];
+                done(c, s, null);
+            }
     }
     else if (t == 2 /* T.CONNACK */)
         drop(c, fail("second CONNACK", "protocol"));
@@ -1546,10 +1558,28 @@ function nextId(c) {
     }
 }
 /** Remove `f` from a subscription list; `sent` also removes entries already on the wire. */
-function forget(list, f, sent) {
+function forget(c, list, f, sent) {
     for (var k = 0; k < list.length; k++)
-        if (list[k].f == f && (sent || list[k].i < 0))
-            list.splice(k--, 1);
+        if (list[k].f == f && (sent || list[k].i < 0)) {
+            var s = list.splice(k--, 1)[0];
+            done(c, s, fail("superseded before its ack: " + f, "superseded"));
+        }
+}
+/**
+ * Runs a subscribe()/unsubscribe() callback once (its entry's state already changed). One that throws
+ * becomes an `error` event, as a message callback does.
+ */
+function done(c, s, err, q) {
+    var f = s.d;
+    if (!f)
+        return;
+    s.d = undefined;
+    try {
+        f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw", "callback", x));
+    }
 }
 function checkFilter(c, filter) {
     if (!validFilter(filter))
@@ -1621,33 +1651,44 @@ var PROTO = {
     publish: function (topic, payload, opt) {
         return publishAny(this, topic, payload, opt);
     },
+    // subscribe() and unsubscribe() are written out each, not one shared function: on a board a function
+    // of five parameters held while the module is loaded costs about 11 blocks, more than the repetition.
     subscribe: function (filter, opt, cb) {
         var c = this;
         if (typeof opt == "function") {
             cb = opt;
             opt = null;
         }
+        var h = opt && opt.onMessage;
         var q = (opt && opt.qos) || 0;
         checkFilter(c, filter);
         if (q !== 0 && q !== 1 && q !== 2)
             throw fail("qos must be 0, 1 or 2", "qos");
-        if (c.s == 4 /* S.END */)
-            return;
-        forget(c.sb, filter, true);
-        forget(c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
-        c.sb.push({ f: filter, q: q, cb: cb, i: -1, n: c.sq++ } );
+        if (c.s == 4 /* S.END */) {
+            if (cb)
+                cb(fail("ended", "ended"));
+            return c;
+        }
+        forget(c, c.sb, filter, true);
+        forget(c, c.us, filter, true); // the later call wins: an unsubscribe still due (sent or not) is superseded
+        c.sb.push({ f: filter, q: q, cb: h, d: cb, i: -1, n: c.sq++ } );
         pump(c);
+        return c;
     },
-    unsubscribe: function (filter) {
+    unsubscribe: function (filter, cb) {
         var c = this;
         checkFilter(c, filter);
-        if (c.s == 4 /* S.END */)
-            return;
-        forget(c.sb, filter, true);
-        forget(c.us, filter, false);
+        if (c.s == 4 /* S.END */) {
+            if (cb)
+                cb(fail("ended", "ended"));
+            return c;
+        }
+        forget(c, c.sb, filter, true);
+        forget(c, c.us, filter, false); // an UNSUBSCRIBE already sent is left to its UNSUBACK
         // Sent now or at the next connect to a kept session, until an UNSUBACK says it is done.
-        c.us.push({ f: filter, q: 0, i: -1 });
+        c.us.push({ f: filter, q: 0, i: -1, d: cb } );
         pump(c);
+        return c;
     },
     end: function (force, cb) {
         var c = this;

@@ -11,6 +11,6 @@ export { createClient, nodeTransport };
 export { espruinoTransport } from "./transport/espruino";
 export { validTopic, validFilter, match } from "./topic";
 export * from "./codec/index";
-export type { Client, ClientOptions, Clock, MqttError, MessageCallback, Payload, PublishOptions, SubscribeOptions, ClientEvents, ClientEvent } from "./client";
+export type { Client, ClientOptions, Clock, MqttError, MessageCallback, Payload, PublishOptions, SubscribeOptions, SubscribeCallback, Granted, ClientEvents, ClientEvent } from "./client";
 export type { Link, LinkEvents, Transport } from "./link";
 export type { NodeOptions };
