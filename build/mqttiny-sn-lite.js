@@ -715,7 +715,9 @@ function onMessage(d, host, port) {
             var k = c.sb.indexOf(fe);
             if (k >= 0)
                 c.sb.splice(k, 1);
-            ev(c, "error", rcFail("subscription " + fe.f, rc));
+            var e = rcFail("subscription " + fe.f, rc);
+            // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
+            ev(c, "error", e);
         }
         else {
             fe.i = 0;
@@ -744,7 +746,6 @@ function refused(c, what, rc) {
     snShift(c.st);
     ev(c, "error", rcFail(what, rc));
 }
-/** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
 function rcFail(what, rc) {
     return fail(what + " refused: " + RCN[rc], RCN[rc]);
 }
@@ -887,7 +888,7 @@ var PROTO = {
     subscribe: function (filter, opt, cb) {
         throw lacks("subscribe on MQTT-SN"); // features.ts: the MQTT-SN lite build has none
     },
-    unsubscribe: function (filter) {
+    unsubscribe: function (filter, cb) {
         throw lacks("unsubscribe on MQTT-SN");
     },
     updateWill: function (w) {

@@ -12,6 +12,6 @@ export function connect(o?: SnOptions & NodeUdpOptions): SnClient {
 export { createSnClient, nodeUdp };
 export { snDecode, snEncode, snEncap, snMsg, snStr } from "./sn/codec";
 export type { SnMsg } from "./sn/codec";
-export type { SnClient, SnOptions, SnWill, SnPublishOptions, SnPacket, SnPayload, SnMessageCallback, SnError, Clock } from "./sn/client";
+export type { SnClient, SnOptions, SnWill, SnPublishOptions, SnPacket, SnPayload, SnMessageCallback, SnSubscribeCallback, SnError, Clock } from "./sn/client";
 export type { Datagram, DatagramEvents, DatagramTransport } from "./sn/udp";
 export type { NodeUdpOptions };

@@ -152,7 +152,7 @@ var n = 0;
       const body = `
 var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "sub-${board}" });
 c.on("error", fail);
-c.subscribe("sn/cmd/+", { qos: 1 }, function (topic, msg) { out("got", [topic, msg, mem().free]); });
+c.subscribe("sn/cmd/+", { qos: 1, onMessage: function (topic, msg) { out("got", [topic, msg, mem().free]); } });
 c.on("connected", function () {
   c.publish("sn/ready", "1", { qos: 1 });
   (function wait() { if (c.queued()) return setTimeout(wait, 50); out("ready", mem().free); })();
@@ -183,7 +183,7 @@ var n = 0, sleeps = 0;
 var c = lib.connect({ host: "127.0.0.1", port: R, clientId: "zz-${board}" });
 c.on("error", fail);
 c.on("sleep", function () { sleeps++; out("sleep" + sleeps, { state: c.state(), free: mem().free }); });
-c.subscribe("sn/z/#", { qos: 1 }, function (topic, msg) { n++; out("got" + n, [topic, msg, c.state(), sleeps]); });
+c.subscribe("sn/z/#", { qos: 1, onMessage: function (topic, msg) { n++; out("got" + n, [topic, msg, c.state(), sleeps]); } });
 c.on("connected", function () { c.sleep(4, 1.5); });
 `;
     await onDevice(board, { body, relay: true }, async ({ h, r, w, rl }) => {
@@ -246,14 +246,14 @@ c.on("connected", function () {
 var n = 0;
 var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "uns-${board}" });
 c.on("error", fail);
-c.subscribe("sn/u/+", { qos: 1 }, function (topic, msg) {
+c.subscribe("sn/u/+", { qos: 1, onMessage: function (topic, msg) {
   out("u" + (++n), [topic, msg]);
   if (n > 1) return;
   c.unsubscribe("sn/u/+");
   c.publish("sn/unsub", "1", { qos: 1 });
   (function wait() { if (c.queued()) return setTimeout(wait, 50); out("unsubscribed", mem().free); })();
-});
-c.subscribe("sn/ctl", { qos: 1 }, function (topic, msg) { out("ctl", msg); });
+} });
+c.subscribe("sn/ctl", { qos: 1, onMessage: function (topic, msg) { out("ctl", msg); } });
 c.on("connected", function () {
   c.publish("sn/ready", "1", { qos: 1 });
   (function wait() { if (c.queued()) return setTimeout(wait, 50); out("ready", mem().free); })();
@@ -310,7 +310,7 @@ c.on("connected", function () {
 var errs = 0, connects = 0, once = 0, got = {};
 var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "rs-${board}", keepalive: 2, retry: 500, retries: 2, reconnectMin: 200, reconnectMax: 1000 });
 c.on("error", function (e) { out("err" + errs++, e.code); });
-c.subscribe("sn/q2/+", { qos: 2 }, function (t, m) { got[t] = (got[t] || 0) + 1; out("got", got); });
+c.subscribe("sn/q2/+", { qos: 2, onMessage: function (t, m) { got[t] = (got[t] || 0) + 1; out("got", got); } });
 c.on("connected", function () { out("connected", ++connects); if (connects == 1) c.publish("s1", "short", { qos: 1 }); });
 // Offline (the gateway is gone): five readings, held until it is back.
 c.on("offline", function () { if (once++) return; for (var i = 0; i < 5; i++) c.publish("sn/held", "h" + i, { qos: 1 }); out("held", { n: c.queued(), free: mem().free }); });
@@ -347,7 +347,7 @@ var n = 0, connects = 0;
 var c = lib.connect({ host: "127.0.0.1", port: R, clientId: "${id}"${opts} });
 c.on("sleep", function () { out("asleep", c.state()); });
 c.on("offline", function () { out("offline", 1); });
-c.subscribe("${filter}", { qos: 1 }, function (topic, msg) { n++; out("got" + n, [topic, msg, c.state()]); ${onMsg} });
+c.subscribe("${filter}", { qos: 1, onMessage: function (topic, msg) { n++; out("got" + n, [topic, msg, c.state()]); ${onMsg} } });
 c.on("connected", function () {
   out("connected" + (++connects), mem().free);
   if (connects > 1) return;
@@ -470,7 +470,7 @@ if (gateway && haveBoards(t, ["esp32"]))
     const body = `
 var c = lib.connect({ host: "127.0.0.1", port: G, clientId: "big" });
 c.on("error", function (e) { out("error", { code: e.code, message: e.message }); });
-c.subscribe("sn/big/+", { qos: 1 }, function (topic, msg) { out("got_" + topic.substr(7), msg.length); });
+c.subscribe("sn/big/+", { qos: 1, onMessage: function (topic, msg) { out("got_" + topic.substr(7), msg.length); } });
 c.on("connected", function () {
   c.publish("sn/ready", "1", { qos: 1 });
   (function wait() { if (c.queued()) return setTimeout(wait, 50); out("ready", 1); })();

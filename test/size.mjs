@@ -20,8 +20,8 @@ export const budgets = {
   // mqttiny.min.js, which leaves it out (its hooks fold away there: the same bytes as without them).
   "build/mqttiny-persist.min.js": { budget: 21050, target: 21050 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
-  // ceiling stops it growing.
-  "build/mqttiny-sn.min.js": { budget: 13700, target: "build/mqttiny.min.js" },
+  // ceiling stops it growing. subscribe()/unsubscribe() callbacks as the MQTT client's (issue 30): 438 B.
+  "build/mqttiny-sn.min.js": { budget: 14150, target: "build/mqttiny.min.js" },
   // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
   // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
   // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs

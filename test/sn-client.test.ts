@@ -91,7 +91,7 @@ if (haveGateway(test)) {
       a.end();
       const got: string[] = [];
       const b = mk({ clientId: "keep1", clean: false, binary: false });
-      b.subscribe("keep/t", { qos: 1 }, (t: string, p: string) => got.push(t + "=" + p));
+      b.subscribe("keep/t", { qos: 1, onMessage: (t: string, p: string) => got.push(t + "=" + p) });
       await up(b);
       await new Promise((r) => setTimeout(r, 300));
       await x.m.publishAsync("keep/t", "kept", { qos: 1 });
@@ -163,7 +163,7 @@ if (haveGateway(test)) {
       const t = tap();
       const c = mk({ clientId: "sub1", binary: false, transport: t.transport });
       const got: string[] = [];
-      c.subscribe("in/+/v", { qos: 2 }, (tp: string, p: any, pk: any) => got.push(`${tp}=${p}@${pk.qos}`));
+      c.subscribe("in/+/v", { qos: 2, onMessage: (tp: string, p: any, pk: any) => got.push(`${tp}=${p}@${pk.qos}`) });
       await up(c);
       await until(() => t.got.includes(0x13), 3000, "SUBACK");
       await x.m.publishAsync("in/a/v", "q0", { qos: 0 });

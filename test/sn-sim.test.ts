@@ -186,9 +186,9 @@ both("a callback that subscribes to its own filter again is called once per mess
   const calls: string[] = [];
   const f = (_t: string, p: any) => {
     calls.push(String(p));
-    if (calls.length < 50) r.c.subscribe("s/#", { qos: 1 }, f);
+    if (calls.length < 50) r.c.subscribe("s/#", { qos: 1, onMessage: f });
   };
-  r.c.subscribe("s/#", f);
+  r.c.subscribe("s/#", { onMessage: f });
   r.up();
   r.clock.advance(100);
   r.g.send(snEncode(0x0a, "s/x", 9, 1)!);
@@ -667,5 +667,58 @@ both("after three attempts whose will the gateway did not take, the client conne
   assert.is(connects[connects.length - 1][2] & 0x08, 0, "the last CONNECT without the will flag");
   assert.equal(r.sent.filter((b) => b[1] == 0x09), [], "no WILLMSG");
 }, ["will"]);
+
+// subscribe()/unsubscribe() callbacks as on the MQTT client (issue 30 item 3): once, at the ack.
+both("subscribe(filter, {qos}, cb): cb(null, [{topic, qos}]) once, at the SUBACK, with the QoS granted; onMessage gets the messages", () => {
+  const r = rig();
+  const calls: any[] = [];
+  const msgs: string[] = [];
+  r.c.subscribe("s/#", { qos: 1, onMessage: (t: string, p: any) => msgs.push(t + "=" + p) }, (err: any, g: any) => calls.push([err, g]));
+  assert.equal(calls, []);
+  r.up();
+  r.clock.advance(100);
+  assert.equal(calls, [[null, [{ topic: "s/#", qos: 1 }]]]);
+  r.g.publish("s/a", "1", 1);
+  r.clock.advance(100);
+  assert.equal(msgs, ["s/a=1"]);
+  assert.is(calls.length, 1);
+}, ["sub"]);
+
+both("a refused SUBACK goes to cb (the gateway's code, qos 128), not to `error`; without cb it is an `error`", () => {
+  const r = rig();
+  r.g.subackRc.push(2, 2);
+  const calls: any[] = [];
+  r.c.subscribe("no/#", { qos: 1 }, (err: any, g: any) => calls.push([err && err.code, g]));
+  r.up();
+  r.clock.advance(100);
+  assert.equal(calls, [["invalid topic", [{ topic: "no/#", qos: 128 }]]]);
+  assert.equal(r.errors, []);
+  r.c.subscribe("no2/#");
+  r.clock.advance(100);
+  assert.equal(r.errors.map((e) => e.code), ["invalid topic"]);
+}, ["sub"]);
+
+both("unsubscribe(filter, cb): cb(null) at the UNSUBACK; a superseded subscribe's cb gets code superseded; end() gives the rest code ended", () => {
+  const r = rig();
+  const calls: any[] = [];
+  r.c.subscribe("a", (err: any) => calls.push(["sub a", err && err.code]));
+  r.c.subscribe("a", { qos: 1 }, (err: any, g: any) => calls.push(["sub a again", err, g]));
+  r.up();
+  r.clock.advance(100);
+  r.c.unsubscribe("a", (err: any) => calls.push(["unsub a", err]));
+  r.clock.advance(100);
+  r.c.subscribe("b", (err: any) => calls.push(["sub b", err && err.code]));
+  r.net.cut(true); // the SUBSCRIBE for b never arrives
+  r.clock.advance(100);
+  r.c.end();
+  assert.not.ok(r.g.subs.includes("b"), "the gateway never got b's SUBSCRIBE");
+  assert.equal(calls, [
+    ["sub a", "superseded"],
+    ["sub a again", null, [{ topic: "a", qos: 1 }]],
+    ["unsub a", null],
+    ["sub b", "ended"],
+  ]);
+  assert.is(r.c.subscribe("c"), r.c, "returns the client");
+}, ["sub"]);
 
 test.run();

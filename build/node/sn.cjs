@@ -948,13 +948,19 @@ function onMessage(d, host, port) {
             var k = c.sb.indexOf(fe);
             if (k >= 0)
                 c.sb.splice(k, 1);
-            ev(c, "error", rcFail("subscription " + fe.f, rc));
+            var e = rcFail("subscription " + fe.f, rc);
+            // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
+            if (fe.d)
+                back(c, fe, e, 128);
+            else
+                ev(c, "error", e);
         }
         else {
             fe.i = 0;
             // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
             if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f))
                 regPut(c.rg, fe.f, m.i, 1 /* RF.GW */ | 2 /* RF.NOW */);
+            back(c, fe, null, m.q);
         }
     }
     else if (t == 21 /* N.UNSUBACK */) {
@@ -962,6 +968,7 @@ function onMessage(d, host, port) {
         var k = c.us.indexOf(fe);
         if (k >= 0)
             c.us.splice(k, 1);
+        back(c, fe, null);
     }
     else if (t == 27 /* N.WILLTOPICRESP */ || t == 29 /* N.WILLMSGRESP */) {
         done(c);
@@ -978,6 +985,19 @@ function refused(c, what, rc) {
     ev(c, "error", rcFail(what, rc));
 }
 /** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
+/** Runs a subscribe()/unsubscribe() callback once (its entry's state already changed); a throw becomes an `error`. */
+function back(c, s, err, q) {
+    var f = s.d;
+    if (!f)
+        return;
+    s.d = undefined;
+    try {
+        f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw", "callback", x));
+    }
+}
 function rcFail(what, rc) {
     return fail(what + " refused: " + RCN[rc], RCN[rc]);
 }
@@ -1114,10 +1134,10 @@ var PROTO = {
         var q = (opt && opt.qos) || 0;
         if (q !== 0 && q !== 1 && q !== 2)
             throw fail("qos must be 0, 1 or 2", "qos");
-        subs(this, filter, q, cb);
+        return subs(this, filter, q, opt && opt.onMessage, cb);
     },
-    unsubscribe: function (filter) {
-        subs(this, filter, -1);
+    unsubscribe: function (filter, cb) {
+        return subs(this, filter, -1, undefined, cb);
     },
     updateWill: function (w) {
         var c = this;
@@ -1156,6 +1176,9 @@ var PROTO = {
         c.so = null;
         if (so)
             so.close();
+        // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
+        for (var k = 0, a = c.sb.concat(c.us); k < a.length; k++)
+                back(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
         if (n)
             c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
         if (was >= 3 /* S.UP */)
@@ -1177,19 +1200,24 @@ var PROTO = {
  * A subscription (q 0..2), or an unsubscribe (q -1), queued until its ack. Either supersedes whatever
  * was queued or in effect for the same filter: the later call wins.
  */
-function subs(c, f, q, cb) {
+function subs(c, f, q, h, cb) {
     if (!validFilter(f))
         throw fail("invalid topic filter: " + f, "topic");
-    if (c.s == 6 /* S.END */)
-        return;
-    for (var k = 0; k < c.sb.length; k++)
-        if (c.sb[k].f == f)
-            c.sb.splice(k--, 1);
-    for (var k = 0; k < c.us.length; k++)
-        if (c.us[k].f == f)
-            c.us.splice(k--, 1);
-    (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: cb, i: -1, n: c.sq++ });
+    if (c.s == 6 /* S.END */) {
+        if (cb)
+            cb(fail("ended", "ended"));
+        return c;
+    }
+    var all = c.sb.concat(c.us);
+    for (var k = 0; k < all.length; k++)
+        if (all[k].f == f) {
+            var l = all[k].q < 0 ? c.us : c.sb;
+            l.splice(l.indexOf(all[k]), 1);
+            back(c, all[k], fail("superseded before its ack: " + f, "superseded"));
+        }
+    (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: h, d: cb, i: -1, n: c.sq++ });
     pump(c);
+    return c;
 }
 /** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
 function createSnClient(opts, make, defaults) {

@@ -89,6 +89,8 @@ export interface SnPacket {
 
 export type SnPayload = string | Uint8Array;
 export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
+/** subscribe()'s callback: once, at the SUBACK (qos 128 and the gateway's code when refused), or "superseded", "ended". */
+export type SnSubscribeCallback = (err: SnError | null, granted?: { topic: string; qos: number }[]) => void;
 
 export interface SnError extends CodedError {
   /** "congestion", "invalid topic", "not supported", "topics full", "timeout", "gateway", "malformed", "ended", "callback", "socket", "suback", "regack". */
@@ -102,9 +104,11 @@ export interface SnClient {
    * registration and the topic table holds only the gateway's ids.
    */
   publish(topic: string, payload?: Data | null, opts?: SnPublishOptions): boolean;
-  subscribe(filter: string, cb?: SnMessageCallback): void;
-  subscribe(filter: string, opts?: { qos?: 0 | 1 | 2 } | null, cb?: SnMessageCallback): void;
-  unsubscribe(filter: string): void;
+  /** As the MQTT client's: `cb(err, [{ topic, qos }])` once at the SUBACK; `onMessage` per filter. */
+  subscribe(filter: string, cb?: SnSubscribeCallback): SnClient;
+  subscribe(filter: string, opts?: { qos?: 0 | 1 | 2; onMessage?: SnMessageCallback } | null, cb?: SnSubscribeCallback): SnClient;
+  /** `cb(err)` once at the UNSUBACK. */
+  unsubscribe(filter: string, cb?: (err: SnError | null) => void): SnClient;
   /** WILLTOPICUPD and WILLMSGUPD; null deletes the will. */
   updateWill(will: SnWill | null): void;
   /** DISCONNECT with a duration: asleep, with awake periods (PINGREQ + client id) every `every` s (default 3/4 of seconds). */
@@ -140,6 +144,8 @@ interface Sub {
   f: string;
   q: number;
   cb?: SnMessageCallback;
+  /** subscribe()'s or unsubscribe()'s callback, until it has run. */
+  d?: SnSubscribeCallback;
   /** -1 to be sent, 0 acknowledged, > 0 the message id of the request in flight. */
   i: number;
   /** Made by the n-th subscribe() call: a message goes only to subscriptions older than itself. */
@@ -545,16 +551,21 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     if (rc) {
       const k = c.sb.indexOf(fe);
       if (k >= 0) c.sb.splice(k, 1);
-      ev(c, "error", rcFail("subscription " + fe.f, rc));
+      const e = rcFail("subscription " + fe.f, rc);
+      // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
+      if (SUB && fe.d) back(c, fe, e, 128);
+      else ev(c, "error", e);
     } else {
       fe.i = 0;
       // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
       if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f)) regPut(c.rg, fe.f, m.i, RF.GW | RF.NOW);
+      if (SUB) back(c, fe, null, m.q);
     }
   } else if (t == N.UNSUBACK) {
     done(c);
     const k = c.us.indexOf(fe);
     if (k >= 0) c.us.splice(k, 1);
+    if (SUB) back(c, fe, null);
   } else if (t == N.WILLTOPICRESP || t == N.WILLMSGRESP) {
     done(c);
     c.wu = !rc && t == N.WILLTOPICRESP && c.wl ? 2 : 0;
@@ -571,6 +582,18 @@ function refused(c: R, what: string, rc: number) {
 }
 
 /** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
+/** Runs a subscribe()/unsubscribe() callback once (its entry's state already changed); a throw becomes an `error`. */
+function back(c: R, s: Sub, err: SnError | null, q?: number) {
+  const f = s.d;
+  if (!f) return;
+  s.d = undefined;
+  try {
+    f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
+  } catch (x) {
+    ev(c, "error", fail("callback threw", "callback", x));
+  }
+}
+
 function rcFail(what: string, rc: number): SnError {
   return fail(what + " refused: " + RCN[rc], RCN[rc]);
 }
@@ -701,7 +724,7 @@ const PROTO = {
     }
     return publishAny(c, topic, payload, opt);
   },
-  subscribe: function (this: R, filter: string, opt?: any, cb?: SnMessageCallback) {
+  subscribe: function (this: R, filter: string, opt?: any, cb?: SnSubscribeCallback) {
     if (!SUB) throw lacks("subscribe on MQTT-SN"); // features.ts: the MQTT-SN lite build has none
     if (typeof opt == "function") {
       cb = opt;
@@ -709,11 +732,11 @@ const PROTO = {
     }
     const q = (opt && opt.qos) || 0;
     if (q !== 0 && q !== 1 && q !== 2) throw fail("qos must be 0, 1 or 2", "qos");
-    subs(this, filter, q, cb);
+    return subs(this, filter, q, opt && opt.onMessage, cb);
   },
-  unsubscribe: function (this: R, filter: string) {
+  unsubscribe: function (this: R, filter: string, cb?: SnSubscribeCallback) {
     if (!SUB) throw lacks("unsubscribe on MQTT-SN");
-    subs(this, filter, -1);
+    return subs(this, filter, -1, undefined, cb);
   },
   updateWill: function (this: R, w: SnWill | null) {
     if (!WILL) throw lacks("a will on MQTT-SN");
@@ -747,6 +770,8 @@ const PROTO = {
     const so = c.so;
     c.so = null;
     if (so) so.close();
+    // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
+    if (SUB) for (let k = 0, a = c.sb.concat(c.us); k < a.length; k++) back(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
     if (n) c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
     if (was >= S.UP) c.eq.push("offline", undefined);
     ev(c, "close");
@@ -767,13 +792,22 @@ const PROTO = {
  * A subscription (q 0..2), or an unsubscribe (q -1), queued until its ack. Either supersedes whatever
  * was queued or in effect for the same filter: the later call wins.
  */
-function subs(c: R, f: string, q: number, cb?: SnMessageCallback) {
+function subs(c: R, f: string, q: number, h?: SnMessageCallback, cb?: SnSubscribeCallback): R {
   if (!validFilter(f)) throw fail("invalid topic filter: " + f, "topic");
-  if (c.s == S.END) return;
-  for (let k = 0; k < c.sb.length; k++) if (c.sb[k].f == f) c.sb.splice(k--, 1);
-  for (let k = 0; k < c.us.length; k++) if (c.us[k].f == f) c.us.splice(k--, 1);
-  (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: cb, i: -1, n: c.sq++ });
+  if (c.s == S.END) {
+    if (cb) cb(fail("ended", "ended"));
+    return c;
+  }
+  const all = c.sb.concat(c.us);
+  for (let k = 0; k < all.length; k++)
+    if (all[k].f == f) {
+      const l = all[k].q < 0 ? c.us : c.sb;
+      l.splice(l.indexOf(all[k]), 1);
+      back(c, all[k], fail("superseded before its ack: " + f, "superseded"));
+    }
+  (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: h, d: cb, i: -1, n: c.sq++ });
   pump(c);
+  return c;
 }
 
 /** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */

@@ -38,9 +38,10 @@ export interface SimGateway {
   /** QoS 1 resends recognised by message id and not delivered again. */
   dups: number;
   connected: boolean;
-  /** Scripting: the return code for the next PUBACKs / REGACKs (shifted off per message); default 0. */
+  /** Scripting: the return code for the next PUBACKs / REGACKs / SUBACKs (shifted off per message); default 0. */
   pubackRc: number[];
   regackRc: number[];
+  subackRc: number[];
   /** Scripting: answer PINGREQ? */
   pingresp: boolean;
   /** A restart: every session, registration and remembered id is forgotten. */
@@ -108,6 +109,7 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     connected: false,
     pubackRc: [],
     regackRc: [],
+    subackRc: [],
     pingresp: true,
     topics: new Map(),
     drop: [],
@@ -212,6 +214,8 @@ export function createDatagramNet(clock: VirtualClock, o: DatagramNetOptions = {
     }
     if (t == 0x12) {
       const name = m.tt == 2 ? String.fromCharCode(m.i >> 8, m.i & 255) : snStr(m);
+      const rc = g.subackRc.shift() || 0;
+      if (rc) return reply(0x13, null, 0, 0, m.m, rc);
       if (!g.subs.includes(name)) g.subs.push(name);
       return reply(0x13, null, m.f & 0x60, m.tt == 0 && !/[+#]/.test(name) ? ensure(name) : 0, m.m, 0);
     }

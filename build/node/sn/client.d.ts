@@ -73,6 +73,11 @@ export interface SnPacket {
 }
 export type SnPayload = string | Uint8Array;
 export type SnMessageCallback = (topic: string, payload: SnPayload, packet: SnPacket) => void;
+/** subscribe()'s callback: once, at the SUBACK (qos 128 and the gateway's code when refused), or "superseded", "ended". */
+export type SnSubscribeCallback = (err: SnError | null, granted?: {
+    topic: string;
+    qos: number;
+}[]) => void;
 export interface SnError extends CodedError {
     /** "congestion", "invalid topic", "not supported", "topics full", "timeout", "gateway", "malformed", "ended", "callback", "socket", "suback", "regack". */
     code: string | number;
@@ -84,11 +89,14 @@ export interface SnClient {
      * registration and the topic table holds only the gateway's ids.
      */
     publish(topic: string, payload?: Data | null, opts?: SnPublishOptions): boolean;
-    subscribe(filter: string, cb?: SnMessageCallback): void;
+    /** As the MQTT client's: `cb(err, [{ topic, qos }])` once at the SUBACK; `onMessage` per filter. */
+    subscribe(filter: string, cb?: SnSubscribeCallback): SnClient;
     subscribe(filter: string, opts?: {
         qos?: 0 | 1 | 2;
-    } | null, cb?: SnMessageCallback): void;
-    unsubscribe(filter: string): void;
+        onMessage?: SnMessageCallback;
+    } | null, cb?: SnSubscribeCallback): SnClient;
+    /** `cb(err)` once at the UNSUBACK. */
+    unsubscribe(filter: string, cb?: (err: SnError | null) => void): SnClient;
     /** WILLTOPICUPD and WILLMSGUPD; null deletes the will. */
     updateWill(will: SnWill | null): void;
     /** DISCONNECT with a duration: asleep, with awake periods (PINGREQ + client id) every `every` s (default 3/4 of seconds). */
