@@ -86,20 +86,37 @@ function unlisten(c, e, f) {
             }
 }
 /** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
-function emit(c, e, a, b) {
+function emit(c, e, a, b, x) {
     var h = c.h[e];
     if (typeof h == "function")
-        h(a, b);
+        h(a, b, x);
     else if (h)
         for (var k = 0; k < h.length; k++) {
             var f = h[k];
             if (typeof f == "function")
-                f(a, b);
+                f(a, b, x);
             else {
                 unlisten(c, e, f);
-                f[0](a, b);
+                f[0](a, b, x);
             }
         }
+}
+// The listener methods of both clients' prototypes: several listeners per event, as on Node and on
+// Espruino. A `connected` listener added while connected (code typed into a board's console after the
+// client connected) runs on the next tick.
+function on(e, f) {
+    listen(this, e, f);
+    if (e == "connected" && this.s == 3)
+        this.k.set(f, 0, { sessionPresent: !!this.kp });
+    return this;
+}
+function once(e, f) {
+    listen(this, e, f, true);
+    return this;
+}
+function off(e, f) {
+    unlisten(this, e, f);
+    return this;
 }
 
 // What the client, the store and the wire share about the link: the transport's contract and the one
@@ -1022,22 +1039,10 @@ var PROTO = {
         else
             finish(c);
     },
-    // Several listeners per event, as on Node and on Espruino. A `connected` listener added while
-    // connected (code typed into a board's console after the client connected) runs on the next tick.
-    on: function (e, f) {
-        listen(this, e, f);
-        if (e == "connected" && this.s == 3 /* S.UP */)
-            this.k.set(f, 0, { sessionPresent: !!this.kp });
-        return this;
-    },
-    once: function (e, f) {
-        listen(this, e, f, true);
-        return this;
-    },
-    off: function (e, f) {
-        unlisten(this, e, f);
-        return this;
-    },
+    // Several listeners per event (events.ts).
+    on: on,
+    once: once,
+    off: off,
     state: function () {
         return this.s;
     },

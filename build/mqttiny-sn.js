@@ -366,6 +366,16 @@ function numbers(o, spec) {
         o[n] = v;
     }
 }
+/**
+ * Adds listener `f` of `e`. One listener is held as itself, several as an array, in which a once()
+ * listener is held as [f] (no wrapper function: on a board each function defined at run time copies
+ * its text).
+ */
+function listen(c, e, f, once) {
+    var h = c.h[e];
+    var x = once ? [f] : f;
+    c.h[e] = !h && !once ? f : !h ? [x] : typeof h == "function" ? [h, x] : h.concat([x]);
+}
 /** Removes one registration of `f` (or a once() entry of it) from `e`. */
 function unlisten(c, e, f) {
     var h = c.h[e];
@@ -380,20 +390,37 @@ function unlisten(c, e, f) {
             }
 }
 /** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
-function emit(c, e, a, b) {
+function emit(c, e, a, b, x) {
     var h = c.h[e];
     if (typeof h == "function")
-        h(a, b);
+        h(a, b, x);
     else if (h)
         for (var k = 0; k < h.length; k++) {
             var f = h[k];
             if (typeof f == "function")
-                f(a, b);
+                f(a, b, x);
             else {
                 unlisten(c, e, f);
-                f[0](a, b);
+                f[0](a, b, x);
             }
         }
+}
+// The listener methods of both clients' prototypes: several listeners per event, as on Node and on
+// Espruino. A `connected` listener added while connected (code typed into a board's console after the
+// client connected) runs on the next tick.
+function on(e, f) {
+    listen(this, e, f);
+    if (e == "connected" && this.s == 3)
+        this.k.set(f, 0, { sessionPresent: !!this.kp });
+    return this;
+}
+function once(e, f) {
+    listen(this, e, f, true);
+    return this;
+}
+function off(e, f) {
+    unlisten(this, e, f);
+    return this;
 }
 
 // Return codes' names; the last, not a code on the wire, for a registration the topic table cannot take.
@@ -861,7 +888,12 @@ function deliver(c, topic) {
         var j = sb.indexOf(s);
         k = j < 0 ? k - 1 : j;
     }
-    call(c, c.h.message, topic, p, pk);
+    try {
+        emit(c, "message", topic, p, pk);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw", "callback", x));
+    }
 }
 function call(c, f, t, p, pk) {
     if (!f)
@@ -1002,10 +1034,10 @@ var PROTO = {
             c.eq.push("offline", undefined);
         ev(c, "close");
     },
-    on: function (e, f) {
-        this.h[e] = f;
-        return this;
-    },
+    // Several listeners per event, as on the MQTT client (events.ts).
+    on: on,
+    once: once,
+    off: off,
     state: function () {
         return this.s;
     },
@@ -1036,6 +1068,7 @@ function subs(c, f, q, h, cb) {
     pump(c);
     return c;
 }
+PROTO.removeListener = PROTO.off;
 /** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
 function createSnClient(opts, make, defaults) {
     var o = {};

@@ -14,7 +14,7 @@ import { txBuf, connectPacket, txPublish, txAck, txSub, rxCreate, rxReset, rxNex
 import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
-import { fail, ev, numbers, listen, unlisten, emit } from "./events";
+import { fail, ev, numbers, listen, emit, on, once, off } from "./events";
 import { V31, QOS2, BIN, CHECK, CB, PUB, ACKS, SRV, lacks } from "./features";
 import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
@@ -736,21 +736,10 @@ const PROTO = {
       pump(c);
     } else finish(c);
   },
-  // Several listeners per event, as on Node and on Espruino. A `connected` listener added while
-  // connected (code typed into a board's console after the client connected) runs on the next tick.
-  on: function (this: R, e: string, f: any) {
-    listen(this, e, f);
-    if (e == "connected" && this.s == S.UP) this.k.set(f, 0, { sessionPresent: !!this.kp });
-    return this;
-  },
-  once: function (this: R, e: string, f: any) {
-    listen(this, e, f, true);
-    return this;
-  },
-  off: function (this: R, e: string, f: any) {
-    unlisten(this, e, f);
-    return this;
-  },
+  // Several listeners per event (events.ts).
+  on: on,
+  once: once,
+  off: off,
   state: function (this: R) {
     return this.s;
   },

@@ -83,16 +83,42 @@ export function unlisten(c: Emitter, e: string, f: any) {
 }
 
 /** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
-export function emit(c: Emitter, e: string, a?: any, b?: any) {
+export function emit(c: Emitter, e: string, a?: any, b?: any, x?: any) {
   const h = c.h[e];
-  if (typeof h == "function") h(a, b);
+  if (typeof h == "function") h(a, b, x);
   else if (h)
     for (let k = 0; k < h.length; k++) {
       const f = h[k];
-      if (typeof f == "function") f(a, b);
+      if (typeof f == "function") f(a, b, x);
       else {
         unlisten(c, e, f);
-        f[0](a, b);
+        f[0](a, b, x);
       }
     }
+}
+
+/** What on() reads of a client record: its state (3 is connected in both clients), clock, and session flag. */
+interface Listened extends Emitter {
+  s: number;
+  k: { set(f: any, ms: number, a?: any): any };
+  kp?: number;
+}
+
+// The listener methods of both clients' prototypes: several listeners per event, as on Node and on
+// Espruino. A `connected` listener added while connected (code typed into a board's console after the
+// client connected) runs on the next tick.
+export function on(this: Listened, e: string, f: any) {
+  listen(this, e, f);
+  if (e == "connected" && this.s == 3) this.k.set(f, 0, { sessionPresent: !!this.kp });
+  return this;
+}
+
+export function once(this: Listened, e: string, f: any) {
+  listen(this, e, f, true);
+  return this;
+}
+
+export function off(this: Listened, e: string, f: any) {
+  unlisten(this, e, f);
+  return this;
 }

@@ -14,14 +14,15 @@ export const budgets = {
   // connect(url)) about 1,450 B, failover across `servers` (issue 32) about 400 B: the full build is for
   // boards that load it from Storage. subscribe()/unsubscribe() callbacks as MQTT.js calls them, once at
   // the SUBACK/UNSUBACK (issue 30), about 480 B and 13 blocks connected on the ESP8266 layout (886).
-  "build/mqttiny.min.js": { budget: 17350, target: 6000 },
+  "build/mqttiny.min.js": { budget: 17400, target: 6000 },
   "build/mqttiny-codec.min.js": { budget: 3900, target: 3000 },
   // The device bundle with persist (issue 31): the QoS 1 store kept in Storage, about 3.7 KB more than
   // mqttiny.min.js, which leaves it out (its hooks fold away there: the same bytes as without them).
-  "build/mqttiny-persist.min.js": { budget: 21050, target: 21050 },
+  "build/mqttiny-persist.min.js": { budget: 21100, target: 21100 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
-  // ceiling stops it growing. subscribe()/unsubscribe() callbacks as the MQTT client's (issue 30): 438 B.
-  "build/mqttiny-sn.min.js": { budget: 14150, target: "build/mqttiny.min.js" },
+  // ceiling stops it growing. subscribe()/unsubscribe() callbacks as the MQTT client's (issue 30): 438 B;
+  // several listeners with once/off/removeListener, shared with the MQTT client (events.ts): 355 B.
+  "build/mqttiny-sn.min.js": { budget: 14500, target: "build/mqttiny.min.js" },
   // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
   // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
   // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs
@@ -31,8 +32,9 @@ export const budgets = {
   // subscribe()/unsubscribe() written out each so that lite holds no function more (+2 blocks, +39 B).
   "build/mqttiny-lite.min.js": { budget: 13050, target: 6000 },
   // Issue 29: MQTT-SN lite (QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe): smaller
-  // than the MQTT lite build is its target; its budget holds it where it is (10,891 B on 2026-12-05).
-  "build/mqttiny-sn-lite.min.js": { budget: 11700, target: "build/mqttiny-lite.min.js" },
+  // than the MQTT lite build is its target; its budget holds it where it is (10,891 B on 2026-12-05;
+  // several listeners with once/off as on the MQTT client, issue 30: +340 B).
+  "build/mqttiny-sn-lite.min.js": { budget: 12000, target: "build/mqttiny-lite.min.js" },
 };
 
 export function sizes() {

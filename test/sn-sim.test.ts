@@ -721,4 +721,34 @@ both("unsubscribe(filter, cb): cb(null) at the UNSUBACK; a superseded subscribe'
   assert.is(r.c.subscribe("c"), r.c, "returns the client");
 }, ["sub"]);
 
+// Several listeners, as on the MQTT client (issue 30 item 3): a second on("message") adds, never replaces.
+both("two `message` listeners both get a message; off() and removeListener() take one away; once() runs once", () => {
+  const r = rig({ predefined: { "x/a": 5 } });
+  r.up();
+  const seen: string[] = [];
+  const f = (t: string, p: any, pk: any) => seen.push("f" + p + "@" + pk.qos);
+  const g = (t: string, p: any) => seen.push("g" + p);
+  r.c.on("message", f).on("message", g).once("message", (t: string, p: any) => seen.push("once" + p));
+  r.g.send(snEncode(0x0c, "1", 0x21, 5, 51)!); // QoS 1 to predefined id 5
+  r.clock.advance(100);
+  r.c.off("message", f);
+  r.g.send(snEncode(0x0c, "2", 0x21, 5, 52)!); // QoS 1 to predefined id 5
+  r.clock.advance(100);
+  r.c.removeListener("message", g);
+  r.g.send(snEncode(0x0c, "3", 0x21, 5, 53)!); // QoS 1 to predefined id 5
+  r.clock.advance(100);
+  assert.equal(seen, ["f1@1", "g1", "once1", "g2"]);
+  assert.equal(r.messages.map((m) => String(m[1])), ["1", "2", "3"], "the rig's own listener is still there");
+});
+
+both("a `connected` listener added while connected runs on the next tick", () => {
+  const r = rig();
+  r.up();
+  let n = 0;
+  r.c.on("connected", () => n++);
+  assert.is(n, 0, "not from inside on()");
+  r.clock.advance(1);
+  assert.is(n, 1);
+});
+
 test.run();

@@ -37,4 +37,16 @@ export declare function listen(c: Emitter, e: string, f: any, once?: boolean): v
 /** Removes one registration of `f` (or a once() entry of it) from `e`. */
 export declare function unlisten(c: Emitter, e: string, f: any): void;
 /** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
-export declare function emit(c: Emitter, e: string, a?: any, b?: any): void;
+export declare function emit(c: Emitter, e: string, a?: any, b?: any, x?: any): void;
+/** What on() reads of a client record: its state (3 is connected in both clients), clock, and session flag. */
+interface Listened extends Emitter {
+    s: number;
+    k: {
+        set(f: any, ms: number, a?: any): any;
+    };
+    kp?: number;
+}
+export declare function on(this: Listened, e: string, f: any): Listened;
+export declare function once(this: Listened, e: string, f: any): Listened;
+export declare function off(this: Listened, e: string, f: any): Listened;
+export {};

@@ -14,7 +14,7 @@ import type { SnStore, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import type { Clock } from "../client";
-import { fail, ev, numbers } from "../events";
+import { fail, ev, emit, numbers, on, once, off } from "../events";
 import { SUB, WILL, lacks } from "../features";
 import { RAW, chr } from "../codec/native";
 import type { Emitter, CodedError } from "../events";
@@ -117,7 +117,11 @@ export interface SnClient {
   wake(): void;
   /** DISCONNECT and close the socket. */
   end(): void;
+  /** Adds a listener; several per event. A `connected` listener added while connected runs on the next tick. */
   on(event: string, f: (...a: any[]) => void): SnClient;
+  once(event: string, f: (...a: any[]) => void): SnClient;
+  off(event: string, f: (...a: any[]) => void): SnClient;
+  removeListener(event: string, f: (...a: any[]) => void): SnClient;
   /** 0 offline, 1 searching, 2 connecting, 3 connected, 4 asleep, 5 awake, 6 ended. */
   state(): number;
   /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
@@ -647,7 +651,11 @@ function deliver(c: R, topic: string) {
     const j = sb.indexOf(s);
     k = j < 0 ? k - 1 : j;
   }
-  call(c, c.h.message, topic, p, pk);
+  try {
+    emit(c, "message", topic, p, pk);
+  } catch (x) {
+    ev(c, "error", fail("callback threw", "callback", x));
+  }
 }
 
 function call(c: R, f: SnMessageCallback | undefined, t: string, p: SnPayload, pk: SnPacket) {
@@ -776,10 +784,10 @@ const PROTO = {
     if (was >= S.UP) c.eq.push("offline", undefined);
     ev(c, "close");
   },
-  on: function (this: R, e: string, f: any) {
-    this.h[e] = f;
-    return this;
-  },
+  // Several listeners per event, as on the MQTT client (events.ts).
+  on: on,
+  once: once,
+  off: off,
   state: function (this: R) {
     return this.s;
   },
@@ -809,6 +817,8 @@ function subs(c: R, f: string, q: number, h?: SnMessageCallback, cb?: SnSubscrib
   pump(c);
   return c;
 }
+
+(PROTO as any).removeListener = PROTO.off;
 
 /** An MQTT-SN client for `opts` (copied, never written). `make` builds the transport when none is given. */
 export function createSnClient(opts?: SnOptions | null, make?: (o: any) => DatagramTransport, defaults?: SnOptions): SnClient {

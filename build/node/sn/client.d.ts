@@ -105,7 +105,11 @@ export interface SnClient {
     wake(): void;
     /** DISCONNECT and close the socket. */
     end(): void;
+    /** Adds a listener; several per event. A `connected` listener added while connected runs on the next tick. */
     on(event: string, f: (...a: any[]) => void): SnClient;
+    once(event: string, f: (...a: any[]) => void): SnClient;
+    off(event: string, f: (...a: any[]) => void): SnClient;
+    removeListener(event: string, f: (...a: any[]) => void): SnClient;
     /** 0 offline, 1 searching, 2 connecting, 3 connected, 4 asleep, 5 awake, 6 ended. */
     state(): number;
     /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
