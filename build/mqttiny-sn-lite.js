@@ -941,8 +941,17 @@ var PROTO = {
         disarm(c);
         connect$1(c, null);
     },
-    end: function () {
+    end: function (force, cb) {
         var c = this;
+        // end(cb) and end(force, cb), as the MQTT client's: cb runs once, at the close. Held messages are
+        // not waited for (counted in an "ended" error): force or not, the end is at once.
+        if (typeof force == "function")
+            cb = force;
+        if (cb) {
+            if (c.s == 6 /* S.END */)
+                return cb();
+            listen(c, "close", cb, true);
+        }
         if (c.s == 6 /* S.END */)
             return;
         var was = c.s;

@@ -21,8 +21,9 @@ export const budgets = {
   "build/mqttiny-persist.min.js": { budget: 21100, target: 21100 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing. subscribe()/unsubscribe() callbacks as the MQTT client's (issue 30): 438 B;
-  // several listeners with once/off/removeListener, shared with the MQTT client (events.ts): 355 B.
-  "build/mqttiny-sn.min.js": { budget: 14500, target: "build/mqttiny.min.js" },
+  // several listeners with once/off/removeListener, shared with the MQTT client (events.ts): 355 B;
+  // end(cb): 76 B.
+  "build/mqttiny-sn.min.js": { budget: 14550, target: "build/mqttiny.min.js" },
   // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
   // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
   // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs
@@ -33,8 +34,8 @@ export const budgets = {
   "build/mqttiny-lite.min.js": { budget: 13050, target: 6000 },
   // Issue 29: MQTT-SN lite (QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe): smaller
   // than the MQTT lite build is its target; its budget holds it where it is (10,891 B on 2026-12-05;
-  // several listeners with once/off as on the MQTT client, issue 30: +340 B).
-  "build/mqttiny-sn-lite.min.js": { budget: 12000, target: "build/mqttiny-lite.min.js" },
+  // several listeners with once/off and end(cb) as on the MQTT client, issue 30: +416 B).
+  "build/mqttiny-sn-lite.min.js": { budget: 12050, target: "build/mqttiny-lite.min.js" },
 };
 
 export function sizes() {

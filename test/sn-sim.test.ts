@@ -751,4 +751,19 @@ both("a `connected` listener added while connected runs on the next tick", () =>
   assert.is(n, 1);
 });
 
+both("end(cb) and end(true, cb): cb runs once, at the close; end(cb) after the end runs cb at once", () => {
+  for (const args of [[], [true]]) {
+    const r = rig();
+    r.up();
+    const calls: string[] = [];
+    r.c.on("close", () => calls.push("close"));
+    (r.c.end as any)(...args, () => calls.push("cb"));
+    r.clock.advance(1000);
+    assert.equal(calls, ["close", "cb"]);
+    assert.is(r.g.got.filter((t) => t == 0x18).length, 1, "one DISCONNECT");
+    r.c.end(() => calls.push("cb again"));
+    assert.equal(calls, ["close", "cb", "cb again"]);
+  }
+});
+
 test.run();

@@ -14,7 +14,7 @@ import type { SnStore, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import type { Clock } from "../client";
-import { fail, ev, emit, numbers, on, once, off } from "../events";
+import { fail, ev, emit, listen, numbers, on, once, off } from "../events";
 import { SUB, WILL, lacks } from "../features";
 import { RAW, chr } from "../codec/native";
 import type { Emitter, CodedError } from "../events";
@@ -115,8 +115,9 @@ export interface SnClient {
   sleep(seconds: number, every?: number): void;
   /** Back to active: CONNECT. */
   wake(): void;
-  /** DISCONNECT and close the socket. */
-  end(): void;
+  /** DISCONNECT and close at once (held messages are counted in an "ended" error); `cb` runs once, at the close. */
+  end(force?: boolean, cb?: () => void): void;
+  end(cb: () => void): void;
   /** Adds a listener; several per event. A `connected` listener added while connected runs on the next tick. */
   on(event: string, f: (...a: any[]) => void): SnClient;
   once(event: string, f: (...a: any[]) => void): SnClient;
@@ -767,8 +768,15 @@ const PROTO = {
     disarm(c);
     connect(c, null);
   },
-  end: function (this: R) {
+  end: function (this: R, force?: any, cb?: () => void) {
     const c = this;
+    // end(cb) and end(force, cb), as the MQTT client's: cb runs once, at the close. Held messages are
+    // not waited for (counted in an "ended" error): force or not, the end is at once.
+    if (typeof force == "function") cb = force;
+    if (cb) {
+      if (c.s == S.END) return cb();
+      listen(c, "close", cb, true);
+    }
     if (c.s == S.END) return;
     const was = c.s;
     const n = c.st.e.length;

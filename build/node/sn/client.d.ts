@@ -103,8 +103,9 @@ export interface SnClient {
     sleep(seconds: number, every?: number): void;
     /** Back to active: CONNECT. */
     wake(): void;
-    /** DISCONNECT and close the socket. */
-    end(): void;
+    /** DISCONNECT and close at once (held messages are counted in an "ended" error); `cb` runs once, at the close. */
+    end(force?: boolean, cb?: () => void): void;
+    end(cb: () => void): void;
     /** Adds a listener; several per event. A `connected` listener added while connected runs on the next tick. */
     on(event: string, f: (...a: any[]) => void): SnClient;
     once(event: string, f: (...a: any[]) => void): SnClient;
