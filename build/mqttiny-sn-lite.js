@@ -773,6 +773,7 @@ function refused(c, what, rc) {
     snShift(c.st);
     ev(c, "error", rcFail(what, rc));
 }
+/** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
 function rcFail(what, rc) {
     return fail(what + " refused: " + RCN[rc], RCN[rc]);
 }

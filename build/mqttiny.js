@@ -93,6 +93,23 @@ function emit(c, e, a, b, x) {
             }
         }
 }
+/**
+ * Runs a subscribe()/unsubscribe() callback `s.d` once, as MQTT.js calls it: (err, [{ topic, qos }]) for
+ * a SUBACK, (err) otherwise. Its entry's state has already changed; a callback that throws becomes an
+ * `error` event, as a message callback does.
+ */
+function settle(c, s, err, q) {
+    var f = s.d;
+    if (!f)
+        return;
+    s.d = undefined;
+    try {
+        f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw", "callback", x));
+    }
+}
 // The listener methods of both clients' prototypes: several listeners per event, as on Node and on
 // Espruino. A `connected` listener added while connected (code typed into a board's console after the
 // client connected) runs on the next tick.
@@ -667,7 +684,7 @@ function finish(c) {
         l.close();
     // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
     for (var k = 0, a = c.sb.concat(c.us); k < a.length; k++)
-            done(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
+            settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
     if (n)
         c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
     if (was == 3 /* S.UP */)
@@ -853,11 +870,11 @@ function ctl(c, d, t, id) {
                 var e = fail("subscription refused: " + s.f, "suback");
                 // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
                 if (s.d)
-                    done(c, s, e, 128);
+                    settle(c, s, e, 128);
                 else
                     ev(c, "error", e);
             }
-            else done(c, s, null, q);
+            else settle(c, s, null, q);
             return;
         }
     }
@@ -865,7 +882,7 @@ function ctl(c, d, t, id) {
         for (var k = 0; k < c.us.length; k++)
             if (c.us[k].i == id) {
                 var s = c.us.splice(k--, 1)[0];
-                done(c, s, null);
+                settle(c, s, null);
             }
     }
     else if (t == 2 /* T.CONNACK */)
@@ -911,24 +928,8 @@ function forget(c, list, f, sent) {
     for (var k = 0; k < list.length; k++)
         if (list[k].f == f && (sent || list[k].i < 0)) {
             var s = list.splice(k--, 1)[0];
-            done(c, s, fail("superseded before its ack: " + f, "superseded"));
+            settle(c, s, fail("superseded before its ack: " + f, "superseded"));
         }
-}
-/**
- * Runs a subscribe()/unsubscribe() callback once (its entry's state already changed). One that throws
- * becomes an `error` event, as a message callback does.
- */
-function done(c, s, err, q) {
-    var f = s.d;
-    if (!f)
-        return;
-    s.d = undefined;
-    try {
-        f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
-    }
-    catch (x) {
-        ev(c, "error", fail("callback threw", "callback", x));
-    }
 }
 function checkFilter(c, filter) {
     if (!validFilter(filter))

@@ -14,7 +14,7 @@ import { txBuf, connectPacket, txPublish, txAck, txSub, rxCreate, rxReset, rxNex
 import type { Rx } from "./wire";
 import { validTopic, validFilter, match } from "./topic";
 import { put } from "./link";
-import { fail, ev, numbers, listen, emit, on, once, off } from "./events";
+import { fail, ev, numbers, listen, emit, on, once, off, settle } from "./events";
 import { V31, QOS2, BIN, CHECK, CB, PUB, ACKS, SRV, lacks } from "./features";
 import type { Emitter, CodedError } from "./events";
 import type { Link, LinkEvents, Transport, Out } from "./link";
@@ -356,7 +356,7 @@ function finish(c: R) {
   c.e = null;
   if (l) l.close();
   // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
-  if (CB) for (let k = 0, a = c.sb.concat(c.us); k < a.length; k++) done(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
+  if (CB) for (let k = 0, a = c.sb.concat(c.us); k < a.length; k++) settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
   if (n) c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
   if (was == S.UP) c.eq.push("offline", undefined);
   ev(c, "close");
@@ -513,16 +513,16 @@ function ctl(c: R, d: Rx, t: number, id: number) {
         sb.splice(k, 1);
         const e = fail("subscription refused: " + s.f, "suback");
         // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
-        if (CB && s.d) done(c, s, e, 128);
+        if (CB && s.d) settle(c, s, e, 128);
         else ev(c, "error", e);
-      } else if (CB) done(c, s, null, q);
+      } else if (CB) settle(c, s, null, q);
       return;
     }
   } else if (t == T.UNSUBACK) {
     for (let k = 0; k < c.us.length; k++)
       if (c.us[k].i == id) {
         const s = c.us.splice(k--, 1)[0];
-        if (CB) done(c, s, null);
+        if (CB) settle(c, s, null);
       }
   } else if (t == T.CONNACK) drop(c, fail("second CONNACK", "protocol"));
   // PINGRESP needs nothing more; PUBREC/PUBCOMP cannot be due: this client never publishes at QoS 2.
@@ -558,23 +558,8 @@ function forget(c: R, list: Sub[], f: string, sent: boolean) {
   for (let k = 0; k < list.length; k++)
     if (list[k].f == f && (sent || list[k].i < 0)) {
       const s = list.splice(k--, 1)[0];
-      if (CB) done(c, s, fail("superseded before its ack: " + f, "superseded"));
+      if (CB) settle(c, s, fail("superseded before its ack: " + f, "superseded"));
     }
-}
-
-/**
- * Runs a subscribe()/unsubscribe() callback once (its entry's state already changed). One that throws
- * becomes an `error` event, as a message callback does.
- */
-function done(c: R, s: Sub, err: MqttError | null, q?: number) {
-  const f = CB && s.d;
-  if (!f) return;
-  s.d = undefined;
-  try {
-    f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
-  } catch (x) {
-    ev(c, "error", fail("callback threw", "callback", x));
-  }
 }
 
 function checkFilter(c: R, filter: string) {

@@ -97,6 +97,22 @@ export function emit(c: Emitter, e: string, a?: any, b?: any, x?: any) {
     }
 }
 
+/**
+ * Runs a subscribe()/unsubscribe() callback `s.d` once, as MQTT.js calls it: (err, [{ topic, qos }]) for
+ * a SUBACK, (err) otherwise. Its entry's state has already changed; a callback that throws becomes an
+ * `error` event, as a message callback does.
+ */
+export function settle(c: Emitter, s: { f: string; d?: (e: CodedError | null, g?: { topic: string; qos: number }[]) => void }, err: CodedError | null, q?: number) {
+  const f = s.d;
+  if (!f) return;
+  s.d = undefined;
+  try {
+    f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
+  } catch (x) {
+    ev(c, "error", fail("callback threw", "callback", x));
+  }
+}
+
 /** What on() reads of a client record: its state (3 is connected in both clients), clock, and session flag. */
 interface Listened extends Emitter {
   s: number;

@@ -38,6 +38,18 @@ export declare function listen(c: Emitter, e: string, f: any, once?: boolean): v
 export declare function unlisten(c: Emitter, e: string, f: any): void;
 /** Calls the listeners of `e` in the order they were added; a once() entry is removed before its call. */
 export declare function emit(c: Emitter, e: string, a?: any, b?: any, x?: any): void;
+/**
+ * Runs a subscribe()/unsubscribe() callback `s.d` once, as MQTT.js calls it: (err, [{ topic, qos }]) for
+ * a SUBACK, (err) otherwise. Its entry's state has already changed; a callback that throws becomes an
+ * `error` event, as a message callback does.
+ */
+export declare function settle(c: Emitter, s: {
+    f: string;
+    d?: (e: CodedError | null, g?: {
+        topic: string;
+        qos: number;
+    }[]) => void;
+}, err: CodedError | null, q?: number): void;
 /** What on() reads of a client record: its state (3 is connected in both clients), clock, and session flag. */
 interface Listened extends Emitter {
     s: number;

@@ -385,6 +385,23 @@ function emit(c, e, a, b, x) {
             }
         }
 }
+/**
+ * Runs a subscribe()/unsubscribe() callback `s.d` once, as MQTT.js calls it: (err, [{ topic, qos }]) for
+ * a SUBACK, (err) otherwise. Its entry's state has already changed; a callback that throws becomes an
+ * `error` event, as a message callback does.
+ */
+function settle(c, s, err, q) {
+    var f = s.d;
+    if (!f)
+        return;
+    s.d = undefined;
+    try {
+        f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw", "callback", x));
+    }
+}
 // The listener methods of both clients' prototypes: several listeners per event, as on Node and on
 // Espruino. A `connected` listener added while connected (code typed into a board's console after the
 // client connected) runs on the next tick.
@@ -889,7 +906,7 @@ function persistUp(s) {
     p.u = 1;
 }
 /** The RAM store's entries [j, j + m) were acknowledged: their A bytes cleared, out of the index. */
-function done$2(p, j, m) {
+function done$1(p, j, m) {
     for (var q = j; q < j + m; q++) {
         wr(p, "\0", u16(p.o, q * 4) + 5);
         p.v -= 6 /* L.R */ + u16(p.o, q * 4 + 2);
@@ -902,7 +919,7 @@ function persistAck(s, id) {
     if (!storeAck(s, id))
         return false;
     var p = s.p;
-    done$2(p, p.k.indexOf(chr(0x40, 2, id >> 8, id & 255)) >> 2, 1);
+    done$1(p, p.k.indexOf(chr(0x40, 2, id >> 8, id & 255)) >> 2, 1);
     refill(p, s, 0);
     return true;
 }
@@ -972,7 +989,7 @@ function decode(d, c, i) {
             d.got = e;
             i += k;
             if (e == d.len)
-                return done$1(d, i);
+                return done(d, i);
             continue;
         }
         var x = s ? c.charCodeAt(i++) & 255 : c[i++];
@@ -996,13 +1013,13 @@ function decode(d, c, i) {
             else {
                 d.ph = 2;
                 if (!d.len)
-                    return done$1(d, i);
+                    return done(d, i);
             }
         }
     }
     return i;
 }
-function done$1(d, i) {
+function done(d, i) {
     d.ph = 0;
     d.st = parse(d);
     return i;
@@ -1344,7 +1361,7 @@ function finish(c) {
         l.close();
     // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
     for (var k = 0, a = c.sb.concat(c.us); k < a.length; k++)
-            done(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
+            settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
     if (n)
         c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
     if (was == 3 /* S.UP */)
@@ -1521,11 +1538,11 @@ function ctl(c, d, t, id) {
                 var e = fail("subscription refused: " + s.f, "suback");
                 // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
                 if (s.d)
-                    done(c, s, e, 128);
+                    settle(c, s, e, 128);
                 else
                     ev(c, "error", e);
             }
-            else done(c, s, null, q);
+            else settle(c, s, null, q);
             return;
         }
     }
@@ -1533,7 +1550,7 @@ function ctl(c, d, t, id) {
         for (var k = 0; k < c.us.length; k++)
             if (c.us[k].i == id) {
                 var s = c.us.splice(k--, 1)[0];
-                done(c, s, null);
+                settle(c, s, null);
             }
     }
     else if (t == 2 /* T.CONNACK */)
@@ -1579,24 +1596,8 @@ function forget(c, list, f, sent) {
     for (var k = 0; k < list.length; k++)
         if (list[k].f == f && (sent || list[k].i < 0)) {
             var s = list.splice(k--, 1)[0];
-            done(c, s, fail("superseded before its ack: " + f, "superseded"));
+            settle(c, s, fail("superseded before its ack: " + f, "superseded"));
         }
-}
-/**
- * Runs a subscribe()/unsubscribe() callback once (its entry's state already changed). One that throws
- * becomes an `error` event, as a message callback does.
- */
-function done(c, s, err, q) {
-    var f = s.d;
-    if (!f)
-        return;
-    s.d = undefined;
-    try {
-        f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
-    }
-    catch (x) {
-        ev(c, "error", fail("callback threw", "callback", x));
-    }
 }
 function checkFilter(c, filter) {
     if (!validFilter(filter))

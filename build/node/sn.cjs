@@ -599,6 +599,23 @@ function emit(c, e, a, b, x) {
             }
         }
 }
+/**
+ * Runs a subscribe()/unsubscribe() callback `s.d` once, as MQTT.js calls it: (err, [{ topic, qos }]) for
+ * a SUBACK, (err) otherwise. Its entry's state has already changed; a callback that throws becomes an
+ * `error` event, as a message callback does.
+ */
+function settle(c, s, err, q) {
+    var f = s.d;
+    if (!f)
+        return;
+    s.d = undefined;
+    try {
+        f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
+    }
+    catch (x) {
+        ev(c, "error", fail("callback threw", "callback", x));
+    }
+}
 // The listener methods of both clients' prototypes: several listeners per event, as on Node and on
 // Espruino. A `connected` listener added while connected (code typed into a board's console after the
 // client connected) runs on the next tick.
@@ -978,7 +995,7 @@ function onMessage(d, host, port) {
             var e = rcFail("subscription " + fe.f, rc);
             // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
             if (fe.d)
-                back(c, fe, e, 128);
+                settle(c, fe, e, 128);
             else
                 ev(c, "error", e);
         }
@@ -987,7 +1004,7 @@ function onMessage(d, host, port) {
             // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
             if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f))
                 regPut(c.rg, fe.f, m.i, 1 /* RF.GW */ | 2 /* RF.NOW */);
-            back(c, fe, null, m.q);
+            settle(c, fe, null, m.q);
         }
     }
     else if (t == 21 /* N.UNSUBACK */) {
@@ -995,7 +1012,7 @@ function onMessage(d, host, port) {
         var k = c.us.indexOf(fe);
         if (k >= 0)
             c.us.splice(k, 1);
-        back(c, fe, null);
+        settle(c, fe, null);
     }
     else if (t == 27 /* N.WILLTOPICRESP */ || t == 29 /* N.WILLMSGRESP */) {
         done(c);
@@ -1012,19 +1029,6 @@ function refused(c, what, rc) {
     ev(c, "error", rcFail(what, rc));
 }
 /** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
-/** Runs a subscribe()/unsubscribe() callback once (its entry's state already changed); a throw becomes an `error`. */
-function back(c, s, err, q) {
-    var f = s.d;
-    if (!f)
-        return;
-    s.d = undefined;
-    try {
-        f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
-    }
-    catch (x) {
-        ev(c, "error", fail("callback threw", "callback", x));
-    }
-}
 function rcFail(what, rc) {
     return fail(what + " refused: " + RCN[rc], RCN[rc]);
 }
@@ -1219,7 +1223,7 @@ var PROTO = {
             so.close();
         // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
         for (var k = 0, a = c.sb.concat(c.us); k < a.length; k++)
-                back(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
+                settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
         if (n)
             c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
         if (was >= 3 /* S.UP */)
@@ -1254,7 +1258,7 @@ function subs(c, f, q, h, cb) {
         if (all[k].f == f) {
             var l = all[k].q < 0 ? c.us : c.sb;
             l.splice(l.indexOf(all[k]), 1);
-            back(c, all[k], fail("superseded before its ack: " + f, "superseded"));
+            settle(c, all[k], fail("superseded before its ack: " + f, "superseded"));
         }
     (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: h, d: cb, i: -1, n: c.sq++ });
     pump(c);

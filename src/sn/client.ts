@@ -14,7 +14,7 @@ import type { SnStore, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
 import type { Clock } from "../client";
-import { fail, ev, emit, listen, numbers, on, once, off } from "../events";
+import { fail, ev, emit, listen, numbers, on, once, off, settle } from "../events";
 import { SUB, WILL, lacks } from "../features";
 import { RAW, chr } from "../codec/native";
 import type { Emitter, CodedError } from "../events";
@@ -558,19 +558,19 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
       if (k >= 0) c.sb.splice(k, 1);
       const e = rcFail("subscription " + fe.f, rc);
       // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
-      if (SUB && fe.d) back(c, fe, e, 128);
+      if (SUB && fe.d) settle(c, fe, e, 128);
       else ev(c, "error", e);
     } else {
       fe.i = 0;
       // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
       if (m.i && !(m.f & 3) && validTopic(fe.f) && !isShort(fe.f)) regPut(c.rg, fe.f, m.i, RF.GW | RF.NOW);
-      if (SUB) back(c, fe, null, m.q);
+      if (SUB) settle(c, fe, null, m.q);
     }
   } else if (t == N.UNSUBACK) {
     done(c);
     const k = c.us.indexOf(fe);
     if (k >= 0) c.us.splice(k, 1);
-    if (SUB) back(c, fe, null);
+    if (SUB) settle(c, fe, null);
   } else if (t == N.WILLTOPICRESP || t == N.WILLMSGRESP) {
     done(c);
     c.wu = !rc && t == N.WILLTOPICRESP && c.wl ? 2 : 0;
@@ -587,18 +587,6 @@ function refused(c: R, what: string, rc: number) {
 }
 
 /** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
-/** Runs a subscribe()/unsubscribe() callback once (its entry's state already changed); a throw becomes an `error`. */
-function back(c: R, s: Sub, err: SnError | null, q?: number) {
-  const f = s.d;
-  if (!f) return;
-  s.d = undefined;
-  try {
-    f(err, q == null ? undefined : [{ topic: s.f, qos: q }]);
-  } catch (x) {
-    ev(c, "error", fail("callback threw", "callback", x));
-  }
-}
-
 function rcFail(what: string, rc: number): SnError {
   return fail(what + " refused: " + RCN[rc], RCN[rc]);
 }
@@ -787,7 +775,7 @@ const PROTO = {
     c.so = null;
     if (so) so.close();
     // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
-    if (SUB) for (let k = 0, a = c.sb.concat(c.us); k < a.length; k++) back(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
+    if (SUB) for (let k = 0, a = c.sb.concat(c.us); k < a.length; k++) settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
     if (n) c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
     if (was >= S.UP) c.eq.push("offline", undefined);
     ev(c, "close");
@@ -819,7 +807,7 @@ function subs(c: R, f: string, q: number, h?: SnMessageCallback, cb?: SnSubscrib
     if (all[k].f == f) {
       const l = all[k].q < 0 ? c.us : c.sb;
       l.splice(l.indexOf(all[k]), 1);
-      back(c, all[k], fail("superseded before its ack: " + f, "superseded"));
+      settle(c, all[k], fail("superseded before its ack: " + f, "superseded"));
     }
   (q < 0 ? c.us : c.sb).push({ f: f, q: q, cb: h, d: cb, i: -1, n: c.sq++ });
   pump(c);
