@@ -115,7 +115,7 @@ function settle(c, s, err, q) {
 // client connected) runs on the next tick.
 function on(e, f) {
     listen(this, e, f);
-    if (e == "connected" && this.s == 3)
+    if ((e == "connected" || (false)) && this.s == 3)
         this.k.set(f, 0, { sessionPresent: !!this.kp });
     return this;
 }

@@ -1,6 +1,7 @@
 // What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
 // queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
 import { TEXT, CHECK } from "./features";
+import { RAW } from "./codec/native";
 
 /** An error with a machine-readable `code` (each client documents its codes). */
 export interface CodedError extends Error {
@@ -64,6 +65,9 @@ export function numbers(o: any, spec: string) {
  * its text).
  */
 export function listen(c: Emitter, e: string, f: any, once?: boolean) {
+  // MQTT.js code on Node listens for "connect": the same event, named here for the state it reports, as
+  // Espruino's MQTT module and tinyMQTT name it (so the board bundles carry no alias).
+  if (!RAW && e == "connect") e = "connected";
   const h = c.h[e];
   const x = once ? [f] : f;
   c.h[e] = !h && !once ? f : !h ? [x] : typeof h == "function" ? [h, x] : h.concat([x]);
@@ -71,6 +75,7 @@ export function listen(c: Emitter, e: string, f: any, once?: boolean) {
 
 /** Removes one registration of `f` (or a once() entry of it) from `e`. */
 export function unlisten(c: Emitter, e: string, f: any) {
+  if (!RAW && e == "connect") e = "connected";
   const h = c.h[e];
   if (h == f) c.h[e] = undefined;
   else if (h && typeof h != "function")
@@ -125,7 +130,7 @@ interface Listened extends Emitter {
 // client connected) runs on the next tick.
 export function on(this: Listened, e: string, f: any) {
   listen(this, e, f);
-  if (e == "connected" && this.s == 3) this.k.set(f, 0, { sessionPresent: !!this.kp });
+  if ((e == "connected" || (!RAW && e == "connect")) && this.s == 3) this.k.set(f, 0, { sessionPresent: !!this.kp });
   return this;
 }
 

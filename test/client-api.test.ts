@@ -135,3 +135,39 @@ u("connect(url) reaches the broker the URL names, not 127.0.0.1:1883", async () 
 });
 
 u.run();
+
+// MQTT.js habits on Node (the TypeScript source and the Node build: the board bundles do not carry them).
+const m = suite("MQTT.js habits on Node");
+const srcCreate = impls.find(([n]) => n == "src")![1];
+
+m('on("connect"), once("connect") and off("connect") are the `connected` event', () => {
+  const r = rig(srcCreate, { reconnectMin: 100 });
+  const seen: string[] = [];
+  const f = (i: any) => seen.push("f" + i.sessionPresent);
+  r.client.on("connect" as any, f).once("connect" as any, () => seen.push("once"));
+  r.up();
+  r.client.off("connect" as any, f);
+  r.net.drop();
+  r.clock.advance(2000);
+  assert.is(r.client.attempts, 2);
+  assert.equal(seen, ["ffalse", "once"]);
+  r.client.on("connect" as any, () => seen.push("late"));
+  r.clock.advance(1);
+  assert.equal(seen, ["ffalse", "once", "late"], "added while connected: runs on the next tick");
+});
+
+m('publish(topic, payload, cb) and publish(topic, payload, opts, cb) throw code "options": the callback would never run; nothing is held', () => {
+  const r = rig(srcCreate);
+  r.up();
+  const cb = () => {};
+  assert.throws(() => r.client.publish("t", "x", cb as any), (e: any) => e.code == "options" && /no callback/.test(e.message));
+  assert.throws(() => (r.client.publish as any)("t", "x", { qos: 1 }, cb), (e: any) => e.code == "options");
+  r.clock.advance(50);
+  assert.is(r.client.queued(), 0);
+  assert.is(got(r, "publish").length, 0);
+  // Through connect() of the Node entry (src/node.ts).
+  const c = connect({ port: 1, reconnectMin: 1e9 });
+  assert.throws(() => (c.publish as any)("t", "x", { qos: 1 }, cb), (e: any) => e.code == "options");
+  c.end(true);
+});
+m.run();

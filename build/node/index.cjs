@@ -352,12 +352,18 @@ function numbers(o, spec) {
  * its text).
  */
 function listen(c, e, f, once) {
+    // MQTT.js code on Node listens for "connect": the same event, named here for the state it reports, as
+    // Espruino's MQTT module and tinyMQTT name it (so the board bundles carry no alias).
+    if (e == "connect")
+        e = "connected";
     var h = c.h[e];
     var x = once ? [f] : f;
     c.h[e] = !h && !once ? f : !h ? [x] : typeof h == "function" ? [h, x] : h.concat([x]);
 }
 /** Removes one registration of `f` (or a once() entry of it) from `e`. */
 function unlisten(c, e, f) {
+    if (e == "connect")
+        e = "connected";
     var h = c.h[e];
     if (h == f)
         c.h[e] = undefined;
@@ -407,7 +413,7 @@ function settle(c, s, err, q) {
 // client connected) runs on the next tick.
 function on(e, f) {
     listen(this, e, f);
-    if (e == "connected" && this.s == 3)
+    if ((e == "connected" || (e == "connect")) && this.s == 3)
         this.k.set(f, 0, { sessionPresent: !!this.kp });
     return this;
 }
@@ -1624,6 +1630,10 @@ function refused(c, e) {
  * publish() beyond a board's reading: every check, then QoS 1 into the store or QoS 0 on the link.
  */
 function publishAny(c, topic, payload, opt) {
+    // MQTT.js's publish(topic, payload, cb) on Node: never called here, so refused rather than taken as
+    // QoS 0. (Board code does not bring that habit: Espruino's MQTT module takes no callback either.)
+    if (typeof opt == "function")
+        throw fail("publish() takes no callback: it returns true when sent or held", "options");
     var q = opt ? opt.qos || 0 : 0;
     var r = !!(opt && opt.retain);
     // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
@@ -1667,6 +1677,10 @@ function publishAny(c, topic, payload, opt) {
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
     publish: function (topic, payload, opt) {
+        // publish(topic, payload, opts, cb) from MQTT.js: refused on Node (a board does not check it: a
+        // fourth parameter would cost every reading's publish() a step).
+        if (arguments.length > 3)
+            throw fail("publish() takes no callback: it returns true when sent or held", "options");
         return publishAny(this, topic, payload, opt);
     },
     // subscribe() and unsubscribe() are written out each, not one shared function: on a board a function

@@ -566,12 +566,18 @@ function numbers(o, spec) {
  * its text).
  */
 function listen(c, e, f, once) {
+    // MQTT.js code on Node listens for "connect": the same event, named here for the state it reports, as
+    // Espruino's MQTT module and tinyMQTT name it (so the board bundles carry no alias).
+    if (e == "connect")
+        e = "connected";
     var h = c.h[e];
     var x = once ? [f] : f;
     c.h[e] = !h && !once ? f : !h ? [x] : typeof h == "function" ? [h, x] : h.concat([x]);
 }
 /** Removes one registration of `f` (or a once() entry of it) from `e`. */
 function unlisten(c, e, f) {
+    if (e == "connect")
+        e = "connected";
     var h = c.h[e];
     if (h == f)
         c.h[e] = undefined;
@@ -621,7 +627,7 @@ function settle(c, s, err, q) {
 // client connected) runs on the next tick.
 function on(e, f) {
     listen(this, e, f);
-    if (e == "connected" && this.s == 3)
+    if ((e == "connected" || (e == "connect")) && this.s == 3)
         this.k.set(f, 0, { sessionPresent: !!this.kp });
     return this;
 }
