@@ -27,6 +27,8 @@ export interface SnStore {
   /** Bytes held, and the budget. */
   n: number;
   x: number;
+  /** persist.ts's log, when the client has one (sn/persist.ts). */
+  p?: any;
 }
 
 export function snStore(size: number): SnStore {

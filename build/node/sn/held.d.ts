@@ -17,6 +17,8 @@ export interface SnStore {
     /** Bytes held, and the budget. */
     n: number;
     x: number;
+    /** persist.ts's log, when the client has one (sn/persist.ts). */
+    p?: any;
 }
 export declare function snStore(size: number): SnStore;
 /** Hold a message: 1 held, 0 the budget is used up now, -1 it can never fit. */
