@@ -609,7 +609,9 @@ function fill(p, s) {
         var h = rd(p, o, 6 /* L.R */);
         var n = u16(h, 0);
         if (h.charCodeAt(5) == 255) {
-            var pk = rd(p, o + 6 /* L.R */, n);
+            // A copy: on a board what Storage.read gives points into flash, and so would the held topic and
+            // payload (substrings of it), read as null once Storage compacts the file away.
+            var pk = rd(p, o + 6 /* L.R */, n) + "";
             var j = 1;
             while (pk.charCodeAt(j++) & 128)
                 ;

@@ -44,7 +44,9 @@ function fill(p: Log, s: SnStore): void {
     const h = rd(p, o, L.R);
     const n = u16(h, 0);
     if (h.charCodeAt(5) == 255) {
-      const pk = rd(p, o + L.R, n);
+      // A copy: on a board what Storage.read gives points into flash, and so would the held topic and
+      // payload (substrings of it), read as null once Storage compacts the file away.
+      const pk = rd(p, o + L.R, n) + "";
       let j = 1;
       while (pk.charCodeAt(j++) & 128);
       const tl = u16(pk, j);
