@@ -679,8 +679,9 @@ function onMessage(d, host, port) {
     if (t == 11 /* N.REGACK */) {
         if (rc == 0 /* RC.ACCEPTED */) {
             // Refused when the gateway's ids filled the table since publish() found room.
-            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */))
+            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */)) {
                 done(c);
+            }
             else
                 refused(c, "REGISTER " + fe.t, 4);
         }
@@ -998,10 +999,11 @@ function createSnClient(opts, make, defaults) {
     c.fx = -1;
     c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.wt = c.zz = c.zw = 0;
     c.st = snStore(o.storeSize);
-    // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest.
+    c.rg = regCreate(o.topics);
+    // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest;
+    // on a kept session (clean: false) the topic ids it registered too.
     if (o.persist != null)
         throw fail("persist needs build/mqttiny-sn-persist.min.js", "options");
-    c.rg = regCreate(o.topics);
     c.sb = [];
     c.sq = 0;
     c.us = [];

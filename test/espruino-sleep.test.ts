@@ -32,10 +32,12 @@ if (haveBoards(t, ["esp8266"]) && mosquittoPath()) {
     check(await sleepRuns({ wakes: 4, board: "esp8266", down: [1, 2] }), "MQTT");
   });
   if (haveGateway(t))
-    t("over MQTT-SN: 4 wakes, the gateway down for one; every reading arrives; a wake sends CONNECT REGISTER PUBLISH DISCONNECT", async () => {
+    t("over MQTT-SN: 4 wakes, the gateway down for one; every reading arrives; a wake on the kept session sends CONNECT PUBLISH DISCONNECT (the topic id kept in Storage)", async () => {
       const st = await sleepRuns({ wakes: 4, board: "esp8266", down: [1, 2], sn: true });
       check(st, "MQTT-SN");
-      assert.equal(st.rows[3].sent, ["CONNECT", "REGISTER", "PUBLISH", "DISCONNECT"], "a plain wake's datagrams");
+      assert.equal(st.rows[0].sent, ["CONNECT", "REGISTER", "PUBLISH", "DISCONNECT"], "the first wake registers the topic");
+      assert.ok(st.rows[2].sent.includes("REGISTER"), "after the gateway restarted, the kept id was refused and the topic registered again: " + st.rows[2].sent.join(" "));
+      assert.equal(st.rows[3].sent, ["CONNECT", "PUBLISH", "DISCONNECT"], "a plain wake: no REGISTER");
     });
 }
 

@@ -23,8 +23,9 @@ export const budgets = {
   // 13,649 B on 2026-12-05; the refusal of `persist` with a clear error (issue 31) costs 86 B.
   "build/mqttiny-sn.min.js": { budget: 13750, target: "build/mqttiny.min.js" },
   // The MQTT-SN device bundle with persist (issue 31): the same log as mqttiny-persist (persist-log.ts),
-  // about 3.7 KB more than mqttiny-sn.min.js (the log, and the MQTT PUBLISH encoder its records use).
-  "build/mqttiny-sn-persist.min.js": { budget: 17500, target: 17500 },
+  // about 4 KB more than mqttiny-sn.min.js (the log, the MQTT PUBLISH encoder its records use, and the
+  // topic ids of a kept session kept beside it).
+  "build/mqttiny-sn-persist.min.js": { budget: 17800, target: 17800 },
   // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
   // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
   // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs

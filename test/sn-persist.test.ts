@@ -13,6 +13,7 @@ import type { DatagramNet } from "./sim/datagram";
 import { createSnClient } from "../src/sn/client";
 import type { SnOptions } from "../src/sn/client";
 import { snStore } from "../src/sn/held";
+import { regCreate } from "../src/sn/registry";
 import { snPersistOpen, snPersistPut, snPersistShift, snPersistCount } from "../src/sn/persist";
 import { loadBundle, E } from "./sim/setup";
 import { crc } from "../src/persist-io";
@@ -165,6 +166,61 @@ for (const [label, device] of devices) {
     d.done();
   });
 
+  t("a kept session (clean: false): after a restart the topic id registered before is used at once, no REGISTER", () => {
+    const d = device();
+    const { clock, net } = world(d);
+    const a = boot(d, clock, net, { clean: false });
+    a.up();
+    a.c.publish("s/t", "r1", { qos: 1 });
+    assert.ok(clock.until(() => a.c.queued() == 0, 60_000));
+    assert.ok(net.gateway.got.includes(0x0a), "the first run registered s/t");
+    a.kill();
+    const n = net.gateway.got.length;
+    const b = boot(d, clock, net, { clean: false });
+    b.up();
+    b.c.publish("s/t", "r2", { qos: 1 });
+    assert.ok(clock.until(() => b.c.queued() == 0, 60_000));
+    assert.equal(net.gateway.got.slice(n), [0x04, 0x0c], "CONNECT, PUBLISH: no REGISTER");
+    assert.equal(net.gateway.delivered.map((x) => x.topic + "=" + x.payload), ["s/t=r1", "s/t=r2"]);
+    d.done();
+  });
+
+  t("a kept topic id the gateway forgot (it restarted): PUBACK invalid topic id, registered again, the reading delivered", () => {
+    const d = device();
+    const { clock, net } = world(d);
+    const a = boot(d, clock, net, { clean: false });
+    a.up();
+    a.c.publish("s/t", "r1", { qos: 1 });
+    assert.ok(clock.until(() => a.c.queued() == 0, 60_000));
+    a.kill();
+    net.gateway.restart();
+    const n = net.gateway.got.length;
+    const b = boot(d, clock, net, { clean: false });
+    b.up();
+    b.c.publish("s/t", "r2", { qos: 1 });
+    assert.ok(clock.until(() => b.c.queued() == 0, 60_000));
+    assert.equal(net.gateway.got.slice(n), [0x04, 0x0c, 0x0a, 0x0c], "CONNECT, PUBLISH (refused: invalid topic id), REGISTER, PUBLISH");
+    assert.equal(net.gateway.delivered.map((x) => x.payload), ["r1", "r2"]);
+    d.done();
+  });
+
+  t("a clean session keeps no topic id across a restart: the topic is registered again", () => {
+    const d = device();
+    const { clock, net } = world(d);
+    const a = boot(d, clock, net);
+    a.up();
+    a.c.publish("s/t", "r1", { qos: 1 });
+    assert.ok(clock.until(() => a.c.queued() == 0, 60_000));
+    a.kill();
+    const n = net.gateway.got.length;
+    const b = boot(d, clock, net);
+    b.up();
+    b.c.publish("s/t", "r2", { qos: 1 });
+    assert.ok(clock.until(() => b.c.queued() == 0, 60_000));
+    assert.equal(net.gateway.got.slice(n), [0x04, 0x0a, 0x0c]);
+    d.done();
+  });
+
   t("when Storage is full publish() returns false and counts it in dropped", () => {
     const d = device();
     const { clock, net } = world(d);
@@ -201,7 +257,7 @@ m("a power cut at any byte of a record's write: what publish() returned true for
   for (let at = 0; at <= 16; at++) {
     const f = fakeFlash();
     const s = snStore(2048);
-    snPersistOpen(s, "q", 512, 0, f);
+    snPersistOpen(s, regCreate(4), "q", 512, 0, f);
     for (let i = 1; i <= 2; i++) assert.is(snPersistPut(s, "s/t", String(i), 0x20, i), 1);
     f.cut = at;
     let cut = false;
@@ -215,7 +271,7 @@ m("a power cut at any byte of a record's write: what publish() returned true for
     assert.is(cut, at < 16, "cut at " + at);
     const g = reboot(f);
     const s2 = snStore(2048);
-    const id = snPersistOpen(s2, "q", 512, 0, g);
+    const id = snPersistOpen(s2, regCreate(4), "q", 512, 0, g);
     const want = cut ? ["1", "2"] : ["1", "2", "3"];
     assert.is(snPersistCount(s2), want.length, "held after a cut at " + at);
     assert.is(id, want.length, "ids go on from the newest whole record");
@@ -234,7 +290,7 @@ m("a power cut at any byte of a record's write: what publish() returned true for
 m("a held entry costs no RAM beyond the window: 50 held, 2 in the FIFO", () => {
   const f = fakeFlash();
   const s = snStore(2048);
-  snPersistOpen(s, "q", 2048, 0, f);
+  snPersistOpen(s, regCreate(4), "q", 2048, 0, f);
   for (let i = 1; i <= 50; i++) assert.is(snPersistPut(s, "s/t", "v" + i, 0x20, i), 1);
   assert.is(s.e.length, 2);
   assert.is(snPersistCount(s), 50);

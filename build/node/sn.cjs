@@ -828,14 +828,37 @@ function logHeld(p) {
  * Open the log `name` (of `size` bytes) for the FIFO `s`: the oldest held messages loaded into it, those
  * that may have been sent with DUP when the session is `kept`. Returns the message id of the newest record.
  */
-function snPersistOpen(s, name, size, kept, f) {
+function snPersistOpen(s, g, name, size, kept, f) {
     var p = logNew(name, size, 2 /* W.N */);
     s.p = p;
     var id = /*@__INLINE__*/ logOpen(p, size);
     // u: the session is kept, so an entry sent before a restart carries DUP.
     p.u = kept;
     fill(p, s);
+    if (kept) {
+        // The topic ids the gateway gave on the kept session (a deep sleep ends the process, not the
+        // session): used at once, so a wake need not REGISTER. A gateway that forgot them (a restart) answers
+        // the PUBLISH with "invalid topic id", and the client registers the topic again (client.ts).
+        var t = p.f.read(name + "#", 0, 512);
+        try {
+            var o = t ? JSON.parse(t) : {};
+            for (var k in o)
+                regPut(g, k, o[k], 2 /* RF.NOW */);
+        }
+        catch (x) { }
+    }
     return id;
+}
+/** A REGACK on a kept session: the client's own topic ids into Storage beside the log ("<name>#") when they changed. */
+function snPersistTopics(s, g) {
+    var p = s.p;
+    var o = {};
+    for (var k = 0; k < g.n.length; k++)
+        if (!(g.f[k] & 1 /* RF.GW */))
+            o[g.n[k]] = g.i[k];
+    var t = JSON.stringify(o);
+    if (p.f.read(p.n + "#", 0, 512) != t)
+        p.f.write(p.n + "#", t, 0);
 }
 /** Move held records into the FIFO, oldest first, while the window has room, skipping acknowledged ones. */
 function fill(p, s) {
@@ -1385,8 +1408,11 @@ function onMessage(d, host, port) {
     if (t == 11 /* N.REGACK */) {
         if (rc == 0 /* RC.ACCEPTED */) {
             // Refused when the gateway's ids filled the table since publish() found room.
-            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */))
+            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */)) {
                 done(c);
+                if (PERSIST && c.st.p && !c.cl)
+                    snPersistTopics(c.st, c.rg);
+            }
             else
                 refused(c, "REGISTER " + fe.t, 4);
         }
@@ -1721,14 +1747,15 @@ function createSnClient(opts, make, defaults) {
     c.fx = -1;
     c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.wt = c.zz = c.zw = 0;
     c.st = snStore(o.storeSize);
-    // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest.
+    c.rg = regCreate(o.topics);
+    // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest;
+    // on a kept session (clean: false) the topic ids it registered too.
     if (PERSIST && o.persist != null) {
         numbers(o, "persistSize 2048 32 65000");
-        c.mi = snPersistOpen(c.st, o.persist, o.persistSize, c.cl ? 0 : 1);
+        c.mi = snPersistOpen(c.st, c.rg, o.persist, o.persistSize, c.cl ? 0 : 1);
     }
     else if (o.persist != null)
         throw fail("persist needs build/mqttiny-sn-persist.min.js", "options");
-    c.rg = regCreate(o.topics);
     c.sb = [];
     c.sq = 0;
     c.us = [];

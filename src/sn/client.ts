@@ -10,7 +10,7 @@ import { regCreate, regId, regName, regPut, regSpot, regOld, regClear } from "./
 import type { Reg } from "./registry";
 import { RF } from "./registry";
 import { snStore, snHold, snShift } from "./held";
-import { snPersistOpen, snPersistPut, snPersistSent, snPersistShift, snPersistCount } from "./persist";
+import { snPersistOpen, snPersistPut, snPersistSent, snPersistShift, snPersistCount, snPersistTopics } from "./persist";
 import { PERSIST } from "../persist-log";
 import type { SnStore, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
@@ -531,8 +531,10 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
   if (t == N.REGACK) {
     if (rc == RC.ACCEPTED) {
       // Refused when the gateway's ids filled the table since publish() found room.
-      if (regPut(c.rg, fe.t, m.i, RF.NOW)) done(c);
-      else refused(c, "REGISTER " + fe.t, 4);
+      if (regPut(c.rg, fe.t, m.i, RF.NOW)) {
+        done(c);
+        if (PERSIST && c.st.p && !c.cl) snPersistTopics(c.st, c.rg);
+      } else refused(c, "REGISTER " + fe.t, 4);
     } else if (rc == RC.CONGESTION) return later(c);
     else refused(c, "REGISTER " + fe.t, rc);
   } else if (t == N.PUBACK) {
@@ -836,12 +838,13 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.fx = -1;
   c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.wt = c.zz = c.zw = 0;
   c.st = snStore(o.storeSize);
-  // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest.
+  c.rg = regCreate(o.topics);
+  // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest;
+  // on a kept session (clean: false) the topic ids it registered too.
   if (PERSIST && o.persist != null) {
     numbers(o, "persistSize 2048 32 65000");
-    c.mi = snPersistOpen(c.st, o.persist, o.persistSize, c.cl ? 0 : 1);
+    c.mi = snPersistOpen(c.st, c.rg, o.persist, o.persistSize, c.cl ? 0 : 1);
   } else if (o.persist != null) throw fail("persist needs build/mqttiny-sn-persist.min.js", "options");
-  c.rg = regCreate(o.topics);
   c.sb = [];
   c.sq = 0;
   c.us = [];

@@ -9,6 +9,8 @@
 // may have reached the gateway goes again with DUP=1 to a kept session (clean: false), and as a new
 // publish (DUP=0) in a new one; A once the gateway acknowledged it, or refused it.
 import { snHold, snShift } from "./held";
+import { regPut, RF } from "./registry";
+import type { Reg } from "./registry";
 import type { SnStore, Data } from "./held";
 import { F } from "./constants";
 import { chr } from "../codec/native";
@@ -27,14 +29,33 @@ const enum W {
  * Open the log `name` (of `size` bytes) for the FIFO `s`: the oldest held messages loaded into it, those
  * that may have been sent with DUP when the session is `kept`. Returns the message id of the newest record.
  */
-export function snPersistOpen(s: SnStore, name: string, size: number, kept: number, f?: Flash): number {
+export function snPersistOpen(s: SnStore, g: Reg, name: string, size: number, kept: number, f?: Flash): number {
   const p: Log = logNew(name, size, W.N, f);
   s.p = p;
   const id = /*@__INLINE__*/ logOpen(p, size);
   // u: the session is kept, so an entry sent before a restart carries DUP.
   p.u = kept;
   fill(p, s);
+  if (kept) {
+    // The topic ids the gateway gave on the kept session (a deep sleep ends the process, not the
+    // session): used at once, so a wake need not REGISTER. A gateway that forgot them (a restart) answers
+    // the PUBLISH with "invalid topic id", and the client registers the topic again (client.ts).
+    const t = p.f.read(name + "#", 0, 512);
+    try {
+      const o = t ? JSON.parse(t) : {};
+      for (const k in o) regPut(g, k, o[k], RF.NOW);
+    } catch (x) {}
+  }
   return id;
+}
+
+/** A REGACK on a kept session: the client's own topic ids into Storage beside the log ("<name>#") when they changed. */
+export function snPersistTopics(s: SnStore, g: Reg): void {
+  const p: Log = s.p;
+  const o: { [k: string]: number } = {};
+  for (let k = 0; k < g.n.length; k++) if (!(g.f[k] & RF.GW)) o[g.n[k]] = g.i[k];
+  const t = JSON.stringify(o);
+  if (p.f.read(p.n + "#", 0, 512) != t) p.f.write(p.n + "#", t, 0);
 }
 
 /** Move held records into the FIFO, oldest first, while the window has room, skipping acknowledged ones. */

@@ -1,10 +1,13 @@
+import type { Reg } from "./registry";
 import type { SnStore, Data } from "./held";
 import type { Flash } from "../persist-io";
 /**
  * Open the log `name` (of `size` bytes) for the FIFO `s`: the oldest held messages loaded into it, those
  * that may have been sent with DUP when the session is `kept`. Returns the message id of the newest record.
  */
-export declare function snPersistOpen(s: SnStore, name: string, size: number, kept: number, f?: Flash): number;
+export declare function snPersistOpen(s: SnStore, g: Reg, name: string, size: number, kept: number, f?: Flash): number;
+/** A REGACK on a kept session: the client's own topic ids into Storage beside the log ("<name>#") when they changed. */
+export declare function snPersistTopics(s: SnStore, g: Reg): void;
 /**
  * snHold for a QoS 1 message with persist: 1 in Storage (and in the FIFO when nothing older waits in
  * Storage alone and the window has room), 0 the log is full even after compaction, -1 it can never be held.
