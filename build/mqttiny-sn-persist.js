@@ -600,6 +600,8 @@ function snPersistOpen(s, g, name, size, kept, f) {
     // u: the session is kept, so an entry sent before a restart carries DUP.
     p.u = kept;
     fill(p, s);
+    // Counted once here, then kept: queued() is polled, and each record read is a Storage call.
+    s.c = /*@__INLINE__*/ logHeld(p) + p.o.length / 4;
     if (kept) {
         // The topic ids the gateway gave on the kept session (a deep sleep ends the process, not the
         // session): used at once, so a wake need not REGISTER. A gateway that forgot them (a restart) answers
@@ -647,6 +649,7 @@ function fill(p, s) {
                 // Larger than the FIFO now takes (storeSize made smaller since it was held): never sendable.
                 wr(p, "\0", o + 5);
                 p.v -= 6 /* L.R */ + n;
+                s.c--;
             }
             else
                 p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
@@ -681,6 +684,7 @@ function snPersistPut(s, t, d, f, m) {
             p.r = p.w;
         }
     }
+    s.c++;
     return 1;
 }
 /** The FIFO's first QoS 1 entry is sent for the first time: marked handed to the sender (S) first. */
@@ -695,13 +699,14 @@ function snPersistShift(s) {
     var h = s.e[0];
     snShift(s);
     if (h && h.f & 32 /* W.QOS1 */) {
+        s.c--;
         /*@__INLINE__*/ logDone(s.p, 0, 1);
         fill(s.p, s);
     }
 }
-/** Messages held: the FIFO's and those in Storage alone. */
+/** Messages held: the QoS 1 ones in Storage, and the FIFO's QoS 0 ones (waiting for a registration). */
 function snPersistCount(s) {
-    return /*@__INLINE__*/ logHeld(s.p) + s.e.length;
+    return s.c + s.e.length - s.p.o.length / 4;
 }
 
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.

@@ -221,6 +221,27 @@ for (const [label, device] of devices) {
     d.done();
   });
 
+  t("1,000 readings at one a minute: flash bytes written a reading, compactions and Storage's file headers included, at most 2x the PUBLISH", () => {
+    const d = device();
+    const { clock, net } = world(d);
+    const a = boot(d, clock, net);
+    a.up();
+    for (let i = 0; i < 1000; i++) {
+      assert.ok(a.c.publish("sensor/t", (20 + (i % 100) / 10).toFixed(1), { qos: 1 }));
+      clock.advance(60_000);
+    }
+    assert.is(a.c.queued(), 0);
+    assert.is(net.gateway.delivered.length, 1000);
+    const p = a.c.st.p;
+    // The reading's PUBLISH: fixed header 2, topic "sensor/t" 2 + 8, id 2, payload "21.5" 4.
+    const per = (p.wb + 32 * p.cm) / 1000;
+    assert.ok(p.cm >= 10, "the log compacted: " + p.cm);
+    assert.ok(per <= 2 * 18, per.toFixed(1) + " bytes a reading");
+    if (d.flash) assert.is(d.flash.written, p.wb, "the Storage stand-in counted the same bytes");
+    console.log(`  ${label}: ${per.toFixed(1)} flash bytes a reading (${(per / 18).toFixed(2)}x the 18-byte PUBLISH), ${p.cm} compactions per 1,000`);
+    d.done();
+  });
+
   t("when Storage is full publish() returns false and counts it in dropped", () => {
     const d = device();
     const { clock, net } = world(d);

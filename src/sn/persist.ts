@@ -36,6 +36,8 @@ export function snPersistOpen(s: SnStore, g: Reg, name: string, size: number, ke
   // u: the session is kept, so an entry sent before a restart carries DUP.
   p.u = kept;
   fill(p, s);
+  // Counted once here, then kept: queued() is polled, and each record read is a Storage call.
+  s.c = /*@__INLINE__*/ logHeld(p) + p.o.length / 4;
   if (kept) {
     // The topic ids the gateway gave on the kept session (a deep sleep ends the process, not the
     // session): used at once, so a wake need not REGISTER. A gateway that forgot them (a restart) answers
@@ -78,6 +80,7 @@ function fill(p: Log, s: SnStore): void {
         // Larger than the FIFO now takes (storeSize made smaller since it was held): never sendable.
         wr(p, "\0", o + 5);
         p.v -= L.R + n;
+        s.c!--;
       } else p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
     }
     p.r = o + L.R + n;
@@ -109,6 +112,7 @@ export function snPersistPut(s: SnStore, t: string, d: Data, f: number, m: numbe
       p.r = p.w;
     }
   }
+  s.c!++;
   return 1;
 }
 
@@ -124,12 +128,13 @@ export function snPersistShift(s: SnStore): void {
   const h = s.e[0];
   snShift(s);
   if (h && h.f & W.QOS1) {
+    s.c!--;
     /*@__INLINE__*/ logDone(s.p, 0, 1);
     fill(s.p, s);
   }
 }
 
-/** Messages held: the FIFO's and those in Storage alone. */
+/** Messages held: the QoS 1 ones in Storage, and the FIFO's QoS 0 ones (waiting for a registration). */
 export function snPersistCount(s: SnStore): number {
-  return /*@__INLINE__*/ logHeld(s.p) + s.e.length;
+  return s.c! + s.e.length - s.p.o.length / 4;
 }

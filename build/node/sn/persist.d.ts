@@ -17,5 +17,5 @@ export declare function snPersistPut(s: SnStore, t: string, d: Data, f: number, 
 export declare function snPersistSent(s: SnStore): void;
 /** snShift with persist: a QoS 1 entry is marked done (A) in Storage, and the next held one moves up. */
 export declare function snPersistShift(s: SnStore): void;
-/** Messages held: the FIFO's and those in Storage alone. */
+/** Messages held: the QoS 1 ones in Storage, and the FIFO's QoS 0 ones (waiting for a registration). */
 export declare function snPersistCount(s: SnStore): number;
