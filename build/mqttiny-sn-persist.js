@@ -694,15 +694,16 @@ function snPersistSent(s) {
     if (rd(p, o, 1) == "\xff")
         wr(p, "\0", o);
 }
-/** snShift with persist: a QoS 1 entry is marked done (A) in Storage, and the next held one moves up. */
+/** snShift with persist: a QoS 1 entry is marked done (A) in Storage, and the next held ones move up. */
 function snPersistShift(s) {
     var h = s.e[0];
     snShift(s);
     if (h && h.f & 32 /* W.QOS1 */) {
         s.c--;
         /*@__INLINE__*/ logDone(s.p, 0, 1);
-        fill(s.p, s);
     }
+    // After a QoS 0 entry too: the FIFO's bytes may have kept a held one in Storage.
+    fill(s.p, s);
 }
 /** Messages held: the QoS 1 ones in Storage, and the FIFO's QoS 0 ones (waiting for a registration). */
 function snPersistCount(s) {

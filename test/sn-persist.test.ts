@@ -12,7 +12,7 @@ import { createDatagramNet } from "./sim/datagram";
 import type { DatagramNet } from "./sim/datagram";
 import { createSnClient } from "../src/sn/client";
 import type { SnOptions } from "../src/sn/client";
-import { snStore } from "../src/sn/held";
+import { snStore, snHold } from "../src/sn/held";
 import { regCreate } from "../src/sn/registry";
 import { snPersistOpen, snPersistPut, snPersistShift, snPersistCount } from "../src/sn/persist";
 import { loadBundle, E } from "./sim/setup";
@@ -315,6 +315,20 @@ m("a held entry costs no RAM beyond the window: 50 held, 2 in the FIFO", () => {
   for (let i = 1; i <= 50; i++) assert.is(snPersistPut(s, "s/t", "v" + i, 0x20, i), 1);
   assert.is(s.e.length, 2);
   assert.is(snPersistCount(s), 50);
+});
+
+m("a held message kept out of the FIFO by QoS 0 entries' bytes moves in once they are sent", () => {
+  const f = fakeFlash();
+  // Room for one entry of "s/t" with a 2-byte payload (8 + 3 + 2 bytes).
+  const s = snStore(13);
+  snPersistOpen(s, regCreate(4), "q", 512, 0, f);
+  assert.is(snHold(s, "s/t", "q0", 0, 0), 1, "a QoS 0 entry waiting for its registration");
+  assert.is(snPersistPut(s, "s/t", "r1", 0x20, 1), 1, "held in Storage");
+  assert.equal(s.e.map((e) => e.p), ["q0"], "the FIFO has no room for it");
+  assert.is(snPersistCount(s), 2);
+  snPersistShift(s);
+  assert.equal(s.e.map((e) => String(e.p)), ["r1"]);
+  assert.is(snPersistCount(s), 1);
 });
 
 m.run();

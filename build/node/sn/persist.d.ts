@@ -15,7 +15,7 @@ export declare function snPersistTopics(s: SnStore, g: Reg): void;
 export declare function snPersistPut(s: SnStore, t: string, d: Data, f: number, m: number): number;
 /** The FIFO's first QoS 1 entry is sent for the first time: marked handed to the sender (S) first. */
 export declare function snPersistSent(s: SnStore): void;
-/** snShift with persist: a QoS 1 entry is marked done (A) in Storage, and the next held one moves up. */
+/** snShift with persist: a QoS 1 entry is marked done (A) in Storage, and the next held ones move up. */
 export declare function snPersistShift(s: SnStore): void;
 /** Messages held: the QoS 1 ones in Storage, and the FIFO's QoS 0 ones (waiting for a registration). */
 export declare function snPersistCount(s: SnStore): number;
