@@ -215,6 +215,8 @@ device("src/espruino.ts", "mqttiny-lite", DEVICE_INTERNAL, false, LITE);
 // MQTT-SN over UDP (issue 13): build/mqttiny-sn.js and build/mqttiny-sn.min.js, the same pipeline.
 device("src/espruino-sn.ts", "mqttiny-sn", DEVICE_INTERNAL);
 device("src/espruino-sn.ts", "mqttiny-sn-lite", DEVICE_INTERNAL, false, SN_LITE);
+// The MQTT-SN client with persist (issue 31): held QoS 1 messages kept in Storage, in the same log.
+device("src/espruino-sn.ts", "mqttiny-sn-persist", DEVICE_INTERNAL, false, FULL, true);
 device("src/codec/index.ts", "mqttiny-codec", INTERNAL, true);
 if (existsSync("src/node.ts")) builds.push({ input: "src/node.ts", external: ["net", "tls"], plugins: [ts(), raw(false), persist(true), features(FULL)], output: { ...cjs, file: "build/node/index.cjs" } });
 // The MQTT-SN client for Node (issue #13): `mqttiny/sn`.

@@ -5,25 +5,30 @@
 //   and what that means for an ESP8266's flash at one reading a minute;
 // - publish() time per QoS 1 reading with and without persist, the same build, the same pace;
 // - blocks: with 60 readings held (the broker unreachable), without persist (the RAM store) and with it.
-//   node bench/persist-flash.mjs [READINGS=1000] [BOARD=esp8266]      (needs ESPRUINO, mosquitto)
+// With "sn": the same for the MQTT-SN client (build/mqttiny-sn-persist.min.js) through the real Paho
+// MQTT-SN gateway in front of the mosquitto.
+//   node bench/persist-flash.mjs [READINGS=1000] [BOARD=esp8266] [mqtt|sn]   (needs ESPRUINO, mosquitto; MQTTSN_GATEWAY for sn)
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findEspruino, runEspruino } from "../device/interpreter.mjs";
 import { broker } from "./persist-kill.mjs";
+import { startGateway, findGateway } from "../device/sn-gateway.mjs";
 
-const BUNDLE = resolve(fileURLToPath(new URL("../build/mqttiny-persist.min.js", import.meta.url)));
+const bundleOf = (sn) => resolve(fileURLToPath(new URL(sn ? "../build/mqttiny-sn-persist.min.js" : "../build/mqttiny-persist.min.js", import.meta.url)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The bundle and the program go into Storage and run from there: on a board's heap the program's text
 // held as a RAM string would cost a block per 8 characters.
-function launcher(prog) {
+function launcher(prog, BUNDLE) {
   const put = (name, file) => `f = E.openFile(${JSON.stringify(file)}, "r"); o = 0; while ((d = f.read(1024))) { S.write(${JSON.stringify(name)}, d, o, ${readFileSync(file).length}); o += d.length; } f.close();\n`;
   return `var S = require("Storage"), f, o, d;\n${put("mqttiny", BUNDLE)}${put("prog", prog)}S = f = o = d = undefined;\neval(require("Storage").read("prog"));\n`;
 }
 
-function program(port, n) {
+// plainHeld: readings held without persist (MQTT-SN holds each in RAM as a record of five fields, about
+// 7 blocks, so 40 of them, after the rounds before, run the ESP8266 layout out of memory).
+function program(port, n, plainHeld = 60) {
   return `
 function out(k, v) { print("@" + k + " " + JSON.stringify(v)); }
 var m0 = process.memory().usage;
@@ -90,7 +95,7 @@ function rest() {
     out("persist", { ms: med(pers), all: pers, wb: wb, cm: cm });
     out("storage", { before: s0, after: require("Storage").getStats() });
     require("Storage").erase("pf"); require("Storage").erase("pf~");
-    held(ext(base, { port: 1 }), 60, function (h0) {
+    held(ext(base, { port: 1 }), ${plainHeld}, function (h0) {
       out("held", h0);
       held(ext(base, { port: 1, persist: "ph", persistSize: 8000 }), 200, function (h1) {
         out("heldPersist", h1);
@@ -110,16 +115,22 @@ function rest() {
 `;
 }
 
-export async function measure({ n = 1000, board = "esp8266" } = {}) {
+export async function measure({ n = 1000, board = "esp8266", sn = false } = {}) {
   const esp = findEspruino();
   if (!esp || !esp.boards[board]) throw new Error("no Espruino build for " + board + " (set ESPRUINO)");
   const dir = mkdtempSync(join(tmpdir(), "persist-flash-"));
   mkdirSync(join(dir, "b"));
   mkdirSync(join(dir, "d"));
   const b = await broker(join(dir, "b"));
+  let g = null;
   try {
-    writeFileSync(join(dir, "prog.js"), program(b.port, n));
-    const h = runEspruino({ esp, board, code: launcher(join(dir, "prog.js")), cwd: join(dir, "d"), timeoutMs: 300000 });
+    if (sn) {
+      const f = findGateway();
+      if (f.problem) throw new Error(f.problem);
+      g = await startGateway({ bin: f.bin, brokerPort: b.port });
+    }
+    writeFileSync(join(dir, "prog.js"), program(g ? g.port : b.port, n, sn ? 20 : 60));
+    const h = runEspruino({ esp, board, code: launcher(join(dir, "prog.js"), bundleOf(sn)), cwd: join(dir, "d"), timeoutMs: 300000 });
     const t0 = Date.now();
     while (!h.lines.some((l) => l.startsWith("@done")) && Date.now() - t0 < 280000 && !h.lines.some((l) => /Uncaught|OUT OF MEMORY/.test(l))) await sleep(100);
     h.kill("SIGKILL");
@@ -133,6 +144,7 @@ export async function measure({ n = 1000, board = "esp8266" } = {}) {
     r.errors = h.lines.filter((l) => /Uncaught|OUT OF MEMORY/.test(l));
     return r;
   } finally {
+    if (g) await g.stop();
     await b.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,7 +156,9 @@ if (process.argv[1] && resolve(process.argv[1]) == fileURLToPath(import.meta.url
 async function main() {
   const n = +(process.argv[2] || 1000);
   const board = process.argv[3] || "esp8266";
-  const r = await measure({ n, board });
+  const sn = process.argv[4] == "sn";
+  const r = await measure({ n, board, sn });
+  console.log(new Date().toISOString() + (sn ? " MQTT-SN, build/mqttiny-sn-persist.min.js through the Paho gateway" : " MQTT, build/mqttiny-persist.min.js"));
   console.log(JSON.stringify(r));
   if (!r.persist) process.exit(1);
   // The reading's PUBLISH: fixed header 2, topic "sensor/t" 2 + 8, id 2, payload "21.5" 4.
@@ -154,7 +168,7 @@ async function main() {
   const per = flash / n;
   console.log(`${board}: ${n} QoS 1 readings with persist: ${r.persist.wb} bytes written by the log + ${32 * r.persist.cm} of Storage file headers = ${per.toFixed(1)} bytes a reading (${(per / pub).toFixed(2)}x the ${pub}-byte PUBLISH; target <= 2x); ${r.persist.cm} compactions of the log (${((r.persist.cm * 1000) / n).toFixed(1)} per 1,000 readings), ${r.espruinoCompactions} of Espruino's Storage`);
   console.log(`publish() per QoS 1 reading, same build (${board}), median of 5 rounds of ${n / 5}: ${r.plain.ms.toFixed(3)} ms without persist, ${r.persist.ms.toFixed(3)} ms with it (${(r.persist.ms / r.plain.ms).toFixed(1)}x); rounds ${r.plain.all.map((x) => x.toFixed(2)).join(" ")} / ${r.persist.all.map((x) => x.toFixed(2)).join(" ")}`);
-  console.log(`blocks (${board}): bundle loaded from Storage ${r.load}; a client ${r.held.client} without persist, ${r.heldPersist.client} with it; readings held (broker unreachable) 20 / 60: +${r.held.held20} / +${r.held.held60} in the RAM store (${r.held.queued} held, the rest refused); 20 / 60 / ${r.heldPersist.n}: +${r.heldPersist.held20} / +${r.heldPersist.held60} / +${r.heldPersist.heldN} with persist (${r.heldPersist.queued} held)`);
+  console.log(`blocks (${board}): bundle loaded from Storage ${r.load}; a client ${r.held.client} without persist, ${r.heldPersist.client} with it; readings held (broker unreachable) 20 / ${r.held.n}: +${r.held.held20} / +${r.held.heldN} in the RAM store (${r.held.queued} held, the rest refused); 20 / 60 / ${r.heldPersist.n}: +${r.heldPersist.held20} / +${r.heldPersist.held60} / +${r.heldPersist.heldN} with persist (${r.heldPersist.queued} held)`);
   console.log(`after the outage: ${r.outage.held} held in Storage, ${r.outage.left} left ${r.outage.s.toFixed(2)} s after a new client on the same Storage connected`);
   // Flash life: each compaction makes one new file of persistSize (2,048 B + 32) in Storage; Espruino
   // erases a page only when Storage is full and it compacts, which erases the pages from the first trash

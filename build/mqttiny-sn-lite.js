@@ -261,60 +261,6 @@ function lacks(what) {
     return e;
 }
 
-// Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
-// No RegExp: on Espruino a regex literal held by the module costs 16-19 blocks for as long as it is
-// loaded, and each indexOf here is one native call.
-/** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
-function validTopic(t) {
-    return typeof t == "string" && t.length > 0 && t.length <= 65535 && t.indexOf("+") < 0 && t.indexOf("#") < 0 && t.indexOf("\0") < 0;
-}
-/**
- * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
- * including the parent (`a/#` matches `a`). Topics starting with `$` are not matched by a filter that
- * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
- */
-function match(filter, topic) {
-    // The common filters, by native String operations (each step of the walk below is an interpreted
-    // step on a board): the topic itself, and a plain prefix ending in "/#".
-    if (filter == topic)
-        return true;
-    var fl = filter.length;
-    var tl = topic.length;
-    var i = 0;
-    var j = 0;
-    var f0 = filter.charCodeAt(0);
-    if (topic.charCodeAt(0) == 36 && (f0 == 43 || f0 == 35))
-        return false;
-    for (;;) {
-        var c = filter.charCodeAt(i);
-        if (c == 35)
-            return true; // '#'
-        if (c == 43) {
-            // '+': consume one topic level
-            while (j < tl && topic.charCodeAt(j) != 47)
-                j++;
-            i++;
-        }
-        else {
-            while (i < fl && filter.charCodeAt(i) != 47) {
-                if (j >= tl || topic.charCodeAt(j) != filter.charCodeAt(i))
-                    return false;
-                i++;
-                j++;
-            }
-        }
-        // Both must now be at the end of a level.
-        if (j < tl && topic.charCodeAt(j) != 47)
-            return false;
-        if (i >= fl)
-            return j >= tl;
-        i++; // past '/' in the filter
-        if (j >= tl)
-            return filter.charCodeAt(i) == 35 && i + 1 == fl; // "a/#" matches "a"
-        j++; // past '/' in the topic
-    }
-}
-
 // What both clients (MQTT and MQTT-SN) share about telling the user: errors that carry a code, the one
 // queue lifecycle events go through, and the check of numeric options. Below the clients, above nothing.
 /**
@@ -417,6 +363,60 @@ function once(e, f) {
 function off(e, f) {
     unlisten(this, e, f);
     return this;
+}
+
+// Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
+// No RegExp: on Espruino a regex literal held by the module costs 16-19 blocks for as long as it is
+// loaded, and each indexOf here is one native call.
+/** A topic name to publish to: non-empty, at most 65,535 characters, no wildcard, no NUL [MQTT-4.7.3-1, 4.7.3-2]. */
+function validTopic(t) {
+    return typeof t == "string" && t.length > 0 && t.length <= 65535 && t.indexOf("+") < 0 && t.indexOf("#") < 0 && t.indexOf("\0") < 0;
+}
+/**
+ * Does `filter` match `topic`? `+` matches exactly one level (possibly empty), `#` any number of levels
+ * including the parent (`a/#` matches `a`). Topics starting with `$` are not matched by a filter that
+ * starts with a wildcard [MQTT-4.7.2-1]. Walks both strings in place: no split, no arrays.
+ */
+function match(filter, topic) {
+    // The common filters, by native String operations (each step of the walk below is an interpreted
+    // step on a board): the topic itself, and a plain prefix ending in "/#".
+    if (filter == topic)
+        return true;
+    var fl = filter.length;
+    var tl = topic.length;
+    var i = 0;
+    var j = 0;
+    var f0 = filter.charCodeAt(0);
+    if (topic.charCodeAt(0) == 36 && (f0 == 43 || f0 == 35))
+        return false;
+    for (;;) {
+        var c = filter.charCodeAt(i);
+        if (c == 35)
+            return true; // '#'
+        if (c == 43) {
+            // '+': consume one topic level
+            while (j < tl && topic.charCodeAt(j) != 47)
+                j++;
+            i++;
+        }
+        else {
+            while (i < fl && filter.charCodeAt(i) != 47) {
+                if (j >= tl || topic.charCodeAt(j) != filter.charCodeAt(i))
+                    return false;
+                i++;
+                j++;
+            }
+        }
+        // Both must now be at the end of a level.
+        if (j < tl && topic.charCodeAt(j) != 47)
+            return false;
+        if (i >= fl)
+            return j >= tl;
+        i++; // past '/' in the filter
+        if (j >= tl)
+            return filter.charCodeAt(i) == 35 && i + 1 == fl; // "a/#" matches "a"
+        j++; // past '/' in the topic
+    }
 }
 
 // Return codes' names; the last, not a code on the wire, for a registration the topic table cannot take.
@@ -606,7 +606,7 @@ function pump(c) {
             return request(c, d, 13 /* N.PUBACK */, h.m, h);
         }
         send(c, d);
-        snShift(c.st);
+        (snShift)(c.st);
     }
     if (c.zz)
         request(c, snEncode(24 /* N.DISCONNECT */, null, c.zz), 24 /* N.DISCONNECT */, 0);
@@ -706,8 +706,9 @@ function onMessage(d, host, port) {
     if (t == 11 /* N.REGACK */) {
         if (rc == 0 /* RC.ACCEPTED */) {
             // Refused when the gateway's ids filled the table since publish() found room.
-            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */))
+            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */)) {
                 done(c);
+            }
             else
                 refused(c, "REGISTER " + fe.t, 4);
         }
@@ -729,7 +730,7 @@ function onMessage(d, host, port) {
             refused(c, "PUBLISH to " + fe.t, rc);
         else {
             done(c);
-            snShift(c.st);
+            (snShift)(c.st);
         }
     }
     else if (t == 19 /* N.SUBACK */) {
@@ -770,7 +771,7 @@ function onMessage(d, host, port) {
 /** The gateway refused a held message: it will not take it later either; drop it and say so. */
 function refused(c, what, rc) {
     done(c);
-    snShift(c.st);
+    (snShift)(c.st);
     ev(c, "error", rcFail(what, rc));
 }
 /** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
@@ -890,7 +891,7 @@ function publishAny(c, topic, payload, opt) {
             return false;
         }
     }
-    var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
+    var e = (snHold)(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
     if (e < 0)
         throw fail("message larger than storeSize", "size");
     // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
@@ -1043,6 +1044,10 @@ function createSnClient(opts, make, defaults) {
     c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.wt = c.zz = c.zw = 0;
     c.st = snStore(o.storeSize);
     c.rg = regCreate(o.topics);
+    // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest;
+    // on a kept session (clean: false) the topic ids it registered too.
+    if (o.persist != null)
+        throw fail("persist needs build/mqttiny-sn-persist.min.js", "options");
     c.sb = [];
     c.sq = 0;
     c.us = [];

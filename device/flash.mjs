@@ -199,10 +199,10 @@ if (problems.length) fail("cannot upload:\n  " + problems.join("\n  "));
 // connect/publish/subscribe API, over UDP through an MQTT-SN gateway).
 const sn = !!(config && config.protocol == "sn");
 if (config && config.protocol != null && config.protocol != "sn" && config.protocol != "mqtt") fail(`${configFrom}: "protocol" is "mqtt" (default) or "sn" (MQTT-SN over UDP), not ${JSON.stringify(config.protocol)}`);
-// "sleep" or "persist" (readings held in Storage across deep sleep and resets, issue 31): the MQTT bundle
-// built with persist; with "sleep", the deep-sleep telemetry program. The MQTT-SN client has no persist yet.
+// "sleep" or "persist" (readings held in Storage across deep sleep and resets, issue 31): the bundle built
+// with persist (MQTT or MQTT-SN); with "sleep", the deep-sleep telemetry program (over MQTT-SN its sibling,
+// which tells the gateway it sleeps so that the session is kept).
 const persist = !!(config && (config.sleep || config.persist));
-if (sn && persist) fail(`${configFrom}: "sleep" and "persist" are MQTT only (the MQTT-SN client has no persist yet)`);
 if (sn && emulate) fail(`${configFrom}: "protocol": "sn" with --emulate: --emulate runs MQTT against a broker; npm start -- --sn runs the telemetry program over MQTT-SN on the interpreter`);
 // "build": which client the board gets (issue 29): "lite" for an ESP8266 unless the config says "full";
 // persist is a feature of the full client.
@@ -212,8 +212,8 @@ if (persist && build == "lite") fail(`${configFrom}: "sleep" and "persist" need 
 // MQTT-SN lite (no will, no subscribe) takes one's own program only: the telemetry program uses both.
 if (sn && build == "lite" && !opts.program) fail(`${configFrom}: "build": "lite" with "protocol": "sn" has no will and no subscribe, which the telemetry program uses: "build": "full", or --program`);
 if (build == "lite" && config && config.tls) fail(`${configFrom}: "tls" needs "build": "full" (the lite build has no TLS; an ESP8266 cannot run it either)`);
-const bundle = join(root, persist ? "build/mqttiny-persist.min.js" : "build/mqttiny" + (sn ? "-sn" : "") + (build == "lite" ? "-lite" : "") + ".min.js");
-if (!opts.program && config && config.sleep) programText = readFileSync((programFile = join(root, "device/telemetry-sleep.js")), "utf8");
+const bundle = join(root, "build/mqttiny" + (sn ? "-sn" : "") + (persist ? "-persist" : build == "lite" ? "-lite" : "") + ".min.js");
+if (!opts.program && config && config.sleep) programText = readFileSync((programFile = join(root, sn ? "device/telemetry-sleep-sn.js" : "device/telemetry-sleep.js")), "utf8");
 if (!existsSync(bundle)) execSync("npm run build", { cwd: root, stdio: "inherit" });
 // An upload the board cannot load is refused: measured on the interpreter's layout for the board when
 // there is one, else against the documented limits of device/fits.mjs.

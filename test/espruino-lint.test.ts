@@ -146,7 +146,7 @@ merge("mixed signs, parentheses, a string operand and a postfix ++ before + are 
 // ---- the built bundles and the device program
 const files = suite("lint: built bundles and the device program");
 
-for (const file of [DEVICE, DEVICE_READABLE, DEVICE_LITE, DEVICE_LITE_READABLE, DEVICE_SN, DEVICE_SN_READABLE, DEVICE_SN_LITE, CODEC, "device/telemetry.js", "build/mqttiny-persist.min.js", "build/mqttiny-persist.js", "device/telemetry-sleep.js"]) {
+for (const file of [DEVICE, DEVICE_READABLE, DEVICE_LITE, DEVICE_LITE_READABLE, DEVICE_SN, DEVICE_SN_READABLE, DEVICE_SN_LITE, CODEC, "device/telemetry.js", "build/mqttiny-persist.min.js", "build/mqttiny-persist.js", "build/mqttiny-sn-persist.min.js", "build/mqttiny-sn-persist.js", "device/telemetry-sleep.js", "device/telemetry-sleep-sn.js"]) {
   files(`${file} has nothing Espruino or an ES5 engine would trip on`, () => {
     assert.equal(es5Problems(readFileSync(file, "utf8")), []);
   });

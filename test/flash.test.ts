@@ -159,6 +159,24 @@ t('"protocol": "sn" in the config: the MQTT-SN bundle is embedded as mqttiny and
   assert.ok(noStack(bad.err), bad.err);
 });
 
+t('"sleep" with "protocol": "sn": the MQTT-SN persist bundle and the MQTT-SN deep-sleep program are embedded; without sn the MQTT ones', () => {
+  const cfg = join(dir, "sn-sleep.json");
+  const out = join(dir, "sn-sleep-up.js");
+  const base = { ssid: "lab", wifiPassword: "pw", host: "10.0.0.2", port: 10000, id: "node1", topic: "telemetry", sleep: 300, board: "ESP32" };
+  writeFileSync(cfg, JSON.stringify({ ...base, protocol: "sn" }));
+  const r = flash("--out", out, "--config", cfg);
+  assert.is(r.status, 0, r.err);
+  assert.match(r.out, /telemetry-sleep-sn\.js \+ CONFIG/);
+  assert.match(r.out, /module mqttiny = MQTT-SN build\/mqttiny-sn-persist\.min\.js \(\d+ bytes\)/);
+  const file = bootcde(readFileSync(out, "utf8"));
+  assert.ok(file.includes('require("dgram")') && file.includes('require("Storage")'), "the MQTT-SN bundle with persist (dgram, Storage)");
+  assert.ok(file.includes("c.sleep(CONFIG.sleep)"), "the MQTT-SN deep-sleep program");
+  writeFileSync(cfg, JSON.stringify(base));
+  const m = flash("--out", out, "--config", cfg);
+  assert.is(m.status, 0, m.err);
+  assert.match(m.out, /telemetry-sleep\.js \+ CONFIG .* module mqttiny = build\/mqttiny-persist\.min\.js/);
+});
+
 t("--program FILE: one's own board program with the module embedded (CONFIG only with --config)", () => {
   const prog = join(dir, "my.js");
   writeFileSync(prog, 'var mqtt = require("mqttiny").connect({ host: "10.0.0.2", clientId: "mine" });\nmqtt.on("connected", function () { mqtt.publish("mine/hello", "hi"); });\n');

@@ -22,8 +22,12 @@ export const budgets = {
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing. subscribe()/unsubscribe() callbacks as the MQTT client's (issue 30): 438 B;
   // several listeners with once/off/removeListener, shared with the MQTT client (events.ts): 355 B;
-  // end(cb): 76 B.
-  "build/mqttiny-sn.min.js": { budget: 14550, target: "build/mqttiny.min.js" },
+  // end(cb): 76 B; the refusal of `persist` with a clear error (issue 31): 86 B.
+  "build/mqttiny-sn.min.js": { budget: 14650, target: "build/mqttiny.min.js" },
+  // The MQTT-SN device bundle with persist (issue 31): the same log as mqttiny-persist (persist-log.ts),
+  // about 4 KB more than mqttiny-sn.min.js (the log, the MQTT PUBLISH encoder its records use, and the
+  // topic ids of a kept session kept beside it).
+  "build/mqttiny-sn-persist.min.js": { budget: 18700, target: 18700 },
   // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
   // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
   // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs
@@ -34,8 +38,9 @@ export const budgets = {
   "build/mqttiny-lite.min.js": { budget: 13050, target: 6000 },
   // Issue 29: MQTT-SN lite (QoS -1/0/1 publish, keepalive, sleep and wake; no will, no subscribe): smaller
   // than the MQTT lite build is its target; its budget holds it where it is (10,891 B on 2026-12-05;
-  // several listeners with once/off and end(cb) as on the MQTT client, issue 30: +416 B).
-  "build/mqttiny-sn-lite.min.js": { budget: 12050, target: "build/mqttiny-lite.min.js" },
+  // several listeners with once/off and end(cb) as on the MQTT client, issue 30: +416 B; the refusal of
+  // `persist`, issue 31: +40 B).
+  "build/mqttiny-sn-lite.min.js": { budget: 12100, target: "build/mqttiny-lite.min.js" },
 };
 
 export function sizes() {

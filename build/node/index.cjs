@@ -659,9 +659,12 @@ function bytes(s) {
     return Buffer.from(s, "latin1");
 }
 
-// The QoS 1 store kept in Storage (option `persist`, issue 31): held messages survive a reset, a power
-// cut and deep sleep. A layer over the RAM store (store.ts / store-text.ts), which keeps only what is
-// in the sending window; the rest waits in Storage alone, so a held message costs no RAM until its turn.
+// The log of the QoS 1 store kept in Storage (option `persist`, issue 31), shared by the MQTT client's
+// store (persist.ts) and the MQTT-SN client's (sn/persist.ts): records, CRC, S/A bytes, the two-generation
+// compaction and the torn tail. Each record holds its message as an MQTT PUBLISH packet (the MQTT-SN client
+// keeps the topic name there: its topic ids change with every connection). The client's RAM store keeps
+// only what is in the sending window; the rest waits in Storage alone, so a held message costs no RAM
+// until its turn.
 //
 // Why this scheme, from how Espruino writes flash (src/jsflash.c, src/jswrap_storage.c, 2v29):
 // - Storage.write(name, data, offset) writes only into erased (0xFF) bytes of an existing file and throws
@@ -682,11 +685,9 @@ function bytes(s) {
 // compaction, so its own page erases come once per (free Storage / persistSize) compactions.
 // Power cuts: a torn record fails its length or CRC and ends the log (load then compacts, so nothing is
 // appended after garbage); a torn compaction leaves an uncommitted file that load erases, keeping the
-// old one; of two committed files the newer generation wins. S set before a message is handed to the
-// sender (at CONNACK, or as it enters the RAM store while it may go out), so a resend after a restart
-// to a kept session carries DUP=1 ("might be re-delivery" [MQTT-3.3.1-1]; a message published offline
-// after a link dropped counts too); in a new session held messages go as new publishes (the store's
-// rewind). Espruino's own Storage compaction is not ours to protect.
+// old one; of two committed files the newer generation wins. S is set before a message is handed to
+// the sender, so that a resend after a restart to a kept session carries DUP=1; A once it is
+// acknowledged. Espruino's own Storage compaction is not ours to protect.
 function nm(p, g) {
     return p.n + (g & 1 ? "~" : "");
 }
@@ -713,14 +714,16 @@ function packetAt(p, o, h) {
     var pk = rd(p, o + 6 /* L.R */, n);
     return pk.length == n && ( /*@__INLINE__*/crc(pk) & 0xffff) == u16(h, 2) && (pk.charCodeAt(0) & 0xf6) == 0x32 ? pk : "";
 }
+/** A log record for `name` (of `size` bytes, a RAM store of `wn` entries), not opened yet. */
+function logNew(name, size, wn, f) {
+    return { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+}
 /**
- * Open the log `name` for the store `s`: the newer committed file, what it holds loaded into the RAM store
- * up to the window (those handed to the sender before marked sent, for DUP=1 in a kept session), a torn
- * tail compacted away. Returns the packet id of the newest record, from which new ids go on.
+ * Open the log: the newer committed file and its end, a torn tail compacted away, a new `size` applied
+ * when what is held fits it (nothing is in the RAM store yet: r is its first record). Returns the
+ * packet id of the newest record, from which new ids go on.
  */
-function persistOpen(s, name, size, wn, f) {
-    var p = { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
-    s.p = p;
+function logOpen(p, size) {
     var a = head(p, 0);
     var b = head(p, 1);
     var g = a < 0 ? b : b < 0 || ((b - a) & 255) != 1 ? a : b;
@@ -728,8 +731,8 @@ function persistOpen(s, name, size, wn, f) {
         // Nothing readable: a new log of generation 0, made over whatever is there, and the other name
         // erased (when Storage has no room for it, every publish is refused until it has).
         p.g = 255;
-        if (!compact(p, s, 0, 1))
-            p.w = p.z;
+        if (!compact(p, 0, 1))
+            p.r = p.w = p.z;
         return 0;
     }
     // The other file is an older generation or one that was never committed.
@@ -761,66 +764,21 @@ function persistOpen(s, name, size, wn, f) {
         o += 6 /* L.R */ + pk.length;
     }
     p.w = o;
-    // Those marked handed to the sender come first (a prefix): loaded, then marked sent in the store.
-    refill(p, s, 1);
-    /*@__INLINE__*/ storeSent(s);
-    refill(p, s, 0);
     // A new persistSize takes effect when what is held fits it. Nothing is appended after a torn record:
-    // until a compaction succeeds, the log counts as full.
+    // until a compaction succeeds (Storage has room for the new file), the log counts as full where it ends.
     var z = p.z;
     if (p.v <= size - 6 /* L.H */)
         p.z = size;
-    if ((torn || p.z != z) && !compact(p, s, 0, 1)) {
-        p.z = z;
-        if (torn)
-            p.w = z;
-    }
+    if ((torn || p.z != z) && !compact(p, 0, 1))
+        p.z = torn ? o : z;
     return id;
-}
-/**
- * Move held records into the RAM store, oldest first, while the window has room: from `r` on, skipping
- * acknowledged ones. Each is marked handed to the sender first (its S byte). With `q`, stops at the first
- * not yet marked.
- */
-function refill(p, s, q) {
-    while (p.r < p.w && storeCount(s) < p.wn) {
-        var o = p.r;
-        var h = rd(p, o, 6 /* L.R */);
-        var n = u16(h, 0);
-        if (h.charCodeAt(5) == 255) {
-            if (q && h.charCodeAt(4) == 255)
-                return;
-            var pk = rd(p, o + 6 /* L.R */, n);
-            var j = 1;
-            while (pk.charCodeAt(j++) & 128)
-                ;
-            var tl = u16(pk, j);
-            j += 2 + tl;
-            var e = storePut(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
-            if (!e)
-                return;
-            if (e < 0) {
-                // Larger than the RAM store now takes (storeSize made smaller since it was held): it can never
-                // be sent, and would hold up all behind it.
-                wr(p, "\0", o + 5);
-                p.v -= 6 /* L.R */ + n;
-            }
-            else {
-                if (p.u && h.charCodeAt(4) == 255)
-                    wr(p, "\0", o + 4);
-                p.k += chr(0x40, 2, pk.charCodeAt(j), pk.charCodeAt(j + 1));
-                p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
-            }
-        }
-        p.r = o + 6 /* L.R */ + n;
-    }
 }
 /**
  * Copy the held records to a new file of the next generation (of size z), commit it, erase the old one.
  * Unless `force`, only when the new record of `need` bytes then fits and acknowledged records are at
  * least a quarter of the file (or nothing is held): a file of live records is not copied again and again.
  */
-function compact(p, s, need, force) {
+function compact(p, need, force) {
     var room = p.z - 6 /* L.H */;
     if (!force && (p.v + need > room || (p.v && (p.w - 6 /* L.H */ - p.v) * 4 < room)))
         return false;
@@ -869,6 +827,79 @@ function compact(p, s, need, force) {
     p.cm++;
     return true;
 }
+/** Records held in Storage alone (not in the RAM store). */
+function logHeld(p) {
+    var n = 0;
+    for (var o = p.r; o < p.w;) {
+        var h = rd(p, o, 6 /* L.R */);
+        if (h.charCodeAt(5) == 255)
+            n++;
+        o += 6 /* L.R */ + u16(h, 0);
+    }
+    return n;
+}
+
+// The QoS 1 store kept in Storage (option `persist`, issue 31) for the MQTT client: held messages survive
+// a reset, a power cut and deep sleep. A layer over the RAM store (store.ts / store-text.ts), which keeps
+// only what is in the sending window; the rest waits in Storage alone (the log, persist-log.ts, where the
+// scheme and its reasons are written), so a held message costs no RAM until its turn.
+// S is set before a message is handed to the sender (at CONNACK, or as it enters the RAM store while it
+// may go out), so a resend after a restart to a kept session carries DUP=1 ("might be re-delivery"
+// [MQTT-3.3.1-1]; a message published offline after a link dropped counts too); in a new session held
+// messages go as new publishes (the store's rewind).
+/**
+ * Open the log `name` for the store `s`: the newer committed file, what it holds loaded into the RAM store
+ * up to the window (those handed to the sender before marked sent, for DUP=1 in a kept session), a torn
+ * tail compacted away. Returns the packet id of the newest record, from which new ids go on.
+ */
+function persistOpen(s, name, size, wn, f) {
+    var p = logNew(name, size, wn);
+    s.p = p;
+    var id = /*@__INLINE__*/ logOpen(p, size);
+    // Those marked handed to the sender come first (a prefix): loaded, then marked sent in the store.
+    refill(p, s, 1);
+    /*@__INLINE__*/ storeSent(s);
+    refill(p, s, 0);
+    return id;
+}
+/**
+ * Move held records into the RAM store, oldest first, while the window has room: from `r` on, skipping
+ * acknowledged ones. Each is marked handed to the sender first (its S byte). With `q`, stops at the first
+ * not yet marked.
+ */
+function refill(p, s, q) {
+    while (p.r < p.w && storeCount(s) < p.wn) {
+        var o = p.r;
+        var h = rd(p, o, 6 /* L.R */);
+        var n = u16(h, 0);
+        if (h.charCodeAt(5) == 255) {
+            if (q && h.charCodeAt(4) == 255)
+                return;
+            var pk = rd(p, o + 6 /* L.R */, n);
+            var j = 1;
+            while (pk.charCodeAt(j++) & 128)
+                ;
+            var tl = u16(pk, j);
+            j += 2 + tl;
+            var e = storePut(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
+            if (!e)
+                return;
+            if (e < 0) {
+                // Larger than the RAM store now takes (storeSize made smaller since it was held): it can never
+                // be sent, and would hold up all behind it.
+                wr(p, "\0", o + 5);
+                p.v -= 6 /* L.R */ + n;
+            }
+            else {
+                if (p.u && h.charCodeAt(4) == 255)
+                    wr(p, "\0", o + 4);
+                p.k += chr(0x40, 2, pk.charCodeAt(j), pk.charCodeAt(j + 1));
+                p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
+            }
+        }
+        p.r = o + 6 /* L.R */ + n;
+    }
+}
 /**
  * storePut with persist: the message is written to Storage first (1), or refused when the log is full
  * even after compaction (0), or can never be held (Err.SPACE, or the encoder's Err). It enters the RAM
@@ -882,7 +913,8 @@ function persistPut(s, topic, payload, retain, id, c) {
     var n = pk.length;
     if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !( /*@__INLINE__*/storeFits(s, n)))
         return -1 /* Err.SPACE */;
-    if (p.w + 6 /* L.R */ + n > p.z && !compact(p, s, 6 /* L.R */ + n))
+    // As logPut (persist-log.ts), written out: a call less on a board.
+    if (p.w + 6 /* L.R */ + n > p.z && !compact(p, 6 /* L.R */ + n))
         return 0;
     var ram = p.r == p.w && storeCount(s) < p.wn;
     var o = p.w;
@@ -917,8 +949,8 @@ function done$1(p, j, m) {
         wr(p, "\0", u16(p.o, q * 4) + 5);
         p.v -= 6 /* L.R */ + u16(p.o, q * 4 + 2);
     }
-    p.k = p.k.substr(0, j * 4) + p.k.substr((j + m) * 4);
     p.o = p.o.substr(0, j * 4) + p.o.substr((j + m) * 4);
+    p.k = p.k.substr(0, j * 4) + p.k.substr((j + m) * 4);
 }
 /** storeAck with persist: the message is marked acknowledged in Storage, and the next held ones move up. */
 function persistAck(s, id) {
@@ -932,16 +964,7 @@ function persistAck(s, id) {
 /** Messages held: in Storage with persist, else in the RAM store. */
 function persistCount(s) {
     var p = s.p;
-    if (!p)
-        return storeCount(s);
-    var n = 0;
-    for (var o = p.r; o < p.w;) {
-        var h = rd(p, o, 6 /* L.R */);
-        if (h.charCodeAt(5) == 255)
-            n++;
-        o += 6 /* L.R */ + u16(h, 0);
-    }
-    return n + p.k.length / 4;
+    return p ? /*@__INLINE__*/ logHeld(p) + p.k.length / 4 : storeCount(s);
 }
 
 // The incremental decoder: one fixed receive buffer, a resumable state machine (fixed header byte,

@@ -2,29 +2,7 @@ import type { Store } from "./store";
 import type { Data } from "./codec/encode";
 import type { Flow } from "./link";
 import type { Flash } from "./persist-io";
-/** The build has persist: always on Node, in the device bundle built with it (rollup.config.js). */
-export declare const PERSIST: boolean;
-/** The log's state, on the store record as `p` (a store with persist). */
-export interface Log {
-    f: Flash;
-    /** Base name, generation, file size. */
-    n: string;
-    g: number;
-    z: number;
-    /** End of the log; the first record not in the RAM store (== w when none waits); bytes of records held. */
-    w: number;
-    r: number;
-    v: number;
-    /** The RAM store's entries: their PUBACKs (4 bytes each, as store-text.ts's _a) and offset+length (4 bytes each). */
-    k: string;
-    o: string;
-    wn: number;
-    /** A CONNACK has come since the restart: what enters the RAM store from now on may go out at once. */
-    u: number;
-    /** Bytes written and compactions made, for the bench. */
-    wb: number;
-    cm: number;
-}
+export { PERSIST } from "./persist-log";
 /**
  * Open the log `name` for the store `s`: the newer committed file, what it holds loaded into the RAM store
  * up to the window (those handed to the sender before marked sent, for DUP=1 in a kept session), a torn

@@ -1,6 +1,8 @@
 /** Runs shorter than this stay in JS, where a native call costs more than the loop. */
 var NATIVE = 32;
 var nodeBuf = typeof Buffer == "function" && Buffer.prototype && Buffer.prototype.utf8Write ? Buffer : null;
+/** The one String.fromCharCode alias of a device bundle (shorter to lex than the global and its member). */
+var chr = String.fromCharCode;
 
 // The string-to-bytes rule differs per platform and is explicit:
 // - UTF-8 (Node, Duktape): strings are UTF-16, so each code point is UTF-8 encoded.
@@ -124,7 +126,7 @@ var L = [
 function snMsg() {
     return { t: 0, f: 0, q: 0, tt: 0, i: 0, m: 0, c: 0, d: -1, g: 0, x: 0, n: 0, b: new Uint8Array(0) };
 }
-function u16(b, o) {
+function u16$2(b, o) {
     return (b[o] << 8) | b[o + 1];
 }
 /**
@@ -133,7 +135,7 @@ function u16(b, o) {
  * m.g: decode it with snDecode(m2, b, m.g, to).
  */
 function snDecode(m, d, from, to) {
-    var b = typeof d == "string" ? bytes(d) : d;
+    var b = typeof d == "string" ? bytes$1(d) : d;
     var o = from || 0;
     var e = to == null ? b.length : to;
     if (e - o < 2)
@@ -143,7 +145,7 @@ function snDecode(m, d, from, to) {
     if (n == 1) {
         if (e - o < 4)
             return -3 /* SnErr.LONG */;
-        n = u16(b, o + 1);
+        n = u16$2(b, o + 1);
         h = 3;
         if (n < 4)
             return -3 /* SnErr.LONG */;
@@ -192,11 +194,11 @@ function snDecode(m, d, from, to) {
                 return -6 /* SnErr.VALUE */;
         }
         else if (c == "d" || (c == "D" && w))
-            m.d = u16(b, o);
+            m.d = u16$2(b, o);
         else if (c == "t")
-            m.i = u16(b, o);
+            m.i = u16$2(b, o);
         else if (c == "m")
-            m.m = u16(b, o);
+            m.m = u16$2(b, o);
         else if (c == "c") {
             m.c = b[o];
             if (m.c > 3)
@@ -217,7 +219,7 @@ function snDecode(m, d, from, to) {
         if (t != 12 /* N.PUBLISH */ && (m.tt ? m.n != 2 : !m.n))
             return -5 /* SnErr.FIELD */;
         if (t != 12 /* N.PUBLISH */ && m.tt)
-            m.i = u16(b, m.x);
+            m.i = u16$2(b, m.x);
     }
     if (t == 10 /* N.REGISTER */ && !m.n)
         return -5 /* SnErr.FIELD */;
@@ -228,7 +230,7 @@ function snStr(m, bin) {
     return bin ? m.b.subarray(m.x, m.x + m.n) : strRead(m.b, m.x, m.n);
 }
 /** A byte String (a datagram from an Espruino-style transport) as bytes. */
-function bytes(s) {
+function bytes$1(s) {
     var b = new Uint8Array(s.length);
     for (var i = 0; i < s.length; i++)
         b[i] = s.charCodeAt(i);
@@ -280,7 +282,7 @@ function snEncode(t, x, a, b, c, d) {
                 v++;
         }
     }
-    var r = head(t, n);
+    var r = head$2(t, n);
     if (!r)
         return null;
     var o = r.length - n;
@@ -308,7 +310,7 @@ function arg(k, a, b, c, d) {
     return y == null ? -1 : y;
 }
 /** A message buffer for type t with a body of n bytes after the type: 1-byte length form up to 255 bytes in all, else 01 LL LL. */
-function head(t, n) {
+function head$2(t, n) {
     var s = n + 2 <= 255 ? n + 2 : n + 4;
     if (s > 65535)
         return null;
@@ -444,6 +446,503 @@ function snShift(s) {
     var h = s.e.shift();
     if (h)
         s.n -= h.z;
+}
+
+/** Number of bytes the remaining-length field takes for `n` (1..4; 7 bits per byte). */
+function lenSize(n) {
+    return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
+}
+function dataLen(x) {
+    return x == null ? 0 : typeof x == "string" ? strLen(x) : x.length;
+}
+function dataWrite(b, o, x) {
+    if (x == null)
+        return o;
+    if (typeof x == "string")
+        return strWrite(b, o, x);
+    b.set(x, o);
+    return o + x.length;
+}
+function u16$1(b, o, v) {
+    b[o] = v >> 8;
+    b[o + 1] = v & 255;
+    return o + 2;
+}
+/** A length-prefixed field: written, then its length put in front (so no string is measured twice). */
+function field(b, o, x) {
+    var e = dataWrite(b, o + 2, x);
+    u16$1(b, o, e - o - 2);
+    return e;
+}
+/**
+ * Fixed header: type/flags byte and remaining length `n`; returns the offset of the variable header,
+ * or Err.SPACE when the whole packet would not fit (checked here so callers write nothing on failure).
+ */
+function head$1(b, o, byte1, n) {
+    if (n > 268435455 || o + 1 + lenSize(n) + n > b.length)
+        return -1 /* Err.SPACE */;
+    b[o++] = byte1;
+    do {
+        b[o++] = (n & 127) | (n > 127 ? 128 : 0);
+        n >>>= 7;
+    } while (n);
+    return o;
+}
+/**
+ * PUBLISH [MQTT-3.3]. The packet identifier is written only for QoS 1 and 2 and must then be 1..65535.
+ * Err.TOPIC for an empty topic or one over 65,535 bytes; Err.ARG for QoS outside 0..2 or a bad id.
+ */
+function encodePublish(b, o, topic, payload, qos, retain, dup, id) {
+    var tl = topic.length;
+    var byte1 = (3 /* T.PUBLISH */ << 4) | (0) | (qos << 1) | (retain ? 1 : 0);
+    if (nodeBuf && tl && tl <= 21845 && qos >= 0 && qos <= 2 && ((id >= 1 && id <= 65535))) {
+        // Node: measuring each string and then writing it are two passes; instead write the packet once
+        // where it lands if every char is one byte (the least the remaining length can be), and move it in
+        // the rare case the length field grows. Only when it surely fits (3 bytes per UTF-16 unit at most,
+        // a 4-byte length field) and the topic surely is 1..65,535 bytes, so a packet that does not fit
+        // still writes nothing and every error is left to the measuring path below.
+        var pl = payload == null ? 0 : payload.length;
+        var max = 4 + 3 * tl + (typeof payload == "string" ? 3 * pl : pl);
+        if (o + 5 + max <= b.length && max <= 268435455) {
+            var h = lenSize(2 + tl + (2 ) + pl);
+            var at = o + 1 + h;
+            var e = strWrite(b, at + 2, topic);
+            u16$1(b, at, e - at - 2);
+            e = u16$1(b, e, id);
+            e = dataWrite(b, e, payload) - at;
+            var d = lenSize(e) - h;
+            if (d)
+                b.copyWithin(at + d, at, at + e);
+            return head$1(b, o, byte1, e) + e;
+        }
+    }
+    var tn = strLen(topic);
+    if (tn < 1 || tn > 65535)
+        return -7 /* Err.TOPIC */;
+    if ((!(id >= 1 && id <= 65535)))
+        return -9 /* Err.ARG */;
+    o = head$1(b, o, byte1, 2 + tn + (2 ) + dataLen(payload));
+    if (o < 0)
+        return o;
+    o = field(b, o, topic);
+    o = u16$1(b, o, id);
+    return dataWrite(b, o, payload);
+}
+
+/** Files behave as Storage files do: made at offset 0 with a size (the rest 0xFF), then written in place. */
+function flash(name) {
+    var fs = require("fs");
+    return {
+        read: function (n, off, len) {
+            var fd;
+            try {
+                fd = fs.openSync(n, "r");
+            }
+            catch (x) {
+                return undefined;
+            }
+            try {
+                var b = Buffer.alloc(len);
+                return b.toString("latin1", 0, fs.readSync(fd, b, 0, len, off));
+            }
+            finally {
+                fs.closeSync(fd);
+            }
+        },
+        write: function (n, d, off, size) {
+            if (!off) {
+                var b = Buffer.alloc(size || d.length, 255);
+                b.write(d, 0, "latin1");
+                fs.writeFileSync(n, b);
+                return true;
+            }
+            var fd = fs.openSync(n, "r+");
+            try {
+                fs.writeSync(fd, Buffer.from(d, "latin1"), 0, d.length, off);
+            }
+            finally {
+                fs.closeSync(fd);
+            }
+            return true;
+        },
+        erase: function (n) {
+            try {
+                fs.unlinkSync(n);
+            }
+            catch (x) { }
+        },
+    };
+}
+/** The QoS 1 PUBLISH as a byte String, or the encoder's Err. */
+function packet(topic, payload, retain, id) {
+    var b = new Uint8Array(9 + 3 * topic.length + (payload == null ? 0 : typeof payload == "string" ? 3 * payload.length : payload.length));
+    var e = encodePublish(b, 0, topic, payload, 1, retain, false, id);
+    return e < 0 ? e : Buffer.from(b.buffer, 0, e).toString("latin1");
+}
+var table = null;
+/** CRC-32 (the one E.CRC32 computes), over a byte String. */
+function crc(s) {
+    if (!table) {
+        table = [];
+        for (var n = 0; n < 256; n++) {
+            var c_1 = n;
+            for (var k = 0; k < 8; k++)
+                c_1 = c_1 & 1 ? 0xedb88320 ^ (c_1 >>> 1) : c_1 >>> 1;
+            table[n] = c_1 >>> 0;
+        }
+    }
+    var c = -1;
+    for (var k = 0; k < s.length; k++)
+        c = table[(c ^ s.charCodeAt(k)) & 255] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+}
+/** A stored topic (UTF-8 bytes) as the String storePut encodes again. */
+function text(s) {
+    return Buffer.from(s, "latin1").toString("utf8");
+}
+/** A stored payload as bytes, so that storePut copies it unchanged. */
+function bytes(s) {
+    return Buffer.from(s, "latin1");
+}
+
+// The log of the QoS 1 store kept in Storage (option `persist`, issue 31), shared by the MQTT client's
+// store (persist.ts) and the MQTT-SN client's (sn/persist.ts): records, CRC, S/A bytes, the two-generation
+// compaction and the torn tail. Each record holds its message as an MQTT PUBLISH packet (the MQTT-SN client
+// keeps the topic name there: its topic ids change with every connection). The client's RAM store keeps
+// only what is in the sending window; the rest waits in Storage alone, so a held message costs no RAM
+// until its turn.
+//
+// Why this scheme, from how Espruino writes flash (src/jsflash.c, src/jswrap_storage.c, 2v29):
+// - Storage.write(name, data, offset) writes only into erased (0xFF) bytes of an existing file and throws
+//   otherwise; a write at offset 0 makes a new file, and a replaced or erased file is only marked as trash
+//   (its header's name zeroed). Pages are erased only when Storage compacts, which copies every live file
+//   after the first trash and erases the pages behind them: each new file brings that day closer.
+// - StorageFile (open(name,"a")) appends into 4 KB chunk files, but cannot hold 0xFF (its end-of-data
+//   mark, and a packet id or length may be 0xFF), cannot mark a record in place, and finds its end by
+//   scanning; acknowledgements would be records of their own.
+// So: one preallocated file, written as a log, records never moved while it lasts:
+//   header  'm' 'q' gen sizeHi sizeLo commit   (commit 0xFF until the file is complete, then 0x00)
+//   record  lenHi lenLo crcHi crcLo S A packet  (len and CRC-16 of the PUBLISH; S, A: 0xFF, or 0x00 once
+//           the message was handed to the sending window / acknowledged; each written once, in place)
+// A record is written in one Storage.write; an acknowledgement clears its A byte (one byte, no new
+// file). When the file is full and at least a quarter of it is acknowledged records (or none is held),
+// the held records are copied to a new file of the other generation (name, or name + "~"): made,
+// filled, then committed, and only then is the old one erased. Storage sees one new file per
+// compaction, so its own page erases come once per (free Storage / persistSize) compactions.
+// Power cuts: a torn record fails its length or CRC and ends the log (load then compacts, so nothing is
+// appended after garbage); a torn compaction leaves an uncommitted file that load erases, keeping the
+// old one; of two committed files the newer generation wins. S is set before a message is handed to
+// the sender, so that a resend after a restart to a kept session carries DUP=1; A once it is
+// acknowledged. Espruino's own Storage compaction is not ours to protect.
+/** The build has persist: always on Node, in the device bundle built with it (rollup.config.js). */
+var PERSIST = typeof __PERSIST__ == "undefined" || __PERSIST__;
+function nm(p, g) {
+    return p.n + (g & 1 ? "~" : "");
+}
+function wr(p, d, at) {
+    p.f.write(nm(p, p.g), d, at);
+    p.wb += d.length;
+}
+function rd(p, at, n) {
+    return p.f.read(nm(p, p.g), at, n) || "";
+}
+function u16(s, k) {
+    return (s.charCodeAt(k) << 8) | s.charCodeAt(k + 1);
+}
+/** The generation of a committed file of this name, else -1. */
+function head(p, g) {
+    var h = p.f.read(nm(p, g), 0, 6 /* L.H */);
+    return h && h.length == 6 /* L.H */ && h.charCodeAt(0) == 0x6d && h.charCodeAt(1) == 0x71 && !h.charCodeAt(5) && (h.charCodeAt(2) & 1) == (g & 1) ? h.charCodeAt(2) : -1;
+}
+/** The packet of the record at `o`, or "" when the record is torn (or not one). */
+function packetAt(p, o, h) {
+    var n = u16(h, 0);
+    if (h.length < 6 /* L.R */ || o + 6 /* L.R */ + n > p.z || n < 7)
+        return "";
+    var pk = rd(p, o + 6 /* L.R */, n);
+    return pk.length == n && ( /*@__INLINE__*/crc(pk) & 0xffff) == u16(h, 2) && (pk.charCodeAt(0) & 0xf6) == 0x32 ? pk : "";
+}
+/** A log record for `name` (of `size` bytes, a RAM store of `wn` entries), not opened yet. */
+function logNew(name, size, wn, f) {
+    return { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+}
+/**
+ * Open the log: the newer committed file and its end, a torn tail compacted away, a new `size` applied
+ * when what is held fits it (nothing is in the RAM store yet: r is its first record). Returns the
+ * packet id of the newest record, from which new ids go on.
+ */
+function logOpen(p, size) {
+    var a = head(p, 0);
+    var b = head(p, 1);
+    var g = a < 0 ? b : b < 0 || ((b - a) & 255) != 1 ? a : b;
+    if (g < 0) {
+        // Nothing readable: a new log of generation 0, made over whatever is there, and the other name
+        // erased (when Storage has no room for it, every publish is refused until it has).
+        p.g = 255;
+        if (!compact(p, 0, 1))
+            p.r = p.w = p.z;
+        return 0;
+    }
+    // The other file is an older generation or one that was never committed.
+    p.f.erase(nm(p, g + 1));
+    p.g = g;
+    p.z = u16(rd(p, 0, 6 /* L.H */), 3);
+    var o = 6 /* L.H */;
+    var id = 0;
+    var torn = 0;
+    for (;;) {
+        var h = rd(p, o, 6 /* L.R */);
+        if (h.length < 6 /* L.R */ || h.charCodeAt(0) == 255) {
+            // The end; bytes written past it (a header cut short) make it a torn tail.
+            if (h != "\xff\xff\xff\xff\xff\xff".substr(0, h.length))
+                torn = 1;
+            break;
+        }
+        var pk = /*@__INLINE__*/ packetAt(p, o, h);
+        if (!pk) {
+            torn = 1;
+            break;
+        }
+        var j = 1;
+        while (pk.charCodeAt(j++) & 128)
+            ;
+        id = u16(pk, j + 2 + u16(pk, j));
+        if (h.charCodeAt(5) == 255)
+            p.v += 6 /* L.R */ + pk.length;
+        o += 6 /* L.R */ + pk.length;
+    }
+    p.w = o;
+    // A new persistSize takes effect when what is held fits it. Nothing is appended after a torn record:
+    // until a compaction succeeds (Storage has room for the new file), the log counts as full where it ends.
+    var z = p.z;
+    if (p.v <= size - 6 /* L.H */)
+        p.z = size;
+    if ((torn || p.z != z) && !compact(p, 0, 1))
+        p.z = torn ? o : z;
+    return id;
+}
+/**
+ * Copy the held records to a new file of the next generation (of size z), commit it, erase the old one.
+ * Unless `force`, only when the new record of `need` bytes then fits and acknowledged records are at
+ * least a quarter of the file (or nothing is held): a file of live records is not copied again and again.
+ */
+function compact(p, need, force) {
+    var room = p.z - 6 /* L.H */;
+    if (!force && (p.v + need > room || (p.v && (p.w - 6 /* L.H */ - p.v) * 4 < room)))
+        return false;
+    var g = (p.g + 1) & 255;
+    var to = nm(p, g);
+    try {
+        if (!p.f.write(to, chr(0x6d, 0x71, g, p.z >> 8, p.z & 255, 255), 0, p.z))
+            return false;
+    }
+    catch (x) {
+        // No room in Storage for the new file, even after its own compaction: the old file stays.
+        return false;
+    }
+    p.wb += 6 /* L.H */;
+    var w = 6 /* L.H */;
+    var x = "";
+    // The held records are the RAM store's entries (the oldest, where p.o says) and those from r on: no
+    // acknowledged record is read.
+    for (var q = 0; q < p.o.length; q += 4) {
+        var n = u16(p.o, q + 2);
+        var d = rd(p, u16(p.o, q), 6 /* L.R */ + n);
+        p.f.write(to, d, w);
+        p.wb += d.length;
+        x += chr(w >> 8, w & 255, n >> 8, n & 255);
+        w += d.length;
+    }
+    var r = w;
+    for (var o = p.r; o < p.w;) {
+        var h = rd(p, o, 6 /* L.R */);
+        var n = u16(h, 0);
+        if (h.charCodeAt(5) == 255 && w + 6 /* L.R */ + n <= p.z) {
+            var d = h + rd(p, o + 6 /* L.R */, n);
+            p.f.write(to, d, w);
+            p.wb += d.length;
+            w += 6 /* L.R */ + n;
+        }
+        o += 6 /* L.R */ + n;
+    }
+    p.f.write(to, "\0", 5);
+    p.wb++;
+    p.f.erase(nm(p, p.g));
+    p.g = g;
+    p.o = x;
+    p.r = r;
+    p.w = w;
+    p.cm++;
+    return true;
+}
+/**
+ * storePut with persist: the message is written to Storage first (1), or refused when the log is full
+ * even after compaction (0), or can never be held (Err.SPACE, or the encoder's Err). It enters the RAM
+
+/**
+ * Append the record of `pk` (its S byte `s`: 0 handed to the sender, else 255) at the end: its offset,
+ * or 0 when the log is full even after compaction.
+ */
+function logPut(p, pk, s) {
+    var n = pk.length;
+    if (p.w + 6 /* L.R */ + n > p.z && !compact(p, 6 /* L.R */ + n))
+        return 0;
+    var o = p.w;
+    var x = /*@__INLINE__*/ crc(pk);
+    wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, s, 255) + pk, o);
+    p.w += 6 /* L.R */ + n;
+    p.v += 6 /* L.R */ + n;
+    return o;
+}
+/** The RAM store's entries [j, j + m) were acknowledged: their A bytes cleared, out of the index. */
+function logDone(p, j, m) {
+    for (var q = j; q < j + m; q++) {
+        wr(p, "\0", u16(p.o, q * 4) + 5);
+        p.v -= 6 /* L.R */ + u16(p.o, q * 4 + 2);
+    }
+    p.o = p.o.substr(0, j * 4) + p.o.substr((j + m) * 4);
+}
+/** Records held in Storage alone (not in the RAM store). */
+function logHeld(p) {
+    var n = 0;
+    for (var o = p.r; o < p.w;) {
+        var h = rd(p, o, 6 /* L.R */);
+        if (h.charCodeAt(5) == 255)
+            n++;
+        o += 6 /* L.R */ + u16(h, 0);
+    }
+    return n;
+}
+
+// The MQTT-SN client's held QoS 1 messages kept in Storage (option `persist`, issue 31): the log of
+// persist-log.ts, whose records hold each message as an MQTT PUBLISH packet (topic name, payload, retain,
+// id). A held entry keeps its topic name because topic ids change with every connection; it is decoded
+// into the held FIFO (held.ts) when its turn comes and encoded as MQTT-SN when sent. The FIFO holds only
+// the first few (the window: one in flight, the next ready); the rest waits in Storage alone.
+// The FIFO may hold QoS 0 entries too (waiting for their topic's registration): those are not in the log,
+// and the log's RAM index (p.o) lists the QoS 1 entries of the FIFO, in the same order.
+// S is set as an entry is first sent (pump, before the PUBLISH leaves), so after a restart an entry that
+// may have reached the gateway goes again with DUP=1 to a kept session (clean: false), and as a new
+// publish (DUP=0) in a new one; A once the gateway acknowledged it, or refused it.
+/**
+ * Open the log `name` (of `size` bytes) for the FIFO `s`: the oldest held messages loaded into it, those
+ * that may have been sent with DUP when the session is `kept`. Returns the message id of the newest record.
+ */
+function snPersistOpen(s, g, name, size, kept, f) {
+    var p = logNew(name, size, 2 /* W.N */);
+    s.p = p;
+    var id = /*@__INLINE__*/ logOpen(p, size);
+    // u: the session is kept, so an entry sent before a restart carries DUP.
+    p.u = kept;
+    fill(p, s);
+    // Counted once here, then kept: queued() is polled, and each record read is a Storage call.
+    s.c = /*@__INLINE__*/ logHeld(p) + p.o.length / 4;
+    if (kept) {
+        // The topic ids the gateway gave on the kept session (a deep sleep ends the process, not the
+        // session): used at once, so a wake need not REGISTER. A gateway that forgot them (a restart) answers
+        // the PUBLISH with "invalid topic id", and the client registers the topic again (client.ts).
+        var t = p.f.read(name + "#", 0, 512);
+        try {
+            var o = t ? JSON.parse(t) : {};
+            for (var k in o)
+                regPut(g, k, o[k], 2 /* RF.NOW */);
+        }
+        catch (x) { }
+    }
+    return id;
+}
+/** A REGACK on a kept session: the client's own topic ids into Storage beside the log ("<name>#") when they changed. */
+function snPersistTopics(s, g) {
+    var p = s.p;
+    var o = {};
+    for (var k = 0; k < g.n.length; k++)
+        if (!(g.f[k] & 1 /* RF.GW */))
+            o[g.n[k]] = g.i[k];
+    var t = JSON.stringify(o);
+    if (p.f.read(p.n + "#", 0, 512) != t)
+        p.f.write(p.n + "#", t, 0);
+}
+/** Move held records into the FIFO, oldest first, while the window has room, skipping acknowledged ones. */
+function fill(p, s) {
+    while (p.r < p.w && p.o.length < 2 /* W.N */ * 4) {
+        var o = p.r;
+        var h = rd(p, o, 6 /* L.R */);
+        var n = u16(h, 0);
+        if (h.charCodeAt(5) == 255) {
+            // A copy: on a board what Storage.read gives points into flash, and so would the held topic and
+            // payload (substrings of it), read as null once Storage compacts the file away.
+            var pk = rd(p, o + 6 /* L.R */, n) + "";
+            var j = 1;
+            while (pk.charCodeAt(j++) & 128)
+                ;
+            var tl = u16(pk, j);
+            j += 2 + tl;
+            var e = snHold(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), 32 /* W.QOS1 */ | (pk.charCodeAt(0) & 1 ? 16 /* F.RETAIN */ : 0) | (p.u && !h.charCodeAt(4) ? 128 /* F.DUP */ : 0), u16(pk, j));
+            if (!e)
+                return;
+            if (e < 0) {
+                // Larger than the FIFO now takes (storeSize made smaller since it was held): never sendable.
+                wr(p, "\0", o + 5);
+                p.v -= 6 /* L.R */ + n;
+                s.c--;
+            }
+            else
+                p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
+        }
+        p.r = o + 6 /* L.R */ + n;
+    }
+}
+/**
+ * snHold for a QoS 1 message with persist: 1 in Storage (and in the FIFO when nothing older waits in
+ * Storage alone and the window has room), 0 the log is full even after compaction, -1 it can never be held.
+ */
+function snPersistPut(s, t, d, f, m) {
+    var p = s.p;
+    var pk = /*@__INLINE__*/ packet(t, d, !!(f & 16 /* F.RETAIN */), m);
+    if (typeof pk == "number" || pk.length + 6 /* L.R */ > p.z - 6 /* L.H */)
+        return -1;
+    var ram = p.r == p.w && p.o.length < 2 /* W.N */ * 4;
+    var o = /*@__INLINE__*/ logPut(p, pk, 255);
+    if (!o)
+        return 0;
+    var n = pk.length;
+    if (ram) {
+        var e = snHold(s, t, d, f, m);
+        if (e < 0) {
+            // Larger than storeSize: never sendable, so not held either.
+            wr(p, "\0", o + 5);
+            p.v -= 6 /* L.R */ + n;
+            return -1;
+        }
+        if (e) {
+            p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
+            p.r = p.w;
+        }
+    }
+    s.c++;
+    return 1;
+}
+/** The FIFO's first QoS 1 entry is sent for the first time: marked handed to the sender (S) first. */
+function snPersistSent(s) {
+    var p = s.p;
+    var o = u16(p.o, 0) + 4;
+    if (rd(p, o, 1) == "\xff")
+        wr(p, "\0", o);
+}
+/** snShift with persist: a QoS 1 entry is marked done (A) in Storage, and the next held ones move up. */
+function snPersistShift(s) {
+    var h = s.e[0];
+    snShift(s);
+    if (h && h.f & 32 /* W.QOS1 */) {
+        s.c--;
+        /*@__INLINE__*/ logDone(s.p, 0, 1);
+    }
+    // After a QoS 0 entry too: the FIFO's bytes may have kept a held one in Storage.
+    fill(s.p, s);
+}
+/** Messages held: the QoS 1 ones in Storage, and the FIFO's QoS 0 ones (waiting for a registration). */
+function snPersistCount(s) {
+    return s.c + s.e.length - s.p.o.length / 4;
 }
 
 // Topic names and filters [MQTT-4.7]: validation of what the user passes in, and filter matching.
@@ -827,11 +1326,14 @@ function pump(c) {
         var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
         var d = snEncode(12 /* N.PUBLISH */, h.p, h.f | (id >> 16), id & 0xffff, q ? h.m : 0);
         if (q) {
+            // With persist, marked in Storage as sent before it can be: a resend after a restart carries DUP.
+            if (PERSIST && c.st.p && !(h.f & 128 /* F.DUP */))
+                snPersistSent(c.st);
             h.f |= 128 /* F.DUP */;
             return request(c, d, 13 /* N.PUBACK */, h.m, h);
         }
         send(c, d);
-        snShift(c.st);
+        (PERSIST && c.st.p ? snPersistShift : snShift)(c.st);
     }
     if (c.zz)
         request(c, snEncode(24 /* N.DISCONNECT */, null, c.zz), 24 /* N.DISCONNECT */, 0);
@@ -962,8 +1464,11 @@ function onMessage(d, host, port) {
     if (t == 11 /* N.REGACK */) {
         if (rc == 0 /* RC.ACCEPTED */) {
             // Refused when the gateway's ids filled the table since publish() found room.
-            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */))
+            if (regPut(c.rg, fe.t, m.i, 2 /* RF.NOW */)) {
                 done(c);
+                if (PERSIST && c.st.p && !c.cl)
+                    snPersistTopics(c.st, c.rg);
+            }
             else
                 refused(c, "REGISTER " + fe.t, 4);
         }
@@ -985,7 +1490,7 @@ function onMessage(d, host, port) {
             refused(c, "PUBLISH to " + fe.t, rc);
         else {
             done(c);
-            snShift(c.st);
+            (PERSIST && c.st.p ? snPersistShift : snShift)(c.st);
         }
     }
     else if (t == 19 /* N.SUBACK */) {
@@ -1031,7 +1536,7 @@ function onMessage(d, host, port) {
 /** The gateway refused a held message: it will not take it later either; drop it and say so. */
 function refused(c, what, rc) {
     done(c);
-    snShift(c.st);
+    (PERSIST && c.st.p ? snPersistShift : snShift)(c.st);
     ev(c, "error", rcFail(what, rc));
 }
 /** "<what> refused: <reason>" for a return code from the gateway, the reason being its code too. */
@@ -1151,7 +1656,7 @@ function publishAny(c, topic, payload, opt) {
             return false;
         }
     }
-    var e = snHold(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
+    var e = (PERSIST && c.st.p && q ? snPersistPut : snHold)(c.st, topic, p, (q << 5 /* F.QOS_SHIFT */) | r, q ? nextId(c) : 0);
     if (e < 0)
         throw fail("message larger than storeSize", "size");
     // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
@@ -1244,7 +1749,7 @@ var PROTO = {
         return this.s;
     },
     queued: function () {
-        return this.st.e.length;
+        return PERSIST && this.st.p ? snPersistCount(this.st) : this.st.e.length;
     },
 };
 /**
@@ -1329,6 +1834,14 @@ function createSnClient(opts, make, defaults) {
     c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.wt = c.zz = c.zw = 0;
     c.st = snStore(o.storeSize);
     c.rg = regCreate(o.topics);
+    // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest;
+    // on a kept session (clean: false) the topic ids it registered too.
+    if (PERSIST && o.persist != null) {
+        numbers(o, "persistSize 2048 32 65000");
+        c.mi = snPersistOpen(c.st, c.rg, o.persist, o.persistSize, c.cl ? 0 : 1);
+    }
+    else if (o.persist != null)
+        throw fail("persist needs build/mqttiny-sn-persist.min.js", "options");
     c.sb = [];
     c.sq = 0;
     c.us = [];

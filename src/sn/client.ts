@@ -10,6 +10,8 @@ import { regCreate, regId, regName, regPut, regSpot, regOld, regClear } from "./
 import type { Reg } from "./registry";
 import { RF } from "./registry";
 import { snStore, snHold, snShift } from "./held";
+import { snPersistOpen, snPersistPut, snPersistSent, snPersistShift, snPersistCount, snPersistTopics } from "./persist";
+import { PERSIST } from "../persist-log";
 import type { SnStore, Data } from "./held";
 import type { Datagram, DatagramEvents, DatagramTransport } from "./udp";
 import { validTopic, validFilter, match } from "../topic";
@@ -52,6 +54,14 @@ export interface SnOptions {
   retries?: number;
   /** Bytes of held messages, default 2048. */
   storeSize?: number;
+  /**
+   * Keep held QoS 1 messages in Storage (a file path on Node, a Storage file name on a board): they
+   * survive a restart, and a client made again with the same name sends them first. Builds with persist
+   * only (build/mqttiny-sn-persist.min.js on a board).
+   */
+  persist?: string;
+  /** Bytes of the Storage file for `persist`, default 2048. */
+  persistSize?: number;
   /**
    * Topic registrations remembered, default 32. The gateway's (REGISTER, SUBACK) are never pushed out by
    * ours; when the table holds only those, publish() to a topic with no id returns false (in `dropped`).
@@ -125,7 +135,7 @@ export interface SnClient {
   removeListener(event: string, f: (...a: any[]) => void): SnClient;
   /** 0 offline, 1 searching, 2 connecting, 3 connected, 4 asleep, 5 awake, 6 ended. */
   state(): number;
-  /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
+  /** Messages held (QoS 1 unacknowledged, in Storage too with persist; QoS 0 waiting for a registration). */
   queued(): number;
   /** Publishes that returned false: the link down (QoS 0), no room in the store or in the topic table. */
   dropped: number;
@@ -408,11 +418,13 @@ function pump(c: R) {
     const q = h.f & (1 << F.QOS_SHIFT);
     const d = snEncode(N.PUBLISH, h.p, h.f | (id >> 16), id & 0xffff, q ? h.m : 0);
     if (q) {
+      // With persist, marked in Storage as sent before it can be: a resend after a restart carries DUP.
+      if (PERSIST && c.st.p && !(h.f & F.DUP)) snPersistSent(c.st);
       h.f |= F.DUP;
       return request(c, d, N.PUBACK, h.m, h);
     }
     send(c, d);
-    snShift(c.st);
+    (PERSIST && c.st.p ? snPersistShift : snShift)(c.st);
   }
   if (c.zz) request(c, snEncode(N.DISCONNECT, null, c.zz), N.DISCONNECT, 0);
 }
@@ -530,8 +542,10 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
   if (t == N.REGACK) {
     if (rc == RC.ACCEPTED) {
       // Refused when the gateway's ids filled the table since publish() found room.
-      if (regPut(c.rg, fe.t, m.i, RF.NOW)) done(c);
-      else refused(c, "REGISTER " + fe.t, 4);
+      if (regPut(c.rg, fe.t, m.i, RF.NOW)) {
+        done(c);
+        if (PERSIST && c.st.p && !c.cl) snPersistTopics(c.st, c.rg);
+      } else refused(c, "REGISTER " + fe.t, 4);
     } else if (rc == RC.CONGESTION) return later(c);
     else refused(c, "REGISTER " + fe.t, rc);
   } else if (t == N.PUBACK) {
@@ -545,7 +559,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     if (rc) refused(c, "PUBLISH to " + fe.t, rc);
     else {
       done(c);
-      snShift(c.st);
+      (PERSIST && c.st.p ? snPersistShift : snShift)(c.st);
     }
   } else if (t == N.SUBACK) {
     if (rc == RC.CONGESTION) {
@@ -582,7 +596,7 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
 /** The gateway refused a held message: it will not take it later either; drop it and say so. */
 function refused(c: R, what: string, rc: number) {
   done(c);
-  snShift(c.st);
+  (PERSIST && c.st.p ? snPersistShift : snShift)(c.st);
   ev(c, "error", rcFail(what, rc));
 }
 
@@ -693,7 +707,7 @@ function publishAny(c: R, topic: string, payload?: Data | null, opt?: SnPublishO
       return false;
     }
   }
-  const e = snHold(c.st, topic, p, (q << F.QOS_SHIFT) | r, q ? nextId(c) : 0);
+  const e = (PERSIST && c.st.p && q ? snPersistPut : snHold)(c.st, topic, p, (q << F.QOS_SHIFT) | r, q ? nextId(c) : 0);
   if (e < 0) throw fail("message larger than storeSize", "size");
   // Full: false and counted, no event, for QoS 0 and 1 alike (flow control, as in src/client.ts).
   if (!e) {
@@ -788,7 +802,7 @@ const PROTO = {
     return this.s;
   },
   queued: function (this: R) {
-    return this.st.e.length;
+    return PERSIST && this.st.p ? snPersistCount(this.st) : this.st.e.length;
   },
 };
 
@@ -865,6 +879,12 @@ export function createSnClient(opts?: SnOptions | null, make?: (o: any) => Datag
   c.fm = c.fc = c.ls = c.lr = c.f = c.mi = c.wu = c.wa = c.wt = c.zz = c.zw = 0;
   c.st = snStore(o.storeSize);
   c.rg = regCreate(o.topics);
+  // persist (sn/persist.ts): what an earlier run held is loaded first, message ids go on from its newest;
+  // on a kept session (clean: false) the topic ids it registered too.
+  if (PERSIST && o.persist != null) {
+    numbers(o, "persistSize 2048 32 65000");
+    c.mi = snPersistOpen(c.st, c.rg, o.persist, o.persistSize, c.cl ? 0 : 1);
+  } else if (o.persist != null) throw fail("persist needs build/mqttiny-sn-persist.min.js", "options");
   c.sb = [];
   c.sq = 0;
   c.us = [];

@@ -27,6 +27,9 @@ export interface SnStore {
   /** Bytes held, and the budget. */
   n: number;
   x: number;
+  /** persist.ts's log, when the client has one (sn/persist.ts), and the QoS 1 messages it holds. */
+  p?: any;
+  c?: number;
 }
 
 export function snStore(size: number): SnStore {

@@ -40,6 +40,14 @@ export interface SnOptions {
     /** Bytes of held messages, default 2048. */
     storeSize?: number;
     /**
+     * Keep held QoS 1 messages in Storage (a file path on Node, a Storage file name on a board): they
+     * survive a restart, and a client made again with the same name sends them first. Builds with persist
+     * only (build/mqttiny-sn-persist.min.js on a board).
+     */
+    persist?: string;
+    /** Bytes of the Storage file for `persist`, default 2048. */
+    persistSize?: number;
+    /**
      * Topic registrations remembered, default 32. The gateway's (REGISTER, SUBACK) are never pushed out by
      * ours; when the table holds only those, publish() to a topic with no id returns false (in `dropped`).
      */
@@ -113,7 +121,7 @@ export interface SnClient {
     removeListener(event: string, f: (...a: any[]) => void): SnClient;
     /** 0 offline, 1 searching, 2 connecting, 3 connected, 4 asleep, 5 awake, 6 ended. */
     state(): number;
-    /** Messages held (QoS 1 unacknowledged, QoS 0 waiting for a registration). */
+    /** Messages held (QoS 1 unacknowledged, in Storage too with persist; QoS 0 waiting for a registration). */
     queued(): number;
     /** Publishes that returned false: the link down (QoS 0), no room in the store or in the topic table. */
     dropped: number;

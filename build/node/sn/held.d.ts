@@ -17,6 +17,9 @@ export interface SnStore {
     /** Bytes held, and the budget. */
     n: number;
     x: number;
+    /** persist.ts's log, when the client has one (sn/persist.ts), and the QoS 1 messages it holds. */
+    p?: any;
+    c?: number;
 }
 export declare function snStore(size: number): SnStore;
 /** Hold a message: 1 held, 0 the budget is used up now, -1 it can never fit. */
