@@ -639,7 +639,7 @@ function drop(c, err, wait) {
 function finish(c) {
     var was = c.s;
     var l = c.l;
-    var n = storeCount(c.st);
+    var n = (storeCount)(c.st);
     if (was == 3 /* S.UP */)
         txAck(c, 0xe0, -1); // DISCONNECT: after a clean one the will is not sent
     if (c.t != null)
@@ -653,8 +653,9 @@ function finish(c) {
     c.e = null;
     if (l)
         l.close();
+    // With persist they stay in Storage, and go out at the next connect with the same persist.
     if (n)
-        c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+        c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()" + (""), "ended"));
     if (was == 3 /* S.UP */)
         c.eq.push("offline", undefined);
     ev(c, "close");

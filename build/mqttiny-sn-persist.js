@@ -473,7 +473,7 @@ function packetAt(p, o, h) {
 }
 /** A log record for `name` (of `size` bytes, a RAM store of `wn` entries), not opened yet. */
 function logNew(name, size, wn, f) {
-    return { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+    return { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, hc: 0, wb: 0, cm: 0 };
 }
 /**
  * Open the log: the newer committed file and its end, a torn tail compacted away, a new `size` applied

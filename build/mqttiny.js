@@ -668,7 +668,7 @@ function drop(c, err, wait) {
 function finish(c) {
     var was = c.s;
     var l = c.l;
-    var n = storeCount(c.st);
+    var n = (storeCount)(c.st);
     if (was == 3 /* S.UP */)
         txAck(c, 0xe0, -1); // DISCONNECT: after a clean one the will is not sent
     if (c.t != null)
@@ -685,8 +685,9 @@ function finish(c) {
     // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
     for (var k = 0, a = c.sb.concat(c.us); k < a.length; k++)
             settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
+    // With persist they stay in Storage, and go out at the next connect with the same persist.
     if (n)
-        c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+        c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()" + (""), "ended"));
     if (was == 3 /* S.UP */)
         c.eq.push("offline", undefined);
     ev(c, "close");

@@ -345,7 +345,7 @@ function drop(c: R, err: MqttError, wait?: number) {
 function finish(c: R) {
   const was = c.s;
   const l = c.l;
-  const n = storeCount(c.st);
+  const n = (PERSIST ? persistCount : storeCount)(c.st);
   if (was == S.UP) txAck(c, 0xe0, -1); // DISCONNECT: after a clean one the will is not sent
   if (c.t != null) c.k.clear(c.t);
   if (c.et != null) c.k.clear(c.et);
@@ -357,7 +357,8 @@ function finish(c: R) {
   if (l) l.close();
   // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
   if (CB) for (let k = 0, a = c.sb.concat(c.us); k < a.length; k++) settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
-  if (n) c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+  // With persist they stay in Storage, and go out at the next connect with the same persist.
+  if (n) c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()" + (PERSIST && c.st.p ? ", kept in Storage" : ""), "ended"));
   if (was == S.UP) c.eq.push("offline", undefined);
   ev(c, "close");
 }

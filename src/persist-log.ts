@@ -60,6 +60,8 @@ export interface Log {
   wn: number;
   /** A CONNACK has come since the restart: what enters the RAM store from now on may go out at once. */
   u: number;
+  /** MQTT: records held in Storage alone (from r, not acknowledged), so that queued() reads no flash. */
+  hc: number;
   /** Bytes written and compactions made, for the bench. */
   wb: number;
   cm: number;
@@ -98,7 +100,7 @@ function packetAt(p: Log, o: number, h: string): string {
 
 /** A log record for `name` (of `size` bytes, a RAM store of `wn` entries), not opened yet. */
 export function logNew(name: string, size: number, wn: number, f?: Flash): Log {
-  return { f: f || /*@__INLINE__*/ flash(name), n: name, g: 0, z: size, w: L.H, r: L.H, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+  return { f: f || /*@__INLINE__*/ flash(name), n: name, g: 0, z: size, w: L.H, r: L.H, v: 0, k: "", o: "", wn: wn, u: 0, hc: 0, wb: 0, cm: 0 };
 }
 
 /**

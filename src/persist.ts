@@ -29,6 +29,7 @@ export function persistOpen(s: Store, name: string, size: number, wn: number, f?
   const p: Log = logNew(name, size, wn, f);
   (s as any).p = p;
   const id = /*@__INLINE__*/ logOpen(p, size);
+  p.hc = /*@__INLINE__*/ logHeld(p);
   // Those marked handed to the sender come first (a prefix): loaded, then marked sent in the store.
   refill(p, s, 1);
   /*@__INLINE__*/ storeSent(s);
@@ -55,6 +56,7 @@ function refill(p: Log, s: Store, q: number): void {
       j += 2 + tl;
       const e = storePut(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
       if (!e) return;
+      p.hc--;
       if (e < 0) {
         // Larger than the RAM store now takes (storeSize made smaller since it was held): it can never
         // be sent, and would hold up all behind it.
@@ -93,7 +95,7 @@ export function persistPut(s: Store, topic: string, payload: Data | undefined, r
     p.k += chr(0x40, 2, id >> 8, id & 255);
     p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
     p.r = p.w;
-  }
+  } else p.hc++;
   return 1;
 }
 
@@ -143,5 +145,5 @@ export function persistAcks(s: Store, b: string): number {
 /** Messages held: in Storage with persist, else in the RAM store. */
 export function persistCount(s: Store): number {
   const p: Log = (s as any).p;
-  return p ? /*@__INLINE__*/ logHeld(p) + p.k.length / 4 : storeCount(s);
+  return p ? p.hc + p.k.length / 4 : storeCount(s);
 }

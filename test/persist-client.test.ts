@@ -14,7 +14,7 @@ import { crc } from "../src/persist-io";
 import { fakeFlash } from "./sim/flash";
 
 /** A platform: makes a client with persist; each call after the first is the same device restarted. */
-type Device = { create: Create; name: string; done(): void };
+type Device = { create: Create; name: string; done(): void; reads?: () => number };
 const devices: [string, () => Device][] = [
   [
     "src, a file",
@@ -27,14 +27,58 @@ const devices: [string, () => Device][] = [
     "min, Storage",
     () => {
       const flash = fakeFlash();
+      let reads = 0;
+      const read = flash.read;
+      flash.read = (...a) => (reads++, read(...a));
       const create: Create = (o) => loadBundle("build/mqttiny-persist.min.js", { E: { ...E, CRC32: crc }, require: (n: string) => (n == "Storage" ? flash : null) }).createClient(o);
-      return { create, name: "q", done() {} };
+      return { create, name: "q", done() {}, reads: () => reads };
     },
   ],
 ];
 
 for (const [label, device] of devices) {
   const t = suite(`client persist [${label}]`);
+
+  t("queued() counts what is held, in Storage alone and in the RAM store, without reading Storage, and falls to 0 as the PUBACKs come", () => {
+    const d = device();
+    const broker = createBroker();
+    const o = { persist: d.name, window: 4, clean: false };
+    const a = rig(d.create, o, {}, broker);
+    for (let i = 0; i < 40; i++) assert.ok(a.client.publish("t", "r" + i, { qos: 1 }), "r" + i);
+    assert.is(a.client.queued(), 40);
+    const r0 = d.reads ? d.reads() : 0;
+    for (let i = 0; i < 100; i++) a.client.queued();
+    if (d.reads) assert.is(d.reads() - r0, 0, "queued() read no Storage");
+    // The power goes; the next boot counts the log once.
+    const b = rig(d.create, o, {}, broker);
+    assert.is(b.client.queued(), 40);
+    b.up();
+    let last = 40;
+    for (let k = 0; k < 500 && b.client.queued() > 0; k++) {
+      b.clock.advance(5);
+      const q = b.client.queued();
+      assert.ok(q <= last && q >= 0, `queued() ${q} after ${last}`);
+      last = q;
+    }
+    assert.is(b.client.queued(), 0);
+    assert.is(new Set(got(b, "publish").map((x) => String(x.payload))).size, 40, "every one went out");
+    d.done();
+  });
+
+  t("end(true) with messages held: the `ended` error counts all of them and says they are kept in Storage; the next client sends them", () => {
+    const d = device();
+    const broker = createBroker();
+    const o = { persist: d.name, window: 4 };
+    const a = rig(d.create, o, {}, broker);
+    for (let i = 0; i < 10; i++) assert.ok(a.client.publish("t", "e" + i, { qos: 1 }));
+    a.client.end(true);
+    assert.equal(a.errors.map((e) => [e.code, e.message]), [["ended", "10 held QoS 1 message(s) not sent before end(), kept in Storage"]]);
+    const b = rig(d.create, o, {}, broker);
+    b.up();
+    assert.ok(b.clock.until(() => b.client.queued() == 0, 10_000));
+    assert.equal(got(b, "publish").map((x) => String(x.payload)), ["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9"]);
+    d.done();
+  });
 
   t("after a restart, connect() sends the held messages first, in order, with DUP=1 to the kept session", () => {
     const d = device();

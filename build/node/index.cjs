@@ -716,7 +716,7 @@ function packetAt(p, o, h) {
 }
 /** A log record for `name` (of `size` bytes, a RAM store of `wn` entries), not opened yet. */
 function logNew(name, size, wn, f) {
-    return { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, wb: 0, cm: 0 };
+    return { f: /*@__INLINE__*/ flash(), n: name, g: 0, z: size, w: 6 /* L.H */, r: 6 /* L.H */, v: 0, k: "", o: "", wn: wn, u: 0, hc: 0, wb: 0, cm: 0 };
 }
 /**
  * Open the log: the newer committed file and its end, a torn tail compacted away, a new `size` applied
@@ -856,6 +856,7 @@ function persistOpen(s, name, size, wn, f) {
     var p = logNew(name, size, wn);
     s.p = p;
     var id = /*@__INLINE__*/ logOpen(p, size);
+    p.hc = /*@__INLINE__*/ logHeld(p);
     // Those marked handed to the sender come first (a prefix): loaded, then marked sent in the store.
     refill(p, s, 1);
     /*@__INLINE__*/ storeSent(s);
@@ -884,6 +885,7 @@ function refill(p, s, q) {
             var e = storePut(s, /*@__INLINE__*/ text(pk.substr(j - tl, tl)), /*@__INLINE__*/ bytes(pk.substr(j + 2)), !!(pk.charCodeAt(0) & 1), u16(pk, j), null);
             if (!e)
                 return;
+            p.hc--;
             if (e < 0) {
                 // Larger than the RAM store now takes (storeSize made smaller since it was held): it can never
                 // be sent, and would hold up all behind it.
@@ -927,6 +929,8 @@ function persistPut(s, topic, payload, retain, id, c) {
         p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
         p.r = p.w;
     }
+    else
+        p.hc++;
     return 1;
 }
 /**
@@ -964,7 +968,7 @@ function persistAck(s, id) {
 /** Messages held: in Storage with persist, else in the RAM store. */
 function persistCount(s) {
     var p = s.p;
-    return p ? /*@__INLINE__*/ logHeld(p) + p.k.length / 4 : storeCount(s);
+    return p ? p.hc + p.k.length / 4 : storeCount(s);
 }
 
 // The incremental decoder: one fixed receive buffer, a resumable state machine (fixed header byte,
@@ -1374,7 +1378,7 @@ function drop(c, err, wait) {
 function finish(c) {
     var was = c.s;
     var l = c.l;
-    var n = storeCount(c.st);
+    var n = (persistCount )(c.st);
     if (was == 3 /* S.UP */)
         txAck(c, 0xe0, -1); // DISCONNECT: after a clean one the will is not sent
     if (c.t != null)
@@ -1391,8 +1395,9 @@ function finish(c) {
     // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
     for (var k = 0, a = c.sb.concat(c.us); k < a.length; k++)
             settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
+    // With persist they stay in Storage, and go out at the next connect with the same persist.
     if (n)
-        c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()", "ended"));
+        c.eq.push("error", fail(n + " held QoS 1 message(s) not sent before end()" + (c.st.p ? ", kept in Storage" : ""), "ended"));
     if (was == 3 /* S.UP */)
         c.eq.push("offline", undefined);
     ev(c, "close");

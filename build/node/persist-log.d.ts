@@ -23,6 +23,8 @@ export interface Log {
     wn: number;
     /** A CONNACK has come since the restart: what enters the RAM store from now on may go out at once. */
     u: number;
+    /** MQTT: records held in Storage alone (from r, not acknowledged), so that queued() reads no flash. */
+    hc: number;
     /** Bytes written and compactions made, for the bench. */
     wb: number;
     cm: number;
