@@ -999,7 +999,7 @@ function publishAny(c, topic, payload, opt) {
 // The methods, shared by every client through the prototype; the API's bodies live here (on Espruino a
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
-    publish: function (topic, payload, opt) {
+    publish: function (topic, payload, opt, cb) {
         // A board's reading, publish(topic, "21.5") or at QoS 1, to a topic already sent to: every check
         // of publishAny() is known to pass. Each call and each local costs on an interpreter, and every
         // call tokenizes the whole text of the function, what follows its return included (Espruino skips
