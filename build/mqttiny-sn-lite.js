@@ -596,10 +596,10 @@ function pump(c) {
         var h = c.st.e[0];
         if (!h)
             break;
-        var id = topicId(c, h.t);
+        var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
+        var id = topicId(c, h.t) || (0);
         if (!id)
             return request(c, snEncode(10 /* N.REGISTER */, h.t, 0, nextId(c)), 11 /* N.REGACK */, c.mi, h);
-        var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
         var d = snEncode(12 /* N.PUBLISH */, h.p, h.f | (id >> 16), id & 0xffff, q ? h.m : 0);
         if (q) {
             h.f |= 128 /* F.DUP */;
@@ -741,11 +741,13 @@ function onMessage(d, host, port) {
         done(c);
         if (rc) {
             var k = c.sb.indexOf(fe);
-            if (k >= 0)
+            // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`; not at
+            // all for a subscription already superseded (its callback was told so), as the MQTT client.
+            if (k >= 0) {
                 c.sb.splice(k, 1);
-            var e = rcFail("subscription " + fe.f, rc);
-            // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
-            ev(c, "error", e);
+                var e = rcFail("subscription " + fe.f, rc);
+                ev(c, "error", e);
+            }
         }
         else {
             fe.i = 0;
@@ -966,8 +968,9 @@ var PROTO = {
         c.so = null;
         if (so)
             so.close();
+        // With persist the QoS 1 ones stay in Storage, and go out at the next connect with the same persist.
         if (n)
-            c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
+            c.eq.push("error", fail(n + " held message(s) not sent before end()" + (""), "ended"));
         if (was >= 3 /* S.UP */)
             c.eq.push("offline", undefined);
         ev(c, "close");

@@ -155,6 +155,14 @@ function regId(g, name) {
     var k = g.n.indexOf(name);
     return k < 0 || !(g.f[k] & 2 /* RF.NOW */) ? 0 : g.i[k];
 }
+/** regId for a QoS 1 PUBLISH: also an id kept from an earlier run (RF.KEPT), which now counts as holding. */
+function regKept(g, name) {
+    var k = g.n.indexOf(name);
+    if (k < 0 || !(g.f[k] & (2 /* RF.NOW */ | 4 /* RF.KEPT */)))
+        return 0;
+    g.f[k] |= 2 /* RF.NOW */;
+    return g.i[k];
+}
 /** The name registered for `id`, or null. The gateway used the id: it holds, and is the gateway's now too. */
 function regName(g, id) {
     var k = g.i.indexOf(id);
@@ -585,10 +593,6 @@ function compact(p, need, force) {
     return true;
 }
 /**
- * storePut with persist: the message is written to Storage first (1), or refused when the log is full
- * even after compaction (0), or can never be held (Err.SPACE, or the encoder's Err). It enters the RAM
-
-/**
  * Append the record of `pk` (its S byte `s`: 0 handed to the sender, else 255) at the end: its offset,
  * or 0 when the log is full even after compaction.
  */
@@ -648,13 +652,14 @@ function snPersistOpen(s, g, name, size, kept, f) {
     s.c = /*@__INLINE__*/ logHeld(p) + p.o.length / 4;
     if (kept) {
         // The topic ids the gateway gave on the kept session (a deep sleep ends the process, not the
-        // session): used at once, so a wake need not REGISTER. A gateway that forgot them (a restart) answers
-        // the PUBLISH with "invalid topic id", and the client registers the topic again (client.ts).
-        var t = p.f.read(name + "#", 0, 512);
+        // session): used at once by QoS 1, so a wake need not REGISTER. A gateway that forgot them (a
+        // restart) answers that PUBLISH with "invalid topic id", and the client registers the topic again
+        // (client.ts). QoS 0 registers first (registry.ts, RF.KEPT).
+        var t = p.f.read(name + "#", 0, 65535);
         try {
             var o = t ? JSON.parse(t) : {};
             for (var k in o)
-                regPut(g, k, o[k], 2 /* RF.NOW */);
+                regPut(g, k, o[k], 4 /* RF.KEPT */);
         }
         catch (x) { }
     }
@@ -668,7 +673,7 @@ function snPersistTopics(s, g) {
         if (!(g.f[k] & 1 /* RF.GW */))
             o[g.n[k]] = g.i[k];
     var t = JSON.stringify(o);
-    if (p.f.read(p.n + "#", 0, 512) != t)
+    if (p.f.read(p.n + "#", 0, 65535) != t)
         p.f.write(p.n + "#", t, 0);
 }
 /** Move held records into the FIFO, oldest first, while the window has room, skipping acknowledged ones. */
@@ -708,7 +713,9 @@ function fill(p, s) {
 function snPersistPut(s, t, d, f, m) {
     var p = s.p;
     var pk = /*@__INLINE__*/ packet(t, d, !!(f & 16 /* F.RETAIN */), m);
-    if (typeof pk == "number" || pk.length + 6 /* L.R */ > p.z - 6 /* L.H */)
+    // Larger than the log, or than the FIFO's storeSize (snHold's measure): never sendable, so refused
+    // before it is written. Written first and dropped later, it would be a reading publish() said was held.
+    if (typeof pk == "number" || pk.length + 6 /* L.R */ > p.z - 6 /* L.H */ || 8 + strLen(t) + (typeof d == "string" ? strLen(d) : d.length) > s.x)
         return -1;
     var ram = p.r == p.w && p.o.length < 2 /* W.N */ * 4;
     var o = /*@__INLINE__*/ logPut(p, pk, 255);
@@ -716,14 +723,7 @@ function snPersistPut(s, t, d, f, m) {
         return 0;
     var n = pk.length;
     if (ram) {
-        var e = snHold(s, t, d, f, m);
-        if (e < 0) {
-            // Larger than storeSize: never sendable, so not held either.
-            wr(p, "\0", o + 5);
-            p.v -= 6 /* L.R */ + n;
-            return -1;
-        }
-        if (e) {
+        if (snHold(s, t, d, f, m)) {
             p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
             p.r = p.w;
         }
@@ -1002,10 +1002,10 @@ function pump(c) {
         var h = c.st.e[0];
         if (!h)
             break;
-        var id = topicId(c, h.t);
+        var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
+        var id = topicId(c, h.t) || (q ? regKept(c.rg, h.t) : 0);
         if (!id)
             return request(c, snEncode(10 /* N.REGISTER */, h.t, 0, nextId(c)), 11 /* N.REGACK */, c.mi, h);
-        var q = h.f & (1 << 5 /* F.QOS_SHIFT */);
         var d = snEncode(12 /* N.PUBLISH */, h.p, h.f | (id >> 16), id & 0xffff, q ? h.m : 0);
         if (q) {
             // With persist, marked in Storage as sent before it can be: a resend after a restart carries DUP.
@@ -1183,14 +1183,16 @@ function onMessage(d, host, port) {
         done(c);
         if (rc) {
             var k = c.sb.indexOf(fe);
-            if (k >= 0)
+            // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`; not at
+            // all for a subscription already superseded (its callback was told so), as the MQTT client.
+            if (k >= 0) {
                 c.sb.splice(k, 1);
-            var e = rcFail("subscription " + fe.f, rc);
-            // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
-            if (fe.d)
-                settle(c, fe, e, 128);
-            else
-                ev(c, "error", e);
+                var e = rcFail("subscription " + fe.f, rc);
+                if (fe.d)
+                    settle(c, fe, e, 128);
+                else
+                    ev(c, "error", e);
+            }
         }
         else {
             fe.i = 0;
@@ -1416,7 +1418,7 @@ var PROTO = {
         if (c.s == 6 /* S.END */)
             return;
         var was = c.s;
-        var n = c.st.e.length;
+        var n = c.st.p ? snPersistCount(c.st) : c.st.e.length;
         if (was >= 3 /* S.UP */)
             send(c, snEncode(24 /* N.DISCONNECT */));
         disarm(c);
@@ -1428,8 +1430,9 @@ var PROTO = {
         // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
         for (var k = 0, a = c.sb.concat(c.us); k < a.length; k++)
                 settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
+        // With persist the QoS 1 ones stay in Storage, and go out at the next connect with the same persist.
         if (n)
-            c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
+            c.eq.push("error", fail(n + " held message(s) not sent before end()" + (c.st.p ? ", QoS 1 kept in Storage" : ""), "ended"));
         if (was >= 3 /* S.UP */)
             c.eq.push("offline", undefined);
         ev(c, "close");

@@ -67,15 +67,19 @@ function wake() {
       // The gateway keeps the session (clean=0 at the next wake finds it). Its answer ends the wake; if it
       // is lost, the deep sleep comes anyway: what is not acknowledged stays in Storage.
       c.on("sleep", deepSleep);
-      c.sleep(CONFIG.sleep);
+      // MQTT-SN's duration is at most 65535 s (18 h); a longer deep sleep reconnects clean=0 all the same.
+      c.sleep(Math.max(1, Math.min(65535, CONFIG.sleep)));
       setTimeout(deepSleep, 500);
     } else deepSleep();
   }
   c.on("error", function (e) {
     if (e.code != "ended") log("mqtt-sn: " + e.message);
   });
+  var poll;
   c.on("connected", function () {
-    var poll = setInterval(function () {
+    // One poll per wake, however often the client connects in it.
+    if (poll || done) return;
+    poll = setInterval(function () {
       if (!c.queued()) {
         clearInterval(poll);
         sleepNow("all acknowledged");

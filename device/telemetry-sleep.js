@@ -66,8 +66,11 @@ function wake() {
   c.on("error", function (e) {
     if (e.code != "ended") log("mqtt: " + e.message);
   });
+  var poll;
   c.on("connected", function () {
-    var poll = setInterval(function () {
+    // One poll per wake, however often the client connects in it.
+    if (poll || done) return;
+    poll = setInterval(function () {
       if (!c.queued()) {
         clearInterval(poll);
         sleepNow("all acknowledged");

@@ -484,7 +484,7 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     for (let k = 0; k < sb.length; k++) if (!kept || c.ks || sb[k].i) sb[k].i = -1;
     // Unsubscribes still due are resent to a kept session; a new session has nothing to unsubscribe.
     if (kept) for (let k = 0; k < c.us.length; k++) c.us[k].i = -1;
-    else c.us.splice(0, c.us.length);
+    const gone = kept ? [] : c.us.splice(0, c.us.length);
     // The handler runs before the session goes out again: a subscribe() there replaces the restored
     // subscription instead of sending a second SUBSCRIBE, and its QoS 0 publishes go ahead of the held
     // messages. Until pump() below, publish() pumps too, so the restored subscriptions go out first.
@@ -494,7 +494,11 @@ function ctl(c: R, d: Rx, t: number, id: number) {
     } finally {
       c.pp = 0;
     }
-    return pump(c);
+    pump(c);
+    // Their callbacks: done, as the new session holds no subscription (after `connected`, with the rest
+    // of the session under way).
+    if (CB) for (let k = 0; k < gone.length; k++) settle(c, gone[k], null);
+    return;
   }
   if (QOS2 && t == T.PUBREL) {
     const k = c.q2.indexOf(id);

@@ -206,10 +206,6 @@ export function compact(p: Log, need: number, force?: number): boolean {
 }
 
 /**
- * storePut with persist: the message is written to Storage first (1), or refused when the log is full
- * even after compaction (0), or can never be held (Err.SPACE, or the encoder's Err). It enters the RAM
-
-/**
  * Append the record of `pk` (its S byte `s`: 0 handed to the sender, else 255) at the end: its offset,
  * or 0 when the log is full even after compaction.
  */

@@ -27,7 +27,7 @@ export const budgets = {
   // The MQTT-SN device bundle with persist (issue 31): the same log as mqttiny-persist (persist-log.ts),
   // about 4 KB more than mqttiny-sn.min.js (the log, the MQTT PUBLISH encoder its records use, and the
   // topic ids of a kept session kept beside it).
-  "build/mqttiny-sn-persist.min.js": { budget: 18700, target: 18700 },
+  "build/mqttiny-sn-persist.min.js": { budget: 18900, target: 18900 },
   // Issue 29: the lite build (src/features.ts), for an ESP8266 loading it from a RAM string. Its target:
   // the ESP8266 layout parses a module from a RAM string only up to about 6.4 KB (the source String takes
   // a block per 7.9 characters while each function's text is copied out of it), and under 6 KB it costs

@@ -698,6 +698,19 @@ both("a refused SUBACK goes to cb (the gateway's code, qos 128), not to `error`;
   assert.equal(r.errors.map((e) => e.code), ["invalid topic"]);
 }, ["sub"]);
 
+both("a refused SUBACK for a subscription already superseded tells nobody: its cb got superseded, no `error`", () => {
+  const r = rig();
+  r.up();
+  r.g.subackRc.push(3);
+  const calls: any[] = [];
+  r.c.subscribe("x/#", (err: any) => calls.push(["first", err && err.code]));
+  r.c.unsubscribe("x/#", (err: any) => calls.push(["unsub", err]));
+  r.clock.advance(1000);
+  assert.ok(r.g.raw.some((h) => h.slice(2, 4) == "12"), "the SUBSCRIBE went out");
+  assert.equal(calls, [["first", "superseded"], ["unsub", null]]);
+  assert.equal(r.errors, []);
+}, ["sub"]);
+
 both("unsubscribe(filter, cb): cb(null) at the UNSUBACK; a superseded subscribe's cb gets code superseded; end() gives the rest code ended", () => {
   const r = rig();
   const calls: any[] = [];

@@ -134,6 +134,24 @@ for (const [name, create] of impls) {
     assert.is(got(r, "unsubscribe").length, 1);
   });
 
+  cb("unsubscribe(filter, cb) before connecting, or lost with the link, to a new session: cb(null) once, after `connected`", () => {
+    const r = rig(create, { reconnectMin: 1000 });
+    const calls: any[] = [];
+    r.client.unsubscribe("a", (err: any) => calls.push(["offline", err]));
+    r.client.on("connected", () => calls.push("connected"));
+    r.up();
+    r.clock.advance(50);
+    assert.equal(calls, ["connected", ["offline", null]]);
+    r.client.unsubscribe("b", (err: any) => calls.push(["lost", err]));
+    r.net.drop(); // written, never arrives; the next session is a new one (clean)
+    assert.is(r.net.drops, 1);
+    r.clock.advance(3000);
+    assert.is(r.client.state(), 3);
+    assert.equal(calls, ["connected", ["offline", null], "connected", ["lost", null]]);
+    r.client.end(true);
+    assert.is(calls.length, 4, "not again at the end");
+  });
+
   cb("a callback that throws becomes an `error` event, code callback; the client goes on", () => {
     const r = rig(create);
     r.up();

@@ -1534,8 +1534,7 @@ function ctl(c, d, t, id) {
         if (kept)
             for (var k = 0; k < c.us.length; k++)
                 c.us[k].i = -1;
-        else
-            c.us.splice(0, c.us.length);
+        var gone = kept ? [] : c.us.splice(0, c.us.length);
         // The handler runs before the session goes out again: a subscribe() there replaces the restored
         // subscription instead of sending a second SUBSCRIBE, and its QoS 0 publishes go ahead of the held
         // messages. Until pump() below, publish() pumps too, so the restored subscriptions go out first.
@@ -1546,7 +1545,12 @@ function ctl(c, d, t, id) {
         finally {
             c.pp = 0;
         }
-        return pump(c);
+        pump(c);
+        // Their callbacks: done, as the new session holds no subscription (after `connected`, with the rest
+        // of the session under way).
+        for (var k = 0; k < gone.length; k++)
+                settle(c, gone[k], null);
+        return;
     }
     if (t == 6 /* T.PUBREL */) {
         var k = c.q2.indexOf(id);

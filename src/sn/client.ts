@@ -6,7 +6,7 @@
 import { N, F, RC } from "./constants";
 import { snDecode, snEncode, snMsg, snStr, snId, snDup, shortId, shortName } from "./codec";
 import type { SnMsg } from "./codec";
-import { regCreate, regId, regName, regPut, regSpot, regOld, regClear } from "./registry";
+import { regCreate, regId, regKept, regName, regPut, regSpot, regOld, regClear } from "./registry";
 import type { Reg } from "./registry";
 import { RF } from "./registry";
 import { snStore, snHold, snShift } from "./held";
@@ -413,9 +413,9 @@ function pump(c: R) {
   for (;;) {
     const h = c.st.e[0];
     if (!h) break;
-    const id = topicId(c, h.t);
-    if (!id) return request(c, snEncode(N.REGISTER, h.t, 0, nextId(c)), N.REGACK, c.mi, h);
     const q = h.f & (1 << F.QOS_SHIFT);
+    const id = topicId(c, h.t) || (PERSIST && q ? regKept(c.rg, h.t) : 0);
+    if (!id) return request(c, snEncode(N.REGISTER, h.t, 0, nextId(c)), N.REGACK, c.mi, h);
     const d = snEncode(N.PUBLISH, h.p, h.f | (id >> 16), id & 0xffff, q ? h.m : 0);
     if (q) {
       // With persist, marked in Storage as sent before it can be: a resend after a restart carries DUP.
@@ -569,11 +569,14 @@ function onMessage(this: Ev, d: Uint8Array | string, host: string, port: number)
     done(c);
     if (rc) {
       const k = c.sb.indexOf(fe);
-      if (k >= 0) c.sb.splice(k, 1);
-      const e = rcFail("subscription " + fe.f, rc);
-      // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`.
-      if (SUB && fe.d) settle(c, fe, e, 128);
-      else ev(c, "error", e);
+      // Told once: to subscribe()'s callback when there is one (as MQTT.js), else as an `error`; not at
+      // all for a subscription already superseded (its callback was told so), as the MQTT client.
+      if (k >= 0) {
+        c.sb.splice(k, 1);
+        const e = rcFail("subscription " + fe.f, rc);
+        if (SUB && fe.d) settle(c, fe, e, 128);
+        else ev(c, "error", e);
+      }
     } else {
       fe.i = 0;
       // A topic name without wildcards comes back with its id: inbound PUBLISH will use it.
@@ -781,7 +784,7 @@ const PROTO = {
     }
     if (c.s == S.END) return;
     const was = c.s;
-    const n = c.st.e.length;
+    const n = PERSIST && c.st.p ? snPersistCount(c.st) : c.st.e.length;
     if (was >= S.UP) send(c, snEncode(N.DISCONNECT));
     disarm(c);
     c.s = S.END;
@@ -790,7 +793,8 @@ const PROTO = {
     if (so) so.close();
     // Callbacks of (un)subscribes still waiting for their acks run once, now: no ack can come.
     if (SUB) for (let k = 0, a = c.sb.concat(c.us); k < a.length; k++) settle(c, a[k], fail("ended before its ack: " + a[k].f, "ended"));
-    if (n) c.eq.push("error", fail(n + " held message(s) not sent before end()", "ended"));
+    // With persist the QoS 1 ones stay in Storage, and go out at the next connect with the same persist.
+    if (n) c.eq.push("error", fail(n + " held message(s) not sent before end()" + (PERSIST && c.st.p ? ", QoS 1 kept in Storage" : ""), "ended"));
     if (was >= S.UP) c.eq.push("offline", undefined);
     ev(c, "close");
   },

@@ -9,6 +9,7 @@
 // may have reached the gateway goes again with DUP=1 to a kept session (clean: false), and as a new
 // publish (DUP=0) in a new one; A once the gateway acknowledged it, or refused it.
 import { snHold, snShift } from "./held";
+import { strLen } from "../codec/strings";
 import { regPut, RF } from "./registry";
 import type { Reg } from "./registry";
 import type { SnStore, Data } from "./held";
@@ -40,12 +41,13 @@ export function snPersistOpen(s: SnStore, g: Reg, name: string, size: number, ke
   s.c = /*@__INLINE__*/ logHeld(p) + p.o.length / 4;
   if (kept) {
     // The topic ids the gateway gave on the kept session (a deep sleep ends the process, not the
-    // session): used at once, so a wake need not REGISTER. A gateway that forgot them (a restart) answers
-    // the PUBLISH with "invalid topic id", and the client registers the topic again (client.ts).
-    const t = p.f.read(name + "#", 0, 512);
+    // session): used at once by QoS 1, so a wake need not REGISTER. A gateway that forgot them (a
+    // restart) answers that PUBLISH with "invalid topic id", and the client registers the topic again
+    // (client.ts). QoS 0 registers first (registry.ts, RF.KEPT).
+    const t = p.f.read(name + "#", 0, 65535);
     try {
       const o = t ? JSON.parse(t) : {};
-      for (const k in o) regPut(g, k, o[k], RF.NOW);
+      for (const k in o) regPut(g, k, o[k], RF.KEPT);
     } catch (x) {}
   }
   return id;
@@ -57,7 +59,7 @@ export function snPersistTopics(s: SnStore, g: Reg): void {
   const o: { [k: string]: number } = {};
   for (let k = 0; k < g.n.length; k++) if (!(g.f[k] & RF.GW)) o[g.n[k]] = g.i[k];
   const t = JSON.stringify(o);
-  if (p.f.read(p.n + "#", 0, 512) != t) p.f.write(p.n + "#", t, 0);
+  if (p.f.read(p.n + "#", 0, 65535) != t) p.f.write(p.n + "#", t, 0);
 }
 
 /** Move held records into the FIFO, oldest first, while the window has room, skipping acknowledged ones. */
@@ -94,20 +96,15 @@ function fill(p: Log, s: SnStore): void {
 export function snPersistPut(s: SnStore, t: string, d: Data, f: number, m: number): number {
   const p: Log = s.p;
   const pk = /*@__INLINE__*/ packet(t, d, !!(f & F.RETAIN), m);
-  if (typeof pk == "number" || pk.length + L.R > p.z - L.H) return -1;
+  // Larger than the log, or than the FIFO's storeSize (snHold's measure): never sendable, so refused
+  // before it is written. Written first and dropped later, it would be a reading publish() said was held.
+  if (typeof pk == "number" || pk.length + L.R > p.z - L.H || 8 + strLen(t) + (typeof d == "string" ? strLen(d) : d.length) > s.x) return -1;
   const ram = p.r == p.w && p.o.length < W.N * 4;
   const o = /*@__INLINE__*/ logPut(p, pk, 255);
   if (!o) return 0;
   const n = pk.length;
   if (ram) {
-    const e = snHold(s, t, d, f, m);
-    if (e < 0) {
-      // Larger than storeSize: never sendable, so not held either.
-      wr(p, "\0", o + 5);
-      p.v -= L.R + n;
-      return -1;
-    }
-    if (e) {
+    if (snHold(s, t, d, f, m)) {
       p.o += chr(o >> 8, o & 255, n >> 8, n & 255);
       p.r = p.w;
     }

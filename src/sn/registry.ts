@@ -13,6 +13,12 @@ export const enum RF {
   GW = 1,
   /** Known to hold on this connection: publish() may use it (after a lost connection the gateway may have restarted). */
   NOW = 2,
+  /**
+   * Kept in Storage from an earlier run of a kept session (persist): a QoS 1 PUBLISH may use it, and so
+   * makes it NOW (a gateway that forgot it answers "invalid topic id", and it is registered again); a
+   * QoS 0 one may not, as Paho 1.5.1 drops a client that sends QoS 0 to an id it does not know.
+   */
+  KEPT = 4,
 }
 
 export interface Reg {
@@ -31,6 +37,14 @@ export function regCreate(max: number): Reg {
 export function regId(g: Reg, name: string): number {
   const k = g.n.indexOf(name);
   return k < 0 || !(g.f[k] & RF.NOW) ? 0 : g.i[k];
+}
+
+/** regId for a QoS 1 PUBLISH: also an id kept from an earlier run (RF.KEPT), which now counts as holding. */
+export function regKept(g: Reg, name: string): number {
+  const k = g.n.indexOf(name);
+  if (k < 0 || !(g.f[k] & (RF.NOW | RF.KEPT))) return 0;
+  g.f[k] |= RF.NOW;
+  return g.i[k];
 }
 
 /** The name registered for `id`, or null. The gateway used the id: it holds, and is the gateway's now too. */

@@ -3,7 +3,13 @@ export declare const enum RF {
     /** The gateway's: not pushed out by a registration of ours. */
     GW = 1,
     /** Known to hold on this connection: publish() may use it (after a lost connection the gateway may have restarted). */
-    NOW = 2
+    NOW = 2,
+    /**
+     * Kept in Storage from an earlier run of a kept session (persist): a QoS 1 PUBLISH may use it, and so
+     * makes it NOW (a gateway that forgot it answers "invalid topic id", and it is registered again); a
+     * QoS 0 one may not, as Paho 1.5.1 drops a client that sends QoS 0 to an id it does not know.
+     */
+    KEPT = 4
 }
 export interface Reg {
     n: string[];
@@ -15,6 +21,8 @@ export interface Reg {
 export declare function regCreate(max: number): Reg;
 /** The id registered for `name` that holds on this connection, or 0. */
 export declare function regId(g: Reg, name: string): number;
+/** regId for a QoS 1 PUBLISH: also an id kept from an earlier run (RF.KEPT), which now counts as holding. */
+export declare function regKept(g: Reg, name: string): number;
 /** The name registered for `id`, or null. The gateway used the id: it holds, and is the gateway's now too. */
 export declare function regName(g: Reg, id: number): string | null;
 /**
