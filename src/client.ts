@@ -595,9 +595,6 @@ function refused(c: R, e: number): boolean {
  * publish() beyond a board's reading: every check, then QoS 1 into the store or QoS 0 on the link.
  */
 function publishAny(c: R, topic: string, payload?: Data | null, opt?: PublishOptions): boolean {
-  // MQTT.js's publish(topic, payload, cb) on Node: never called here, so refused rather than taken as
-  // QoS 0. (Board code does not bring that habit: Espruino's MQTT module takes no callback either.)
-  if (!RAW && typeof opt == "function") throw fail("publish() takes no callback: it returns true when sent or held", "options");
   const q: number = opt ? opt.qos || 0 : 0;
   const r = !!(opt && opt.retain);
   // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
@@ -667,10 +664,12 @@ const PROTO = {
         return true;
       }
     }
-    // publish(topic, payload, opts, cb) from MQTT.js: refused on Node. Not `arguments.length`: V8 then
-    // makes an arguments object now and then (GC events in test/gc.test.ts). The board's bundles have no
-    // `cb` (terser drops an unused last parameter): it would cost every reading's publish() a step.
-    if (!RAW && cb !== undefined) throw fail("publish() takes no callback: it returns true when sent or held", "options");
+    // MQTT.js's publish(topic, payload, cb) and publish(topic, payload, opts, cb) on Node: the callback
+    // would never run, so refused rather than taken as QoS 0 or ignored. Not `arguments.length`: V8 then
+    // makes an arguments object now and then (GC events in test/gc.test.ts). Board code does not bring
+    // that habit (Espruino's MQTT module takes no callback either), and the board's bundles have no `cb`
+    // (terser drops an unused last parameter): it would cost every reading's publish() a step.
+    if (!RAW && (cb !== undefined || typeof opt == "function")) throw fail("publish() takes no callback: it returns true when sent or held", "options");
     return publishAny(this, topic, payload, opt);
   },
   // subscribe() and unsubscribe() are written out each, not one shared function: on a board a function

@@ -750,7 +750,7 @@ function logOpen(p, size) {
                 torn = 1;
             break;
         }
-        var pk = /*@__INLINE__*/ packetAt(p, o, h);
+        var pk = packetAt(p, o, h);
         if (!pk) {
             torn = 1;
             break;
@@ -909,18 +909,18 @@ function refill(p, s, q) {
  */
 function persistPut(s, topic, payload, retain, id, c) {
     var p = s.p;
-    var pk = /*@__INLINE__*/ packet(topic, payload, retain, id);
+    var pk = packet(topic, payload, retain, id);
     if (typeof pk == "number")
         return pk;
     var n = pk.length;
-    if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !( /*@__INLINE__*/storeFits(s, n)))
+    if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !storeFits(s, n))
         return -1 /* Err.SPACE */;
     // As logPut (persist-log.ts), written out: a call less on a board.
     if (p.w + 6 /* L.R */ + n > p.z && !compact(p, 6 /* L.R */ + n))
         return 0;
     var ram = p.r == p.w && storeCount(s) < p.wn;
     var o = p.w;
-    var x = /*@__INLINE__*/ crc(pk);
+    var x = crc(pk);
     wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, ram && (c || p.u) ? 0 : 255, 255) + pk, o);
     p.w += 6 /* L.R */ + n;
     p.v += 6 /* L.R */ + n;
@@ -949,6 +949,8 @@ function persistUp(s) {
 }
 /** The RAM store's entries [j, j + m) were acknowledged: their A bytes cleared, out of the index. */
 function done$1(p, j, m) {
+    // As logDone (persist-log.ts) with the PUBACK index as well, written out: inlined, terser makes logDone
+    // an immediately called function, which a board would define (copying its text) at every PUBACK.
     for (var q = j; q < j + m; q++) {
         wr(p, "\0", u16(p.o, q * 4) + 5);
         p.v -= 6 /* L.R */ + u16(p.o, q * 4 + 2);
@@ -1662,10 +1664,6 @@ function refused(c, e) {
  * publish() beyond a board's reading: every check, then QoS 1 into the store or QoS 0 on the link.
  */
 function publishAny(c, topic, payload, opt) {
-    // MQTT.js's publish(topic, payload, cb) on Node: never called here, so refused rather than taken as
-    // QoS 0. (Board code does not bring that habit: Espruino's MQTT module takes no callback either.)
-    if (typeof opt == "function")
-        throw fail("publish() takes no callback: it returns true when sent or held", "options");
     var q = opt ? opt.qos || 0 : 0;
     var r = !!(opt && opt.retain);
     // A telemetry node publishes to the same few topics: the last topic that passed is not checked again
@@ -1709,10 +1707,12 @@ function publishAny(c, topic, payload, opt) {
 // wrapper would be one more function in RAM and one more call per publish).
 var PROTO = {
     publish: function (topic, payload, opt, cb) {
-        // publish(topic, payload, opts, cb) from MQTT.js: refused on Node. Not `arguments.length`: V8 then
-        // makes an arguments object now and then (GC events in test/gc.test.ts). The board's bundles have no
-        // `cb` (terser drops an unused last parameter): it would cost every reading's publish() a step.
-        if (cb !== undefined)
+        // MQTT.js's publish(topic, payload, cb) and publish(topic, payload, opts, cb) on Node: the callback
+        // would never run, so refused rather than taken as QoS 0 or ignored. Not `arguments.length`: V8 then
+        // makes an arguments object now and then (GC events in test/gc.test.ts). Board code does not bring
+        // that habit (Espruino's MQTT module takes no callback either), and the board's bundles have no `cb`
+        // (terser drops an unused last parameter): it would cost every reading's publish() a step.
+        if ((cb !== undefined || typeof opt == "function"))
             throw fail("publish() takes no callback: it returns true when sent or held", "options");
         return publishAny(this, topic, payload, opt);
     },
