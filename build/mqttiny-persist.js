@@ -606,7 +606,7 @@ function logOpen(p, size) {
                 torn = 1;
             break;
         }
-        var pk = /*@__INLINE__*/ packetAt(p, o, h);
+        var pk = packetAt(p, o, h);
         if (!pk) {
             torn = 1;
             break;
@@ -765,18 +765,18 @@ function refill(p, s, q) {
  */
 function persistPut(s, topic, payload, retain, id, c) {
     var p = s.p;
-    var pk = /*@__INLINE__*/ packet(topic, payload, retain, id);
+    var pk = packet(topic, payload, retain, id);
     if (typeof pk == "number")
         return pk;
     var n = pk.length;
-    if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !( /*@__INLINE__*/storeFits(s, n)))
+    if (n + 6 /* L.R */ > p.z - 6 /* L.H */ || !storeFits(s, n))
         return -1 /* Err.SPACE */;
     // As logPut (persist-log.ts), written out: a call less on a board.
     if (p.w + 6 /* L.R */ + n > p.z && !compact(p, 6 /* L.R */ + n))
         return 0;
     var ram = p.r == p.w && storeCount(s) < p.wn;
     var o = p.w;
-    var x = /*@__INLINE__*/ crc(pk);
+    var x = crc(pk);
     wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, ram && (c || p.u) ? 0 : 255, 255) + pk, o);
     p.w += 6 /* L.R */ + n;
     p.v += 6 /* L.R */ + n;
@@ -805,6 +805,8 @@ function persistUp(s) {
 }
 /** The RAM store's entries [j, j + m) were acknowledged: their A bytes cleared, out of the index. */
 function done(p, j, m) {
+    // As logDone (persist-log.ts) with the PUBACK index as well, written out: inlined, terser makes logDone
+    // an immediately called function, which a board would define (copying its text) at every PUBACK.
     for (var q = j; q < j + m; q++) {
         wr(p, "\0", u16(p.o, q * 4) + 5);
         p.v -= 6 /* L.R */ + u16(p.o, q * 4 + 2);

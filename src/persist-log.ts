@@ -28,8 +28,10 @@
 // the sender, so that a resend after a restart to a kept session carries DUP=1; A once it is
 // acknowledged. Espruino's own Storage compaction is not ours to protect.
 import { chr } from "./codec/native";
-// __INLINE__: the board's seams are one line each; written out where they are called, a board holds
-// that many functions fewer (about 6 blocks each) while the module is loaded.
+// __INLINE__ only where a call runs once (opening the log): terser makes an inlined call in an expression
+// an immediately called function, which a board defines, copying its text, each time the call runs (the
+// reason rollup.config.js turns reduce_funcs off). On the paths of every publish, PUBACK and record, the
+// seams stay plain calls, a function held (about 6 blocks) against a copy per call.
 import { flash, crc } from "./persist-io";
 import type { Flash } from "./persist-io";
 
@@ -133,7 +135,7 @@ export function logOpen(p: Log, size: number): number {
       if (h != "\xff\xff\xff\xff\xff\xff".substr(0, h.length)) torn = 1;
       break;
     }
-    const pk = /*@__INLINE__*/ packetAt(p, o, h);
+    const pk = packetAt(p, o, h);
     if (!pk) {
       torn = 1;
       break;
@@ -213,7 +215,7 @@ export function logPut(p: Log, pk: string, s: number): number {
   const n = pk.length;
   if (p.w + L.R + n > p.z && !compact(p, L.R + n)) return 0;
   const o = p.w;
-  const x = /*@__INLINE__*/ crc(pk);
+  const x = crc(pk);
   wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, s, 255) + pk, o);
   p.w += L.R + n;
   p.v += L.R + n;

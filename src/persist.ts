@@ -79,15 +79,15 @@ function refill(p: Log, s: Store, q: number): void {
  */
 export function persistPut(s: Store, topic: string, payload: Data | undefined, retain: boolean, id: number, c?: Flow | null): number {
   const p: Log = (s as any).p;
-  const pk = /*@__INLINE__*/ packet(topic, payload, retain, id);
+  const pk = packet(topic, payload, retain, id);
   if (typeof pk == "number") return pk;
   const n = pk.length;
-  if (n + L.R > p.z - L.H || !(/*@__INLINE__*/ storeFits(s, n))) return Err.SPACE;
+  if (n + L.R > p.z - L.H || !storeFits(s, n)) return Err.SPACE;
   // As logPut (persist-log.ts), written out: a call less on a board.
   if (p.w + L.R + n > p.z && !compact(p, L.R + n)) return 0;
   const ram = p.r == p.w && storeCount(s) < p.wn;
   const o = p.w;
-  const x = /*@__INLINE__*/ crc(pk);
+  const x = crc(pk);
   wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, ram && (c || p.u) ? 0 : 255, 255) + pk, o);
   p.w += L.R + n;
   p.v += L.R + n;
@@ -115,6 +115,8 @@ export function persistUp(s: Store): void {
 
 /** The RAM store's entries [j, j + m) were acknowledged: their A bytes cleared, out of the index. */
 function done(p: Log, j: number, m: number): void {
+  // As logDone (persist-log.ts) with the PUBACK index as well, written out: inlined, terser makes logDone
+  // an immediately called function, which a board would define (copying its text) at every PUBACK.
   for (let q = j; q < j + m; q++) {
     wr(p, "\0", u16(p.o, q * 4) + 5);
     p.v -= L.R + u16(p.o, q * 4 + 2);

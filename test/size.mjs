@@ -18,7 +18,9 @@ export const budgets = {
   "build/mqttiny-codec.min.js": { budget: 3900, target: 3000 },
   // The device bundle with persist (issue 31): the QoS 1 store kept in Storage, about 3.7 KB more than
   // mqttiny.min.js, which leaves it out (its hooks fold away there: the same bytes as without them).
-  "build/mqttiny-persist.min.js": { budget: 21200, target: 21200 },
+  // Its seams on the paths of every publish, PUBACK and record (packet, storeFits, crc, packetAt) are
+  // plain calls, not calls terser inlines as immediately called functions (persist-log.ts): +23 B.
+  "build/mqttiny-persist.min.js": { budget: 21250, target: 21250 },
   // The MQTT-SN device bundle (issue 13): its target is to be smaller than the MQTT device bundle; its
   // ceiling stops it growing. subscribe()/unsubscribe() callbacks as the MQTT client's (issue 30): 438 B;
   // several listeners with once/off/removeListener, shared with the MQTT client (events.ts): 355 B;

@@ -706,7 +706,7 @@ function logOpen(p, size) {
                 torn = 1;
             break;
         }
-        var pk = /*@__INLINE__*/ packetAt(p, o, h);
+        var pk = packetAt(p, o, h);
         if (!pk) {
             torn = 1;
             break;
@@ -792,7 +792,7 @@ function logPut(p, pk, s) {
     if (p.w + 6 /* L.R */ + n > p.z && !compact(p, 6 /* L.R */ + n))
         return 0;
     var o = p.w;
-    var x = /*@__INLINE__*/ crc(pk);
+    var x = crc(pk);
     wr(p, chr(n >> 8, n & 255, (x >> 8) & 255, x & 255, s, 255) + pk, o);
     p.w += 6 /* L.R */ + n;
     p.v += 6 /* L.R */ + n;
@@ -909,7 +909,7 @@ function snPersistPut(s, t, d, f, m) {
     if (typeof pk == "number" || pk.length + 6 /* L.R */ > p.z - 6 /* L.H */ || 8 + strLen(t) + (typeof d == "string" ? strLen(d) : d.length) > s.x)
         return -1;
     var ram = p.r == p.w && p.o.length < 2 /* W.N */ * 4;
-    var o = /*@__INLINE__*/ logPut(p, pk, 255);
+    var o = logPut(p, pk, 255);
     if (!o)
         return 0;
     var n = pk.length;
@@ -935,7 +935,7 @@ function snPersistShift(s) {
     snShift(s);
     if (h && h.f & 32 /* W.QOS1 */) {
         s.c--;
-        /*@__INLINE__*/ logDone(s.p, 0, 1);
+        logDone(s.p, 0, 1);
     }
     // After a QoS 0 entry too: the FIFO's bytes may have kept a held one in Storage.
     fill(s.p, s);

@@ -100,7 +100,7 @@ export function snPersistPut(s: SnStore, t: string, d: Data, f: number, m: numbe
   // before it is written. Written first and dropped later, it would be a reading publish() said was held.
   if (typeof pk == "number" || pk.length + L.R > p.z - L.H || 8 + strLen(t) + (typeof d == "string" ? strLen(d) : d.length) > s.x) return -1;
   const ram = p.r == p.w && p.o.length < W.N * 4;
-  const o = /*@__INLINE__*/ logPut(p, pk, 255);
+  const o = logPut(p, pk, 255);
   if (!o) return 0;
   const n = pk.length;
   if (ram) {
@@ -126,7 +126,7 @@ export function snPersistShift(s: SnStore): void {
   snShift(s);
   if (h && h.f & W.QOS1) {
     s.c!--;
-    /*@__INLINE__*/ logDone(s.p, 0, 1);
+    logDone(s.p, 0, 1);
   }
   // After a QoS 0 entry too: the FIFO's bytes may have kept a held one in Storage.
   fill(s.p, s);
